@@ -1,0 +1,104 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const frameworks = ['express', 'express-*', '@nestjs/*', 'next', 'next/*', 'react', 'react-*', 'rxjs', 'reflect-metadata'];
+const ours = ['@tracker-auth/*'];
+
+/** @param {string[]} group @param {string} message */
+const banned = (group, message) => ({ group, message });
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.next/**', '**/next-env.d.ts', '**/.nx/**', '**/coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly', process: 'readonly', URL: 'readonly', URLSearchParams: 'readonly',
+        fetch: 'readonly', Request: 'readonly', Response: 'readonly', Headers: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly',
+        AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', crypto: 'readonly',
+        Buffer: 'readonly', structuredClone: 'readonly', atob: 'readonly', btoa: 'readonly',
+        setInterval: 'readonly', clearInterval: 'readonly', queueMicrotask: 'readonly', document: 'readonly', window: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-empty-object-type': 'off',
+      '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+    },
+  },
+  // Dependency rule (architecture page): core imports no framework and no sibling package,
+  // and its default entry is web-standard only (node: lives in src/node.ts).
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/**/*.test.ts', 'packages/core/src/node.ts', 'packages/core/src/node/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          banned(frameworks, 'core must not import a framework (architecture: dependency rule).'),
+          banned(ours, 'core must not import another @tracker-auth package.'),
+          banned(['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'url', 'util', 'stream', 'buffer', 'net'], 'core default entry is web-standard only; put Node-specific code in src/node.ts.'),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['packages/core/src/node.ts', 'packages/core/src/node/**/*.ts', 'packages/core/src/**/*.test.ts', 'packages/core/test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          banned(frameworks, 'core must not import a framework (architecture: dependency rule).'),
+          banned(['@tracker-auth/express', '@tracker-auth/nestjs', '@tracker-auth/next', '@tracker-auth/core', '@tracker-auth/core/*'], 'core must not import another @tracker-auth package (tests may use @tracker-auth/testing).'),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['packages/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [banned(ours, 'testing is an independent stand-in for Yandex and imports nothing of ours.'), banned(frameworks, 'testing uses node:http only.')],
+      }],
+    },
+  },
+  {
+    files: ['packages/express/src/**/*.ts'],
+    ignores: ['packages/express/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['@nestjs/*', 'next', 'next/*', 'react'], 'the Express adapter imports Express only.')],
+      }],
+    },
+  },
+  {
+    files: ['packages/nestjs/src/**/*.ts'],
+    ignores: ['packages/nestjs/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', 'next', 'next/*', 'react'], 'the NestJS adapter imports NestJS only.')],
+      }],
+    },
+  },
+  {
+    files: ['packages/next/src/**/*.ts'],
+    ignores: ['packages/next/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', '@nestjs/*'], 'the Next adapter imports Next only.')],
+      }],
+    },
+  },
+  {
+    files: ['apps/**/*.ts', 'apps/**/*.tsx', 'apps/**/*.mjs', 'apps/**/*.js'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [banned(['@tracker-auth/*/src', '@tracker-auth/*/src/*', '**/packages/*/src', '**/packages/*/src/*'], 'apps import the published entry points only, never src/ of a package.')],
+      }],
+    },
+  },
+);

@@ -1,0 +1,372 @@
+/**
+ * The one error hierarchy of tracker-auth (architecture principle 3).
+ *
+ * Every error thrown by `@tracker-auth/*` is a {@link TrackerAuthError} with a literal
+ * `code`. Guards match by `name` as well as by `instanceof`, so they keep working when two
+ * copies of the package are loaded (ESM + CJS, or two versions in one app).
+ *
+ * Messages never contain a secret: callers pass field names and fixes, never values.
+ */
+
+/** Every code an error of this library can carry. */
+export const ERROR_CODES = [
+  // configuration (thrown at construction)
+  'INVALID_OPTION',
+  'INVALID_TOKEN',
+  'INVALID_ORG',
+  'INVALID_URL',
+  'INVALID_KEY',
+  'INVALID_SECRET',
+  // OAuth callback handling
+  'STATE_MISSING',
+  'STATE_MISMATCH',
+  'STATE_UNEXPECTED',
+  'CALLBACK_INVALID',
+  // upstream OAuth answered with {error, error_description}
+  'OAUTH_ERROR',
+  // sealed sessions
+  'SESSION_INVALID',
+  'SESSION_EXPIRED',
+  // obtaining or refreshing credentials (IAM, metadata, OAuth token endpoint)
+  'TOKEN_EXCHANGE_FAILED',
+  'SIGN_IN_REQUIRED',
+  // talking to Tracker
+  'HTTP_ERROR',
+  'UNAUTHORIZED',
+  'TIMEOUT',
+  'NETWORK_ERROR',
+  'ABORTED',
+] as const;
+
+/** Literal union of all error codes. */
+export type TrackerAuthErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of {@link ConfigurationError}. */
+export type ConfigurationErrorCode =
+  | 'INVALID_OPTION'
+  | 'INVALID_TOKEN'
+  | 'INVALID_ORG'
+  | 'INVALID_URL'
+  | 'INVALID_KEY'
+  | 'INVALID_SECRET';
+
+/** Codes of {@link OAuthCallbackError}. */
+export type OAuthCallbackErrorCode =
+  | 'STATE_MISSING'
+  | 'STATE_MISMATCH'
+  | 'STATE_UNEXPECTED'
+  | 'CALLBACK_INVALID';
+
+export interface TrackerAuthErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class of every error thrown by tracker-auth. */
+export class TrackerAuthError extends Error {
+  override name: string = 'TrackerAuthError';
+  readonly code: TrackerAuthErrorCode;
+
+  constructor(code: TrackerAuthErrorCode, message: string, options: TrackerAuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+
+  /** A JSON form safe to log or send: code and message only, never the cause. */
+  toJSON(): { name: string; code: TrackerAuthErrorCode; message: string } & Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** Bad options or input, thrown when a factory is called (never at the first request). */
+export class ConfigurationError extends TrackerAuthError {
+  override name = 'ConfigurationError';
+  declare readonly code: ConfigurationErrorCode;
+  /** The option path at fault, e.g. `org.orgId` or `credentials.key.private_key`. */
+  readonly field: string;
+
+  constructor(code: ConfigurationErrorCode, field: string, message: string, options?: TrackerAuthErrorOptions) {
+    super(code, message, options);
+    this.field = field;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), field: this.field };
+  }
+}
+
+/** The OAuth redirect back to the app was not acceptable (state or shape). */
+export class OAuthCallbackError extends TrackerAuthError {
+  override name = 'OAuthCallbackError';
+  declare readonly code: OAuthCallbackErrorCode;
+}
+
+export interface OAuthResponseErrorInit {
+  /** The upstream `error` value, e.g. `invalid_grant` or `access_denied`. */
+  error: string;
+  /** The upstream `error_description`, when given. */
+  errorDescription?: string | undefined;
+  /** HTTP status of the upstream answer; undefined for a redirect (callback) error. */
+  status?: number | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Yandex OAuth answered with `{ error, error_description }`: at the token, device-code or
+ * revoke endpoint, or in the callback redirect (`?error=access_denied`).
+ */
+export class OAuthResponseError extends TrackerAuthError {
+  override name = 'OAuthResponseError';
+  declare readonly code: 'OAUTH_ERROR';
+  readonly error: string;
+  readonly errorDescription: string | undefined;
+  readonly status: number | undefined;
+
+  constructor(message: string, init: OAuthResponseErrorInit) {
+    super('OAUTH_ERROR', message, { cause: init.cause });
+    this.error = init.error;
+    this.errorDescription = init.errorDescription;
+    this.status = init.status;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), error: this.error, errorDescription: this.errorDescription, status: this.status };
+  }
+}
+
+/** A sealed session could not be opened (tampered, truncated, foreign) or has expired. */
+export class SessionError extends TrackerAuthError {
+  override name = 'SessionError';
+  declare readonly code: 'SESSION_INVALID' | 'SESSION_EXPIRED';
+}
+
+export interface TokenExchangeErrorInit {
+  /** Which upstream: `iam`, `metadata` or `oauth`. */
+  source: 'iam' | 'metadata' | 'oauth';
+  status?: number | undefined;
+  /** Upstream error code (gRPC code for IAM, OAuth `error` for OAuth), when known. */
+  upstreamCode?: string | number | undefined;
+  /** Whether trying again later may succeed (429, 5xx, network). */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+/** Obtaining or refreshing a credential failed (IAM, metadata service, OAuth refresh). */
+export class TokenExchangeError extends TrackerAuthError {
+  override name = 'TokenExchangeError';
+  declare readonly code: 'TOKEN_EXCHANGE_FAILED';
+  readonly source: 'iam' | 'metadata' | 'oauth';
+  readonly status: number | undefined;
+  readonly upstreamCode: string | number | undefined;
+  readonly retryable: boolean;
+
+  constructor(message: string, init: TokenExchangeErrorInit) {
+    super('TOKEN_EXCHANGE_FAILED', message, { cause: init.cause });
+    this.source = init.source;
+    this.status = init.status;
+    this.upstreamCode = init.upstreamCode;
+    this.retryable = init.retryable ?? false;
+  }
+
+  override toJSON() {
+    return {
+      ...super.toJSON(),
+      source: this.source,
+      status: this.status,
+      upstreamCode: this.upstreamCode,
+      retryable: this.retryable,
+    };
+  }
+}
+
+/** The user's session can no longer be refreshed: send them through sign-in again. */
+export class SignInRequiredError extends TrackerAuthError {
+  override name = 'SignInRequiredError';
+  declare readonly code: 'SIGN_IN_REQUIRED';
+
+  constructor(message: string, options?: TrackerAuthErrorOptions) {
+    super('SIGN_IN_REQUIRED', message, options);
+  }
+}
+
+export interface TrackerHttpErrorInit {
+  status: number;
+  method: string;
+  /** Request URL without query secrets (see `redactUrl`). */
+  url: string;
+  /** Tracker's `errorMessages`, when the body had them. */
+  errorMessages?: string[] | undefined;
+  /** Tracker's `errors` (field → message), when the body had them. */
+  errors?: Record<string, string> | undefined;
+  /** Tracker's numeric `errorCode`, when present (e.g. 620345 for an unknown org). */
+  errorCode?: number | undefined;
+  cause?: unknown;
+}
+
+/** Tracker answered with a non-2xx status. */
+export class TrackerHttpError extends TrackerAuthError {
+  override name = 'TrackerHttpError';
+  declare readonly code: 'HTTP_ERROR' | 'UNAUTHORIZED';
+  readonly status: number;
+  readonly method: string;
+  readonly url: string;
+  readonly errorMessages: string[];
+  readonly errors: Record<string, string>;
+  readonly errorCode: number | undefined;
+
+  constructor(message: string, init: TrackerHttpErrorInit, code: 'HTTP_ERROR' | 'UNAUTHORIZED' = 'HTTP_ERROR') {
+    super(code, message, { cause: init.cause });
+    this.status = init.status;
+    this.method = init.method;
+    this.url = init.url;
+    this.errorMessages = init.errorMessages ?? [];
+    this.errors = init.errors ?? {};
+    this.errorCode = init.errorCode;
+  }
+
+  override toJSON() {
+    return {
+      ...super.toJSON(),
+      status: this.status,
+      method: this.method,
+      url: this.url,
+      errorMessages: this.errorMessages,
+      errors: this.errors,
+      errorCode: this.errorCode,
+    };
+  }
+}
+
+/** Tracker still answered 401 after one forced credential refresh and replay. */
+export class UnauthorizedError extends TrackerHttpError {
+  override name = 'UnauthorizedError';
+  declare readonly code: 'UNAUTHORIZED';
+
+  constructor(message: string, init: TrackerHttpErrorInit) {
+    super(message, init, 'UNAUTHORIZED');
+  }
+}
+
+/** A call did not finish within its timeout. */
+export class TimeoutError extends TrackerAuthError {
+  override name = 'TimeoutError';
+  declare readonly code: 'TIMEOUT';
+
+  constructor(message: string, options?: TrackerAuthErrorOptions) {
+    super('TIMEOUT', message, options);
+  }
+}
+
+/** The connection failed (refused, reset, DNS) before an HTTP answer arrived. */
+export class NetworkError extends TrackerAuthError {
+  override name = 'NetworkError';
+  declare readonly code: 'NETWORK_ERROR';
+
+  constructor(message: string, options?: TrackerAuthErrorOptions) {
+    super('NETWORK_ERROR', message, options);
+  }
+}
+
+/** The caller's `AbortSignal` fired. */
+export class AbortedError extends TrackerAuthError {
+  override name = 'AbortedError';
+  declare readonly code: 'ABORTED';
+
+  constructor(message: string, options?: TrackerAuthErrorOptions) {
+    super('ABORTED', message, options);
+  }
+}
+
+const SUBCLASS_NAMES = {
+  ConfigurationError: ['ConfigurationError'],
+  OAuthCallbackError: ['OAuthCallbackError'],
+  OAuthResponseError: ['OAuthResponseError'],
+  SessionError: ['SessionError'],
+  TokenExchangeError: ['TokenExchangeError'],
+  SignInRequiredError: ['SignInRequiredError'],
+  TrackerHttpError: ['TrackerHttpError', 'UnauthorizedError'],
+  UnauthorizedError: ['UnauthorizedError'],
+  TimeoutError: ['TimeoutError'],
+  NetworkError: ['NetworkError'],
+  AbortedError: ['AbortedError'],
+} as const;
+
+const ALL_NAMES = new Set<string>(['TrackerAuthError', ...Object.values(SUBCLASS_NAMES).flat()]);
+const CODES = new Set<string>(ERROR_CODES);
+
+function hasShape(value: unknown): value is { name: string; code: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}
+
+/** True for any tracker-auth error, from this copy of the package or another. */
+export function isTrackerAuthError(value: unknown): value is TrackerAuthError {
+  if (value instanceof TrackerAuthError) return true;
+  return hasShape(value) && ALL_NAMES.has(value.name) && CODES.has(value.code);
+}
+
+function guard<T extends TrackerAuthError>(cls: abstract new (...args: any[]) => T, names: readonly string[]) {
+  return (value: unknown): value is T =>
+    value instanceof cls || (isTrackerAuthError(value) && names.includes(value.name));
+}
+
+export const isConfigurationError = guard(ConfigurationError, SUBCLASS_NAMES.ConfigurationError);
+export const isOAuthCallbackError = guard(OAuthCallbackError, SUBCLASS_NAMES.OAuthCallbackError);
+export const isOAuthResponseError = guard(OAuthResponseError, SUBCLASS_NAMES.OAuthResponseError);
+export const isSessionError = guard(SessionError, SUBCLASS_NAMES.SessionError);
+export const isTokenExchangeError = guard(TokenExchangeError, SUBCLASS_NAMES.TokenExchangeError);
+export const isSignInRequiredError = guard(SignInRequiredError, SUBCLASS_NAMES.SignInRequiredError);
+export const isTrackerHttpError = guard(TrackerHttpError, SUBCLASS_NAMES.TrackerHttpError);
+export const isUnauthorizedError = guard(UnauthorizedError, SUBCLASS_NAMES.UnauthorizedError);
+export const isTimeoutError = guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
+export const isNetworkError = guard(NetworkError, SUBCLASS_NAMES.NetworkError);
+export const isAbortedError = guard(AbortedError, SUBCLASS_NAMES.AbortedError);
+
+/**
+ * The HTTP status an app should answer with for a tracker-auth error. Adapters use this so
+ * that every framework maps errors the same way.
+ *
+ * - configuration → 500 (a deployment bug, not the user's fault)
+ * - callback/state problems, sealed-session problems → 400 / 401
+ * - sign in again, unauthorized → 401
+ * - upstream trouble (token exchange, network) → 502; timeouts → 504; Tracker statuses pass through
+ */
+export function httpStatusForError(error: unknown): number {
+  if (!isTrackerAuthError(error)) return 500;
+  switch (error.code) {
+    case 'STATE_MISSING':
+    case 'STATE_MISMATCH':
+    case 'STATE_UNEXPECTED':
+    case 'CALLBACK_INVALID':
+      return 400;
+    case 'OAUTH_ERROR': {
+      const status = (error as OAuthResponseError).status;
+      // A refused consent (callback error) is the user's choice, not a server failure.
+      return status === undefined ? 403 : 502;
+    }
+    case 'SESSION_INVALID':
+    case 'SESSION_EXPIRED':
+    case 'SIGN_IN_REQUIRED':
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'TOKEN_EXCHANGE_FAILED': {
+      const e = error as TokenExchangeError;
+      return e.retryable ? 503 : 502;
+    }
+    case 'HTTP_ERROR': {
+      const status = (error as TrackerHttpError).status;
+      return status >= 400 && status < 600 ? status : 502;
+    }
+    case 'TIMEOUT':
+      return 504;
+    case 'NETWORK_ERROR':
+      return 502;
+    case 'ABORTED':
+      return 499;
+    default:
+      return 500;
+  }
+}

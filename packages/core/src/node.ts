@@ -1,0 +1,5 @@
+/**
+ * @tracker-auth/core/node: Node-only helpers (reading files from disk).
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,162 @@
+/**
+ * Redaction helpers (architecture principle 5): every package prints headers, URLs and
+ * token-bearing objects through these, so a secret never reaches a log, an error message,
+ * `JSON.stringify` or `util.inspect`.
+ */
+
+/** What a redacted value is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/** Header names whose values are secret (lower case). */
+export const SECRET_HEADER_NAMES: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-ya-service-ticket',
+  'x-ya-user-ticket',
+  'x-api-key',
+]);
+
+/**
+ * Object keys and query parameters whose values are secret. Matched case-insensitively
+ * after removing `_`/`-`, so `refresh_token`, `refreshToken` and `Refresh-Token` all match.
+ */
+const SECRET_KEY_PATTERN =
+  /^(authorization|cookie|setcookie|password|secret|clientsecret|token|accesstoken|refreshtoken|idtoken|iamtoken|oauthtoken|yandexpassportoauthtoken|devicecode|code|codeverifier|verifier|privatekey|jwt|assertion|sessiontoken|apikey|sealed)$/;
+
+/** True when a key (object property, query parameter, form field) holds a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY_PATTERN.test(key.replace(/[-_]/g, '').toLowerCase());
+}
+
+/** Keep the auth scheme word (useful when debugging) and hide the credential. */
+function redactHeaderValue(name: string, value: string): string {
+  if (name === 'authorization' || name === 'proxy-authorization') {
+    const match = /^\s*([A-Za-z]+)\s+\S/.exec(value);
+    return match ? `${match[1]} ${REDACTED}` : REDACTED;
+  }
+  return REDACTED;
+}
+
+export type HeadersLike = Headers | Record<string, string | string[] | number | undefined | null> | Iterable<[string, string]>;
+
+/**
+ * A plain, printable copy of headers with secret values replaced: `Authorization: OAuth …`
+ * becomes `OAuth [REDACTED]`, cookies become `[REDACTED]`. Names are lower-cased.
+ *
+ * @example
+ * redactHeaders({ Authorization: 'OAuth y0_abc', 'X-Org-ID': '123' })
+ * // { authorization: 'OAuth [REDACTED]', 'x-org-id': '123' }
+ */
+export function redactHeaders(headers: HeadersLike | undefined | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  const entries: Iterable<[string, unknown]> =
+    typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function'
+      ? (headers as Headers).entries()
+      : Symbol.iterator in (headers as object)
+        ? (headers as Iterable<[string, string]>)
+        : Object.entries(headers as Record<string, unknown>);
+  for (const [rawName, rawValue] of entries) {
+    if (rawValue === undefined || rawValue === null) continue;
+    const name = rawName.toLowerCase();
+    const value = Array.isArray(rawValue) ? rawValue.join(', ') : String(rawValue);
+    out[name] = SECRET_HEADER_NAMES.has(name) ? redactHeaderValue(name, value) : value;
+  }
+  return out;
+}
+
+/**
+ * A URL string with secret query parameters and fragment fields (`code`, `access_token`,
+ * `refresh_token`, `client_secret`, …) and any userinfo replaced by `[REDACTED]`.
+ * Unparseable input is returned as `[REDACTED]` rather than echoed.
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url));
+  } catch {
+    return REDACTED;
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = '';
+    parsed.password = '';
+  }
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (isSecretKey(key)) parsed.searchParams.set(key, REDACTED);
+  }
+  if (parsed.hash.length > 1) {
+    const fragment = new URLSearchParams(parsed.hash.slice(1));
+    let touched = false;
+    for (const key of [...fragment.keys()]) {
+      if (isSecretKey(key)) {
+        fragment.set(key, REDACTED);
+        touched = true;
+      }
+    }
+    if (touched) parsed.hash = fragment.toString();
+  }
+  return parsed.toString();
+}
+
+/**
+ * A deep, printable copy of a value with every secret-named property replaced by
+ * `[REDACTED]` (see {@link isSecretKey}), headers objects redacted, and cycles cut.
+ *
+ * @example
+ * redactSecrets({ access_token: 'y0_…', expires_in: 3600 })
+ * // { access_token: '[REDACTED]', expires_in: 3600 }
+ */
+export function redactSecrets<T>(value: T): T {
+  return redactValue(value, new WeakSet()) as T;
+}
+
+function redactValue(value: unknown, seen: WeakSet<object>): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[Circular]';
+  seen.add(value);
+  if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
+  if (value instanceof URL) return redactUrl(value);
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.toLowerCase() === 'headers' && inner && typeof inner === 'object') {
+      out[key] = redactHeaders(inner as HeadersLike);
+    } else if (isSecretKey(key) && inner !== undefined && inner !== null && typeof inner !== 'object') {
+      out[key] = REDACTED;
+    } else if (isSecretKey(key) && inner && typeof inner === 'object') {
+      out[key] = REDACTED;
+    } else {
+      out[key] = redactValue(inner, seen);
+    }
+  }
+  return out;
+}
+
+/** The symbol Node's `util.inspect` looks up; `Symbol.for` so core needs no `node:util`. */
+export const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/**
+ * Make an object that holds secrets print safely: `JSON.stringify` and `util.inspect` show
+ * only `summary()` (which must itself contain no secret). Non-enumerable, so it does not
+ * show up in spreads or `Object.keys`.
+ *
+ * @example
+ * class OAuthTokenSource { constructor(private token: string) { hideSecrets(this, () => ({ kind: 'oauth' })); } }
+ */
+export function hideSecrets<T extends object>(target: T, summary: () => Record<string, unknown>, label?: string): T {
+  const name = label ?? target.constructor?.name ?? 'Object';
+  Object.defineProperty(target, 'toJSON', {
+    value: () => summary(),
+    enumerable: false,
+    configurable: true,
+  });
+  Object.defineProperty(target, INSPECT_CUSTOM, {
+    value: () => `${name} ${JSON.stringify(summary())}`,
+    enumerable: false,
+    configurable: true,
+  });
+  return target;
+}

@@ -1,0 +1,146 @@
+/**
+ * Shared types of @tracker-auth/core: the contract between token sources, the refresh
+ * engine, the header builder, the Tracker client and the framework adapters.
+ */
+
+/**
+ * The organization Tracker is linked to: exactly one of
+ * - `{ orgId }`: a Yandex 360 for Business organization (numeric id) → `X-Org-ID`;
+ * - `{ cloudOrgId }`: a Yandex Cloud Organization (e.g. `bpf…`) → `X-Cloud-Org-ID`.
+ *
+ * When Tracker is linked to both kinds, use `orgId` (yandex-api.md 1.3).
+ */
+export type TrackerOrg =
+  | { orgId: string; cloudOrgId?: undefined }
+  | { cloudOrgId: string; orgId?: undefined };
+
+/** `oauth` → `Authorization: OAuth <t>`; `iam` → `Authorization: Bearer <t>`. */
+export type TokenKind = 'oauth' | 'iam';
+
+/** A credential ready to put into a Tracker request. */
+export interface AccessToken {
+  /** The raw token, without a scheme word. Never log it. */
+  readonly token: string;
+  readonly kind: TokenKind;
+  /** When the token stops working, epoch milliseconds; undefined when unknown / static. */
+  readonly expiresAt?: number | undefined;
+  /** When the token was obtained, epoch milliseconds; undefined for static tokens. */
+  readonly issuedAt?: number | undefined;
+}
+
+export interface GetTokenOptions {
+  /** Skip the cache and obtain a new token (single-flight all the same). */
+  forceRefresh?: boolean | undefined;
+  /** Aborts waiting for this call; an in-flight refresh shared with others keeps going. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Anything that yields a token: static tokens, IAM exchanges, the metadata service, a signed-in
+ * user's OAuth token. Sources that fetch tokens cache them and refresh single-flight.
+ */
+export interface TokenSource {
+  readonly kind: TokenKind;
+  /**
+   * A stable, non-secret identifier of this credential (e.g. `iam:sa:<serviceAccountId>`),
+   * used as the {@link TokenStore} key and in diagnostics. Never contains the secret itself.
+   */
+  readonly id: string;
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /**
+   * Drop the cached token if it is still `token` (the value that got a 401), so that the next
+   * `getToken()` obtains a new one. A no-op when the cache already holds something newer, so
+   * N concurrent 401s with the same stale token cause one refresh, not N.
+   */
+  invalidate?(token?: string): void | Promise<void>;
+}
+
+/** What a {@link TokenStore} keeps per credential. Serializable (JSON) on purpose. */
+export interface StoredToken {
+  token: string;
+  kind: TokenKind;
+  expiresAt?: number | undefined;
+  issuedAt?: number | undefined;
+  /** OAuth refresh token of a user-mode credential, when there is one. */
+  refreshToken?: string | undefined;
+}
+
+/**
+ * Where cached tokens live. The in-memory default is per process; implement this over Redis
+ * or a database so several app instances share one token (and one refresh cadence).
+ */
+export interface TokenStore {
+  get(key: string): Promise<StoredToken | undefined> | StoredToken | undefined;
+  set(key: string, value: StoredToken): Promise<void> | void;
+  delete(key: string): Promise<void> | void;
+}
+
+/** Tuning of the expiry-driven refresh (architecture principle 6). */
+export interface RefreshOptions {
+  /** Refresh once a token is this old, ms. Default 1 hour. */
+  maxAgeMs?: number;
+  /** Refresh when this close to `expiresAt`, ms. Default 5 minutes. */
+  earlyMs?: number;
+  /** Attempts per refresh for retryable failures (429, 5xx, network). Default 3. */
+  retries?: number;
+  /** First backoff delay, ms; doubles per attempt, capped by `maxBackoffMs`. Default 200. */
+  backoffMs?: number;
+  /** Upper bound of one backoff (and of an honoured `Retry-After`), ms. Default 5000. */
+  maxBackoffMs?: number;
+  /** Timeout of one upstream token call, ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The headers Tracker needs, exactly as sent. */
+export interface TrackerHeaders {
+  Authorization: string;
+  'X-Org-ID'?: string;
+  'X-Cloud-Org-ID'?: string;
+  [name: string]: string | undefined;
+}
+
+/** What `createTrackerAuth()` returns: auth headers on demand, for any HTTP client. */
+export interface TrackerAuth {
+  readonly org: TrackerOrg;
+  readonly credentials: TokenSource;
+  /** Current auth headers (cached token: a lookup; near expiry: one shared refresh). */
+  headers(options?: GetTokenOptions): Promise<TrackerHeaders>;
+  /**
+   * Mark the credential behind `authorization` (a header value previously returned by
+   * `headers()`) as rejected, so the next `headers()` refreshes. No-op when already replaced.
+   */
+  invalidate(authorization?: string): Promise<void>;
+}
+
+/** Upstream base URLs; every one can point at `@tracker-auth/testing`'s fake. */
+export interface UpstreamUrls {
+  /** Default `https://api.tracker.yandex.net`. */
+  trackerUrl?: string;
+  /** Default `https://oauth.yandex.ru`. */
+  oauthUrl?: string;
+  /** Default `https://iam.api.cloud.yandex.net`. */
+  iamUrl?: string;
+  /** Default `http://169.254.169.254`. */
+  metadataUrl?: string;
+}
+
+export const DEFAULT_TRACKER_URL = 'https://api.tracker.yandex.net';
+export const DEFAULT_OAUTH_URL = 'https://oauth.yandex.ru';
+export const DEFAULT_IAM_URL = 'https://iam.api.cloud.yandex.net';
+export const DEFAULT_METADATA_URL = 'http://169.254.169.254';
+
+/** A `fetch`-compatible function; every network call takes one so tests can substitute. */
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+
+/** An OAuth token set as Yandex returns it, normalized (user mode). */
+export interface OAuthTokenSet {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  tokenType: string;
+  /** Epoch ms when the access token expires, computed from `expires_in` at receipt. */
+  expiresAt?: number | undefined;
+  /** Granted scope, when Yandex reports it (only when narrower than asked). */
+  scope?: string | undefined;
+}
