@@ -5,8 +5,18 @@ import tseslint from 'typescript-eslint';
 const frameworks = ['express', 'express-*', '@nestjs/*', 'next', 'next/*', 'react', 'react-*', 'rxjs', 'reflect-metadata'];
 const ours = ['@tracker-auth/*'];
 
-/** @param {string[]} group @param {string} message */
-const banned = (group, message) => ({ group, message });
+/**
+ * Patterns are matched against the whole import specifier (anchored), so a relative path
+ * such as './http/upstream.js' never matches a bare module name such as 'http'.
+ * @param {string[]} group @param {string} message
+ */
+const banned = (group, message) => {
+  const positives = group.filter((g) => !g.startsWith('!'));
+  const negatives = group.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const toRegex = (/** @type {string} */ g) => g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  const neg = negatives.length ? `(?!(?:${negatives.map(toRegex).join('|')})(?:/|$))` : '';
+  return { regex: `^${neg}(?:${positives.map(toRegex).join('|')})(?:/.*)?$`, message };
+};
 
 export default tseslint.config(
   {

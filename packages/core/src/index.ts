@@ -13,3 +13,25 @@ export {
   hideSecrets,
   type HeadersLike,
 } from './redact.js';
+export type {
+  TrackerOrg,
+  TokenKind,
+  AccessToken,
+  GetTokenOptions,
+  TokenSource,
+  StoredToken,
+  TokenStore,
+  RefreshOptions,
+  TrackerHeaders,
+  TrackerAuth,
+  UpstreamUrls,
+  FetchLike,
+  OAuthTokenSet,
+} from './types.js';
+export { DEFAULT_TRACKER_URL, DEFAULT_OAUTH_URL, DEFAULT_IAM_URL, DEFAULT_METADATA_URL } from './types.js';
+export { parseRetryAfter } from './http/upstream.js';
+// Each area keeps its own list of chosen exports.
+export * from './exports-offline.js';
+export * from './exports-tokens.js';
+export * from './exports-oauth.js';
+export * from './exports-web.js';
