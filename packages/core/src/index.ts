@@ -34,4 +34,5 @@ export { parseRetryAfter } from './http/upstream.js';
 export * from './exports-offline.js';
 export * from './exports-tokens.js';
 export * from './exports-oauth.js';
+export * from './exports-client.js';
 export * from './exports-web.js';

@@ -1,5 +1,7 @@
 /**
- * @tracker-auth/core/node: Node-only helpers (reading files from disk).
+ * @tracker-auth/core/node: the Node-only entry (file system, node:http bridge).
+ * The default entry stays web-standard (fetch + WebCrypto) so it runs on edge runtimes too.
  * @packageDocumentation
  */
-export {};
+export * from './node/key-file.js';
+export * from './node/http-bridge.js';

@@ -1,0 +1,2 @@
+// Public exports of this area, chosen one by one (see index.ts).
+export {};
