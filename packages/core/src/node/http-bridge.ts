@@ -1,2 +1,204 @@
-// Node-only: bridge between node:http (IncomingMessage/ServerResponse) and web Request/Response.
-export {};
+/**
+ * Node-only bridge between `node:http` (`IncomingMessage` / `ServerResponse`) and the web
+ * `Request` / `Response` that core's handlers speak. Adapters for Node frameworks (Express,
+ * NestJS) translate with these two functions and nothing else, so every framework streams
+ * bodies, copies headers and handles disconnects the same way.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface ToWebRequestOptions {
+  /**
+   * The public origin of the app, e.g. `https://app.example.com` (only its origin is used).
+   * When omitted, the origin comes from the socket (`https` on TLS) and the `Host` header.
+   */
+  baseUrl?: string | URL | undefined;
+  /**
+   * Believe `X-Forwarded-Proto` / `X-Forwarded-Host` (set by a reverse proxy you run).
+   * Off by default: a client could otherwise claim any origin. Ignored when `baseUrl` is set.
+   */
+  trustProxy?: boolean | undefined;
+  /**
+   * The response for this request: the web request's `signal` aborts when the client goes away
+   * before the response finished. Defaults to `req.res` (Express sets it).
+   */
+  res?: ServerResponse | undefined;
+}
+
+/** Request methods that never carry a body. */
+const BODYLESS = new Set(['GET', 'HEAD']);
+
+/** Connection-scoped headers (RFC 9110 §7.6.1) that must not cross the bridge. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'http2-settings',
+]);
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  return raw?.split(',')[0]?.trim() || undefined;
+}
+
+function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
+  if (options.baseUrl !== undefined) return new URL(String(options.baseUrl)).origin;
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  let protocol = encrypted ? 'https' : 'http';
+  let host = req.headers.host;
+  if (options.trustProxy) {
+    const proto = firstValue(req.headers['x-forwarded-proto']);
+    if (proto === 'http' || proto === 'https') protocol = proto;
+    host = firstValue(req.headers['x-forwarded-host']) ?? host;
+  }
+  // A Host header that is not a plain host[:port] (userinfo, a path, spaces) is not trusted
+  // to build a URL from; fall back to a neutral name rather than let it redirect the URL.
+  if (!host || !/^[A-Za-z0-9.\-[\]:]+$/.test(host)) host = 'localhost';
+  return `${protocol}://${host}`;
+}
+
+/**
+ * The raw request target as sent (Express keeps it in `originalUrl` after mounting strips
+ * `url`). Appended to the origin as a string so a target like `//evil.example/x` stays a path
+ * of this origin instead of becoming another host.
+ */
+function targetOf(req: IncomingMessage): string {
+  const raw = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  return raw.startsWith('/') ? raw : `/${raw}`;
+}
+
+function bodyOf(req: IncomingMessage): BodyInit | undefined {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (BODYLESS.has(method)) return undefined;
+  // A body parser already drained the stream: rebuild the body from what it parsed.
+  if (req.readableEnded) {
+    const parsed = (req as { body?: unknown }).body;
+    if (parsed === undefined || parsed === null) return undefined;
+    if (typeof parsed === 'string' || parsed instanceof Uint8Array) return parsed as BodyInit;
+    const type = String(req.headers['content-type'] ?? '');
+    if (type.includes('application/x-www-form-urlencoded')) {
+      return new URLSearchParams(parsed as Record<string, string>).toString();
+    }
+    return JSON.stringify(parsed);
+  }
+  let onData: ((chunk: Buffer) => void) | undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onData = (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        // Backpressure: stop reading the socket until the consumer pulls again.
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      };
+      req.on('data', onData);
+      req.once('end', () => controller.close());
+      req.once('error', (error) => controller.error(error));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      if (onData) req.off('data', onData);
+      // The consumer gave up (e.g. a size limit): stop reading; the response still gets sent.
+      req.resume();
+    },
+  });
+}
+
+/**
+ * A web `Request` for a Node request: method, URL (origin + the raw target), headers and a
+ * streamed body (no buffering; `duplex: 'half'`), with a `signal` that aborts when the client
+ * disconnects before the response is done.
+ *
+ * @example
+ * http.createServer(async (req, res) => {
+ *   const response = await handler(toWebRequest(req, { baseUrl: 'https://app.example.com' }));
+ *   await sendWebResponse(res, response);
+ * });
+ */
+export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions = {}): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else headers.set(name, value);
+  }
+  const controller = new AbortController();
+  const res = options.res ?? (req as { res?: ServerResponse }).res;
+  if (res) {
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+  } else {
+    req.once('close', () => {
+      if (!req.complete) controller.abort(new Error('client disconnected'));
+    });
+  }
+  const body = bodyOf(req);
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: req.method ?? 'GET',
+    headers,
+    signal: controller.signal,
+  };
+  if (body !== undefined) {
+    init.body = body;
+    init.duplex = 'half';
+  }
+  return new Request(originOf(req, options) + targetOf(req), init);
+}
+
+/**
+ * Write a web `Response` to a Node `ServerResponse`: status, headers (each `Set-Cookie`
+ * separately, hop-by-hop headers dropped) and the body streamed with backpressure. When the
+ * client disconnects mid-body, the response body is cancelled (which aborts an upstream fetch
+ * it came from). Resolves when the response is finished or abandoned.
+ */
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  if (response.statusText) res.statusMessage = response.statusText;
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie' || HOP_BY_HOP.has(name)) continue;
+    res.setHeader(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  let gone = false;
+  const onClose = () => {
+    if (res.writableFinished) return;
+    gone = true;
+    reader.cancel().catch(() => undefined);
+  };
+  res.once('close', onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || gone) break;
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const settle = () => {
+            res.off('drain', settle);
+            res.off('close', settle);
+            resolve();
+          };
+          res.once('drain', settle);
+          res.once('close', settle);
+        });
+      }
+    }
+    if (!gone) res.end();
+  } catch (error) {
+    // The body failed mid-way (upstream reset): the status is already sent, so the only
+    // honest signal left is to cut the connection instead of ending a truncated body cleanly.
+    if (!gone) res.destroy(error instanceof Error ? error : new Error('response body failed'));
+  } finally {
+    res.off('close', onClose);
+  }
+}
