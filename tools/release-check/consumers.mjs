@@ -1,0 +1,109 @@
+// Fresh projects outside the workspace that install @tracker-auth/* from the throwaway
+// registry (only that scope; everything else from the regular registry) and use them.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { log, run, writeJson } from './lib.mjs';
+import { frameworkChecks } from './framework-consumers.mjs';
+
+const PACKAGES = ['core', 'testing', 'express', 'nestjs', 'next'].map((n) => `@tracker-auth/${n}`);
+
+/** Peers of every package at the newest majors we support, so every entry point loads. */
+const BASE_PEERS = {
+  express: '^5.1.0',
+  '@nestjs/common': '^12.0.0',
+  '@nestjs/core': '^12.0.0',
+  '@nestjs/platform-express': '^12.0.0',
+  'reflect-metadata': '^0.2.2',
+  rxjs: '^7.8.1',
+  next: '^16.0.0',
+  react: '^19.0.0',
+  'react-dom': '^19.0.0',
+};
+
+export function createProject(dir, registryUrl, { name, type = 'module', dependencies = {}, devDependencies = {} }) {
+  mkdirSync(dir, { recursive: true });
+  writeJson(join(dir, 'package.json'), { name, version: '1.0.0', private: true, type, dependencies, devDependencies });
+  writeFileSync(join(dir, '.npmrc'), `@tracker-auth:registry=${registryUrl}\nfund=false\naudit=false\n`);
+}
+
+export async function npmInstall(dir) {
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: dir,
+    quiet: true,
+    env: { npm_config_registry: 'https://registry.npmjs.org/', npm_config_userconfig: join(dir, '.npmrc') },
+  });
+}
+
+/** The `exports` subpaths of an installed package (e.g. '.', './node'). */
+function entryPoints(dir, name) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8'));
+  return Object.keys(pkg.exports ?? { '.': {} })
+    .filter((k) => k !== './package.json')
+    .map((k) => (k === '.' ? name : `${name}/${k.slice(2)}`));
+}
+
+function assertInstalledVersion(dir, version) {
+  for (const name of PACKAGES) {
+    const path = join(dir, 'node_modules', name, 'package.json');
+    if (!existsSync(path)) throw new Error(`${name} was not installed in ${dir}`);
+    const installed = JSON.parse(readFileSync(path, 'utf8')).version;
+    if (installed !== version) throw new Error(`${name}: installed ${installed}, expected ${version}`);
+  }
+}
+
+async function esmCjs(dir, version) {
+  const entries = PACKAGES.flatMap((name) => entryPoints(dir, name));
+  writeFileSync(
+    join(dir, 'load.cjs'),
+    `const entries = ${JSON.stringify(entries)};\nfor (const e of entries) {\n  const m = require(e);\n  if (!m || Object.keys(m).length === 0) throw new Error('require(' + e + ') exported nothing');\n  console.log('require', e, Object.keys(m).length, 'exports');\n}\n`,
+  );
+  writeFileSync(
+    join(dir, 'load.mjs'),
+    `const entries = ${JSON.stringify(entries)};\nfor (const e of entries) {\n  const m = await import(e);\n  if (Object.keys(m).length === 0) throw new Error('import(' + e + ') exported nothing');\n  console.log('import', e, Object.keys(m).length, 'exports');\n}\n`,
+  );
+  // @tracker-auth/next is server-only: it loads under the react-server condition (as in Next's
+  // server bundles) and must refuse to load without it.
+  const conditions = ['--conditions=react-server'];
+  await run(process.execPath, [...conditions, 'load.cjs'], { cwd: dir, quiet: true });
+  await run(process.execPath, [...conditions, 'load.mjs'], { cwd: dir, quiet: true });
+  log(`esm-cjs: require() and import() of ${entries.length} entry points at ${version}`);
+}
+
+async function typecheck(dir) {
+  const entries = PACKAGES.flatMap((name) => entryPoints(dir, name));
+  writeFileSync(
+    join(dir, 'consumer.ts'),
+    entries.map((e, i) => `import * as m${i} from '${e}';\nexport const n${i}: number = Object.keys(m${i}).length;`).join('\n') +
+      `\nimport { createTrackerAuth, oauthToken, type TrackerAuth } from '@tracker-auth/core';\n` +
+      `export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });\n`,
+  );
+  for (const [label, compilerOptions] of [
+    ['node16', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ]) {
+    writeJson(join(dir, `tsconfig.${label}.json`), {
+      compilerOptions: { ...compilerOptions, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], lib: ['es2023', 'dom'], jsx: 'react-jsx', experimentalDecorators: true },
+      files: ['consumer.ts'],
+    });
+    await run(join(dir, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${label}.json`], { cwd: dir, quiet: true });
+    log(`types: consumer typechecks under moduleResolution ${label}`);
+  }
+}
+
+export async function runConsumerChecks({ work, registryUrl, version, root, only }) {
+  const want = (name) => !only || only.has(name);
+  const base = join(work, 'base');
+  const ours = Object.fromEntries(PACKAGES.map((n) => [n, version]));
+  createProject(base, registryUrl, {
+    name: 'consumer-base',
+    dependencies: { ...ours, ...BASE_PEERS },
+    devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0', '@types/react': '^19.0.0', '@types/express': '^5.0.0' },
+  });
+  log(`installing ${version} into a fresh project`);
+  await npmInstall(base);
+  assertInstalledVersion(base, version);
+  if (want('esm-cjs')) await esmCjs(base, version);
+  if (want('types')) await typecheck(base);
+  await frameworkChecks({ work, registryUrl, version, root, want, createProject, npmInstall });
+  return readdirSync(work);
+}

@@ -1,0 +1,158 @@
+// Helpers of the release check: processes, a throwaway registry, temp projects.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const log = (...args) => console.log('[release-check]', ...args);
+
+/** Run a command, streaming output with a prefix; reject on non-zero exit. */
+export function run(command, args, { cwd, env = {}, quiet = false, timeoutMs = 10 * 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      if (!quiet) process.stdout.write(chunk);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else {
+        if (quiet) process.stdout.write(output.slice(-6000));
+        reject(new Error(`${command} ${args.join(' ')} exited with ${code} (cwd ${cwd ?? process.cwd()})`));
+      }
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Poll a URL until it answers (any status), or fail after `timeoutMs`. */
+export async function waitForHttp(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      return response;
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${lastError?.message}`);
+}
+
+/** Start a long-running process; returns { child, stop(), output() }. */
+export function startProcess(command, args, { cwd, env = {}, name } = {}) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0) log(`${name ?? command} exited with ${code ?? signal}:\n${output.slice(-4000)}`);
+  });
+  return {
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A throwaway npm registry (verdaccio) on 127.0.0.1 with no uplinks: it holds only what we
+ * publish. Consumers point only the @tracker-auth scope at it, everything else comes from
+ * the regular registry.
+ */
+export async function startRegistry(dir, verdaccioBin) {
+  mkdirSync(join(dir, 'storage'), { recursive: true });
+  const port = await freePort();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      `storage: ${join(dir, 'storage')}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${join(dir, 'htpasswd')}`,
+      '    max_users: 10',
+      'uplinks: {}',
+      'packages:',
+      "  '@tracker-auth/*':",
+      '    access: $all',
+      '    publish: $authenticated',
+      "  '**':",
+      '    access: $all',
+      '    publish: $authenticated',
+      'web:',
+      '  enable: false',
+      'log: { type: stdout, format: pretty, level: warn }',
+      '',
+    ].join('\n'),
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const proc = startProcess(process.execPath, [verdaccioBin, '--config', config, '--listen', `127.0.0.1:${port}`], {
+    cwd: dir,
+    name: 'verdaccio',
+  });
+  await waitForHttp(`${url}-/ping`);
+  // npm publish needs an authenticated user: create one through the registry's user API.
+  const response = await fetch(`${url}-/user/org.couchdb.user:release-check`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'release-check', password: `pw-${Date.now()}-${Math.random()}`, type: 'user', roles: [] }),
+  });
+  const body = await response.json();
+  if (!body.token) throw new Error(`registry refused to create the publish user: ${response.status}`);
+  const npmrc = join(dir, 'publish.npmrc');
+  writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${body.token}\n`);
+  return { url, port, npmrc, stop: () => proc.stop(), output: proc.output };
+}
+
+/** Write a JSON file with a trailing newline. */
+export function writeJson(path, value) {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
