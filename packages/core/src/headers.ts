@@ -1,0 +1,94 @@
+/**
+ * The pure header builder: a token plus an organization → the headers Tracker wants
+ * (yandex-api.md 1.2, 1.3).
+ */
+import { ConfigurationError } from './errors.js';
+import { INSPECT_CUSTOM, redactHeaders } from './redact.js';
+import type { AccessToken, TokenKind, TrackerHeaders, TrackerOrg } from './types.js';
+import { assertToken, normalizeOrg } from './validate.js';
+
+/** The scheme word per token kind (yandex-api.md 1.2). */
+const SCHEMES: Record<TokenKind, string> = { oauth: 'OAuth', iam: 'Bearer' };
+
+/**
+ * Prototype of built header objects: printing goes through `redactHeaders`. The hooks live
+ * on the prototype, not on the object, because `new Headers(init)` (undici) walks every own
+ * key, symbols and non-enumerable ones included, and throws on a symbol.
+ */
+const PRINTS_REDACTED: object = Object.freeze(
+  Object.create(Object.prototype, {
+    toJSON: {
+      value(this: TrackerHeaders) {
+        return redactHeaders({ ...this });
+      },
+    },
+    [INSPECT_CUSTOM]: {
+      value(this: TrackerHeaders) {
+        return `TrackerHeaders ${JSON.stringify(redactHeaders({ ...this }))}`;
+      },
+    },
+  }),
+);
+
+/**
+ * Check that a token kind can be used with an organization kind. An IAM token (`Bearer`)
+ * only works for Yandex Cloud organizations (yandex-api.md 1.2; the official Python client
+ * refuses `iam_token` without `cloud_org_id` too), so `{ kind: 'iam' }` with `{ orgId }`
+ * is refused here rather than turned into a 403 at the first request.
+ *
+ * Call it at construction when the token kind is known before any token is.
+ *
+ * @throws {ConfigurationError} code `INVALID_ORG`
+ */
+export function assertOrgFitsTokenKind(kind: TokenKind, org: TrackerOrg, field = 'org'): void {
+  if (kind === 'iam' && org.cloudOrgId === undefined) {
+    throw new ConfigurationError(
+      'INVALID_ORG',
+      field,
+      `${field} is a Yandex 360 organization (orgId), but IAM tokens (Bearer) work only with Yandex Cloud organizations; set ${field}.cloudOrgId, or use a Yandex OAuth token.`,
+    );
+  }
+}
+
+/**
+ * Build the headers of one Tracker API request: `Authorization: OAuth <token>` (OAuth token)
+ * or `Authorization: Bearer <token>` (IAM token), plus `X-Org-ID` (Yandex 360) or
+ * `X-Cloud-Org-ID` (Yandex Cloud). Pure and synchronous; validates both arguments and
+ * throws {@link ConfigurationError} (`INVALID_TOKEN` / `INVALID_ORG`) without echoing the token.
+ *
+ * The result is a plain object for `fetch`, `Headers` or ky; printing it (`console.log`,
+ * `JSON.stringify`) shows `Authorization: OAuth [REDACTED]` instead of the token.
+ *
+ * @example
+ * const headers = buildTrackerHeaders({ token: process.env.TRACKER_TOKEN!, kind: 'oauth' }, { orgId: '1234567' });
+ * await fetch('https://api.tracker.yandex.net/v3/myself', { headers });
+ */
+export function buildTrackerHeaders(
+  token: AccessToken | { token: string; kind: 'oauth' | 'iam' },
+  org: TrackerOrg,
+): TrackerHeaders {
+  if (typeof token !== 'object' || token === null) {
+    throw new ConfigurationError(
+      'INVALID_TOKEN',
+      'token',
+      "token must be an object { token, kind }; wrap a raw token as { token, kind: 'oauth' } or { token, kind: 'iam' }.",
+    );
+  }
+  const kind = (token as { kind?: unknown }).kind;
+  if (kind !== 'oauth' && kind !== 'iam') {
+    throw new ConfigurationError(
+      'INVALID_TOKEN',
+      'token.kind',
+      "token.kind must be 'oauth' (Authorization: OAuth) or 'iam' (Authorization: Bearer).",
+    );
+  }
+  const raw = assertToken((token as { token?: unknown }).token, 'token.token');
+  const normalized = normalizeOrg(org, 'org');
+  assertOrgFitsTokenKind(kind, normalized, 'org');
+
+  const headers = Object.create(PRINTS_REDACTED) as TrackerHeaders;
+  headers.Authorization = `${SCHEMES[kind]} ${raw}`;
+  if (normalized.orgId !== undefined) headers['X-Org-ID'] = normalized.orgId;
+  else headers['X-Cloud-Org-ID'] = normalized.cloudOrgId;
+  return headers;
+}
