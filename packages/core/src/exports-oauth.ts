@@ -1,2 +1,18 @@
 // Public exports of this area, chosen one by one (see index.ts).
-export {};
+export {
+  exchangeCode,
+  refreshOAuthToken,
+  requestDeviceCode,
+  pollDeviceToken,
+  revokeToken,
+  type ClientAuthMethod,
+  type ExchangeCodeOptions,
+  type OAuthClientCredentials,
+  type OAuthRequestOptions,
+  type RefreshOAuthTokenOptions,
+  type DeviceCode,
+  type DevicePollProgress,
+  type PollDeviceTokenOptions,
+  type RequestDeviceCodeOptions,
+  type RevokeTokenOptions,
+} from './oauth/grants.js';

@@ -1,0 +1,40 @@
+/**
+ * Token revocation (yandex-api.md 2.5): `POST /revoke_token` with `access_token` and client
+ * authentication. Yandex documents it for device-bound tokens (issued with `device_id`).
+ */
+import { OAuthResponseError } from '../errors.js';
+import { checkOAuthOptions, postOAuthForm, requireString, scrub, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';
+
+/** Options of {@link revokeToken}. */
+export interface RevokeTokenOptions extends OAuthRequestOptions, OAuthClientCredentials {
+  /** The OAuth access token to revoke. */
+  accessToken: string;
+}
+
+/**
+ * Revoke an OAuth access token, e.g. on sign-out. Resolves when Yandex answers
+ * `{"status":"ok"}` (or any 2xx without an `error`).
+ *
+ * @throws {OAuthResponseError} `invalid_client`, `unsupported_token_type` (not a device token), …
+ * @throws {TokenExchangeError | TimeoutError | NetworkError | AbortedError}
+ * @example
+ * await revokeToken({ accessToken: session.tokens.accessToken, clientId, clientSecret });
+ */
+export async function revokeToken(options: RevokeTokenOptions): Promise<void> {
+  const fn = 'revokeToken';
+  checkOAuthOptions(fn, options);
+  requireString(options.accessToken, 'accessToken', fn, 'the OAuth access token to revoke');
+  const what = 'Yandex OAuth token revocation';
+  const json = await postOAuthForm({
+    ...options,
+    path: '/revoke_token',
+    what,
+    form: { access_token: options.accessToken },
+    secrets: [options.accessToken],
+  });
+  // A 200 that still says `error` is a refusal all the same.
+  if (typeof json.error === 'string') {
+    const description = typeof json.error_description === 'string' ? scrub(json.error_description, [options.accessToken, options.clientSecret]) : undefined;
+    throw new OAuthResponseError(`${what} refused: ${json.error}`, { error: json.error, errorDescription: description, status: 200 });
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * Talking to Yandex OAuth's form endpoints (`/token`, `/device/code`, `/revoke_token`):
+ * client authentication, the request itself, and turning answers into token sets or typed
+ * errors (yandex-api.md 2.3–2.5). The grants (`exchangeCode`, `refreshOAuthToken`, the
+ * device flow, `revokeToken`) are thin callers of {@link postOAuthForm}.
+ */
+import { ConfigurationError, OAuthResponseError, TokenExchangeError } from '../errors.js';
+import { base64Encode } from '../encoding.js';
+import { describeRequest, isRetryableStatus, readJsonSafely, upstreamFetch } from '../http/upstream.js';
+import { REDACTED } from '../redact.js';
+import { DEFAULT_OAUTH_URL, type FetchLike, type OAuthTokenSet } from '../types.js';
+
+/**
+ * How the app proves its identity to the token endpoint: `basic` sends
+ * `Authorization: Basic base64(client_id:client_secret)`, `body` sends `client_id` and
+ * `client_secret` as form fields. Yandex accepts both; the header wins when both are sent.
+ */
+export type ClientAuthMethod = 'basic' | 'body';
+
+/** Options every call to Yandex OAuth takes. */
+export interface OAuthRequestOptions {
+  /** Base URL of Yandex OAuth. Default `https://oauth.yandex.ru` (point it at the fake in tests). */
+  oauthUrl?: string | undefined;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: FetchLike | undefined;
+  /** Aborts the call ({@link AbortedError}). */
+  signal?: AbortSignal | undefined;
+  /** Timeout of one HTTP call, ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+}
+
+/** The app's credentials at the OAuth server. */
+export interface OAuthClientCredentials {
+  /** The app's ClientID from oauth.yandex.ru. */
+  clientId: string;
+  /** The app's Client secret; omit only for a public client using PKCE. */
+  clientSecret?: string | undefined;
+  /** Where the credentials go; default `basic`. */
+  clientAuth?: ClientAuthMethod | undefined;
+}
+
+/** Internal: one form POST to a Yandex OAuth endpoint. */
+export interface OAuthFormCall extends OAuthRequestOptions, OAuthClientCredentials {
+  /** Path under `oauthUrl`, e.g. `/token`. */
+  path: string;
+  form: Record<string, string | undefined>;
+  /** Human label for messages, e.g. `Yandex OAuth code exchange`. */
+  what: string;
+  /** Whether to send client credentials at all (`/device/code` takes only `client_id`). */
+  authenticate?: boolean;
+  /** Values that must never be echoed back in an error message. */
+  secrets?: Array<string | undefined>;
+}
+
+/** Throw a {@link ConfigurationError} unless `value` is a non-empty string. */
+export function requireString(value: unknown, field: string, fn: string, hint: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigurationError('INVALID_OPTION', field, `${fn}: \`${field}\` must be a non-empty string (${hint}).`);
+  }
+}
+
+/** Validate the shared options of an OAuth call before anything is sent. */
+export function checkOAuthOptions(fn: string, options: OAuthRequestOptions & Partial<OAuthClientCredentials>): void {
+  requireString(options.clientId, 'clientId', fn, 'the ClientID of your app at oauth.yandex.ru');
+  if (options.clientSecret !== undefined) {
+    requireString(options.clientSecret, 'clientSecret', fn, 'the Client secret of your app, or omit it for a public PKCE client');
+  }
+  if (options.clientAuth !== undefined && options.clientAuth !== 'basic' && options.clientAuth !== 'body') {
+    throw new ConfigurationError('INVALID_OPTION', 'clientAuth', `${fn}: \`clientAuth\` must be 'basic' or 'body'.`);
+  }
+  if (options.oauthUrl !== undefined) oauthEndpoint(options.oauthUrl, '/token', fn);
+  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
+    throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
+  }
+}
+
+/** `oauthUrl` + path, keeping any path prefix of `oauthUrl` (useful behind a proxy). */
+export function oauthEndpoint(oauthUrl: string | undefined, path: string, fn = 'Yandex OAuth'): string {
+  const base = oauthUrl ?? DEFAULT_OAUTH_URL;
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ConfigurationError('INVALID_URL', 'oauthUrl', `${fn}: \`oauthUrl\` must be an absolute http(s) URL such as ${DEFAULT_OAUTH_URL}.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError('INVALID_URL', 'oauthUrl', `${fn}: \`oauthUrl\` must use http or https.`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * RFC 6749 §2.3.1: client id and secret are form-encoded before base64. Yandex ids and
+ * secrets are hex, so this is the plain `id:secret` in practice.
+ */
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${base64Encode(`${encode(clientId)}:${encode(clientSecret)}`)}`;
+}
+
+/** Replace every secret we sent that an upstream text might echo back. */
+export function scrub(text: string, secrets: Array<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * POST a form to Yandex OAuth and return the parsed JSON of a 2xx answer. Error answers
+ * become {@link OAuthResponseError} (a 4xx with `{error, error_description}`) or
+ * {@link TokenExchangeError} (5xx, 429, or a body that is not the expected JSON).
+ */
+export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string, unknown>> {
+  const url = oauthEndpoint(call.oauthUrl, call.path);
+  const form = new URLSearchParams();
+  const headers: Record<string, string> = {};
+  const authenticate = call.authenticate ?? true;
+  if (authenticate && call.clientSecret !== undefined && (call.clientAuth ?? 'basic') === 'basic') {
+    headers.Authorization = basicAuthorization(call.clientId, call.clientSecret);
+  } else {
+    form.set('client_id', call.clientId);
+    if (authenticate && call.clientSecret !== undefined) form.set('client_secret', call.clientSecret);
+  }
+  for (const [key, value] of Object.entries(call.form)) {
+    if (value !== undefined) form.set(key, value);
+  }
+  const response = await upstreamFetch({
+    method: 'POST',
+    url,
+    headers,
+    form,
+    fetch: call.fetch,
+    signal: call.signal,
+    timeoutMs: call.timeoutMs,
+    what: call.what,
+  });
+  const body = await readJsonSafely(response);
+  const secrets = [call.clientSecret, ...(call.secrets ?? [])];
+  const where = describeRequest('POST', url);
+  const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+
+  if (response.ok) {
+    if (json) return json;
+    throw new TokenExchangeError(`${call.what} failed: HTTP ${response.status} with a body that is not a JSON object: ${where}`, {
+      source: 'oauth',
+      status: response.status,
+      retryable: false,
+    });
+  }
+  const error = typeof json?.error === 'string' ? json.error : undefined;
+  const description = typeof json?.error_description === 'string' ? scrub(json.error_description, secrets) : undefined;
+  if (error !== undefined && !isRetryableStatus(response.status)) {
+    const detail = description ? `${error} (${description})` : error;
+    throw new OAuthResponseError(`${call.what} refused: ${detail}: ${where}`, {
+      error,
+      errorDescription: description,
+      status: response.status,
+    });
+  }
+  const detail = error ? ` (${error})` : '';
+  throw new TokenExchangeError(`${call.what} failed: HTTP ${response.status}${detail}: ${where}`, {
+    source: 'oauth',
+    status: response.status,
+    upstreamCode: error,
+    retryable: isRetryableStatus(response.status),
+  });
+}
+
+/**
+ * Normalize a successful token answer (yandex-api.md 2.3): `access_token`, `refresh_token`,
+ * `token_type`, `expires_in` (seconds), `scope`. `expiresAt` is computed at receipt.
+ */
+export function toTokenSet(json: Record<string, unknown>, what: string, url: string, now: number = Date.now()): OAuthTokenSet {
+  const accessToken = json.access_token;
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new TokenExchangeError(`${what} failed: the answer has no access_token: ${describeRequest('POST', url)}`, {
+      source: 'oauth',
+      status: 200,
+      retryable: false,
+    });
+  }
+  const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in);
+  const tokens: OAuthTokenSet = {
+    accessToken,
+    tokenType: typeof json.token_type === 'string' ? json.token_type : 'bearer',
+  };
+  if (typeof json.refresh_token === 'string' && json.refresh_token !== '') tokens.refreshToken = json.refresh_token;
+  if (Number.isFinite(expiresIn) && expiresIn > 0) tokens.expiresAt = now + expiresIn * 1000;
+  if (typeof json.scope === 'string' && json.scope !== '') tokens.scope = json.scope;
+  return tokens;
+}
+
+/** Options of {@link exchangeCode}. */
+export interface ExchangeCodeOptions extends OAuthRequestOptions, OAuthClientCredentials {
+  /** The confirmation code from the callback (`?code=…`) or typed in by the user. */
+  code: string;
+  /** The `redirect_uri` used in the authorize URL, when one was sent. */
+  redirectUri?: string | undefined;
+  /** The PKCE verifier whose challenge went into the authorize URL. */
+  codeVerifier?: string | undefined;
+  /** Bind the token to a device (6–50 printable ASCII characters). */
+  deviceId?: string | undefined;
+  /** A name for that device, shown to the user in their Yandex ID. */
+  deviceName?: string | undefined;
+}
+
+/**
+ * Exchange a confirmation code for tokens (`grant_type=authorization_code`).
+ *
+ * @throws {OAuthResponseError} Yandex refused (`invalid_grant`, `bad_verification_code`, `invalid_client`, …).
+ * @throws {TokenExchangeError} Yandex failed (5xx, 429, malformed answer).
+ * @throws {TimeoutError | NetworkError | AbortedError}
+ * @example
+ * const tokens = await exchangeCode({
+ *   code: callback.code,
+ *   codeVerifier: pkce.verifier,
+ *   clientId: process.env.YANDEX_CLIENT_ID!,
+ *   clientSecret: process.env.YANDEX_CLIENT_SECRET!,
+ * });
+ */
+export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthTokenSet> {
+  const fn = 'exchangeCode';
+  checkOAuthOptions(fn, options);
+  requireString(options.code, 'code', fn, 'the `code` query parameter of the OAuth callback');
+  if (options.codeVerifier !== undefined) requireString(options.codeVerifier, 'codeVerifier', fn, 'the PKCE verifier you created with the authorize URL');
+  const what = 'Yandex OAuth code exchange';
+  const json = await postOAuthForm({
+    ...options,
+    path: '/token',
+    what,
+    form: {
+      grant_type: 'authorization_code',
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      code_verifier: options.codeVerifier,
+      device_id: options.deviceId,
+      device_name: options.deviceName,
+    },
+    secrets: [options.code, options.codeVerifier],
+  });
+  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'));
+}
+
+/** Options of {@link refreshOAuthToken}. */
+export interface RefreshOAuthTokenOptions extends OAuthRequestOptions, OAuthClientCredentials {
+  /** The refresh token from an earlier token answer. */
+  refreshToken: string;
+}
+
+/**
+ * Get a fresh token set with a refresh token (`grant_type=refresh_token`). Yandex answers with
+ * a new refresh token (keep it: the old one may stop working) and may return the same access
+ * token when it still has long to live (yandex-api.md 2.3).
+ *
+ * @throws {OAuthResponseError} `invalid_grant` when the refresh token is expired or revoked.
+ * @example
+ * const next = await refreshOAuthToken({ refreshToken: saved.refreshToken!, clientId, clientSecret });
+ */
+export async function refreshOAuthToken(options: RefreshOAuthTokenOptions): Promise<OAuthTokenSet> {
+  const fn = 'refreshOAuthToken';
+  checkOAuthOptions(fn, options);
+  requireString(options.refreshToken, 'refreshToken', fn, 'the refresh_token of an earlier token answer');
+  const what = 'Yandex OAuth token refresh';
+  const json = await postOAuthForm({
+    ...options,
+    path: '/token',
+    what,
+    form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
+    secrets: [options.refreshToken],
+  });
+  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'));
+}
