@@ -1,2 +1,22 @@
 // Public exports of this area, chosen one by one (see index.ts).
-export {};
+export {
+  createTrackerProxy,
+  DEFAULT_PROXY_METHODS,
+  DEFAULT_PROXY_PATHS,
+  DEFAULT_PROXY_MAX_BODY_BYTES,
+  type TrackerProxy,
+  type TrackerProxyAuth,
+  type TrackerProxyContext,
+  type TrackerProxyOptions,
+} from './web/proxy.js';
+export {
+  createOAuthFlow,
+  type OAuthFlow,
+  type OAuthFlowOptions,
+  type OAuthFlowCookieOptions,
+  type OAuthSession,
+  type GetSessionOptions,
+} from './web/oauth-flow.js';
+export type { UserAuth } from './web/user-auth.js';
+export { toErrorResponse, type WebErrorBody, type WebErrorCode } from './web/error-response.js';
+export { serializeCookie, readCookie, parseCookies, type CookieOptions } from './web/cookies.js';

@@ -1,0 +1,105 @@
+/**
+ * Cookie parsing and serialization (RFC 6265) for core's web handlers. Every Set-Cookie the
+ * sign-in flow needs is produced here, so adapters only copy headers.
+ */
+import { ConfigurationError } from '../errors.js';
+
+/** Attributes of a Set-Cookie header. */
+export interface CookieOptions {
+  /** Seconds until the cookie expires; `0` deletes it. Omit for a browser-session cookie. */
+  maxAge?: number | undefined;
+  /** Default `/`. */
+  path?: string | undefined;
+  domain?: string | undefined;
+  /** Default true: not readable from page scripts. */
+  httpOnly?: boolean | undefined;
+  /** Only sent over https. */
+  secure?: boolean | undefined;
+  /** Default `Lax`. */
+  sameSite?: 'Lax' | 'Strict' | 'None' | undefined;
+}
+
+/** RFC 6265 `token` (cookie names). */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6265 `cookie-octet`s (no quotes, comma, semicolon, backslash, space or controls). */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+/** A path attribute value: printable, no `;`. */
+const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
+const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
+/** True when `name` can be a cookie name. */
+export function isValidCookieName(name: unknown): name is string {
+  return typeof name === 'string' && COOKIE_NAME.test(name);
+}
+
+/** Validate cookie attributes at construction time (ConfigurationError naming `field`). */
+export function assertCookieAttributes(field: string, options: { path?: string | undefined; domain?: string | undefined }): void {
+  if (options.path !== undefined && (typeof options.path !== 'string' || !COOKIE_PATH.test(options.path))) {
+    throw new ConfigurationError('INVALID_OPTION', `${field}.path`, `${field}.path must be a path starting with "/" (no ";").`);
+  }
+  if (options.domain !== undefined && (typeof options.domain !== 'string' || !COOKIE_DOMAIN.test(options.domain))) {
+    throw new ConfigurationError('INVALID_OPTION', `${field}.domain`, `${field}.domain must be a host name such as "example.com".`);
+  }
+}
+
+/**
+ * A `Set-Cookie` header value. Throws `TypeError` for a name or value that would break the
+ * header (callers pass base64url values, so this only fires on a programming error).
+ *
+ * @example
+ * serializeCookie('tracker_session', sealed, { maxAge: 2592000, secure: true })
+ * // 'tracker_session=…; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax'
+ */
+export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
+  if (!COOKIE_NAME.test(name)) throw new TypeError('invalid cookie name');
+  if (!COOKIE_VALUE.test(value)) throw new TypeError('invalid cookie value');
+  let out = `${name}=${value}; Path=${options.path ?? '/'}`;
+  if (options.domain) out += `; Domain=${options.domain}`;
+  if (options.maxAge !== undefined) {
+    const seconds = Math.max(0, Math.floor(options.maxAge));
+    out += `; Max-Age=${seconds}`;
+    // Expires as well, for the few clients that still ignore Max-Age.
+    if (seconds === 0) out += '; Expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  }
+  if (options.httpOnly !== false) out += '; HttpOnly';
+  if (options.secure) out += '; Secure';
+  out += `; SameSite=${options.sameSite ?? 'Lax'}`;
+  return out;
+}
+
+/**
+ * The value of one cookie from a `Cookie` header, or `undefined`. When a name appears twice
+ * (e.g. one cookie per path), the first one wins, as browsers send the most specific first.
+ */
+export function readCookie(cookieHeader: string | null | undefined, name: string): string | undefined {
+  if (!cookieHeader) return undefined;
+  let start = 0;
+  while (start < cookieHeader.length) {
+    let end = cookieHeader.indexOf(';', start);
+    if (end === -1) end = cookieHeader.length;
+    const eq = cookieHeader.indexOf('=', start);
+    if (eq !== -1 && eq < end && cookieHeader.slice(start, eq).trim() === name) {
+      let value = cookieHeader.slice(eq + 1, end).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      return value;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** All cookies of a `Cookie` header as a map (first occurrence of a name wins). */
+export function parseCookies(cookieHeader: string | null | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!cookieHeader) return out;
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || out.has(name)) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    out.set(name, value);
+  }
+  return out;
+}
