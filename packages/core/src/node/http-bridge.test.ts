@@ -142,6 +142,17 @@ describe('toWebRequest', () => {
     expect(JSON.parse(res.body)).toEqual({ a: 1 });
   });
 
+  it('with body: false leaves the Node stream unread for a later body parser', async () => {
+    const base = await serve(async (req, res) => {
+      const request = toWebRequest(req, { body: false });
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      res.end(JSON.stringify({ method: request.method, hasBody: request.body !== null, text }));
+    });
+    const res = await raw(base, '/', { method: 'POST', body: 'still here' });
+    expect(JSON.parse(res.body)).toEqual({ method: 'POST', hasBody: false, text: 'still here' });
+  });
+
   it('aborts the request signal when the client disconnects', async () => {
     let resolveAborted!: (value: boolean) => void;
     const aborted = new Promise<boolean>((resolve) => (resolveAborted = resolve));

@@ -22,6 +22,12 @@ export interface ToWebRequestOptions {
    * before the response finished. Defaults to `req.res` (Express sets it).
    */
   res?: ServerResponse | undefined;
+  /**
+   * `false`: build the request without a body and leave the Node stream untouched, for
+   * handlers that only read the URL, headers and cookies (so a later body parser still gets
+   * the body). Default `true`.
+   */
+  body?: boolean | undefined;
 }
 
 /** Request methods that never carry a body. */
@@ -136,7 +142,7 @@ export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions 
       if (!req.complete) controller.abort(new Error('client disconnected'));
     });
   }
-  const body = bodyOf(req);
+  const body = options.body === false ? undefined : bodyOf(req);
   const init: RequestInit & { duplex?: 'half' } = {
     method: req.method ?? 'GET',
     headers,
