@@ -1,0 +1,343 @@
+import { inspect } from 'node:util';
+import { describe, expect, it, vi } from 'vitest';
+import { AbortedError, ConfigurationError, TimeoutError, TokenExchangeError, isAbortedError, isTimeoutError, isTokenExchangeError } from '../errors.js';
+import type { StoredToken } from '../types.js';
+import { createRefreshingTokenSource, isRetryableTokenError, type FetchTokenContext } from './engine.js';
+import { createMemoryTokenStore } from './memory-store.js';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** A controllable clock and a counting fetchToken that mints t-1, t-2, … living `lifetimeMs`. */
+function harness(lifetimeMs = 12 * HOUR) {
+  const clock = { t: 1_700_000_000_000 };
+  const now = () => clock.t;
+  let minted = 0;
+  const contexts: FetchTokenContext[] = [];
+  const plan: Array<(ctx: FetchTokenContext) => Promise<StoredToken> | StoredToken> = [];
+  const fetchToken = vi.fn(async (ctx: FetchTokenContext): Promise<StoredToken> => {
+    contexts.push(ctx);
+    const step = plan.shift();
+    if (step) return step(ctx);
+    // Resolve on a later macrotask, like real I/O, so concurrent callers really overlap.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    minted++;
+    return { token: `t-${minted}`, kind: 'iam', issuedAt: now(), expiresAt: now() + lifetimeMs };
+  });
+  return { clock, now, fetchToken, plan, contexts };
+}
+
+const failure = (status: number, extra: Partial<{ retryAfterMs: number }> = {}) =>
+  Object.assign(new TokenExchangeError(`IAM token exchange failed: HTTP ${status}`, { source: 'iam', status, retryable: status === 429 || status >= 500 }), extra);
+
+describe('createRefreshingTokenSource', () => {
+  it('caches a fresh token: the second call is a store lookup', async () => {
+    const h = harness();
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    const a = await source.getToken();
+    const b = await source.getToken();
+    expect(a.token).toBe('t-1');
+    expect(b).toBe(a);
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('1,000 concurrent callers with no token share exactly one fetch', async () => {
+    const h = harness();
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => source.getToken()));
+    expect(new Set(tokens.map((t) => t.token))).toEqual(new Set(['t-1']));
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+  });
+
+  it('1,000 concurrent callers on an expired token share one fetch, and the next expiry refreshes again', async () => {
+    const h = harness(2 * HOUR);
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    await source.getToken();
+    h.clock.t += 3 * HOUR;
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => source.getToken()));
+    expect(new Set(tokens.map((t) => t.token))).toEqual(new Set(['t-2']));
+    expect(h.fetchToken).toHaveBeenCalledTimes(2);
+    h.clock.t += 3 * HOUR;
+    expect((await source.getToken()).token).toBe('t-3');
+  });
+
+  it('clears the in-flight refresh after a failure, so the next call tries again', async () => {
+    const h = harness();
+    h.plan.push(() => Promise.reject(failure(400)));
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    const results = await Promise.allSettled([source.getToken(), source.getToken(), source.getToken()]);
+    expect(results.every((r) => r.status === 'rejected' && isTokenExchangeError(r.reason))).toBe(true);
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    expect((await source.getToken()).token).toBe('t-1');
+    expect(h.fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('refreshes in the background once the token is maxAgeMs old, serving the old token meanwhile', async () => {
+    const h = harness();
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    await source.getToken();
+    h.clock.t += HOUR - 1;
+    expect((await source.getToken()).token).toBe('t-1');
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    h.clock.t += 1;
+    const during = await Promise.all([source.getToken(), source.getToken()]);
+    expect(during.map((t) => t.token)).toEqual(['t-1', 't-1']);
+    await vi.waitFor(async () => expect((await source.getToken()).token).toBe('t-2'));
+    expect(h.fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('opens the window earlyMs before expiresAt when that comes before maxAgeMs', async () => {
+    const h = harness(40 * MINUTE);
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    await source.getToken();
+    h.clock.t += 35 * MINUTE - 1;
+    await source.getToken();
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    h.clock.t += 1;
+    await source.getToken();
+    await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
+  });
+
+  it('caps the early margin at half the lifetime, so short-lived tokens are not refreshed on every call', async () => {
+    const h = harness(2 * MINUTE);
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    await source.getToken();
+    h.clock.t += MINUTE - 1;
+    await source.getToken();
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    h.clock.t += 1;
+    await source.getToken();
+    await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
+  });
+
+  it('serves the still-valid cached token when a refresh fails, then throws the typed error after expiry, then recovers', async () => {
+    const h = harness(2 * HOUR);
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0 } });
+    await source.getToken();
+    h.clock.t += HOUR + MINUTE; // due, still valid
+    for (let i = 0; i < 3; i++) h.plan.push(() => Promise.reject(failure(500)));
+    expect((await source.getToken()).token).toBe('t-1'); // background refresh fails quietly
+    await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await source.getToken({ forceRefresh: true })).token).toBe('t-1'); // blocking refresh fails, cached served
+    expect(h.fetchToken).toHaveBeenCalledTimes(3);
+    h.clock.t += HOUR; // expired
+    const error = await source.getToken().catch((e: unknown) => e);
+    expect(isTokenExchangeError(error)).toBe(true);
+    expect((error as TokenExchangeError).status).toBe(500);
+    expect((await source.getToken()).token).toBe('t-2');
+  });
+
+  it('waits a growing cooldown between failed background refreshes', async () => {
+    const h = harness(12 * HOUR);
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0, maxBackoffMs: 1000 } });
+    await source.getToken();
+    h.clock.t += 2 * HOUR;
+    h.plan.push(() => Promise.reject(failure(503)), () => Promise.reject(failure(503)));
+    await source.getToken();
+    await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 10));
+    await source.getToken(); // inside the 1 s cooldown: no call
+    expect(h.fetchToken).toHaveBeenCalledTimes(2);
+    h.clock.t += 1000;
+    await source.getToken();
+    await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(3));
+    await new Promise((r) => setTimeout(r, 10));
+    h.clock.t += 1000; // second failure doubled the cooldown to 2 s
+    await source.getToken();
+    expect(h.fetchToken).toHaveBeenCalledTimes(3);
+    h.clock.t += 1000;
+    await source.getToken();
+    await vi.waitFor(async () => expect((await source.getToken()).token).toBe('t-2'));
+  });
+
+  describe('invalidate', () => {
+    it('is a no-op when the cache holds a different token', async () => {
+      const h = harness();
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+      await source.getToken();
+      await source.invalidate('some-older-token');
+      expect((await source.getToken()).token).toBe('t-1');
+      expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    });
+
+    it('N concurrent 401s with the same stale token cause one refresh', async () => {
+      const h = harness();
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+      const stale = (await source.getToken()).token;
+      const replays = await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          await source.invalidate(stale);
+          return source.getToken();
+        }),
+      );
+      expect(new Set(replays.map((t) => t.token))).toEqual(new Set(['t-2']));
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      // A late 401 for the old token does not discard the new one.
+      await source.invalidate(stale);
+      expect((await source.getToken()).token).toBe('t-2');
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+    });
+
+    it('never serves the invalidated token, even when the forced refresh fails', async () => {
+      const h = harness();
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0 } });
+      const { token } = await source.getToken();
+      await source.invalidate(token);
+      h.plan.push(() => Promise.reject(failure(503)));
+      await expect(source.getToken({ forceRefresh: true })).rejects.toSatisfy(isTokenExchangeError);
+      expect((await source.getToken()).token).toBe('t-2');
+    });
+
+    it('keeps the stored entry (e.g. a refresh token) and hands it to fetchToken as current', async () => {
+      const h = harness();
+      h.plan.push(({ now }) => ({ token: 'a-1', kind: 'oauth', refreshToken: 'r-1', issuedAt: now(), expiresAt: now() + HOUR * 24 }));
+      h.plan.push(({ current, now }) => ({ token: 'a-2', kind: 'oauth', refreshToken: `${current?.refreshToken}-rotated`, issuedAt: now() }));
+      const source = createRefreshingTokenSource({ id: 'oauth:user', kind: 'oauth', fetchToken: h.fetchToken, refresh: { now: h.now } });
+      await source.invalidate(); // nothing cached: no-op
+      expect((await source.getToken()).token).toBe('a-1');
+      await source.invalidate();
+      expect((await source.getToken()).token).toBe('a-2');
+      expect(h.contexts[1]?.current?.refreshToken).toBe('r-1');
+    });
+  });
+
+  describe('retries', () => {
+    it('retries 5xx and network errors with backoff, up to `retries` more attempts', async () => {
+      const h = harness();
+      h.plan.push(
+        () => Promise.reject(failure(500)),
+        () => Promise.reject(failure(503)),
+        () => Promise.reject(new TypeError('fetch failed')),
+      );
+      const source = createRefreshingTokenSource({
+        id: 'iam:test',
+        kind: 'iam',
+        fetchToken: h.fetchToken,
+        refresh: { now: h.now, retries: 3, backoffMs: 1 },
+        isRetryable: (e) => e instanceof TypeError || isRetryableTokenError(e),
+      });
+      expect((await source.getToken()).token).toBe('t-1');
+      expect(h.contexts.map((c) => c.attempt)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('gives up after `retries` and throws the last error', async () => {
+      const h = harness();
+      for (let i = 0; i < 5; i++) h.plan.push(() => Promise.reject(failure(500)));
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 2, backoffMs: 1 } });
+      await expect(source.getToken()).rejects.toSatisfy(isTokenExchangeError);
+      expect(h.fetchToken).toHaveBeenCalledTimes(3);
+    });
+
+    it('does not retry 4xx', async () => {
+      const h = harness();
+      h.plan.push(() => Promise.reject(failure(401)));
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, backoffMs: 1 } });
+      await expect(source.getToken()).rejects.toMatchObject({ status: 401 });
+      expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    });
+
+    it('honours Retry-After on 429, and stops when it asks for longer than maxBackoffMs', async () => {
+      const h = harness();
+      const delays: number[] = [];
+      let last = 0;
+      const stamp = () => {
+        const t = performance.now();
+        if (last) delays.push(t - last);
+        last = t;
+      };
+      h.plan.push(
+        () => (stamp(), Promise.reject(failure(429, { retryAfterMs: 60 }))),
+        () => (stamp(), Promise.reject(failure(429, { retryAfterMs: 10_000 }))),
+      );
+      const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, backoffMs: 1, maxBackoffMs: 1000 } });
+      await expect(source.getToken()).rejects.toMatchObject({ status: 429 });
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      // The second attempt came no sooner than the 60 ms the server asked for (not the 1 ms backoff).
+      expect(delays[0]).toBeGreaterThanOrEqual(55);
+    });
+  });
+
+  it('aborting one caller rejects only that caller; the shared refresh completes for the others', async () => {
+    const h = harness();
+    let release!: () => void;
+    h.plan.push(({ now }) => new Promise((resolve) => (release = () => resolve({ token: 'slow', kind: 'iam', issuedAt: now(), expiresAt: now() + HOUR * 12 }))));
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now } });
+    const controller = new AbortController();
+    const aborted = source.getToken({ signal: controller.signal });
+    const other = source.getToken();
+    await vi.waitFor(() => expect(release).toBeTypeOf('function'));
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(AbortedError);
+    release();
+    expect((await other).token).toBe('slow');
+    await expect(source.getToken({ signal: AbortSignal.abort() })).rejects.toSatisfy(isAbortedError);
+  });
+
+  it('times out an attempt that never answers, aborting its signal', async () => {
+    const h = harness();
+    let seen: AbortSignal | undefined;
+    h.plan.push(({ signal }) => ((seen = signal), new Promise<never>(() => undefined)));
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, timeoutMs: 20, retries: 0 } });
+    const error = await source.getToken().catch((e: unknown) => e);
+    expect(isTimeoutError(error)).toBe(true);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('starts from `initial`, calls onRefresh with each new token, and fills issuedAt', async () => {
+    const h = harness();
+    const refreshed: StoredToken[] = [];
+    h.plan.push(() => ({ token: 'no-dates', kind: 'iam' }));
+    const source = createRefreshingTokenSource({
+      id: 'iam:test',
+      kind: 'iam',
+      fetchToken: h.fetchToken,
+      initial: { token: 'seed', kind: 'iam', issuedAt: h.now(), expiresAt: h.now() + HOUR },
+      onRefresh: (t) => void refreshed.push(t),
+      refresh: { now: h.now },
+    });
+    expect((await source.getToken()).token).toBe('seed');
+    expect(h.fetchToken).not.toHaveBeenCalled();
+    h.clock.t += HOUR;
+    expect((await source.getToken()).token).toBe('no-dates');
+    expect(refreshed).toEqual([{ token: 'no-dates', kind: 'iam', issuedAt: h.now() }]);
+  });
+
+  it('instances sharing a store share the token: the second one makes no upstream call', async () => {
+    const h = harness();
+    const store = createMemoryTokenStore();
+    const a = createRefreshingTokenSource({ id: 'iam:shared', kind: 'iam', fetchToken: h.fetchToken, store, refresh: { now: h.now } });
+    const b = createRefreshingTokenSource({ id: 'iam:shared', kind: 'iam', fetchToken: h.fetchToken, store, refresh: { now: h.now } });
+    expect((await a.getToken()).token).toBe('t-1');
+    expect((await b.getToken()).token).toBe('t-1');
+    expect(h.fetchToken).toHaveBeenCalledTimes(1);
+    expect(store.size).toBe(1);
+  });
+
+  it('never prints the token', async () => {
+    const h = harness();
+    const store = createMemoryTokenStore();
+    const source = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, store, refresh: { now: h.now } });
+    const token = await source.getToken();
+    for (const value of [source, token, store]) {
+      expect(JSON.stringify(value)).not.toContain('t-1');
+      expect(inspect(value, { depth: 5 })).not.toContain('t-1');
+    }
+    expect(JSON.parse(JSON.stringify(source))).toEqual({ id: 'iam:test', kind: 'iam' });
+    expect(token.token).toBe('t-1');
+  });
+
+  it('validates its options at construction', () => {
+    const fetchToken = async () => ({ token: 'x', kind: 'iam' as const });
+    const attempt = (o: object) => () => createRefreshingTokenSource({ id: 'iam:x', kind: 'iam', fetchToken, ...o } as never);
+    expect(attempt({ id: '' })).toThrow(ConfigurationError);
+    expect(attempt({ kind: 'bearer' })).toThrow(/kind/);
+    expect(attempt({ fetchToken: 'nope' })).toThrow(/fetchToken/);
+    expect(attempt({ refresh: { maxAgeMs: -1 } })).toThrow(expect.objectContaining({ field: 'refresh.maxAgeMs' }));
+    expect(attempt({ refresh: { timeoutMs: 0 } })).toThrow(expect.objectContaining({ field: 'refresh.timeoutMs' }));
+    expect(attempt({ refresh: { retries: 1.5 } })).toThrow(expect.objectContaining({ field: 'refresh.retries' }));
+    expect(attempt({ store: {} })).toThrow(expect.objectContaining({ field: 'store' }));
+    expect(attempt({ initial: { token: '' } })).toThrow(expect.objectContaining({ code: 'INVALID_TOKEN' }));
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The refresh engine (architecture principle 6): turns "how to fetch a token" into a
+ * {@link TokenSource} that caches, refreshes by expiry, and shares one in-flight refresh among
+ * all callers. Modelled on google-auth-library (eager window, one promise per credential cleared
+ * in `finally`) and the YDB JS SDK providers (server expiry, stale-while-revalidate, retries by
+ * error class). There are no timers between calls: refreshes happen on demand, so an idle
+ * process exits by itself.
+ */
+import { AbortedError, ConfigurationError, TimeoutError, isAbortedError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
+import { hideSecrets } from '../redact.js';
+import { sleep } from '../http/upstream.js';
+import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
+import { createMemoryTokenStore } from './memory-store.js';
+import { backoffDelay, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
+
+/** What `fetchToken` receives for one attempt. */
+export interface FetchTokenContext {
+  /** Aborted when the attempt times out (`refresh.timeoutMs`). Pass it to `fetch`. */
+  signal: AbortSignal;
+  /** The stored token being replaced (e.g. to read its OAuth refresh token), if any. */
+  current?: StoredToken | undefined;
+  /** The engine's clock (`refresh.now`), epoch ms: use it for `issuedAt`/`expiresAt`. */
+  now: () => number;
+  /** Timeout of this attempt, ms; pass it on to `upstreamFetch`. */
+  timeoutMs: number;
+  /** 1 for the first attempt of a refresh, 2 for the first retry, … */
+  attempt: number;
+}
+
+export interface RefreshingTokenSourceOptions {
+  /** Stable, non-secret credential id: the {@link TokenStore} key. */
+  id: string;
+  kind: TokenKind;
+  /** Obtain a new token. Throw {@link TokenExchangeError} with `retryable` set for upstream failures. */
+  fetchToken: (ctx: FetchTokenContext) => Promise<StoredToken>;
+  /** Where the token is cached. Default: a new in-memory store. */
+  store?: TokenStore | undefined;
+  refresh?: RefreshOptions | undefined;
+  /** A token to start with (e.g. from a session), used when the store has none. */
+  initial?: StoredToken | undefined;
+  /** Called after each successful refresh, once the new token is stored. */
+  onRefresh?: ((token: StoredToken) => void | Promise<void>) | undefined;
+  /** Whether a failure is worth another attempt. Default {@link isRetryableTokenError}. */
+  isRetryable?: ((error: unknown) => boolean) | undefined;
+  /** The upstream's `Retry-After` for a failure, ms. Default: the error's `retryAfterMs`. */
+  retryAfterMs?: ((error: unknown) => number | undefined) | undefined;
+}
+
+/** A {@link TokenSource} backed by the engine: `invalidate` is always present. */
+export interface RefreshingTokenSource extends TokenSource {
+  invalidate(token?: string): Promise<void>;
+}
+
+/**
+ * Default retry classification: a {@link TokenExchangeError} says itself (`retryable`: 429, 5xx,
+ * network); bare network errors and timeouts are retried; aborts, configuration errors and
+ * anything unknown are not.
+ */
+export function isRetryableTokenError(error: unknown): boolean {
+  if (isAbortedError(error)) return false;
+  if (isTokenExchangeError(error)) return error.retryable;
+  return isNetworkError(error) || isTimeoutError(error);
+}
+
+/** Default `Retry-After` lookup: a numeric `retryAfterMs` property on the error (set by token sources). */
+export function retryAfterOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Extra time after `timeoutMs` before the engine gives up on a `fetchToken` that ignores its signal. */
+const TIMEOUT_GRACE_MS = 1000;
+/** Ceiling of the pause between failed background refreshes while the cached token stays valid. */
+const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
+
+/**
+ * Build a caching, single-flight, expiry-driven {@link TokenSource} around `fetchToken`.
+ *
+ * - fresh cached token → returned from the store (a lookup);
+ * - inside the refresh window but still valid → returned at once, one background refresh starts
+ *   (its failure is kept quiet; the next attempt waits a growing cooldown);
+ * - expired, missing, invalidated or `forceRefresh` → callers wait for the one shared refresh;
+ *   if it fails and a still-valid, non-invalidated token is stored, that token is served,
+ *   otherwise the refresh error is thrown.
+ *
+ * Retries: `refresh.retries` more attempts for retryable errors, exponential backoff with jitter,
+ * `Retry-After` honoured (a wait longer than `maxBackoffMs` ends the retries instead).
+ *
+ * @example
+ * const source = createRefreshingTokenSource({
+ *   id: 'iam:custom',
+ *   kind: 'iam',
+ *   fetchToken: async ({ signal, now }) => ({ token: await mint(signal), kind: 'iam', issuedAt: now(), expiresAt: now() + 3_600_000 }),
+ * });
+ * const { token } = await source.getToken();
+ */
+export function createRefreshingTokenSource(options: RefreshingTokenSourceOptions): RefreshingTokenSource {
+  validateEngineOptions(options);
+  const { id, kind, fetchToken, onRefresh } = options;
+  const store: TokenStore = options.store ?? createMemoryTokenStore();
+  const policy: ResolvedRefreshOptions = resolveRefreshOptions(options.refresh);
+  const isRetryable = options.isRetryable ?? isRetryableTokenError;
+  const retryAfterMs = options.retryAfterMs ?? retryAfterOf;
+  const now = policy.now;
+
+  let seeding: Promise<void> | undefined = options.initial === undefined ? undefined : seed(options.initial);
+  // Surfaced by the first getToken(); never an unhandled rejection at construction.
+  seeding?.catch(() => undefined);
+  let inflight: Promise<StoredToken> | undefined;
+  /** The last token passed to invalidate(): never served as a fallback. */
+  let rejected: string | undefined;
+  let backgroundFailures = 0;
+  let backgroundNotBefore = 0;
+  let lastStored: StoredToken | undefined;
+  let lastAccess: AccessToken | undefined;
+
+  /** Put `initial` into the store unless it already holds a token (shared stores win). */
+  async function seed(initial: StoredToken): Promise<void> {
+    if ((await store.get(id)) === undefined) await store.set(id, { ...initial, kind: initial.kind ?? kind });
+  }
+
+  async function read(): Promise<StoredToken | undefined> {
+    if (seeding) {
+      await seeding;
+      seeding = undefined;
+    }
+    return store.get(id);
+  }
+
+  function toAccessToken(stored: StoredToken): AccessToken {
+    // The same stored object yields the same AccessToken, so hot-path callers can cache by identity.
+    if (stored === lastStored && lastAccess) return lastAccess;
+    const access: AccessToken = { token: stored.token, kind: stored.kind ?? kind, expiresAt: stored.expiresAt, issuedAt: stored.issuedAt };
+    hideSecrets(access, () => ({ kind: access.kind, expiresAt: access.expiresAt, issuedAt: access.issuedAt }), 'AccessToken');
+    lastStored = stored;
+    lastAccess = access;
+    return access;
+  }
+
+  async function attemptOnce(current: StoredToken | undefined, attempt: number): Promise<StoredToken> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new TimeoutError(`refreshing credential ${id} timed out after ${policy.timeoutMs} ms`);
+        controller.abort(error);
+        reject(error);
+      }, policy.timeoutMs + Math.min(TIMEOUT_GRACE_MS, policy.timeoutMs));
+      // The pending upstream call keeps the process alive while it matters; this timer must not.
+      (timer as { unref?: () => void }).unref?.();
+    });
+    try {
+      return await Promise.race([fetchToken({ signal: controller.signal, current, now, timeoutMs: policy.timeoutMs, attempt }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function runRefresh(seen: StoredToken | undefined, forced: boolean): Promise<StoredToken> {
+    const latest = await store.get(id);
+    // A store shared between instances may already hold a newer token: take it instead of calling upstream.
+    if (!forced && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && tokenFreshness(latest, now(), policy) === 'fresh') {
+      return latest;
+    }
+    const current = latest ?? seen;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fetched = await attemptOnce(current, attempt);
+        const stored: StoredToken = { ...fetched, kind: fetched.kind ?? kind, issuedAt: fetched.issuedAt ?? now() };
+        await store.set(id, stored);
+        rejected = undefined;
+        backgroundFailures = 0;
+        backgroundNotBefore = 0;
+        if (onRefresh) await onRefresh(stored);
+        return stored;
+      } catch (error) {
+        if (attempt > policy.retries || !isRetryable(error)) throw error;
+        const hinted = retryAfterMs(error);
+        // Honour Retry-After: if upstream asks for longer than we may wait, stop rather than hammer it.
+        if (hinted !== undefined && hinted > policy.maxBackoffMs) throw error;
+        await sleep(hinted ?? backoffDelay(attempt, policy));
+      }
+    }
+  }
+
+  function sharedRefresh(seen: StoredToken | undefined, forced: boolean): Promise<StoredToken> {
+    if (!inflight) {
+      const promise = runRefresh(seen, forced).finally(() => {
+        if (inflight === promise) inflight = undefined;
+      });
+      // Callers may all have stopped waiting (aborted); the rejection must never go unhandled.
+      promise.catch(() => undefined);
+      inflight = promise;
+    }
+    return inflight;
+  }
+
+  function refreshInBackground(seen: StoredToken): void {
+    if (inflight || now() < backgroundNotBefore) return;
+    sharedRefresh(seen, false).catch(() => {
+      backgroundFailures++;
+      backgroundNotBefore = now() + Math.min(MAX_BACKGROUND_COOLDOWN_MS, policy.maxBackoffMs * 2 ** Math.min(backgroundFailures - 1, 16));
+    });
+  }
+
+  async function getToken(getOptions: GetTokenOptions = {}): Promise<AccessToken> {
+    const { forceRefresh = false, signal } = getOptions;
+    throwIfAborted(signal, id);
+    const cached = await read();
+    if (!forceRefresh && cached !== undefined && cached.token !== rejected) {
+      const freshness = tokenFreshness(cached, now(), policy);
+      if (freshness === 'fresh') return toAccessToken(cached);
+      if (freshness === 'due') {
+        refreshInBackground(cached);
+        return toAccessToken(cached);
+      }
+    }
+    try {
+      return toAccessToken(await waitWithSignal(sharedRefresh(cached, forceRefresh), signal, id));
+    } catch (error) {
+      if (isAbortedError(error)) throw error;
+      // Upstream trouble must not break requests while a valid token is in hand.
+      const fallback = await store.get(id);
+      if (isUsable(fallback, now()) && fallback.token !== rejected) return toAccessToken(fallback);
+      throw error;
+    }
+  }
+
+  async function invalidate(token?: string): Promise<void> {
+    const stored = await store.get(id);
+    if (stored === undefined || (token !== undefined && stored.token !== token)) return;
+    rejected = stored.token;
+    // Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
+    // instance sharing the store, so the next getToken() waits for a new token.
+    await store.set(id, { ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) });
+  }
+
+  const source: RefreshingTokenSource = { id, kind, getToken, invalidate };
+  return hideSecrets(source, () => ({ id, kind }), 'RefreshingTokenSource');
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, id: string): void {
+  if (signal?.aborted) throw new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason });
+}
+
+/** Stop waiting when the caller's signal fires; the shared refresh itself keeps going for others. */
+function waitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, id: string): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason }));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function validateEngineOptions(options: RefreshingTokenSourceOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'createRefreshingTokenSource() needs an options object with id, kind and fetchToken.');
+  }
+  if (typeof options.id !== 'string' || options.id.trim() === '') {
+    throw new ConfigurationError('INVALID_OPTION', 'id', 'id must be a non-empty string naming the credential (never the secret itself).');
+  }
+  if (options.kind !== 'oauth' && options.kind !== 'iam') {
+    throw new ConfigurationError('INVALID_OPTION', 'kind', "kind must be 'oauth' or 'iam'.");
+  }
+  if (typeof options.fetchToken !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'fetchToken', 'fetchToken must be a function returning a Promise of a StoredToken.');
+  }
+  for (const name of ['onRefresh', 'isRetryable', 'retryAfterMs'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new ConfigurationError('INVALID_OPTION', name, `${name} must be a function when given.`);
+    }
+  }
+  const store = options.store;
+  if (store !== undefined && (store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
+    throw new ConfigurationError('INVALID_OPTION', 'store', 'store must implement TokenStore: get(key), set(key, value), delete(key).');
+  }
+  const initial = options.initial;
+  if (initial !== undefined && (initial === null || typeof initial.token !== 'string' || initial.token === '')) {
+    throw new ConfigurationError('INVALID_TOKEN', 'initial.token', 'initial must be a StoredToken with a non-empty token string.');
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * When a cached token counts as fresh, due for a refresh, or unusable, and how long to wait
+ * between attempts (architecture principle 6). Pure functions over a clock value, so the
+ * rules are unit-tested without timers.
+ */
+import { ConfigurationError } from '../errors.js';
+import type { RefreshOptions, StoredToken } from '../types.js';
+
+/** {@link RefreshOptions} with every default filled in. */
+export interface ResolvedRefreshOptions {
+  maxAgeMs: number;
+  earlyMs: number;
+  retries: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  timeoutMs: number;
+  now: () => number;
+}
+
+/** Defaults: refresh 1 h after issue or 5 min before expiry; 3 retries from 200 ms up to 5 s; 10 s per call. */
+export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now'>> = Object.freeze({
+  maxAgeMs: 60 * 60 * 1000,
+  earlyMs: 5 * 60 * 1000,
+  retries: 3,
+  backoffMs: 200,
+  maxBackoffMs: 5000,
+  timeoutMs: 10_000,
+});
+
+const NUMERIC_FIELDS = ['maxAgeMs', 'earlyMs', 'retries', 'backoffMs', 'maxBackoffMs', 'timeoutMs'] as const;
+
+/**
+ * Fill defaults and validate (at construction): every number finite and ≥ 0 (`timeoutMs` > 0),
+ * `retries` an integer, `now` a function. `field` prefixes the option path in errors.
+ */
+export function resolveRefreshOptions(options: RefreshOptions | undefined, field = 'refresh'): ResolvedRefreshOptions {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be an object of refresh options (or omitted for the defaults).`);
+  }
+  const resolved: ResolvedRefreshOptions = { ...DEFAULT_REFRESH_OPTIONS, now: Date.now };
+  for (const name of NUMERIC_FIELDS) {
+    const value = options?.[name];
+    if (value === undefined) continue;
+    const positive = name === 'timeoutMs';
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0) || (name === 'retries' && !Number.isInteger(value))) {
+      throw new ConfigurationError(
+        'INVALID_OPTION',
+        `${field}.${name}`,
+        `${field}.${name} must be a finite ${name === 'retries' ? 'integer' : 'number of milliseconds'} ${positive ? '> 0' : '>= 0'}; remove it to use the default (${DEFAULT_REFRESH_OPTIONS[name]}).`,
+      );
+    }
+    resolved[name] = value;
+  }
+  if (options?.now !== undefined) {
+    if (typeof options.now !== 'function') {
+      throw new ConfigurationError('INVALID_OPTION', `${field}.now`, `${field}.now must be a function returning epoch milliseconds (like Date.now).`);
+    }
+    resolved.now = options.now;
+  }
+  return resolved;
+}
+
+/**
+ * - `fresh`: serve from cache.
+ * - `due`: still valid but inside the refresh window; serve it and refresh in the background.
+ * - `expired`: past `expiresAt`; callers must wait for a new token.
+ */
+export type TokenFreshness = 'fresh' | 'due' | 'expired';
+
+/**
+ * Classify a cached token at `now`. The window opens `maxAgeMs` after issue or `earlyMs` before
+ * expiry, whichever comes first. The early margin never exceeds half the token's lifetime, so a
+ * short-lived token (tests, federations) is not refreshed on every call.
+ */
+export function tokenFreshness(token: StoredToken, now: number, options: Pick<ResolvedRefreshOptions, 'maxAgeMs' | 'earlyMs'>): TokenFreshness {
+  const { expiresAt, issuedAt } = token;
+  if (expiresAt !== undefined && now >= expiresAt) return 'expired';
+  if (issuedAt !== undefined && now >= issuedAt + options.maxAgeMs) return 'due';
+  if (expiresAt !== undefined) {
+    const lifetime = issuedAt !== undefined ? expiresAt - issuedAt : Number.POSITIVE_INFINITY;
+    const early = Math.min(options.earlyMs, Math.max(0, lifetime / 2));
+    if (now >= expiresAt - early) return 'due';
+  }
+  return 'fresh';
+}
+
+/** True while the token can still be sent (not past `expiresAt`; no expiry = always). */
+export function isUsable(token: StoredToken | undefined, now: number): token is StoredToken {
+  return token !== undefined && (token.expiresAt === undefined || now < token.expiresAt);
+}
+
+/**
+ * Delay before retry number `attempt` (1-based): exponential from `backoffMs`, capped at
+ * `maxBackoffMs`, with "equal jitter" (half fixed, half random) so instances do not retry in step.
+ */
+export function backoffDelay(attempt: number, options: Pick<ResolvedRefreshOptions, 'backoffMs' | 'maxBackoffMs'>, random: () => number = Math.random): number {
+  const base = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(base / 2 + (base / 2) * random());
+}
