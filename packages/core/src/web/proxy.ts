@@ -321,6 +321,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         return jsonError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`);
       }
       if (read === 'bad-length') return jsonError(400, 'BAD_REQUEST', 'Invalid Content-Length.');
+      if (read === 'unreadable') return jsonError(400, 'BAD_REQUEST', 'The request body could not be read.');
       body = read;
     }
 
@@ -415,7 +416,7 @@ function stripSlash(path: string): string {
  * The whole body, or a verdict. The declared length is checked first, then the bytes are
  * counted while reading, so a chunked body without Content-Length is cut off at the limit.
  */
-async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length'> {
+async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length' | 'unreadable'> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
     if (!/^\d+$/.test(declared.trim())) return 'bad-length';
@@ -429,7 +430,13 @@ async function readBody(request: Request, max: number): Promise<Uint8Array<Array
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      return 'unreadable';
+    }
+    const { done, value } = step;
     if (done) break;
     total += value.byteLength;
     if (total > max) {
