@@ -1,0 +1,201 @@
+/**
+ * Reading the redirect back from Yandex OAuth (yandex-api.md 2.1, 2.2): the code flow puts
+ * `code` and `state` in the query; the implicit flow puts `access_token`, `token_type`,
+ * `expires_in` and `state` in the `#fragment`; a refusal carries `error` and
+ * `error_description` in the same place. The state check comes first, like oauth4webapi.
+ */
+import { timingSafeEqual } from '../encoding.js';
+import { OAuthCallbackError, OAuthResponseError } from '../errors.js';
+import { INSPECT_CUSTOM } from '../redact.js';
+import type { OAuthTokenSet } from '../types.js';
+
+export interface ParseCallbackOptions {
+  /**
+   * The `state` sent in the authorize URL (read back from the login cookie), or `false` when
+   * none was sent. `undefined` (e.g. the login cookie expired) is refused with `STATE_MISSING`,
+   * never treated as "no state expected": that would let a forged callback through.
+   */
+  expectedState: string | false | undefined;
+  /** Where to read the answer: `code` → query, `token` → fragment. Default: detected. */
+  responseType?: 'code' | 'token' | undefined;
+  /** Clock for `expiresAt` of implicit-flow tokens, epoch ms. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** A code-flow callback: exchange `code` (with the PKCE verifier) at the token endpoint. */
+export interface CodeCallback {
+  type: 'code';
+  /** The confirmation code. A secret: single use, never log it. */
+  code: string;
+  /** The echoed state, when one was expected. */
+  state: string | undefined;
+}
+
+/** An implicit-flow callback: the token is already here. */
+export interface TokenCallback {
+  type: 'token';
+  tokens: OAuthTokenSet;
+  /** `expires_in` as received, seconds. */
+  expiresIn: number | undefined;
+  state: string | undefined;
+}
+
+export type CallbackResult = CodeCallback | TokenCallback;
+
+const MAX_DESCRIPTION = 300;
+
+function invalid(message: string): never {
+  throw new OAuthCallbackError('CALLBACK_INVALID', message);
+}
+
+function toUrl(input: unknown): URL {
+  if (input instanceof URL) return new URL(input.href);
+  if (typeof input !== 'string' || input.length === 0) {
+    invalid('callback URL must be a non-empty string or URL; pass the full URL (or path and query) the browser was redirected to.');
+  }
+  try {
+    // A path with a query (what Express's req.originalUrl gives) is read against a dummy origin.
+    return input.startsWith('/') || input.startsWith('?') || input.startsWith('#')
+      ? new URL(input, 'http://callback.invalid')
+      : new URL(input);
+  } catch {
+    return invalid('callback URL could not be parsed; pass the URL the browser was redirected to.');
+  }
+}
+
+/** One value per parameter: a repeated `state` or `code` is parameter pollution, not a callback. */
+function single(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1) invalid(`callback has the parameter "${name}" more than once; start sign-in again.`);
+  return values[0];
+}
+
+/** Upstream text is attacker-reachable: printable, bounded, but not secret, so kept for the message. */
+function clean(value: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const printable = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return printable.length > MAX_DESCRIPTION ? `${printable.slice(0, MAX_DESCRIPTION)}…` : printable;
+}
+
+const ERROR_MEANINGS: Record<string, string> = {
+  access_denied: 'the user refused access',
+  unauthorized_client: 'the app is blocked, rejected or still in moderation at Yandex OAuth',
+};
+
+function checkState(received: string | undefined, expected: string | false | undefined, hasError: boolean): void {
+  if (expected === false) {
+    if (received !== undefined) {
+      throw new OAuthCallbackError(
+        'STATE_UNEXPECTED',
+        'callback carries a state although none was sent; pass the state you sent as expectedState, or start sign-in again.',
+      );
+    }
+    return;
+  }
+  if (expected === undefined || expected === '') {
+    throw new OAuthCallbackError(
+      'STATE_MISSING',
+      'no expected state to compare with (the login cookie is missing or expired); start sign-in again, or pass expectedState: false when no state was sent.',
+    );
+  }
+  if (received === undefined || received === '') {
+    // A refusal without state is still reported as the refusal: it grants nothing.
+    if (hasError) return;
+    throw new OAuthCallbackError('STATE_MISSING', 'callback has no state parameter although one was sent; start sign-in again.');
+  }
+  if (!timingSafeEqual(received, expected)) {
+    throw new OAuthCallbackError(
+      'STATE_MISMATCH',
+      'callback state does not match the one sent (a forged or stale redirect, or a second sign-in in another tab); start sign-in again.',
+    );
+  }
+}
+
+function hidden<T extends object>(result: T, summary: () => Record<string, unknown>): T {
+  Object.defineProperty(result, INSPECT_CUSTOM, { value: () => `CallbackResult ${JSON.stringify(summary())}`, enumerable: false });
+  Object.defineProperty(result, 'toJSON', { value: summary, enumerable: false });
+  return result;
+}
+
+/**
+ * Read and check the OAuth redirect: state first (missing / mismatched / unexpected), then an
+ * upstream `error` (thrown as {@link OAuthResponseError} with `error` and `errorDescription`),
+ * then the `code` (code flow) or the token (implicit flow).
+ *
+ * @throws {OAuthCallbackError} `STATE_MISSING`, `STATE_MISMATCH`, `STATE_UNEXPECTED`, `CALLBACK_INVALID`
+ * @throws {OAuthResponseError} `OAUTH_ERROR` when Yandex reports `error` (e.g. `access_denied`)
+ * @example
+ * const { code } = parseCallback(req.url, { expectedState: login.state, responseType: 'code' }) as CodeCallback;
+ */
+export function parseCallback(url: string | URL, options: ParseCallbackOptions): CallbackResult {
+  if (typeof options !== 'object' || options === null || !('expectedState' in options)) {
+    // Without this, a forgotten option would silently mean "accept any state".
+    throw new OAuthCallbackError('STATE_MISSING', 'parseCallback needs { expectedState }: the state you sent, or false when none was sent.');
+  }
+  const parsed = toUrl(url);
+  const query = parsed.searchParams;
+  const fragment = new URLSearchParams(parsed.hash.replace(/^#/, ''));
+  let responseType = options.responseType;
+  if (responseType !== undefined && responseType !== 'code' && responseType !== 'token') {
+    invalid("options.responseType must be 'code' or 'token'.");
+  }
+  if (responseType === undefined) {
+    responseType = fragment.has('access_token') || (fragment.has('error') && !query.has('error')) ? 'token' : 'code';
+  }
+  const params = responseType === 'token' ? fragment : query;
+
+  const error = single(params, 'error');
+  const state = single(params, 'state');
+  checkState(state, options.expectedState, error !== undefined);
+
+  if (error !== undefined) {
+    const code = clean(error) || 'unknown_error';
+    const rawDescription = single(params, 'error_description');
+    const description = rawDescription === undefined ? undefined : clean(rawDescription);
+    const meaning = ERROR_MEANINGS[code];
+    throw new OAuthResponseError(
+      `Yandex OAuth sign-in failed: ${code}${meaning ? ` (${meaning})` : ''}${description ? `: ${description}` : ''}`,
+      { error: code, errorDescription: description },
+    );
+  }
+
+  if (responseType === 'code') {
+    const code = single(params, 'code');
+    if (code === undefined || code === '') {
+      invalid('callback has neither code nor error; check that redirectUri points here and responseType is code.');
+    }
+    // eslint-disable-next-line no-control-regex -- a code is a header/body value later
+    if (/[\u0000-\u0020\u007f-\u009f]/.test(code) || code.length > 512) invalid('callback code is malformed; start sign-in again.');
+    const result: CodeCallback = { type: 'code', code, state };
+    return hidden(result, () => ({ type: 'code', code: '[REDACTED]', state }));
+  }
+
+  const accessToken = single(params, 'access_token');
+  if (accessToken === undefined || accessToken === '') {
+    invalid('callback fragment has neither access_token nor error; check that responseType is token.');
+  }
+  // eslint-disable-next-line no-control-regex -- the token goes into an Authorization header
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(accessToken) || accessToken.length > 8192) {
+    invalid('callback access_token is malformed; start sign-in again.');
+  }
+  const rawExpiresIn = single(params, 'expires_in');
+  let expiresIn: number | undefined;
+  if (rawExpiresIn !== undefined) {
+    if (!/^\d{1,12}$/.test(rawExpiresIn)) invalid('callback expires_in is not a whole number of seconds.');
+    expiresIn = Number(rawExpiresIn);
+  }
+  const now = (options.now ?? Date.now)();
+  const scope = single(params, 'scope');
+  const tokens: OAuthTokenSet = {
+    accessToken,
+    tokenType: single(params, 'token_type') || 'bearer',
+    expiresAt: expiresIn === undefined ? undefined : now + expiresIn * 1000,
+    ...(scope ? { scope } : {}),
+  };
+  Object.defineProperty(tokens, INSPECT_CUSTOM, {
+    value: () => `OAuthTokenSet ${JSON.stringify({ ...tokens, accessToken: '[REDACTED]' })}`,
+    enumerable: false,
+  });
+  const result: TokenCallback = { type: 'token', tokens, expiresIn, state };
+  return hidden(result, () => ({ type: 'token', tokens: { ...tokens, accessToken: '[REDACTED]' }, expiresIn, state }));
+}
