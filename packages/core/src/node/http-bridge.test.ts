@@ -130,6 +130,19 @@ describe('toWebRequest', () => {
     expect(reply).toBe('first:chunk-1');
   });
 
+  it('lets the consumer cancel the body mid-way (size limit) and still answer', async () => {
+    const base = await serve(async (req, res) => {
+      const reader = toWebRequest(req).body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      res.statusCode = 413;
+      res.end('too large');
+    });
+    const res = await raw(base, '/', { method: 'POST', body: 'z'.repeat(256 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body).toBe('too large');
+  });
+
   it('rebuilds the body when a body parser already consumed the stream', async () => {
     const parsedBase = await serve(async (req, res) => {
       let text = '';

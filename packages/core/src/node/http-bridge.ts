@@ -90,24 +90,48 @@ function bodyOf(req: IncomingMessage): BodyInit | undefined {
     }
     return JSON.stringify(parsed);
   }
-  let onData: ((chunk: Buffer) => void) | undefined;
+  let done = false;
+  const listeners: Array<[string, (...args: any[]) => void]> = [];
+  const detach = () => {
+    done = true;
+    for (const [event, listener] of listeners) req.off(event, listener);
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      onData = (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        // Backpressure: stop reading the socket until the consumer pulls again.
-        if ((controller.desiredSize ?? 1) <= 0) req.pause();
-      };
-      req.on('data', onData);
-      req.once('end', () => controller.close());
-      req.once('error', (error) => controller.error(error));
+      listeners.push(
+        [
+          'data',
+          (chunk: Buffer) => {
+            if (done) return;
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            // Backpressure: stop reading the socket until the consumer pulls again.
+            if ((controller.desiredSize ?? 1) <= 0) req.pause();
+          },
+        ],
+        [
+          'end',
+          () => {
+            if (!done) controller.close();
+            detach();
+          },
+        ],
+        [
+          'error',
+          (error: Error) => {
+            if (!done) controller.error(error);
+            detach();
+          },
+        ],
+      );
+      for (const [event, listener] of listeners) req.on(event, listener);
     },
     pull() {
       req.resume();
     },
     cancel() {
-      if (onData) req.off('data', onData);
-      // The consumer gave up (e.g. a size limit): stop reading; the response still gets sent.
+      detach();
+      // The consumer gave up (e.g. a size limit): drain and discard the rest so the connection
+      // stays usable and the answer (413) can still be sent.
       req.resume();
     },
   });

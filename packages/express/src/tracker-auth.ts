@@ -1,0 +1,145 @@
+/**
+ * `trackerAuth()`: puts a typed `req.tracker` (ky client, auth headers, verifyAccess) on every
+ * request. Service mode shares one credential; user mode acts as the signed-in user of
+ * `trackerOAuth()`. Token logic is core's; this file wires it to `req`/`res`.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  ConfigurationError,
+  createTrackerAuth,
+  createTrackerClient,
+  isSignInRequiredError,
+  verifyAccess,
+  type TrackerAuth,
+  type TrackerHeaders,
+  type UserAuth,
+} from '@tracker-auth/core';
+import { withHttpStatus } from './error-handler.js';
+import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
+
+/** Options of the Tracker client each request gets (core's `createTrackerClient` options). */
+export type TrackerClientOptions = NonNullable<Parameters<typeof createTrackerClient>[1]>;
+/** The ky instance of `req.tracker.client`. */
+export type TrackerClient = ReturnType<typeof createTrackerClient>;
+/** What `req.tracker.verifyAccess()` resolves to (Tracker's `/myself`). */
+export type TrackerUser = Awaited<ReturnType<typeof verifyAccess>>;
+
+/** What `trackerAuth()` puts on `req.tracker`. */
+export interface TrackerRequestContext {
+  /** A ky instance at the Tracker API, auth added per call, 401 refreshed and replayed once. */
+  readonly client: TrackerClient;
+  /** The auth behind the client (service credential or the signed-in user). */
+  readonly auth: TrackerAuth;
+  /** Current auth headers, for another HTTP client. */
+  headers(): Promise<TrackerHeaders>;
+  /** Check the credential against Tracker and return the current user (`GET /v3/myself`). */
+  verifyAccess(): Promise<TrackerUser>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `trackerAuth()` of `@tracker-auth/express`. */
+      tracker?: TrackerRequestContext;
+    }
+  }
+}
+
+/** Service mode: one credential for every request. */
+export interface TrackerServiceOptions {
+  /** A ready `createTrackerAuth()` result, or pass `credentials` + `org` instead. */
+  auth?: TrackerAuth | undefined;
+  credentials?: Parameters<typeof createTrackerAuth>[0]['credentials'] | undefined;
+  org?: Parameters<typeof createTrackerAuth>[0]['org'] | undefined;
+  client?: TrackerClientOptions | undefined;
+}
+
+/** User mode: act as the user signed in through `trackerOAuth()`. */
+export interface TrackerUserOptions {
+  oauth: TrackerOAuthRouter;
+  /**
+   * `true` (default): a signed-out request goes to `next(err)` with a `SignInRequiredError`
+   * (`err.status` 401). `false`: it continues with `req.tracker` undefined.
+   */
+  required?: boolean | undefined;
+  client?: TrackerClientOptions | undefined;
+}
+
+export type TrackerAuthOptions = TrackerServiceOptions | TrackerUserOptions;
+
+function contextFor(auth: TrackerAuth, clientOptions: TrackerClientOptions | undefined): TrackerRequestContext {
+  const client = createTrackerClient(auth, clientOptions);
+  return { client, auth, headers: () => auth.headers(), verifyAccess: () => verifyAccess(client) };
+}
+
+/**
+ * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token,
+ * possibly after the handler started writing, so it is read at the last moment before the
+ * headers go out.
+ */
+function sendRotatedCookie(res: Response, user: UserAuth): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    if (user.setCookie && !this.headersSent) this.append('Set-Cookie', user.setCookie);
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['writeHead'];
+}
+
+/**
+ * Middleware giving every request a typed `req.tracker`. Options are validated here.
+ *
+ * @example
+ * // service mode: one app credential
+ * app.use(trackerAuth({ credentials: credentialsFromEnv(), org: { orgId: '1234567' } }));
+ * // user mode: the signed-in user (see trackerOAuth)
+ * app.use('/app', trackerAuth({ oauth }));
+ * app.get('/app/me', async (req, res) => res.json(await req.tracker!.verifyAccess()));
+ */
+export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
+  if (!options || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'trackerAuth: pass { auth } or { credentials, org } (service mode) or { oauth } (user mode).');
+  }
+  if ('oauth' in options && options.oauth !== undefined) {
+    const { oauth, required = true, client } = options;
+    if (!isTrackerOAuth(oauth)) {
+      throw new ConfigurationError('INVALID_OPTION', 'oauth', 'trackerAuth: oauth must be the middleware returned by trackerOAuth().');
+    }
+    if (typeof required !== 'boolean') throw new ConfigurationError('INVALID_OPTION', 'required', 'trackerAuth: required must be true or false.');
+    return function trackerUserAuth(req: Request, res: Response, next: NextFunction): void {
+      oauth.userAuth(req).then(
+        (user) => {
+          sendRotatedCookie(res, user);
+          req.tracker = contextFor(user.auth, client);
+          next();
+        },
+        (error: unknown) => {
+          if (!required && isSignInRequiredError(error)) next();
+          else next(withHttpStatus(error));
+        },
+      );
+    };
+  }
+  const service = options as TrackerServiceOptions;
+  if (service.auth !== undefined && (service.credentials !== undefined || service.org !== undefined)) {
+    throw new ConfigurationError('INVALID_OPTION', 'auth', 'trackerAuth: pass either auth or credentials + org, not both.');
+  }
+  if (service.auth === undefined && service.credentials === undefined) {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'credentials',
+      'trackerAuth: pass credentials + org (service mode), a ready auth, or oauth: trackerOAuth(...) (user mode).',
+    );
+  }
+  const auth =
+    service.auth ?? createTrackerAuth({ credentials: service.credentials as never, org: service.org as never });
+  if (typeof auth?.headers !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'auth', 'trackerAuth: auth must come from createTrackerAuth().');
+  }
+  // One client for every request: its token cache and single-flight refresh are shared.
+  const shared = contextFor(auth, service.client);
+  return function trackerServiceAuth(req: Request, _res: Response, next: NextFunction): void {
+    req.tracker = shared;
+    next();
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * `trackerProxy()`: Express glue around core's `createTrackerProxy`, where every safety rule
+ * lives (authorize or explicit anonymous opt-in, method and path allow-lists, traversal and
+ * absolute-URL rejection, header stripping, body size limit). This file only translates.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  ConfigurationError,
+  createTrackerProxy,
+  type TrackerAuth,
+  type TrackerProxyOptions as CoreProxyOptions,
+  type UserAuth,
+} from '@tracker-auth/core';
+import { sendWebResponse } from '@tracker-auth/core/node';
+import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
+import { assertPublicUrlOptions, expressRequestOf, webRequestOf, type PublicUrlOptions } from './web-request.js';
+
+/** Options of {@link trackerProxy}: core's proxy options, with callbacks typed for Express. */
+export interface TrackerProxyOptions extends Omit<CoreProxyOptions, 'auth' | 'authorize' | 'basePath' | 'onError'>, PublicUrlOptions {
+  /**
+   * Whom Tracker sees: a `TrackerAuth` (service mode), the `trackerOAuth()` router (each
+   * signed-in user's own token; signed-out requests get 401), or a function of the request.
+   */
+  auth: TrackerAuth | TrackerOAuthRouter | ((req: Request) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
+  /** Who may use the proxy (`false` → 403, nothing forwarded). Required unless `allowAnonymous: true`. */
+  authorize?: ((req: Request) => boolean | Promise<boolean>) | undefined;
+  /** Observer of failures answered with an error status (for logging; must not throw). */
+  onError?: ((error: unknown, req: Request) => void) | undefined;
+}
+
+/**
+ * The request target below the mount point exactly as received, so core validates it before URL
+ * parsing could resolve `..` or `%2e%2e` away. Taken from `originalUrl` because Express 4 eats
+ * one slash of `//host/…` when it strips the mount path from `req.url`.
+ */
+function rawPathBelowMount(req: Request): string {
+  const original = req.originalUrl;
+  return original.startsWith(req.baseUrl) ? original.slice(req.baseUrl.length) : req.url;
+}
+
+/**
+ * A pass-through to the Tracker API for browser code that must not hold tokens. Mount it on a
+ * path; the rest of the URL is the Tracker path. Options are validated here.
+ *
+ * @example
+ * app.use('/api/tracker', trackerProxy({
+ *   auth: oauth,                                   // the trackerOAuth() router: act as the signed-in user
+ *   authorize: (req) => req.get('sec-fetch-site') !== 'cross-site',
+ *   methods: ['GET', 'POST'],
+ *   allowPaths: ['/v3/issues', '/v3/queues', '/v3/myself'],
+ * }));
+ */
+export function trackerProxy(options: TrackerProxyOptions): RequestHandler {
+  if (!options || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'trackerProxy: pass an options object.');
+  }
+  const { auth, authorize, onError, baseUrl, trustProxy, ...rest } = options;
+  assertPublicUrlOptions({ baseUrl, trustProxy });
+  const coreAuth: CoreProxyOptions['auth'] = isTrackerOAuth(auth)
+    ? (request) => auth.flow.userAuth(request)
+    : typeof auth === 'function'
+      ? (request) => auth(expressRequestOf(request))
+      : auth;
+  const proxy = createTrackerProxy({
+    ...rest,
+    auth: coreAuth,
+    authorize: typeof authorize === 'function' ? (request) => authorize(expressRequestOf(request)) : authorize,
+    onError: typeof onError === 'function' ? (error, request) => onError(error, expressRequestOf(request)) : onError,
+  });
+
+  return function trackerProxyMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const request = webRequestOf(req, res, { baseUrl, trustProxy, withBody: true });
+    proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl })
+      .then((response) => sendWebResponse(res, response))
+      .catch(next);
+  };
+}
