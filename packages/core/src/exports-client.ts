@@ -1,2 +1,3 @@
 // Public exports of this area, chosen one by one (see index.ts).
-export {};
+export { createTrackerClient, type TrackerClientOptions } from './client/tracker-client.js';
+export { verifyAccess, type TrackerUser } from './client/verify-access.js';

@@ -1,0 +1,111 @@
+/**
+ * Turning what ky and fetch throw into the core error hierarchy. ky's own errors carry the
+ * `Request` (with its `Authorization` header) and the raw URL, so none of them may reach the
+ * caller as is: `util.inspect` would print the credential (architecture principle 5).
+ */
+import { HTTPError } from 'ky';
+import {
+  AbortedError,
+  NetworkError,
+  TimeoutError,
+  TrackerHttpError,
+  UnauthorizedError,
+  isTrackerAuthError,
+  type TrackerHttpErrorInit,
+} from '../errors.js';
+import { readJsonSafely } from '../http/upstream.js';
+import { redactUrl } from '../redact.js';
+
+/** Tracker's error body (yandex-api.md 1.5): `errors`, `errorMessages`, `statusCode`, `errorCode`. */
+interface TrackerErrorBody {
+  errors?: unknown;
+  errorMessages?: unknown;
+  errorCode?: unknown;
+}
+
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = typeof inner === 'string' ? inner : JSON.stringify(inner);
+  return out;
+}
+
+/**
+ * A {@link TrackerHttpError} (or {@link UnauthorizedError} for a 401) from Tracker's answer:
+ * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode`.
+ */
+export async function trackerHttpErrorFrom(response: Response, request: { method: string; url: string }): Promise<TrackerHttpError> {
+  let body: TrackerErrorBody | undefined;
+  try {
+    const json = await readJsonSafely(response);
+    if (typeof json === 'object' && json !== null && !Array.isArray(json)) body = json as TrackerErrorBody;
+  } catch {
+    // A body a hook already consumed: status and URL are enough.
+  }
+  const errorMessages = Array.isArray(body?.errorMessages) ? body.errorMessages.filter((m): m is string => typeof m === 'string') : undefined;
+  const init: TrackerHttpErrorInit = {
+    status: response.status,
+    method: request.method,
+    url: redactUrl(request.url),
+    errorMessages,
+    errors: stringRecord(body?.errors),
+    errorCode: typeof body?.errorCode === 'number' ? body.errorCode : undefined,
+  };
+  const where = `${init.method} ${init.url}`;
+  const detail = errorMessages?.length ? ` (${errorMessages.join('; ')})` : '';
+  if (response.status === 401) {
+    return new UnauthorizedError(`Tracker rejected the credentials even after a refresh and one retry: HTTP 401${detail}: ${where}`, init);
+  }
+  return new TrackerHttpError(`Tracker answered HTTP ${response.status}${detail}: ${where}`, init);
+}
+
+/** Where a call went, for messages of errors that have no request attached. */
+export interface CallSite {
+  method: string;
+  url: string;
+  timeoutMs: number;
+}
+
+/**
+ * Map anything a ky call rejected with into the hierarchy: our errors pass through; ky's
+ * `HTTPError` (when a hook kept ours from converting it) and `TimeoutError`, and aborts, are
+ * rebuilt without the request object. Anything else (a user hook's own error) passes through.
+ */
+export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
+  if (isTrackerAuthError(error)) return error;
+  if (error instanceof HTTPError) return trackerHttpErrorFrom(error.response, error.request);
+  const name = (error as { name?: unknown } | null)?.name;
+  const request = (error as { request?: unknown } | null)?.request;
+  const where =
+    request instanceof Request ? `${request.method} ${redactUrl(request.url)}` : `${site.method} ${redactUrl(site.url)}`;
+  if (name === 'TimeoutError' && request instanceof Request) {
+    return new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`);
+  }
+  if (name === 'ForceRetryError') {
+    // A 401 whose replay a per-call `retry` option left no room for.
+    return new UnauthorizedError(`Tracker rejected the credentials and this call allows no retry: HTTP 401: ${where}`, {
+      status: 401,
+      method: site.method,
+      url: redactUrl(site.url),
+    });
+  }
+  if (name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
+    return new AbortedError(`Tracker request aborted: ${where}`);
+  }
+  return error;
+}
+
+/** A fetch failure (refused, reset, DNS) as {@link NetworkError}, keeping only a safe cause. */
+export function networkErrorFrom(error: unknown, request: Request): NetworkError {
+  const cause =
+    error instanceof Error
+      ? Object.assign(new Error(error.message), {
+          name: error.name,
+          cause:
+            error.cause instanceof Error
+              ? { name: error.cause.name, message: error.cause.message, code: (error.cause as { code?: unknown }).code }
+              : undefined,
+        })
+      : undefined;
+  return new NetworkError(`Tracker request failed (network error): ${request.method} ${redactUrl(request.url)}`, { cause });
+}

@@ -1,0 +1,245 @@
+/**
+ * `createTrackerClient()`: a ky instance pointed at the Tracker API with auth, one 401 replay
+ * and `Retry-After`-aware retries built in (architecture principle 7).
+ *
+ * - `beforeRequest` asks `auth.headers()` (a cache lookup while the token is fresh).
+ * - `afterResponse` on a 401: `auth.invalidate(<the Authorization that was rejected>)`, then
+ *   one forced retry through `ky.retry()`; the retry runs `beforeRequest` again, so it carries
+ *   fresh headers and the original body. N concurrent 401s with the same stale token share
+ *   one refresh, because `invalidate()` is a no-op once the token was replaced.
+ * - A second 401 is an {@link UnauthorizedError}; never a loop.
+ * - 429 and 503 are retried for every method (the server refused before acting), honouring
+ *   `Retry-After`; other 5xx and network failures only for idempotent methods.
+ */
+import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
+import { ConfigurationError } from '../errors.js';
+import { parseRetryAfter } from '../http/upstream.js';
+import { DEFAULT_TRACKER_URL, type FetchLike, type TrackerAuth } from '../types.js';
+import { networkErrorFrom, toClientError } from './client-errors.js';
+
+/** Options of {@link createTrackerClient}. */
+export interface TrackerClientOptions {
+  /** Base URL of the Tracker API. Default `https://api.tracker.yandex.net` (point it at the fake in tests). */
+  trackerUrl?: string | undefined;
+  /** API version path segment (yandex-api.md 1.1). Default `v3`. */
+  apiVersion?: 'v2' | 'v3' | undefined;
+  /** A `fetch` to use instead of the global one (whose keep-alive pool is shared). */
+  fetch?: FetchLike | undefined;
+  /** Timeout of one HTTP attempt, ms. Default 10 000. */
+  timeoutMs?: number | undefined;
+  retry?: {
+    /** Retries after the first attempt (429/503 for any method; 5xx/network for idempotent ones). Default 2. */
+    limit?: number | undefined;
+    /** Give up instead of waiting when `Retry-After` asks for longer than this, ms. Default 30 000. */
+    maxRetryAfterMs?: number | undefined;
+  } | undefined;
+  /** Extra headers on every request (not `Authorization` or the org headers: those come from `auth`). */
+  headers?: Record<string, string> | undefined;
+  /** More ky hooks; they run after the client's own `beforeRequest`/`afterResponse` hooks. */
+  hooks?: Hooks | undefined;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+/** Statuses where the server did not act on the request, so even a POST may be sent again. */
+const REFUSED = new Set([429, 503]);
+const AUTH_HEADERS = new Set(['authorization', 'x-org-id', 'x-cloud-org-id']);
+
+/** Per-call state, keyed by the call's ky `context` object (fresh for every call). */
+interface CallState {
+  replayed: boolean;
+}
+
+/**
+ * A ky instance for the Tracker API: `prefixUrl` is `${trackerUrl}/${apiVersion}/`, so paths
+ * are relative (`client.get('myself')`, `client.post('issues', { json })`). Errors are
+ * {@link TrackerHttpError} / {@link UnauthorizedError} / {@link TimeoutError} /
+ * {@link NetworkError} / {@link AbortedError}; none carries a credential.
+ *
+ * @throws {ConfigurationError} at once, for bad options.
+ * @example
+ * const auth = createTrackerAuth({ credentials: iamFromServiceAccountKey({ key }), org: { cloudOrgId } });
+ * const tracker = createTrackerClient(auth);
+ * const issue = await tracker.get('issues/TEST-1').json<{ key: string; summary: string }>();
+ * await tracker.post('issues', { json: { queue: 'TEST', summary: 'From the API' } });
+ */
+export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOptions = {}): KyInstance {
+  const config = validate(auth, options);
+  const states = new WeakMap<object, CallState>();
+  const stateOf = (context: object): CallState => {
+    let state = states.get(context);
+    if (!state) states.set(context, (state = { replayed: false }));
+    return state;
+  };
+  // Failures that may be retried (network errors of idempotent calls); everything else thrown
+  // before an answer (token errors, aborts) must not be.
+  const retryableFailures = new WeakSet<object>();
+  const baseFetch = options.fetch ?? ((input: Request | string | URL, init?: RequestInit) => globalThis.fetch(input, init));
+
+  const fetchTracker = async (request: Request, init?: RequestInit): Promise<Response> => {
+    try {
+      return await baseFetch(request, init);
+    } catch (error) {
+      if (request.signal.aborted) throw await toClientError(error, { method: request.method, url: request.url, timeoutMs: config.timeoutMs });
+      const mapped = networkErrorFrom(error, request);
+      if (IDEMPOTENT.has(request.method)) retryableFailures.add(mapped);
+      throw mapped;
+    }
+  };
+
+  const setAuthHeaders = async (request: Request) => {
+    const headers = await auth.headers({ signal: request.signal });
+    for (const [name, value] of Object.entries(headers)) {
+      if (value !== undefined) request.headers.set(name, value);
+    }
+  };
+
+  const replayOn401 = async (request: Request, kyOptions: { context: object }, response: Response) => {
+    if (response.status !== 401) return;
+    const state = stateOf(kyOptions.context);
+    if (state.replayed) return; // the second 401 becomes UnauthorizedError in beforeError
+    state.replayed = true;
+    await auth.invalidate(request.headers.get('authorization') ?? undefined);
+    return ky.retry({ delay: 0, code: 'TRACKER_AUTH_REFRESHED' });
+  };
+
+  const shouldRetry = ({ error, retryCount }: ShouldRetryState): boolean | undefined => {
+    if (error instanceof HTTPError) {
+      const state = stateOf(error.options.context);
+      // The forced 401 replay counts as a ky retry; it must not eat the caller's budget.
+      if (retryCount - (state.replayed ? 1 : 0) > config.limit) return false;
+      const status = error.response.status;
+      if (REFUSED.has(status)) {
+        const wait = parseRetryAfter(error.response.headers.get('retry-after'));
+        return wait !== undefined && wait > config.maxRetryAfterMs ? false : undefined;
+      }
+      return IDEMPOTENT.has(error.request.method) ? undefined : false;
+    }
+    return retryableFailures.has(error) && retryCount <= config.limit ? undefined : false;
+  };
+
+  const user = options.hooks ?? {};
+  const kyOptions: Options = {
+    prefixUrl: config.prefixUrl,
+    timeout: config.timeoutMs,
+    fetch: fetchTracker as typeof fetch,
+    headers: options.headers,
+    retry: {
+      // One extra slot for the forced 401 replay (see shouldRetry).
+      limit: config.limit + 1,
+      methods: ['get', 'head', 'put', 'delete', 'options', 'trace', 'post', 'patch'],
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: config.maxRetryAfterMs,
+      backoffLimit: 10_000,
+      jitter: true,
+      shouldRetry,
+    },
+    hooks: {
+      beforeRequest: [setAuthHeaders, ...(user.beforeRequest ?? [])],
+      afterResponse: [replayOn401 as NonNullable<Hooks['afterResponse']>[number], ...(user.afterResponse ?? [])],
+      beforeRetry: [...(user.beforeRetry ?? [])],
+      // ky runs beforeError before deciding on a retry, so Tracker errors are built after ky
+      // is done (withMappedErrors), never here.
+      beforeError: [...(user.beforeError ?? [])],
+    },
+  };
+  return withMappedErrors(ky.create(kyOptions), config);
+}
+
+interface ClientConfig {
+  prefixUrl: string;
+  timeoutMs: number;
+  limit: number;
+  maxRetryAfterMs: number;
+}
+
+function validate(auth: TrackerAuth, options: TrackerClientOptions): ClientConfig {
+  const fn = 'createTrackerClient';
+  if (!auth || typeof auth.headers !== 'function' || typeof auth.invalidate !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'auth', `${fn}: \`auth\` must come from createTrackerAuth() (an object with headers() and invalidate()).`);
+  }
+  const apiVersion = options.apiVersion ?? 'v3';
+  if (apiVersion !== 'v2' && apiVersion !== 'v3') {
+    throw new ConfigurationError('INVALID_OPTION', 'apiVersion', `${fn}: \`apiVersion\` must be 'v2' or 'v3'.`);
+  }
+  let base: URL;
+  try {
+    base = new URL(options.trackerUrl ?? DEFAULT_TRACKER_URL);
+  } catch {
+    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must be an absolute URL such as ${DEFAULT_TRACKER_URL}.`);
+  }
+  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must use http or https.`);
+  }
+  if (base.search || base.hash || base.username || base.password) {
+    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must not carry a query, fragment or credentials; pass the bare API origin.`);
+  }
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+    throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
+  }
+  const limit = options.retry?.limit ?? 2;
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new ConfigurationError('INVALID_OPTION', 'retry.limit', `${fn}: \`retry.limit\` must be an integer ≥ 0 (0 turns retries off).`);
+  }
+  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
+  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
+    throw new ConfigurationError('INVALID_OPTION', 'retry.maxRetryAfterMs', `${fn}: \`retry.maxRetryAfterMs\` must be a number of milliseconds ≥ 0.`);
+  }
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (AUTH_HEADERS.has(name.toLowerCase())) {
+      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` is set by \`auth\`; configure the credential or org in createTrackerAuth() instead.`);
+    }
+    if (typeof value !== 'string') {
+      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` must be a string.`);
+    }
+  }
+  const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
+  return { prefixUrl, timeoutMs, limit, maxRetryAfterMs };
+}
+
+const RESPONSE_BODY_METHODS = ['json', 'text', 'formData', 'arrayBuffer', 'blob', 'bytes'] as const;
+const SHORTCUTS = ['get', 'post', 'put', 'patch', 'head', 'delete'] as const;
+
+/**
+ * Wrap a ky instance so that every rejection goes through {@link toClientError}: ky's own
+ * `TimeoutError` and aborts would otherwise surface with the request (and its credential)
+ * attached. `extend()` keeps the wrapping; `create()` is plain ky (it drops all defaults).
+ */
+function withMappedErrors(instance: KyInstance, config: ClientConfig): KyInstance {
+  const site = (input: unknown, options: Options | undefined, method: string) => ({
+    method: (options?.method ?? method).toUpperCase(),
+    url:
+      input instanceof Request ? input.url : input instanceof URL ? input.href : `${options?.prefixUrl ?? config.prefixUrl}${String(input)}`,
+    timeoutMs: typeof options?.timeout === 'number' ? options.timeout : config.timeoutMs,
+  });
+  const wrap = (promise: ResponsePromise, where: ReturnType<typeof site>): ResponsePromise => {
+    // The call and its `.json()` reject with the same ky error; map it once (the body of an
+    // HTTPError can be read only once).
+    let mapped: Promise<unknown> | undefined;
+    const rethrow = async (error: unknown): Promise<never> => {
+      throw await (mapped ??= toClientError(error, where));
+    };
+    const wrapped = promise.catch(rethrow) as ResponsePromise;
+    // Callers often use only `.json()`; the wrapped promise must not become an unhandled rejection.
+    wrapped.catch(() => undefined);
+    for (const method of RESPONSE_BODY_METHODS) {
+      const original = (promise as unknown as Record<string, unknown>)[method];
+      if (typeof original === 'function') {
+        (wrapped as unknown as Record<string, unknown>)[method] = () => (original as () => Promise<unknown>).call(promise).catch(rethrow);
+      }
+    }
+    return wrapped;
+  };
+  const client = ((input: Parameters<KyInstance>[0], options?: Options) =>
+    wrap(instance(input, options), site(input, options, 'GET'))) as KyInstance;
+  for (const method of SHORTCUTS) {
+    (client as unknown as Record<string, unknown>)[method] = (input: Parameters<KyInstance>[0], options?: Options) =>
+      wrap(instance[method](input, options), site(input, options, method));
+  }
+  client.create = instance.create;
+  client.extend = (defaults) => withMappedErrors(instance.extend(defaults), config);
+  (client as { stop: KyInstance['stop'] }).stop = instance.stop;
+  (client as { retry: KyInstance['retry'] }).retry = instance.retry;
+  return client;
+}
