@@ -1,1 +1,33 @@
-export {};
+/**
+ * @tracker-auth/next: Yandex Tracker for the Next.js App Router (15 and 16). Route handlers
+ * for a token-free proxy and "Sign in with Yandex", and server helpers for server components
+ * and server actions.
+ *
+ * Server-only: importing this entry into a client component fails the build (`server-only`),
+ * because the helpers hold credentials.
+ * @packageDocumentation
+ */
+import 'server-only';
+
+export {
+  createTrackerRouteHandler,
+  DEFAULT_TRACKER_ROUTE_BASE_PATH,
+  type RouteHandler,
+  type TrackerRouteHandlerOptions,
+  type TrackerRouteHandlers,
+} from './route-handler.js';
+export {
+  createOAuthRouteHandlers,
+  OAUTH_ROUTE_ACTIONS,
+  type OAuthRouteHandlers,
+  type OAuthRouteHandlersOptions,
+} from './oauth-route-handlers.js';
+export {
+  createTrackerServerHelpers,
+  type GetTrackerClientOptions,
+  type TrackerClient,
+  type TrackerServerHelpers,
+  type TrackerServerHelpersOptions,
+} from './server-helpers.js';
+export type { RequestScope } from './request-scope.js';
+export { applySetCookies, parseSetCookie, type NextCookieOptions, type ParsedSetCookie, type WritableCookieStore } from './set-cookie.js';

@@ -1,0 +1,47 @@
+/**
+ * Server components and server actions have no `Request` object; Next exposes the incoming
+ * request through `headers()` and `cookies()` instead. Core's flow speaks `Request`, so this
+ * module rebuilds one from those (cookies and origin are all the flow reads).
+ */
+import { cookies, headers } from 'next/headers';
+import type { WritableCookieStore } from './set-cookie.js';
+
+/** Where the server helpers read the incoming request and write cookies. */
+export interface RequestScope {
+  /** The incoming request's headers. Default: `headers()` from `next/headers`. */
+  headers(): Promise<{ get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void }>;
+  /** The request's cookie store (writable in server actions and route handlers). Default: `cookies()` from `next/headers`. */
+  cookies(): Promise<WritableCookieStore>;
+}
+
+/** Next's own request scope (`next/headers`), used unless a test passes another. */
+export const nextRequestScope: RequestScope = {
+  headers: () => headers(),
+  cookies: () => cookies() as unknown as Promise<WritableCookieStore>,
+};
+
+/** A plain `host[:port]`; anything else (userinfo, paths, spaces) is not used to build a URL. */
+const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
+
+function first(value: string | null): string | undefined {
+  return value?.split(',')[0]?.trim() || undefined;
+}
+
+/**
+ * A `Request` standing for the current one: `method` and `path` as given, the origin from
+ * `x-forwarded-proto`/`x-forwarded-host`/`host` (as Next itself derives it for server actions),
+ * and every incoming header (so `cookie` and `origin` reach the flow unchanged).
+ */
+export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string): Promise<Request> {
+  const incoming = await scope.headers();
+  const proto = first(incoming.get('x-forwarded-proto'));
+  const protocol = proto === 'https' || proto === 'http' ? proto : 'http';
+  const candidate = first(incoming.get('x-forwarded-host')) ?? first(incoming.get('host'));
+  const host = candidate && PLAIN_HOST.test(candidate) ? candidate : 'localhost';
+  const forwarded = new Headers();
+  incoming.forEach((value, name) => {
+    // Body framing headers describe the original request, not this body-less stand-in.
+    if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-type') forwarded.append(name, value);
+  });
+  return new Request(`${protocol}://${host}${path}`, { method, headers: forwarded });
+}

@@ -1,0 +1,87 @@
+/**
+ * The Tracker proxy as Next.js App Router route handlers. All safety decisions (authorize or
+ * anonymous opt-in, method and path allow-lists, traversal rejection, header stripping, the
+ * body size limit) are core's `createTrackerProxy`; this file only maps Next's exports to it.
+ */
+import { ConfigurationError, createTrackerProxy, type TrackerProxyOptions } from '@tracker-auth/core';
+import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
+
+/** A Next.js route handler (App Router): a web `Request` in, a web `Response` out. */
+export type RouteHandler = (request: Request) => Promise<Response>;
+
+/** Every method export of a catch-all proxy route. */
+export interface TrackerRouteHandlers {
+  GET: RouteHandler;
+  HEAD: RouteHandler;
+  POST: RouteHandler;
+  PUT: RouteHandler;
+  PATCH: RouteHandler;
+  DELETE: RouteHandler;
+  OPTIONS: RouteHandler;
+}
+
+/** Default mount point: `app/api/tracker/[...path]/route.ts`. */
+export const DEFAULT_TRACKER_ROUTE_BASE_PATH = '/api/tracker';
+
+/**
+ * Options of {@link createTrackerRouteHandler}: core's proxy options, where `auth` may be
+ * replaced by `user` (act as the signed-in user of your sign-in routes).
+ */
+export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'basePath'> & {
+  /**
+   * The route's URL path, stripped before forwarding (`/api/tracker/v3/myself` → `/v3/myself`).
+   * Default `/api/tracker`. Include Next's `basePath` config when you use one.
+   */
+  basePath?: string | undefined;
+} & (
+    | {
+        /** Whose credentials to call Tracker with (see core's `TrackerProxyOptions.auth`). */
+        auth: TrackerProxyOptions['auth'];
+        user?: undefined;
+      }
+    | {
+        auth?: undefined;
+        /**
+         * Act as the signed-in user of these sign-in routes. Without `authorize`, only requests
+         * with a session pass (others get 403); expired sessions answer 401.
+         */
+        user: Pick<OAuthRouteHandlers, 'flow'>;
+      }
+  );
+
+/**
+ * Route handlers that forward browser calls under `basePath` to the Tracker API with
+ * server-side credentials, so no token ever reaches the browser. Options are validated here,
+ * when the route module loads.
+ *
+ * @example
+ * // app/api/tracker/[...path]/route.ts
+ * import { createTrackerRouteHandler } from '@tracker-auth/next';
+ * import { signIn } from '@/lib/tracker';
+ *
+ * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = createTrackerRouteHandler({
+ *   user: signIn, // the signed-in user's token; requests without a session get 403
+ *   allowPaths: ['/v3/issues', '/v3/queues', '/v3/myself'],
+ * });
+ */
+export function createTrackerRouteHandler(options: TrackerRouteHandlerOptions): TrackerRouteHandlers {
+  const { user, auth, ...rest } = (options ?? {}) as TrackerRouteHandlerOptions;
+  if (user !== undefined && auth !== undefined) {
+    throw new ConfigurationError('INVALID_OPTION', 'user', 'createTrackerRouteHandler: pass either auth or user, not both.');
+  }
+  if (user !== undefined && (typeof user !== 'object' || user === null || typeof user.flow?.userAuth !== 'function')) {
+    throw new ConfigurationError('INVALID_OPTION', 'user', 'createTrackerRouteHandler: user must be what createOAuthRouteHandlers() returned.');
+  }
+  const flow = user?.flow;
+  const proxy = createTrackerProxy({
+    ...rest,
+    basePath: rest.basePath ?? DEFAULT_TRACKER_ROUTE_BASE_PATH,
+    // With `user`, the credential and the default gate both come from the session cookie.
+    auth: flow ? (request) => flow.userAuth(request) : (auth as TrackerProxyOptions['auth']),
+    authorize: rest.authorize ?? (flow && rest.allowAnonymous !== true ? async (request) => (await flow.getSession(request)) !== null : undefined),
+  });
+  // Next passes a second argument ({ params }); the proxy's second parameter means something
+  // else, so only the request is handed on. The path comes from request.url minus basePath.
+  const handler: RouteHandler = (request) => proxy(request);
+  return { GET: handler, HEAD: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, OPTIONS: handler };
+}
