@@ -1,0 +1,116 @@
+/**
+ * `createTrackerAuth()`: a token source plus an organization → Tracker auth headers on demand,
+ * for any HTTP client. The hot path (cached token) is a store lookup and a cache hit on the
+ * built header object; nothing is re-validated per request.
+ */
+import { ConfigurationError } from './errors.js';
+import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
+import { hideSecrets } from './redact.js';
+import { rebuildHook } from './tokens/source-options.js';
+import type { GetTokenOptions, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerHeaders, TrackerOrg } from './types.js';
+import { normalizeOrg } from './validate.js';
+
+export interface CreateTrackerAuthOptions {
+  /** Where tokens come from: `oauthToken()`, `iamFromServiceAccountKey()`, `credentialsFromEnv().credentials`, … */
+  credentials: TokenSource;
+  /** `{ orgId }` (Yandex 360) or `{ cloudOrgId }` (Yandex Cloud), exactly one. */
+  org: TrackerOrg;
+  /**
+   * Token store for the credentials (e.g. shared over Redis). Applied to sources made by this
+   * library that were not given their own; static tokens need none.
+   */
+  store?: TokenStore | undefined;
+  /** Refresh tuning, merged under the source's own `refresh` options (the source's win). */
+  refresh?: RefreshOptions | undefined;
+}
+
+/** The scheme word of an `Authorization` value, then the token. */
+const AUTHORIZATION = /^\s*(?:OAuth|Bearer)\s+(\S+)\s*$/i;
+
+/**
+ * Create Tracker auth for one credential and organization. Options are validated now: a bad
+ * org, a token source of the wrong shape, or an IAM credential with a Yandex 360 `orgId`
+ * (IAM tokens work only with Yandex Cloud organizations) throw {@link ConfigurationError}.
+ *
+ * `headers()` resolves to `{ Authorization, X-Org-ID | X-Cloud-Org-ID }`; printing the auth
+ * object or the headers never shows the token. After Tracker answers 401, pass the rejected
+ * `Authorization` value to `invalidate()` and call `headers()` again (one refresh for any
+ * number of concurrent 401s).
+ *
+ * @example
+ * const auth = createTrackerAuth({ credentials: oauthToken(process.env.TRACKER_OAUTH_TOKEN!), org: { orgId: '1234567' } });
+ * const res = await fetch('https://api.tracker.yandex.net/v3/myself', { headers: await auth.headers() });
+ */
+export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAuth {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'createTrackerAuth() needs { credentials, org }.');
+  }
+  const org = normalizeOrg(options.org, 'org');
+  let credentials = assertTokenSource(options.credentials);
+  if (options.store !== undefined || options.refresh !== undefined) {
+    const rebuild = rebuildHook(credentials);
+    if (rebuild) {
+      credentials = rebuild({ store: options.store, refresh: options.refresh });
+    } else {
+      // A custom source cannot take these settings from here; say so instead of ignoring them.
+      throw new ConfigurationError(
+        'INVALID_OPTION',
+        options.store !== undefined ? 'store' : 'refresh',
+        'createTrackerAuth({ store, refresh }) applies only to token sources made by @tracker-auth/core; pass store/refresh to your token source instead.',
+      );
+    }
+  }
+  assertOrgFitsTokenKind(credentials.kind, org, 'org');
+
+  // One built header object per token value: the hot path is a comparison, not a rebuild.
+  let cachedToken: string | undefined;
+  let cachedHeaders: TrackerHeaders | undefined;
+
+  const auth: TrackerAuth = {
+    org,
+    credentials,
+    async headers(getOptions?: GetTokenOptions): Promise<TrackerHeaders> {
+      const access = await credentials.getToken(getOptions);
+      if (access.token === cachedToken && cachedHeaders) return cachedHeaders;
+      const built = Object.freeze(buildTrackerHeaders(access, org));
+      cachedToken = access.token;
+      cachedHeaders = built;
+      return built;
+    },
+    async invalidate(authorization?: string): Promise<void> {
+      if (authorization === undefined) {
+        await credentials.invalidate?.();
+        return;
+      }
+      const match = typeof authorization === 'string' ? AUTHORIZATION.exec(authorization) : null;
+      // A value we cannot parse was not produced by headers(): nothing of ours to invalidate.
+      if (match) await credentials.invalidate?.(match[1]);
+    },
+  };
+  return hideSecrets(auth, () => ({ org, credentials: { id: credentials.id, kind: credentials.kind } }), 'TrackerAuth');
+}
+
+function assertTokenSource(value: unknown): TokenSource {
+  const source = value as Partial<TokenSource> | null | undefined;
+  if (typeof value === 'string') {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'credentials',
+      'credentials must be a token source, not a string; wrap the token with oauthToken(token) or iamToken(token).',
+    );
+  }
+  if (
+    source === null ||
+    typeof source !== 'object' ||
+    typeof source.getToken !== 'function' ||
+    (source.kind !== 'oauth' && source.kind !== 'iam') ||
+    typeof source.id !== 'string'
+  ) {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      'credentials',
+      'credentials must be a token source ({ id, kind, getToken() }), e.g. oauthToken(token), iamFromServiceAccountKey({ key }) or credentialsFromEnv().credentials.',
+    );
+  }
+  return source as TokenSource;
+}

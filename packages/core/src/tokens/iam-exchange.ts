@@ -1,0 +1,69 @@
+/**
+ * `POST /iam/v1/tokens` (yandex-api.md 3.1): trade a Yandex OAuth token or a service-account
+ * JWT for an IAM token. Shared by {@link iamFromOAuthToken} and {@link iamFromServiceAccountKey}.
+ */
+import { upstreamFetch } from '../http/upstream.js';
+import type { FetchLike, StoredToken } from '../types.js';
+import { endpointUrl } from '../validate.js';
+import { errorFromResponse, errorFromTransport, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
+
+export const IAM_TOKENS_PATH = '/iam/v1/tokens';
+
+export interface IamExchangeRequest {
+  iamUrl: URL;
+  /** Exactly one of the two, as the API requires. */
+  body: { yandexPassportOauthToken: string } | { jwt: string };
+  fetch?: FetchLike | undefined;
+  signal: AbortSignal;
+  timeoutMs: number;
+  now: () => number;
+  /** Secrets of this call, kept out of messages. */
+  secrets: readonly string[];
+}
+
+/**
+ * Parse IAM's `expiresAt`: RFC 3339 in UTC with 0–9 fractional digits (nanoseconds in
+ * practice, yandex-api.md 3.1). Fractions are cut to milliseconds before `Date.parse`, whose
+ * handling of longer fractions is not specified. Undefined when not a valid timestamp.
+ */
+export function parseIamExpiresAt(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i.exec(value.trim());
+  if (!match) return undefined;
+  const millis = (match[2] ?? '').slice(0, 3).padEnd(3, '0');
+  const parsed = Date.parse(`${match[1]}.${millis}${match[3]!.toUpperCase()}`);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/** One exchange attempt; the refresh engine adds caching, single-flight and retries around it. */
+export async function exchangeForIamToken(request: IamExchangeRequest): Promise<StoredToken> {
+  const url = endpointUrl(request.iamUrl, IAM_TOKENS_PATH).href;
+  const info: UpstreamCallInfo = { source: 'iam', what: 'IAM token exchange', method: 'POST', url, secrets: request.secrets };
+  let response: Response;
+  try {
+    response = await upstreamFetch({
+      method: 'POST',
+      url,
+      json: request.body,
+      fetch: request.fetch,
+      signal: request.signal,
+      timeoutMs: request.timeoutMs,
+      what: info.what,
+    });
+  } catch (error) {
+    throw errorFromTransport(error, info);
+  }
+  const issuedAt = request.now();
+  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
+  let body: unknown;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    throw malformedResponseError(info, response.status, 'not JSON');
+  }
+  const { iamToken, expiresAt } = (body ?? {}) as { iamToken?: unknown; expiresAt?: unknown };
+  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformedResponseError(info, response.status, 'no iamToken');
+  const expires = parseIamExpiresAt(expiresAt);
+  if (expires === undefined) throw malformedResponseError(info, response.status, 'no valid expiresAt');
+  return { token: iamToken, kind: 'iam', issuedAt, expiresAt: expires };
+}

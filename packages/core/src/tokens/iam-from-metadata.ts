@@ -1,0 +1,67 @@
+/**
+ * IAM tokens from the metadata service of a Yandex Cloud VM or Cloud Function
+ * (yandex-api.md 3.5). The token's life comes from `expires_in`; it is re-requested when the
+ * refresh window opens (1 h after receipt or 5 min before expiry), single-flight. The Yandex
+ * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (yandex-api.md 5).
+ */
+import { upstreamFetch } from '../http/upstream.js';
+import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
+import { assertUrl, endpointUrl } from '../validate.js';
+import { allowDefaults, assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { errorFromResponse, errorFromTransport, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
+
+export const METADATA_TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
+
+export interface IamFromMetadataOptions extends TokenSourceOptions {
+  /** Metadata service base URL. Default `http://169.254.169.254`. */
+  metadataUrl?: string | URL | undefined;
+}
+
+/**
+ * A token source for the service account attached to the VM or function this code runs in.
+ * No timers: the token is fetched on demand, so serverless invocations and idle processes behave.
+ * A 429 from the metadata service (rate limit ~60 rps, yandex-api.md 3.5) is retried with backoff.
+ *
+ * @example
+ * const auth = createTrackerAuth({ credentials: iamFromMetadata(), org: { cloudOrgId: 'bpf3crucp1v2mm2uxwzz' } });
+ */
+export function iamFromMetadata(options: IamFromMetadataOptions = {}): RefreshingTokenSource {
+  assertSourceOptions(options, 'iamFromMetadata');
+  const base = assertUrl(options.metadataUrl ?? DEFAULT_METADATA_URL, 'metadataUrl');
+  const url = endpointUrl(base, METADATA_TOKEN_PATH).href;
+  const source = createRefreshingTokenSource({
+    id: options.id ?? `iam:metadata:${base.host}`,
+    kind: 'iam',
+    store: options.store,
+    refresh: options.refresh,
+    fetchToken: ({ signal, now, timeoutMs }) => fetchMetadataToken(url, options.fetch, signal, timeoutMs, now),
+  });
+  return allowDefaults(source, (defaults) => iamFromMetadata(mergeDefaults(options, defaults)));
+}
+
+async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, signal: AbortSignal, timeoutMs: number, now: () => number): Promise<StoredToken> {
+  const info: UpstreamCallInfo = { source: 'metadata', what: 'metadata token request', method: 'GET', url };
+  let response: Response;
+  try {
+    // GCE-compatible: without Metadata-Flavor the service refuses (403).
+    response = await upstreamFetch({ method: 'GET', url, headers: { 'Metadata-Flavor': 'Google' }, fetch, signal, timeoutMs, what: info.what });
+  } catch (error) {
+    throw errorFromTransport(error, info);
+  }
+  const issuedAt = now();
+  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
+  let body: unknown;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    throw malformedResponseError(info, response.status, 'not JSON');
+  }
+  const { access_token: token, expires_in: rawExpiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
+  const expiresIn = typeof rawExpiresIn === 'string' && /^\d+$/.test(rawExpiresIn) ? Number(rawExpiresIn) : rawExpiresIn;
+  if (typeof token !== 'string' || token === '' || /\s/.test(token)) throw malformedResponseError(info, response.status, 'no access_token');
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw malformedResponseError(info, response.status, 'no positive expires_in');
+  }
+  return { token, kind: 'iam', issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
+}

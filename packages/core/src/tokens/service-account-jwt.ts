@@ -1,0 +1,54 @@
+/**
+ * The service-account JWT of yandex-api.md 3.3: PS256 (RSA-PSS, SHA-256, 32-byte salt) signed
+ * with WebCrypto, header `{ typ, alg, kid }`, claims `iss`/`aud`/`iat`/`exp` with a one-hour life.
+ */
+import { ConfigurationError } from '../errors.js';
+import { base64UrlEncode, utf8 } from '../encoding.js';
+import type { ParsedServiceAccountKey } from './service-account-key.js';
+
+/**
+ * The audience IAM expects. Fixed even when `iamUrl` points elsewhere (a proxy or the fake):
+ * it names the IAM service, not the address the JWT is sent to.
+ */
+export const SERVICE_ACCOUNT_JWT_AUDIENCE = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
+/** `exp − iat`; IAM accepts at most 3600 s. */
+export const SERVICE_ACCOUNT_JWT_LIFETIME_S = 3600;
+
+const ALGORITHM = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
+
+/** Signs service-account JWTs; the CryptoKey is imported once and reused. */
+export interface ServiceAccountJwtSigner {
+  readonly keyId: string;
+  readonly serviceAccountId: string;
+  /** A compact JWS for `nowMs` (the engine's clock). */
+  sign(nowMs: number): Promise<string>;
+}
+
+/**
+ * Create a signer for a parsed key. The import starts at once (so a broken key surfaces early),
+ * its failure becomes a {@link ConfigurationError} `INVALID_KEY` at the first `sign()`.
+ */
+export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, field = 'key'): ServiceAccountJwtSigner {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new ConfigurationError('INVALID_OPTION', field, 'WebCrypto (globalThis.crypto.subtle) is not available in this runtime; use Node 20.19+ or an edge runtime with WebCrypto.');
+  }
+  const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) => {
+    throw new ConfigurationError('INVALID_KEY', `${field}.private_key`, `${field}.private_key could not be imported as an RSA private key; copy the authorized key file again.`, {
+      cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
+    });
+  });
+  cryptoKey.catch(() => undefined); // reported by sign(), not as an unhandled rejection
+  const header = base64UrlEncode(JSON.stringify({ typ: 'JWT', alg: 'PS256', kid: key.keyId }));
+  return {
+    keyId: key.keyId,
+    serviceAccountId: key.serviceAccountId,
+    async sign(nowMs: number): Promise<string> {
+      const iat = Math.floor(nowMs / 1000);
+      const claims = { iss: key.serviceAccountId, aud: SERVICE_ACCOUNT_JWT_AUDIENCE, iat, exp: iat + SERVICE_ACCOUNT_JWT_LIFETIME_S };
+      const signingInput = `${header}.${base64UrlEncode(JSON.stringify(claims))}`;
+      const signature = await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, await cryptoKey, utf8(signingInput));
+      return `${signingInput}.${base64UrlEncode(signature)}`;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Options every fetching token source shares, their validation, and the hook that lets
+ * `createTrackerAuth({ store, refresh })` re-create a source with app-wide settings.
+ */
+import { ConfigurationError } from '../errors.js';
+import type { FetchLike, RefreshOptions, TokenSource, TokenStore } from '../types.js';
+
+/** Options shared by the IAM and metadata token sources. */
+export interface TokenSourceOptions {
+  /** `fetch` to use (default `globalThis.fetch`): for proxies, tests, instrumentation. */
+  fetch?: FetchLike | undefined;
+  /** Where the token is cached; share one (e.g. over Redis) across instances. Default: in memory. */
+  store?: TokenStore | undefined;
+  /** Refresh window, retries and timeouts; see {@link RefreshOptions}. */
+  refresh?: RefreshOptions | undefined;
+  /** Override the store key (default derived from the credential, never containing the secret). */
+  id?: string | undefined;
+}
+
+/** Settings `createTrackerAuth()` can apply to a source it is given. */
+export interface SourceDefaults {
+  store?: TokenStore | undefined;
+  refresh?: RefreshOptions | undefined;
+}
+
+const RECONFIGURE = Symbol.for('@tracker-auth/core.reconfigure');
+
+/**
+ * Attach (non-enumerably) a way to rebuild `source` with `store`/`refresh` defaults. Values set
+ * on the source itself win over the defaults.
+ */
+export function allowDefaults<T extends TokenSource>(source: T, rebuild: (defaults: SourceDefaults) => TokenSource): T {
+  Object.defineProperty(source, RECONFIGURE, { value: rebuild, enumerable: false });
+  return source;
+}
+
+/** The rebuild hook of a source made by this library, if any. */
+export function rebuildHook(source: TokenSource): ((defaults: SourceDefaults) => TokenSource) | undefined {
+  const hook = (source as unknown as Record<symbol, unknown>)[RECONFIGURE];
+  return typeof hook === 'function' ? (hook as (defaults: SourceDefaults) => TokenSource) : undefined;
+}
+
+/** Merge app-wide defaults under a source's own options (its own values win). */
+export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: SourceDefaults): O {
+  return {
+    ...own,
+    store: own.store ?? defaults.store,
+    refresh: defaults.refresh || own.refresh ? { ...defaults.refresh, ...own.refresh } : undefined,
+  };
+}
+
+/** Validate an options object and its `fetch`/`id` (store and refresh are checked by the engine). */
+export function assertSourceOptions(options: unknown, factory: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigurationError('INVALID_OPTION', 'options', `${factory}() needs an options object.`);
+  }
+  const { fetch, id } = options as TokenSourceOptions;
+  if (fetch !== undefined && typeof fetch !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'fetch', `${factory}(): fetch must be a fetch-compatible function when given.`);
+  }
+  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) {
+    throw new ConfigurationError('INVALID_OPTION', 'id', `${factory}(): id must be a non-empty string (a name, never the secret).`);
+  }
+}
+
+/**
+ * A short, stable, non-reversible label of a secret for store keys and diagnostics
+ * (64 bits of FNV-1a-style mixing). Not a security boundary: it only keeps distinct
+ * credentials apart in a shared store without putting the secret in the key.
+ */
+export function fingerprint(secret: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ secret.length;
+  for (let i = 0; i < secret.length; i++) {
+    const c = secret.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,93 @@
+/**
+ * Static credentials: a Yandex OAuth token or an IAM token the app already holds. Nothing to
+ * fetch or refresh, so these sources never call an upstream.
+ */
+import { ConfigurationError, TokenExchangeError } from '../errors.js';
+import { hideSecrets } from '../redact.js';
+import type { AccessToken, GetTokenOptions, TokenKind, TokenSource } from '../types.js';
+import { assertToken } from '../validate.js';
+import { parseIamExpiresAt } from './iam-exchange.js';
+import { allowDefaults, fingerprint } from './source-options.js';
+
+/** A static token source; `invalidate` exists (a no-op) so clients can call it uniformly. */
+export interface StaticTokenSource extends TokenSource {
+  invalidate(token?: string): Promise<void>;
+}
+
+function staticSource(kind: TokenKind, token: string, expiresAt: number | undefined, now: () => number): StaticTokenSource {
+  const id = `${kind}:static:${fingerprint(token)}`;
+  const access: AccessToken = { token, kind, expiresAt, issuedAt: undefined };
+  hideSecrets(access, () => ({ kind, expiresAt }), 'AccessToken');
+  const source: StaticTokenSource = {
+    id,
+    kind,
+    async getToken(_options?: GetTokenOptions) {
+      if (expiresAt !== undefined && now() >= expiresAt) {
+        // Sending it would only earn a 401 from Tracker; say what to do instead.
+        throw new TokenExchangeError(
+          `the static IAM token of ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use iamFromServiceAccountKey()/iamFromOAuthToken() to have tokens refreshed`,
+          { source: 'iam', retryable: false },
+        );
+      }
+      return access;
+    },
+    async invalidate() {
+      // Nothing to refresh: a static token stays what it is.
+    },
+  };
+  hideSecrets(source, () => ({ id, kind, expiresAt }), kind === 'oauth' ? 'OAuthTokenSource' : 'IamTokenSource');
+  // A store or refresh settings have nothing to do for a static token.
+  return allowDefaults(source, () => source);
+}
+
+/**
+ * A static Yandex OAuth token (`Authorization: OAuth <token>`), valid for Yandex 360 and Yandex
+ * Cloud organizations. Validated now: empty, whitespace, control characters or a pasted scheme
+ * word (`OAuth y0_…`) throw {@link ConfigurationError} without echoing the token.
+ *
+ * @example
+ * const auth = createTrackerAuth({ credentials: oauthToken(process.env.TRACKER_OAUTH_TOKEN!), org: { orgId: '1234567' } });
+ */
+export function oauthToken(token: string): StaticTokenSource {
+  return staticSource('oauth', assertToken(token, 'token'), undefined, Date.now);
+}
+
+export interface IamTokenOptions {
+  /** When the token stops working: epoch ms, a `Date`, or IAM's RFC 3339 `expiresAt` string. */
+  expiresAt?: number | Date | string | undefined;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/**
+ * A static Yandex Cloud IAM token (`Authorization: Bearer <token>`, Yandex Cloud organizations
+ * only). IAM tokens live at most 12 hours and are never refreshed here; with `expiresAt` the source
+ * fails clearly once it has passed instead of sending a dead token. For long-running apps use
+ * {@link iamFromServiceAccountKey}, {@link iamFromMetadata} or {@link iamFromOAuthToken}.
+ *
+ * @example
+ * const credentials = iamToken(process.env.TRACKER_IAM_TOKEN!, { expiresAt: '2026-11-30T04:00:00.123456789Z' });
+ */
+export function iamToken(token: string, options: IamTokenOptions = {}): StaticTokenSource {
+  const raw = assertToken(token, 'token');
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'iamToken(token, options): options must be an object such as { expiresAt }.');
+  }
+  let expiresAt: number | undefined;
+  const given = options.expiresAt;
+  if (given !== undefined) {
+    expiresAt =
+      typeof given === 'number' ? given : given instanceof Date ? given.getTime() : parseIamExpiresAt(given);
+    if (expiresAt === undefined || !Number.isFinite(expiresAt)) {
+      throw new ConfigurationError(
+        'INVALID_OPTION',
+        'expiresAt',
+        'expiresAt must be epoch milliseconds, a valid Date, or an RFC 3339 timestamp such as 2026-11-30T04:00:00Z.',
+      );
+    }
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'now', 'now must be a function returning epoch milliseconds.');
+  }
+  return staticSource('iam', raw, expiresAt, options.now ?? Date.now);
+}

@@ -1,0 +1,76 @@
+/**
+ * Turning failed upstream token calls (IAM, metadata) into {@link TokenExchangeError}s that say
+ * what failed and where, classify retryability, carry `Retry-After`, and never contain a secret.
+ */
+import { TokenExchangeError, isAbortedError, isTrackerAuthError } from '../errors.js';
+import { REDACTED } from '../redact.js';
+import { describeRequest, isRetryableStatus, parseRetryAfter, readJsonSafely } from '../http/upstream.js';
+
+export interface UpstreamCallInfo {
+  source: 'iam' | 'metadata';
+  /** Human label, e.g. `IAM token exchange`. */
+  what: string;
+  method: 'GET' | 'POST';
+  url: string;
+  /** Secret strings of this call, scrubbed from any upstream text quoted in a message. */
+  secrets?: readonly string[];
+}
+
+/** A {@link TokenExchangeError} that also carries the server's `Retry-After`, in ms (read by the refresh engine). */
+export type RetryAfterTokenExchangeError = TokenExchangeError & { readonly retryAfterMs?: number };
+
+const MAX_QUOTED = 200;
+
+/** Quote upstream text in a message: one line, bounded, with this call's secrets removed. */
+function quote(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(/\s+/g, ' ').trim();
+  for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
+  return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED)}…` : out;
+}
+
+/**
+ * Build the error for a non-2xx answer. IAM errors are google.rpc.Status JSON `{ code, message }`
+ * (yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
+ */
+export async function errorFromResponse(response: Response, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
+  const body = await readJsonSafely(response);
+  const rpc = body && typeof body === 'object' ? (body as { code?: unknown; message?: unknown; error?: unknown }) : {};
+  const upstreamCode = typeof rpc.code === 'number' || typeof rpc.code === 'string' ? rpc.code : undefined;
+  const upstreamMessage = typeof rpc.message === 'string' ? rpc.message : typeof rpc.error === 'string' ? rpc.error : undefined;
+  const retryable = isRetryableStatus(response.status);
+  const detail = upstreamMessage ? ` (${quote(upstreamMessage, info.secrets)})` : '';
+  const error = new TokenExchangeError(
+    `${info.what} failed with HTTP ${response.status}${detail}: ${describeRequest(info.method, info.url)}`,
+    { source: info.source, status: response.status, upstreamCode, retryable },
+  );
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
+  if (retryAfterMs !== undefined) Object.defineProperty(error, 'retryAfterMs', { value: retryAfterMs, enumerable: false });
+  return error;
+}
+
+/** A 200 whose body is not the documented shape: likely a proxy or a transient fault, so retryable. */
+export function malformedResponseError(info: UpstreamCallInfo, status: number, problem: string): TokenExchangeError {
+  return new TokenExchangeError(`${info.what} returned an unexpected body (${problem}): ${describeRequest(info.method, info.url)}`, {
+    source: info.source,
+    status,
+    retryable: true,
+  });
+}
+
+/**
+ * Wrap a transport failure from `upstreamFetch` (network error, timeout) as a retryable
+ * {@link TokenExchangeError} with the original as `cause`, so callers catch one type. Caller
+ * aborts and errors that are already typed pass through unchanged.
+ */
+export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unknown {
+  if (isAbortedError(error)) return error;
+  if (isTrackerAuthError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT')) {
+    const why = error.code === 'TIMEOUT' ? 'timed out' : 'could not connect or the connection dropped';
+    return new TokenExchangeError(`${info.what} failed (${why}): ${describeRequest(info.method, info.url)}`, {
+      source: info.source,
+      retryable: true,
+      cause: error,
+    });
+  }
+  return error;
+}
