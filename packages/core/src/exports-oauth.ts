@@ -16,3 +16,4 @@ export {
   type RequestDeviceCodeOptions,
   type RevokeTokenOptions,
 } from './oauth/grants.js';
+export { userTokenSource, USER_TOKEN_MAX_AGE_MS, type UserTokenSourceOptions } from './oauth/user-token-source.js';

@@ -258,7 +258,12 @@ export interface RefreshOAuthTokenOptions extends OAuthRequestOptions, OAuthClie
  * @example
  * const next = await refreshOAuthToken({ refreshToken: saved.refreshToken!, clientId, clientSecret });
  */
-export async function refreshOAuthToken(options: RefreshOAuthTokenOptions): Promise<OAuthTokenSet> {
+export function refreshOAuthToken(options: RefreshOAuthTokenOptions): Promise<OAuthTokenSet> {
+  return refreshOAuthTokenAt(options, Date.now);
+}
+
+/** {@link refreshOAuthToken} with the clock that computes `expiresAt` (the refresh engine's). */
+export async function refreshOAuthTokenAt(options: RefreshOAuthTokenOptions, now: () => number): Promise<OAuthTokenSet> {
   const fn = 'refreshOAuthToken';
   checkOAuthOptions(fn, options);
   requireString(options.refreshToken, 'refreshToken', fn, 'the refresh_token of an earlier token answer');
@@ -270,5 +275,5 @@ export async function refreshOAuthToken(options: RefreshOAuthTokenOptions): Prom
     form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
     secrets: [options.refreshToken],
   });
-  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'));
+  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'), now());
 }

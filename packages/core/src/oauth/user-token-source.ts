@@ -1,0 +1,126 @@
+/**
+ * User mode: a signed-in user's Yandex OAuth token as a {@link TokenSource}, refreshed with the
+ * user's refresh token by the shared refresh engine (single-flight, expiry-driven). When the
+ * refresh token no longer works, the app must send the user through sign-in again: that is
+ * reported as {@link SignInRequiredError}, never as a generic failure.
+ */
+import { ConfigurationError, OAuthResponseError, SignInRequiredError, isOAuthResponseError } from '../errors.js';
+import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import { allowDefaults, fingerprint, mergeDefaults } from '../tokens/source-options.js';
+import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
+import { checkOAuthOptions, refreshOAuthTokenAt, requireString, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';
+
+/** Options of {@link userTokenSource}. */
+export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signal' | 'timeoutMs'>, Omit<OAuthClientCredentials, 'clientSecret'> {
+  /** The user's tokens, as `exchangeCode()` / `pollDeviceToken()` returned them (e.g. from the session). */
+  tokens: OAuthTokenSet;
+  /** The app's Client secret (needed to refresh). */
+  clientSecret: string;
+  /**
+   * Where the current token lives (default: in memory). With a shared store (Redis, a
+   * database), instances holding the same session share one refresh and its rotated tokens.
+   */
+  store?: TokenStore | undefined;
+  /**
+   * Refresh tuning. User tokens live long (a year at Yandex), so the default `maxAgeMs` here is
+   * 90 days (Yandex suggests refreshing long-lived tokens about every 3 months), not 1 hour.
+   */
+  refresh?: RefreshOptions | undefined;
+  /**
+   * Called with the new token set after each refresh. Yandex rotates the refresh token: persist
+   * it (e.g. reseal the session cookie) or the next refresh may fail.
+   */
+  onTokens?: ((tokens: OAuthTokenSet) => void | Promise<void>) | undefined;
+  /**
+   * Store key; default `oauth:user:<fingerprint of the refresh token>` (never the token itself),
+   * which is unique per signed-in session.
+   */
+  id?: string | undefined;
+}
+
+/** Default `maxAgeMs` of user tokens: about 3 months (yandex-api.md 2.3). */
+export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+
+/**
+ * OAuth `error` values that mean the refresh token itself is dead (expired, revoked, or the
+ * user withdrew consent); anything else (`invalid_client`, outages) is the app's or Yandex's
+ * problem and is reported as is.
+ */
+const SIGN_IN_AGAIN = new Set(['invalid_grant', 'invalid_token', 'access_denied']);
+
+/**
+ * A token source for one signed-in user: serves their OAuth token (`Authorization: OAuth …`),
+ * refreshes it with the refresh token when it nears expiry or Tracker rejects it (one refresh
+ * shared by concurrent callers), and hands rotated tokens to `onTokens`.
+ *
+ * @throws {ConfigurationError} at once, for bad options.
+ * @example
+ * const credentials = userTokenSource({
+ *   tokens: session.tokens,
+ *   clientId, clientSecret,
+ *   onTokens: async (tokens) => { session.tokens = tokens; await saveSession(session); },
+ * });
+ * const tracker = createTrackerClient(createTrackerAuth({ credentials, org: { orgId } }));
+ * // getToken()/requests reject with SignInRequiredError once the refresh token is dead
+ */
+export function userTokenSource(options: UserTokenSourceOptions): RefreshingTokenSource {
+  const fn = 'userTokenSource';
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('INVALID_OPTION', 'options', `${fn}() needs an options object with tokens, clientId and clientSecret.`);
+  }
+  checkOAuthOptions(fn, options);
+  requireString(options.clientSecret, 'clientSecret', fn, 'the Client secret of your app, needed to refresh user tokens');
+  const { tokens } = options;
+  if (tokens === null || typeof tokens !== 'object') {
+    throw new ConfigurationError('INVALID_TOKEN', 'tokens', `${fn}: \`tokens\` must be the token set from exchangeCode() or pollDeviceToken().`);
+  }
+  requireString(tokens.accessToken, 'tokens.accessToken', fn, 'the access token from exchangeCode()');
+  if (tokens.refreshToken !== undefined) requireString(tokens.refreshToken, 'tokens.refreshToken', fn, 'the refresh token from exchangeCode(), or leave it out');
+  if (tokens.expiresAt !== undefined && !Number.isFinite(tokens.expiresAt)) {
+    throw new ConfigurationError('INVALID_TOKEN', 'tokens.expiresAt', `${fn}: \`tokens.expiresAt\` must be epoch milliseconds.`);
+  }
+  if (options.onTokens !== undefined && typeof options.onTokens !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'onTokens', `${fn}: \`onTokens\` must be a function when given.`);
+  }
+
+  // The last answer of the token endpoint, for onTokens (the store keeps only what requests need).
+  let latest: OAuthTokenSet | undefined;
+  const initial: StoredToken = { token: tokens.accessToken, kind: 'oauth', expiresAt: tokens.expiresAt, refreshToken: tokens.refreshToken };
+
+  const source = createRefreshingTokenSource({
+    id: options.id ?? `oauth:user:${fingerprint(tokens.refreshToken ?? tokens.accessToken)}`,
+    kind: 'oauth',
+    store: options.store,
+    refresh: { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh },
+    initial,
+    fetchToken: async ({ current, signal, timeoutMs, now }) => {
+      const refreshToken = current?.refreshToken ?? tokens.refreshToken;
+      if (refreshToken === undefined) {
+        throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
+      }
+      let next: OAuthTokenSet;
+      try {
+        next = await refreshOAuthTokenAt(
+          { refreshToken, clientId: options.clientId, clientSecret: options.clientSecret, clientAuth: options.clientAuth, oauthUrl: options.oauthUrl, fetch: options.fetch, signal, timeoutMs },
+          now,
+        );
+      } catch (error) {
+        if (isOAuthResponseError(error) && SIGN_IN_AGAIN.has(error.error)) {
+          throw new SignInRequiredError(`The Yandex OAuth session can no longer be refreshed (${error.error}): sign in again.`, {
+            cause: error as OAuthResponseError,
+          });
+        }
+        throw error;
+      }
+      // Yandex may omit a new refresh token; the old one then stays valid.
+      latest = { ...next, refreshToken: next.refreshToken ?? refreshToken };
+      return { token: latest.accessToken, kind: 'oauth', expiresAt: latest.expiresAt, issuedAt: now(), refreshToken: latest.refreshToken };
+    },
+    onRefresh: async (stored) => {
+      if (!options.onTokens) return;
+      const set: OAuthTokenSet = latest ?? { accessToken: stored.token, tokenType: 'bearer', expiresAt: stored.expiresAt, refreshToken: stored.refreshToken };
+      await options.onTokens(set);
+    },
+  });
+  return allowDefaults(source, (defaults) => userTokenSource(mergeDefaults(options, defaults)));
+}
