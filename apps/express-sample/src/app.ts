@@ -1,0 +1,123 @@
+/**
+ * The sample app: sign in with Yandex, see yourself and your queues in Tracker, create an
+ * issue, and let page script list issues through the proxy. Everything Tracker-related comes
+ * from `@tracker-auth/express`; this file is ordinary Express.
+ */
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { httpStatusForError, isTrackerAuthError } from '@tracker-auth/core';
+import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
+import type { SampleConfig } from './config.js';
+import { errorPage, homePage, signedOutPage, type Profile, type Queue } from './pages.js';
+
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+
+/**
+ * CSRF defence for form posts, on top of the SameSite=Lax session cookie: the browser's
+ * `Origin` (or, failing that, `Sec-Fetch-Site`) must say the form came from this app.
+ */
+function sameOrigin(appOrigin: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.get('origin');
+    const site = req.get('sec-fetch-site');
+    const ok = origin !== undefined ? origin === appOrigin : site === undefined || site === 'same-origin';
+    if (ok) next();
+    else res.status(403).type('text/plain').send('Cross-site form posts are refused.');
+  };
+}
+
+/** Build the Express app for `config` (throws ConfigurationError on bad options, at start). */
+export function createApp(config: SampleConfig): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const appOrigin = new URL(config.appUrl).origin;
+
+  // Sign in with Yandex: GET /auth/login, GET /auth/callback, POST /auth/logout.
+  const oauth = trackerOAuth({
+    clientId: config.clientId,
+    clientSecret: config.clientSecret ?? '',
+    redirectUri: config.redirectUri,
+    org: config.org,
+    sessionSecret: config.sessionSecret,
+    oauthUrl: config.oauthUrl,
+    trackerUrl: config.trackerUrl,
+    baseUrl: config.appUrl,
+  });
+
+  app.use('/static', express.static(publicDir, { index: false, maxAge: '1h' }));
+  app.use(oauth);
+
+  // Browser code calls Tracker through here, as the signed-in user, with a narrow allow-list.
+  app.use(
+    '/api/tracker',
+    trackerProxy({
+      auth: oauth,
+      // Only same-origin page script: a cross-site page cannot ride the user's cookie.
+      authorize: (req) => req.get('sec-fetch-site') === undefined || req.get('sec-fetch-site') === 'same-origin',
+      methods: ['GET', 'POST'],
+      allowPaths: ['/v3/myself', '/v3/queues', '/v3/issues'],
+      maxBodyBytes: 64 * 1024,
+      trackerUrl: config.trackerUrl,
+      baseUrl: config.appUrl,
+    }),
+  );
+
+  // Every page below gets req.tracker when signed in (undefined when signed out).
+  app.use(trackerAuth({ oauth, required: false, client: config.trackerUrl ? { trackerUrl: config.trackerUrl } : undefined }));
+
+  app.get('/', async (req, res) => {
+    if (!req.tracker) {
+      res.type('html').send(signedOutPage({ mode: config.mode, demoLogin: config.demoLogin }));
+      return;
+    }
+    const [profile, queues] = await Promise.all([
+      req.tracker.verifyAccess() as Promise<Profile>,
+      req.tracker.client.get('v3/queues', { searchParams: { perPage: 50 } }).json<Queue[]>(),
+    ]);
+    const created = typeof req.query.created === 'string' && /^[A-Z][A-Z0-9]*-\d+$/.test(req.query.created) ? req.query.created : undefined;
+    res.type('html').send(homePage({ mode: config.mode, profile, queues, created }));
+  });
+
+  app.post('/issues', sameOrigin(appOrigin), express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    if (!req.tracker) {
+      res.redirect(303, '/auth/login');
+      return;
+    }
+    const { queue, summary, description } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof queue !== 'string' || !/^[A-Z][A-Z0-9]{0,29}$/.test(queue) || typeof summary !== 'string' || !summary.trim()) {
+      res.status(400).type('html').send(errorPage({ mode: config.mode, status: 400, code: 'BAD_FORM', message: 'Pick a queue and write a summary.', signIn: false }));
+      return;
+    }
+    const issue = await req.tracker.client
+      .post('v3/issues', { json: { queue, summary: summary.trim().slice(0, 255), description: typeof description === 'string' ? description : undefined } })
+      .json<{ key: string }>();
+    res.redirect(303, `/?created=${encodeURIComponent(issue.key)}`);
+  });
+
+  // Browsers get an HTML page (and a trip to sign-in when the session is gone)...
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent || req.accepts(['html', 'json']) !== 'html') {
+      next(error);
+      return;
+    }
+    const status = isTrackerAuthError(error) ? httpStatusForError(error) : 500;
+    if (status === 401 && req.method === 'GET') {
+      res.redirect(303, '/auth/login');
+      return;
+    }
+    if (!isTrackerAuthError(error)) console.error('express-sample: unexpected error:', error instanceof Error ? error.name : typeof error);
+    res.status(status).type('html').send(
+      errorPage({
+        mode: config.mode,
+        status,
+        code: isTrackerAuthError(error) ? error.code : 'INTERNAL_ERROR',
+        // tracker-auth messages never contain a secret; anything else stays generic.
+        message: isTrackerAuthError(error) ? error.message : 'Internal error.',
+        signIn: status === 401,
+      }),
+    );
+  });
+  // ...and API callers the library's JSON error shape.
+  app.use(trackerErrorHandler());
+  return app;
+}
