@@ -13,3 +13,15 @@ export {
   type CodeCallback,
   type TokenCallback,
 } from './oauth/callback.js';
+export { MIN_SECRET_BYTES, assertSessionSecrets } from './session/keys.js';
+export {
+  sealSession,
+  unsealSession,
+  createSessionSealer,
+  DEFAULT_SESSION_TTL_SECONDS,
+  type SessionData,
+  type SealOptions,
+  type UnsealOptions,
+  type SessionKeyOptions,
+  type SessionSealer,
+} from './session/seal.js';

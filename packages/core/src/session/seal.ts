@@ -1,0 +1,205 @@
+/**
+ * Sealed sessions for user mode: a token set (or a short-lived sign-in state) becomes one
+ * opaque, cookie-safe string, encrypted and authenticated with AES-256-GCM (WebCrypto).
+ *
+ * Format: `v1.<kid>.<base64url(iv)>.<base64url(ciphertext+tag)>`. The plaintext is JSON
+ * `{ iat, exp, d }` (epoch ms); the additional data binds the version, key id and `purpose`,
+ * so a login cookie cannot be replayed as a session cookie and a re-labelled key id fails.
+ */
+import { base64UrlDecode, base64UrlEncode, fromUtf8, randomBytes, utf8 } from '../encoding.js';
+import { ConfigurationError, SessionError } from '../errors.js';
+import { hideSecrets } from '../redact.js';
+import type { OAuthTokenSet } from '../types.js';
+import { assertSessionSecrets, sessionKey, type SessionKey } from './keys.js';
+
+/**
+ * What a session usually holds: the user's token set plus any fields of your own (user id,
+ * sign-in state…). Anything JSON-serializable can be sealed; this is the default shape.
+ */
+export interface SessionData {
+  tokens?: OAuthTokenSet | undefined;
+  [field: string]: unknown;
+}
+
+export interface SessionKeyOptions {
+  /** App secret(s), newest first: seal with the first, unseal with any (key rotation). ≥ 32 bytes each. */
+  secrets: string | readonly string[];
+  /** What the value is for, bound into the seal (default `session`; e.g. `login` for the sign-in cookie). */
+  purpose?: string | undefined;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+export interface SealOptions extends SessionKeyOptions {
+  /** Lifetime of the sealed value, seconds (default 30 days, at most 400 days). */
+  ttlSeconds?: number | undefined;
+}
+
+export type UnsealOptions = SessionKeyOptions;
+
+/** Sealing bound to validated secrets: see {@link createSessionSealer}. */
+export interface SessionSealer {
+  seal<T extends object = SessionData>(data: T, options?: { ttlSeconds?: number; purpose?: string }): Promise<string>;
+  unseal<T extends object = SessionData>(sealed: string, options?: { purpose?: string }): Promise<T>;
+}
+
+export const DEFAULT_SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+const MAX_TTL_SECONDS = 400 * 24 * 60 * 60;
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Refuse to decrypt anything bigger: a sealed value is a cookie, not an upload. */
+const MAX_SEALED_LENGTH = 64 * 1024;
+const PURPOSE = /^[A-Za-z0-9:._-]{1,64}$/;
+const KID = /^[A-Za-z0-9_-]{8}$/;
+const PART = /^[A-Za-z0-9_-]+$/;
+
+const INVALID_MESSAGE =
+  'sealed session is invalid (tampered, truncated, sealed with a secret that is not configured, or for another purpose); sign in again.';
+
+function checkPurpose(purpose: unknown, field: string): string {
+  if (purpose === undefined) return 'session';
+  if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) {
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be 1 to 64 characters of A-Z a-z 0-9 : . _ -, e.g. 'session' or 'login'.`);
+  }
+  return purpose;
+}
+
+function checkTtl(ttl: unknown, field: string): number {
+  if (ttl === undefined) return DEFAULT_SESSION_TTL_SECONDS;
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_TTL_SECONDS) {
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be a number of seconds above 0 and at most ${MAX_TTL_SECONDS} (400 days).`);
+  }
+  return ttl;
+}
+
+function checkNow(now: unknown): () => number {
+  if (now === undefined) return Date.now;
+  if (typeof now !== 'function') throw new ConfigurationError('INVALID_OPTION', 'now', 'now must be a function returning epoch milliseconds.');
+  return now as () => number;
+}
+
+function additionalData(kid: string, purpose: string): Uint8Array<ArrayBuffer> {
+  return utf8(`tracker-auth.${VERSION}.${kid}.${purpose}`);
+}
+
+function invalid(): never {
+  throw new SessionError('SESSION_INVALID', INVALID_MESSAGE);
+}
+
+async function seal(keys: readonly Promise<SessionKey>[], data: unknown, ttlSeconds: number, purpose: string, now: number): Promise<string> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigurationError('INVALID_OPTION', 'data', 'data must be a plain object, e.g. { tokens } or { state, codeVerifier }.');
+  }
+  let json: string;
+  try {
+    json = JSON.stringify({ iat: now, exp: now + Math.round(ttlSeconds * 1000), d: data });
+  } catch {
+    throw new ConfigurationError('INVALID_OPTION', 'data', 'data must be JSON-serializable (no BigInt, no cycles).');
+  }
+  const { kid, key } = await keys[0]!;
+  const iv = randomBytes(IV_BYTES);
+  const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, purpose) }, key, utf8(json));
+  return `${VERSION}.${kid}.${base64UrlEncode(iv)}.${base64UrlEncode(ciphertext)}`;
+}
+
+async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, purpose: string, now: number): Promise<unknown> {
+  if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > MAX_SEALED_LENGTH) invalid();
+  const parts = sealed.split('.');
+  if (parts.length !== 4) invalid();
+  const [version, kid, ivText, bodyText] = parts as [string, string, string, string];
+  if (version !== VERSION || !KID.test(kid) || !PART.test(ivText) || !PART.test(bodyText)) invalid();
+  let iv: Uint8Array<ArrayBuffer>;
+  let body: Uint8Array<ArrayBuffer>;
+  try {
+    iv = base64UrlDecode(ivText);
+    body = base64UrlDecode(bodyText);
+  } catch {
+    return invalid();
+  }
+  if (iv.length !== IV_BYTES || body.length <= TAG_BYTES) invalid();
+  // Only the canonical encoding is accepted, so one sealed value has exactly one spelling.
+  if (base64UrlEncode(iv) !== ivText || base64UrlEncode(body) !== bodyText) invalid();
+
+  // The key whose id matches goes first; the others still get a try (an id collision is possible).
+  const resolved = await Promise.all(keys);
+  const ordered = [...resolved.filter((k) => k.kid === kid), ...resolved.filter((k) => k.kid !== kid)];
+  let plaintext: ArrayBuffer | undefined;
+  for (const { key } of ordered) {
+    try {
+      plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, purpose) }, key, body);
+      break;
+    } catch {
+      // Wrong key, tampered data or another purpose: WebCrypto cannot tell these apart, neither do we.
+    }
+  }
+  if (plaintext === undefined) invalid();
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(fromUtf8(new Uint8Array(plaintext)));
+  } catch {
+    return invalid();
+  }
+  const { exp, d } = (payload ?? {}) as { exp?: unknown; d?: unknown };
+  if (typeof exp !== 'number' || typeof d !== 'object' || d === null) invalid();
+  if (now >= exp) throw new SessionError('SESSION_EXPIRED', 'sealed session has expired; sign in again.');
+  return d;
+}
+
+/**
+ * Seal session data into an opaque, cookie-safe string (AES-256-GCM, key from HKDF-SHA-256
+ * of the newest secret). The expiry is sealed inside and checked by {@link unsealSession}.
+ *
+ * @throws {ConfigurationError} `INVALID_SECRET` for missing/short secrets, `INVALID_OPTION` for bad data/ttl/purpose
+ * @example
+ * const cookie = await sealSession({ tokens }, { secrets: [process.env.SESSION_SECRET!], ttlSeconds: 7 * 86400 });
+ */
+export async function sealSession<T extends object = SessionData>(data: T, options: SealOptions): Promise<string> {
+  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
+  const purpose = checkPurpose(options.purpose, 'purpose');
+  const ttl = checkTtl(options.ttlSeconds, 'ttlSeconds');
+  const now = checkNow(options.now)();
+  return seal([sessionKey(secrets[0]!)], data, ttl, purpose, now);
+}
+
+/**
+ * Open a value made by {@link sealSession} with any of `secrets` (key rotation) and the same
+ * `purpose`. Anything tampered, truncated, foreign or malformed is a {@link SessionError}
+ * `SESSION_INVALID`; past its expiry, `SESSION_EXPIRED`. Never a crash, never the value in a message.
+ *
+ * @example
+ * const session = await unsealSession(req.cookies.session, { secrets: [newSecret, oldSecret] });
+ */
+export async function unsealSession<T extends object = SessionData>(sealed: string, options: UnsealOptions): Promise<T> {
+  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
+  const purpose = checkPurpose(options.purpose, 'purpose');
+  const now = checkNow(options.now)();
+  return (await unseal(secrets.map(sessionKey), sealed, purpose, now)) as T;
+}
+
+/**
+ * Validate secrets and defaults once (at construction, so a short secret fails at startup) and
+ * get `seal`/`unseal` bound to them. Per-call `ttlSeconds`/`purpose` override the defaults.
+ *
+ * @example
+ * const sessions = createSessionSealer({ secrets: [process.env.SESSION_SECRET!] });
+ * const login = await sessions.seal({ state, codeVerifier, returnTo }, { purpose: 'login', ttlSeconds: 600 });
+ * const { state: expected } = await sessions.unseal<{ state: string }>(login, { purpose: 'login' });
+ */
+export function createSessionSealer(options: SealOptions): SessionSealer {
+  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
+  const purpose = checkPurpose(options.purpose, 'purpose');
+  const ttl = checkTtl(options.ttlSeconds, 'ttlSeconds');
+  const now = checkNow(options.now);
+  const keys = secrets.map(sessionKey);
+  // Derivation failures surface on first use; keep them from becoming unhandled rejections now.
+  for (const key of keys) key.catch(() => undefined);
+  const sealer: SessionSealer = {
+    seal: (data, perCall = {}) =>
+      seal(keys, data, checkTtl(perCall.ttlSeconds ?? ttl, 'ttlSeconds'), checkPurpose(perCall.purpose ?? purpose, 'purpose'), now()),
+    unseal: async (sealed, perCall = {}) =>
+      (await unseal(keys, sealed, checkPurpose(perCall.purpose ?? purpose, 'purpose'), now())) as never,
+  };
+  return hideSecrets(sealer, () => ({ secrets: secrets.length, purpose, ttlSeconds: ttl }), 'SessionSealer');
+}
