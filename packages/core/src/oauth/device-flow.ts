@@ -86,15 +86,15 @@ export async function requestDeviceCode(options: RequestDeviceCodeOptions): Prom
       status: 200,
     });
   }
-  const interval = positiveNumber(json.interval) ?? 5;
-  const expiresIn = positiveNumber(json.expires_in) ?? 600;
+  const interval = nonNegativeNumber(json.interval) ?? 5;
+  const expiresIn = nonNegativeNumber(json.expires_in) ?? 600;
   const result: DeviceCode = { deviceCode, userCode, verificationUrl, interval, expiresIn, expiresAt: now + expiresIn * 1000 };
   return hideSecrets(result, () => ({ ...result, deviceCode: REDACTED }), 'DeviceCode');
 }
 
-function positiveNumber(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
+function nonNegativeNumber(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 /** What {@link PollDeviceTokenOptions.onPending} is told after each "not yet" answer. */
@@ -132,6 +132,12 @@ export interface PollDeviceTokenOptions extends OAuthRequestOptions, OAuthClient
 
 /** Extra seconds after a `slow_down` answer (RFC 8628 §3.5). */
 const SLOW_DOWN_STEP_S = 5;
+/**
+ * Added to each wait: Yandex measures the interval between arrivals, and a previous poll that
+ * travelled slowly would otherwise make the next one look early ("faster polling may be
+ * refused", yandex-api.md 2.4).
+ */
+const ARRIVAL_MARGIN_MS = 100;
 
 /**
  * Poll the token endpoint until the user approves the device code. Waits `interval` seconds
@@ -164,7 +170,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
     const remaining = expiresAt - Date.now();
     if (remaining <= 0) throw expired();
     try {
-      await sleep(Math.min(intervalS * 1000, remaining), options.signal);
+      await sleep(Math.min(intervalS > 0 ? intervalS * 1000 + ARRIVAL_MARGIN_MS : 0, remaining), options.signal);
     } catch (error) {
       throw new AbortedError('Device authorization polling aborted', { cause: (error as AbortedError).cause ?? error });
     }
