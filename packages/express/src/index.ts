@@ -9,6 +9,14 @@
  * All logic lives in `@tracker-auth/core`; these are thin translations.
  * @packageDocumentation
  */
+export {
+  trackerAuth,
+  type TrackerAuthOptions,
+  type TrackerServiceOptions,
+  type TrackerUserOptions,
+  type TrackerRequestContext,
+  type TrackerClient,
+} from './tracker-auth.js';
 export { trackerProxy, type TrackerProxyOptions } from './tracker-proxy.js';
 export { trackerOAuth, isTrackerOAuth, type TrackerOAuthOptions, type TrackerOAuthPaths, type TrackerOAuthRouter } from './tracker-oauth.js';
 export { trackerErrorHandler, withHttpStatus, type TrackerErrorHandlerOptions } from './error-handler.js';

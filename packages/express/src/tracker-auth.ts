@@ -10,19 +10,18 @@ import {
   createTrackerClient,
   isSignInRequiredError,
   verifyAccess,
+  type CreateTrackerAuthOptions,
   type TrackerAuth,
+  type TrackerClientOptions,
   type TrackerHeaders,
+  type TrackerUser,
   type UserAuth,
 } from '@tracker-auth/core';
 import { withHttpStatus } from './error-handler.js';
 import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
 
-/** Options of the Tracker client each request gets (core's `createTrackerClient` options). */
-export type TrackerClientOptions = NonNullable<Parameters<typeof createTrackerClient>[1]>;
-/** The ky instance of `req.tracker.client`. */
+/** The ky instance of `req.tracker.client` (prefix `${trackerUrl}/v3/`: `client.get('myself')`). */
 export type TrackerClient = ReturnType<typeof createTrackerClient>;
-/** What `req.tracker.verifyAccess()` resolves to (Tracker's `/myself`). */
-export type TrackerUser = Awaited<ReturnType<typeof verifyAccess>>;
 
 /** What `trackerAuth()` puts on `req.tracker`. */
 export interface TrackerRequestContext {
@@ -46,12 +45,11 @@ declare global {
   }
 }
 
-/** Service mode: one credential for every request. */
-export interface TrackerServiceOptions {
-  /** A ready `createTrackerAuth()` result, or pass `credentials` + `org` instead. */
+/** Service mode: one credential for every request (`credentials` + `org`, or a ready `auth`). */
+export interface TrackerServiceOptions extends Partial<CreateTrackerAuthOptions> {
+  /** A ready `createTrackerAuth()` result, instead of `credentials` + `org`. */
   auth?: TrackerAuth | undefined;
-  credentials?: Parameters<typeof createTrackerAuth>[0]['credentials'] | undefined;
-  org?: Parameters<typeof createTrackerAuth>[0]['org'] | undefined;
+  /** Options of the shared Tracker client (e.g. `trackerUrl`). */
   client?: TrackerClientOptions | undefined;
 }
 
@@ -67,6 +65,14 @@ export interface TrackerUserOptions {
 }
 
 export type TrackerAuthOptions = TrackerServiceOptions | TrackerUserOptions;
+
+/** Stands in for a user's auth when checking client options at construction; never called. */
+const PROBE_AUTH: TrackerAuth = {
+  org: { orgId: '0' },
+  credentials: { kind: 'oauth', id: 'probe', getToken: () => Promise.reject(new Error('probe')) },
+  headers: () => Promise.reject(new Error('probe')),
+  invalidate: () => Promise.resolve(),
+};
 
 function contextFor(auth: TrackerAuth, clientOptions: TrackerClientOptions | undefined): TrackerRequestContext {
   const client = createTrackerClient(auth, clientOptions);
@@ -106,6 +112,8 @@ export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
       throw new ConfigurationError('INVALID_OPTION', 'oauth', 'trackerAuth: oauth must be the middleware returned by trackerOAuth().');
     }
     if (typeof required !== 'boolean') throw new ConfigurationError('INVALID_OPTION', 'required', 'trackerAuth: required must be true or false.');
+    // Clients are made per request in user mode; build one now so bad client options fail at start.
+    createTrackerClient(PROBE_AUTH, client);
     return function trackerUserAuth(req: Request, res: Response, next: NextFunction): void {
       oauth.userAuth(req).then(
         (user) => {
@@ -131,13 +139,13 @@ export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
       'trackerAuth: pass credentials + org (service mode), a ready auth, or oauth: trackerOAuth(...) (user mode).',
     );
   }
-  const auth =
-    service.auth ?? createTrackerAuth({ credentials: service.credentials as never, org: service.org as never });
+  const { auth: given, client, ...authOptions } = service;
+  const auth = given ?? createTrackerAuth(authOptions as CreateTrackerAuthOptions);
   if (typeof auth?.headers !== 'function') {
     throw new ConfigurationError('INVALID_OPTION', 'auth', 'trackerAuth: auth must come from createTrackerAuth().');
   }
   // One client for every request: its token cache and single-flight refresh are shared.
-  const shared = contextFor(auth, service.client);
+  const shared = contextFor(auth, client);
   return function trackerServiceAuth(req: Request, _res: Response, next: NextFunction): void {
     req.tracker = shared;
     next();
