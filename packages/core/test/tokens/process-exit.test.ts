@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+
+let fake: FakeYandex;
+let script: string;
+
+beforeAll(async () => {
+  fake = await startFakeYandex();
+  // Bundle the child script from TypeScript sources so it runs on plain `node`, no build needed.
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../fixtures/exit-child.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  });
+  script = join(mkdtempSync(join(tmpdir(), 'tracker-auth-exit-')), 'child.mjs');
+  writeFileSync(script, result.outputFiles[0]!.text);
+});
+afterAll(() => fake.close());
+
+function runChild(env: Record<string, string>, limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    // A safety net, not a timing assertion: a process held open by a timer never exits at all.
+    const guard = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr, killed });
+    });
+  });
+}
+
+describe('a process using the library exits by itself', () => {
+  it('after using every fetching token source, a retried failure and a pending background refresh', async () => {
+    // One IAM failure on the way: the retry path (backoff sleep) runs in the child too.
+    fake.faults.inject('iam.tokens', { status: 503 });
+    const { code, stdout, stderr, killed } = await runChild(
+      {
+        FAKE_URL: fake.url,
+        FAKE_CLOUD_ORG_ID: fake.demo.cloudOrgId,
+        FAKE_SA_KEY: JSON.stringify(fake.demo.serviceAccount.keyWithNotice),
+        FAKE_OAUTH_TOKEN: fake.demo.oauthToken,
+      },
+      15_000,
+    );
+    expect(stderr).toBe('');
+    expect(killed).toBe(false);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.trim())).toEqual({ statuses: [200, 200, 200] });
+    expect(fake.calls.count('iam.tokens')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('control: the same script with one leaked interval timer does not exit (so the check above can fail)', async () => {
+    const { killed, stdout } = await runChild(
+      {
+        FAKE_URL: fake.url,
+        FAKE_CLOUD_ORG_ID: fake.demo.cloudOrgId,
+        FAKE_SA_KEY: JSON.stringify(fake.demo.serviceAccount.key),
+        FAKE_OAUTH_TOKEN: fake.demo.oauthToken,
+        CONTROL_LEAK_TIMER: '1',
+      },
+      3000,
+    );
+    expect(JSON.parse(stdout.trim())).toEqual({ statuses: [200, 200, 200] });
+    expect(killed).toBe(true);
+  });
+});
