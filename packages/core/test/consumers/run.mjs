@@ -1,0 +1,46 @@
+// Consumer check of the BUILT @tracker-auth/core: import (ESM) in this process, require (CJS)
+// in a child process, a sealed value crossing between the two, and a scan proving that the
+// default entry pulls in no `node:` module (architecture principle 1). Run after `npm run build`.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const { runChecks } = require('./checks.cjs');
+
+const core = await import('@tracker-auth/core');
+assert.ok(import.meta.resolve('@tracker-auth/core').endsWith('/dist/index.js'), 'import resolves to the ESM build');
+const sealed = await runChecks(core, 'import');
+console.log('core consumer (import): ok');
+
+execFileSync(process.execPath, [join(here, 'consume.cjs')], {
+  stdio: 'inherit',
+  env: { ...process.env, SEALED_BY_ESM: sealed },
+});
+
+// Walk the static import graph of both default-entry builds: no node: specifier may appear.
+function nodeImports(entry) {
+  const seen = new Set();
+  const found = [];
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:from\s*|import\s*\(?\s*|require\(\s*)["']([^"']+)["']/g)) {
+      const specifier = match[1];
+      if (specifier.startsWith('node:')) found.push(`${file}: ${specifier}`);
+      else if (specifier.startsWith('.')) visit(join(dirname(file), specifier));
+    }
+  };
+  visit(entry);
+  return found;
+}
+const distIndex = fileURLToPath(import.meta.resolve('@tracker-auth/core'));
+for (const entry of [distIndex, join(dirname(distIndex), 'index.cjs')]) {
+  assert.deepEqual(nodeImports(entry), [], `the default entry ${entry} imports no node: module`);
+}
+console.log('core default entry: no node: imports');
