@@ -3,10 +3,27 @@
  * sealed session cookie → per-request user auth → logout. The Express, NestJS and Next.js
  * adapters only translate requests and copy the returned headers (all Set-Cookie values are
  * produced here).
+ *
+ * Cookies: the login cookie (10 min) holds the sealed state, PKCE verifier and return path;
+ * the session cookie holds the sealed token set. Both are HttpOnly, SameSite=Lax (the callback
+ * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
+ * Each sealed value is bound to its purpose, so a login cookie never opens as a session.
  */
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, isOAuthResponseError, SignInRequiredError } from '../errors.js';
+import { buildAuthorizeUrl } from '../oauth/authorize-url.js';
+import { parseCallback } from '../oauth/callback.js';
+import { createPkce } from '../oauth/pkce.js';
+import { TRACKER_SCOPES } from '../oauth/scopes.js';
+import { createState } from '../oauth/state.js';
+import { exchangeCode } from '../oauth/token-endpoint.js';
+import { revokeToken } from '../oauth/revoke.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TrackerOrg } from '../types.js';
-import type { UserAuth } from './user-auth.js';
+import { assertUrl, normalizeOrg } from '../validate.js';
+import { assertCookieAttributes, isValidCookieName, readCookie, serializeCookie, type CookieOptions } from './cookies.js';
+import { jsonError, toErrorResponse } from './error-response.js';
+import { safeReturnTo } from './return-to.js';
+import { createSessionCodec, type SessionPayload } from './session-codec.js';
+import { createUserAuthCache, type UserAuth } from './user-auth.js';
 
 /** Cookie names and attributes of the sign-in flow. */
 export interface OAuthFlowCookieOptions {
@@ -43,7 +60,7 @@ export interface OAuthFlowOptions {
   /** Rights to ask for. Default `['tracker:read', 'tracker:write']`. */
   scope?: readonly string[] | undefined;
   cookies?: OAuthFlowCookieOptions | undefined;
-  /** How long a session cookie lives, seconds. Default 30 days. */
+  /** How long a session lasts after sign-in, seconds (not extended by refreshes). Default 30 days. */
   sessionMaxAgeSeconds?: number | undefined;
   /** Where to go after sign-in when no valid `returnTo` was given. Default `/`. */
   afterLoginPath?: string | undefined;
@@ -63,10 +80,8 @@ export interface OAuthFlowOptions {
   forceConfirm?: boolean | undefined;
   /** Base URL of Yandex OAuth. Default `https://oauth.yandex.ru`. */
   oauthUrl?: string | undefined;
-  /** Base URL of the Tracker API. Default `https://api.tracker.yandex.net`. */
-  trackerUrl?: string | undefined;
   fetch?: FetchLike | undefined;
-  /** Tuning of the access-token refresh. */
+  /** Tuning of the access-token refresh (and its clock, `refresh.now`). */
   refresh?: RefreshOptions | undefined;
   /** Timeout of one call to Yandex OAuth, ms. Default 10 000. */
   timeoutMs?: number | undefined;
@@ -78,6 +93,8 @@ export interface OAuthFlowOptions {
 export interface OAuthSession {
   /** When the user signed in, epoch ms. */
   signedInAt: number;
+  /** When the session ends and the user must sign in again, epoch ms. */
+  expiresAt: number;
   /** When the current access token expires, epoch ms (refreshed on use by `userAuth`). */
   accessTokenExpiresAt?: number | undefined;
   /** Granted scope, when Yandex reported it (only when narrower than asked). */
@@ -111,6 +128,27 @@ export interface OAuthFlow {
   userAuth(request: Request): Promise<UserAuth>;
 }
 
+const LOGIN_TTL_SECONDS = 10 * 60;
+const DEFAULT_SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+const MAX_SESSION_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
+const NO_STORE = 'no-store';
+
+function invalid(field: string, message: string, code: ConfigurationError['code'] = 'INVALID_OPTION'): never {
+  throw new ConfigurationError(code, field, `createOAuthFlow: ${message}`);
+}
+
+function requireText(value: unknown, field: string, hint: string): string {
+  if (typeof value !== 'string' || value.trim() === '') invalid(field, `${field} must be a non-empty string (${hint}).`);
+  return value;
+}
+
+function localPath(value: string | undefined, field: string): string {
+  if (value === undefined) return '/';
+  const safe = safeReturnTo(value);
+  if (safe === undefined) invalid(field, `${field} must be a same-origin path such as "/" or "/issues".`);
+  return safe;
+}
+
 /**
  * Create the sign-in flow. Options are validated here (ConfigurationError), never at the first
  * request.
@@ -126,11 +164,212 @@ export interface OAuthFlow {
  * // GET /auth/login → flow.login(request); GET /auth/callback → flow.callback(request)
  */
 export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
-  if (!options || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'createOAuthFlow: pass an options object.');
+  if (!options || typeof options !== 'object') invalid('options', 'pass an options object.');
+  const clientId = requireText(options.clientId, 'clientId', 'the ClientID of your app at oauth.yandex.ru');
+  const clientSecret = requireText(options.clientSecret, 'clientSecret', 'the Client secret of your app at oauth.yandex.ru');
+  const redirectUrl = assertUrl(options.redirectUri, 'redirectUri', { allowQuery: true });
+  const redirectUri = redirectUrl.href;
+  const org = normalizeOrg(options.org, 'org');
+  const scope = options.scope ?? TRACKER_SCOPES;
+  const cookieOptions = options.cookies ?? {};
+  if (typeof cookieOptions !== 'object') invalid('cookies', 'cookies must be an object.');
+  const sessionName = cookieOptions.session ?? 'tracker_session';
+  const loginName = cookieOptions.login ?? 'tracker_login';
+  if (!isValidCookieName(sessionName)) invalid('cookies.session', 'cookies.session must be a valid cookie name.');
+  if (!isValidCookieName(loginName)) invalid('cookies.login', 'cookies.login must be a valid cookie name.');
+  if (sessionName === loginName) invalid('cookies.login', 'cookies.login and cookies.session must differ.');
+  assertCookieAttributes('cookies', cookieOptions);
+  const secureOption = cookieOptions.secure ?? 'auto';
+  if (secureOption !== 'auto' && typeof secureOption !== 'boolean') invalid('cookies.secure', "cookies.secure must be true, false or 'auto'.");
+  const sessionMaxAgeSeconds = options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
+  if (!Number.isSafeInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds <= 0 || sessionMaxAgeSeconds > MAX_SESSION_MAX_AGE_SECONDS) {
+    invalid('sessionMaxAgeSeconds', 'sessionMaxAgeSeconds must be a whole number of seconds from 1 to 34560000 (400 days, the longest a browser keeps a cookie).');
   }
-  const notYet = (): never => {
-    throw new Error('createOAuthFlow: not implemented yet');
-  };
-  return { login: notYet, callback: notYet, logout: notYet, getSession: notYet, userAuth: notYet };
+  const afterLoginPath = localPath(options.afterLoginPath, 'afterLoginPath');
+  const afterLogoutPath = localPath(options.afterLogoutPath, 'afterLogoutPath');
+  const returnToParam = options.returnToParam ?? 'returnTo';
+  if (returnToParam !== false && (typeof returnToParam !== 'string' || returnToParam === '')) {
+    invalid('returnToParam', 'returnToParam must be a query parameter name or false.');
+  }
+  if (options.device !== undefined && (typeof options.device !== 'object' || options.device === null)) {
+    invalid('device', 'device must be { deviceId, deviceName? }.');
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') invalid('onError', 'onError must be a function.');
+  const now = options.refresh?.now ?? Date.now;
+  const oauthCall = { clientId, clientSecret, oauthUrl: options.oauthUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
+  const device = options.device === undefined ? {} : { deviceId: options.device.deviceId, deviceName: options.device.deviceName };
+
+  // Build one authorize URL now: every authorize option (scope, device, oauthUrl, …) fails at
+  // construction rather than at the first sign-in.
+  buildAuthorizeUrl({
+    clientId,
+    redirectUri,
+    scope,
+    forceConfirm: options.forceConfirm,
+    ...device,
+    state: 'x',
+    oauthUrl: options.oauthUrl,
+  });
+
+  const codec = createSessionCodec(options.sessionSecret, 'sessionSecret', now);
+  const redirectIsHttps = redirectUrl.protocol === 'https:';
+  const allowedOrigins = new Set([redirectUrl.origin]);
+
+  function cookieAttributes(request: Request, maxAge: number): CookieOptions {
+    const secure = secureOption === 'auto' ? redirectIsHttps || request.url.startsWith('https:') : secureOption;
+    return { path: cookieOptions.path, domain: cookieOptions.domain, httpOnly: true, secure, sameSite: 'Lax', maxAge };
+  }
+  const clearCookie = (request: Request, name: string) => serializeCookie(name, '', cookieAttributes(request, 0));
+
+  function report(error: unknown, request: Request): void {
+    try {
+      options.onError?.(error, request);
+    } catch {
+      // An observer must not turn an error answer into a crash.
+    }
+  }
+
+  function redirect(location: string, status: number, cookies: string[]): Response {
+    const headers = new Headers({ location, 'cache-control': NO_STORE });
+    for (const cookie of cookies) headers.append('set-cookie', cookie);
+    return new Response(null, { status, headers });
+  }
+
+  function returnToOf(request: Request, fallback: string): string {
+    if (returnToParam === false) return fallback;
+    return safeReturnTo(new URL(request.url).searchParams.get(returnToParam)) ?? fallback;
+  }
+
+  async function readSession(request: Request): Promise<SessionPayload | undefined> {
+    const raw = readCookie(request.headers.get('cookie'), sessionName);
+    if (!raw) return undefined;
+    try {
+      return await codec.openSession(raw, now());
+    } catch {
+      return undefined;
+    }
+  }
+
+  const secondsUntil = (end: number) => Math.max(0, Math.floor((end - now()) / 1000));
+  async function sessionCookie(request: Request, payload: SessionPayload): Promise<string> {
+    return serializeCookie(sessionName, await codec.sealSession(payload), cookieAttributes(request, secondsUntil(payload.x)));
+  }
+
+  const users = createUserAuthCache({
+    org,
+    oauth: oauthCall,
+    refresh: options.refresh,
+    now,
+    seal: (payload) => codec.sealSession(payload),
+    cookie: (sealed, payload, request) => serializeCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
+  });
+
+  async function login(request: Request): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
+      return jsonError(405, 'METHOD_NOT_ALLOWED', 'Use GET to start sign-in.', { allow: 'GET, POST' });
+    }
+    try {
+      const state = createState();
+      const pkce = await createPkce();
+      const returnTo = returnToOf(request, afterLoginPath);
+      const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + LOGIN_TTL_SECONDS * 1000 });
+      const url = buildAuthorizeUrl({ clientId, redirectUri, scope, state, pkce, forceConfirm: options.forceConfirm, ...device, oauthUrl: options.oauthUrl });
+      return redirect(url.href, 302, [serializeCookie(loginName, sealed, cookieAttributes(request, LOGIN_TTL_SECONDS))]);
+    } catch (error) {
+      report(error, request);
+      return toErrorResponse(error);
+    }
+  }
+
+  async function callback(request: Request): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return jsonError(405, 'METHOD_NOT_ALLOWED', 'The OAuth callback only answers GET.', { allow: 'GET' });
+    }
+    const clearLogin = clearCookie(request, loginName);
+    try {
+      const raw = readCookie(request.headers.get('cookie'), loginName);
+      // An unreadable or expired login cookie counts as missing: parseCallback then refuses
+      // with STATE_MISSING ("start sign-in again").
+      const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
+      const result = parseCallback(request.url, { expectedState: started?.s, responseType: 'code' });
+      if (result.type !== 'code' || started === undefined) throw new Error('unreachable: code flow without login state');
+      const tokens = await exchangeCode({ ...oauthCall, ...device, code: result.code, codeVerifier: started.c, redirectUri });
+      const signedInAt = now();
+      const payload: SessionPayload = {
+        a: tokens.accessToken,
+        r: tokens.refreshToken,
+        e: tokens.expiresAt,
+        t: tokens.tokenType,
+        s: tokens.scope,
+        i: signedInAt,
+        x: signedInAt + sessionMaxAgeSeconds * 1000,
+      };
+      return redirect(started.r, 302, [clearLogin, await sessionCookie(request, payload)]);
+    } catch (error) {
+      report(error, request);
+      return toErrorResponse(error, { 'set-cookie': clearLogin });
+    }
+  }
+
+  async function logout(request: Request): Promise<Response> {
+    // POST only, and not from another site: a cross-site page must not be able to sign users
+    // out (a GET logout could be triggered by an <img> tag).
+    if (request.method !== 'POST') {
+      return jsonError(405, 'METHOD_NOT_ALLOWED', 'Sign out with POST.', { allow: 'POST' });
+    }
+    if (isCrossSite(request, allowedOrigins)) {
+      return jsonError(403, 'CROSS_SITE_REQUEST', 'Sign-out must come from this site.');
+    }
+    const session = await readSession(request);
+    if (session !== undefined) {
+      users.forget(session);
+      try {
+        await revokeToken({ ...oauthCall, accessToken: session.a });
+      } catch (error) {
+        // Best effort: Yandex only revokes device-bound tokens (yandex-api.md 2.5) and answers
+        // unsupported_token_type for the others; the cookie is cleared either way.
+        if (!(isOAuthResponseError(error) && error.error === 'unsupported_token_type')) report(error, request);
+      }
+    }
+    return redirect(returnToOf(request, afterLogoutPath), 303, [clearCookie(request, sessionName), clearCookie(request, loginName)]);
+  }
+
+  async function getSession(request: Request, getOptions?: GetSessionOptions): Promise<OAuthSession | null> {
+    const session = await readSession(request);
+    if (session === undefined) return null;
+    const info: OAuthSession = {
+      signedInAt: session.i,
+      expiresAt: session.x,
+      accessTokenExpiresAt: session.e,
+      scope: session.s,
+      refreshable: session.r !== undefined,
+    };
+    if (getOptions?.includeTokens) {
+      info.tokens = { accessToken: session.a, refreshToken: session.r, tokenType: session.t, expiresAt: session.e, scope: session.s };
+    }
+    return info;
+  }
+
+  async function userAuth(request: Request): Promise<UserAuth> {
+    const raw = readCookie(request.headers.get('cookie'), sessionName);
+    if (!raw) throw new SignInRequiredError('Sign in with Yandex first: this request has no session.');
+    let session: SessionPayload;
+    try {
+      session = await codec.openSession(raw, now());
+    } catch (error) {
+      throw new SignInRequiredError('Sign in with Yandex again: the session is invalid or has expired.', { cause: error });
+    }
+    return users.forSession(session, request);
+  }
+
+  return { login, callback, logout, getSession, userAuth };
+}
+
+/** `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's. */
+function isCrossSite(request: Request, allowedOrigins: ReadonlySet<string>): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site') return true;
+  const origin = request.headers.get('origin');
+  if (origin === null) return false;
+  return origin !== new URL(request.url).origin && !allowedOrigins.has(origin);
 }
