@@ -1,0 +1,60 @@
+/**
+ * "Sign in with Yandex" routes for Nest: three handlers that hand the request to core's
+ * `createOAuthFlow` and copy its answer (redirects and every Set-Cookie) back unchanged.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, Inject, Post, Req, Res, type Type } from '@nestjs/common';
+import { ConfigurationError, type OAuthFlow } from '@tracker-auth/core';
+import { sendWebResponse } from '@tracker-auth/core/node';
+import type { TrackerAuthSetup } from './module-setup.js';
+import { TRACKER_AUTH_SETUP } from './user-client.js';
+
+const PATH = /^[A-Za-z0-9\-._~]+(?:\/[A-Za-z0-9\-._~]+)*$/;
+
+/**
+ * A controller serving `GET <path>/login`, `GET <path>/callback` (the path of your
+ * `redirectUri`) and `POST <path>/logout`. `TrackerAuthModule.forRoot({ …, signInRoutes: true })`
+ * registers it for you; call this to mount it in a module of your own instead.
+ *
+ * @example
+ * @Module({ imports: [TrackerAuthModule.forRootAsync({ … })], controllers: [createTrackerOAuthController('auth')] })
+ * export class AppModule {}
+ */
+export function createTrackerOAuthController(path = 'auth'): Type<unknown> {
+  const base = path.replace(/^\/+|\/+$/g, '');
+  if (!PATH.test(base)) {
+    throw new ConfigurationError('INVALID_OPTION', 'signInRoutes', `TrackerAuthModule: signInRoutes must be a plain path such as "auth", got an unusable value.`);
+  }
+
+  @Controller(base)
+  class TrackerOAuthController {
+    private readonly flow: OAuthFlow;
+
+    constructor(@Inject(TRACKER_AUTH_SETUP) private readonly setup: TrackerAuthSetup) {
+      if (setup.flow === null) {
+        throw new ConfigurationError('INVALID_OPTION', 'oauth', 'TrackerAuthModule: the sign-in routes need the `oauth` option (clientId, clientSecret, redirectUri, sessionSecret).');
+      }
+      this.flow = setup.flow;
+    }
+
+    @Get('login')
+    login(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+      return this.send(req, res, this.flow.login);
+    }
+
+    @Get('callback')
+    callback(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+      return this.send(req, res, this.flow.callback);
+    }
+
+    @Post('logout')
+    logout(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+      return this.send(req, res, this.flow.logout);
+    }
+
+    private async send(req: IncomingMessage, res: ServerResponse, handle: (request: Request) => Promise<Response>): Promise<void> {
+      await sendWebResponse(res, await handle(this.setup.webRequest(req)));
+    }
+  }
+  return TrackerOAuthController;
+}

@@ -1,0 +1,46 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { afterAll, beforeAll } from 'vitest';
+
+/** A Nest app listening on 127.0.0.1:0, and its base URL. */
+export interface RunningApp {
+  app: INestApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Create the app the way a real one boots (no test module), then listen on a free port. */
+export async function startApp(module: unknown): Promise<RunningApp> {
+  const app = await NestFactory.create(module as never, { logger: false, abortOnError: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** A fresh fake Yandex for the file; `fake()` reads it inside tests. */
+export function useFake(): () => FakeYandex {
+  let fake: FakeYandex | undefined;
+  beforeAll(async () => {
+    fake = await startFakeYandex();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  return () => {
+    if (!fake) throw new Error('fake not started');
+    return fake;
+  };
+}
+
+/** All Set-Cookie values of a response, name=value parts only. */
+export function cookiesOf(response: Response): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    out.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+  return out;
+}
