@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runReadmeExamples } from './readme-examples.mjs';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { runChecks } = require('./checks.cjs');
@@ -44,3 +46,5 @@ for (const entry of [distIndex, join(dirname(distIndex), 'index.cjs')]) {
   assert.deepEqual(nodeImports(entry), [], `the default entry ${entry} imports no node: module`);
 }
 console.log('core default entry: no node: imports');
+
+runReadmeExamples();
