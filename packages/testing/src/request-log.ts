@@ -11,6 +11,8 @@ export const SECRET_FIELDS = new Set([
   'refresh_token',
   'client_secret',
   'code_verifier',
+  // A `plain` PKCE challenge is the verifier itself.
+  'code_challenge',
   'device_code',
   'jwt',
   'yandexpassportoauthtoken',
