@@ -21,7 +21,7 @@ import { assertPublicUrlOptions, webRequestOf, type PublicUrlOptions } from './w
 
 /** Where the three routes live, relative to the mount point. */
 export interface TrackerOAuthPaths {
-  /** `GET`: start sign-in. Default `/auth/login`. */
+  /** `GET`: start sign-in (`?returnTo=/path` to come back somewhere). Default `/auth/login`. */
   login?: string | undefined;
   /** `GET`: Yandex redirects back here; must match the path of `redirectUri`. Default `/auth/callback`. */
   callback?: string | undefined;
@@ -84,23 +84,26 @@ export function trackerOAuth(options: TrackerOAuthOptions): TrackerOAuthRouter {
   const login = routePath(paths?.login, '/auth/login', 'paths.login');
   const callback = routePath(paths?.callback, '/auth/callback', 'paths.callback');
   const logout = routePath(paths?.logout, '/auth/logout', 'paths.logout');
+  if (new Set([login, callback, logout]).size !== 3) {
+    throw new ConfigurationError('INVALID_OPTION', 'paths', 'trackerOAuth: paths.login, paths.callback and paths.logout must differ.');
+  }
   const flow = createOAuthFlow(flowOptions);
   const web = (req: Request, res?: Response) => webRequestOf(req, res, { baseUrl, trustProxy });
 
-  const routes: Record<string, { methods: string[]; handle: (request: globalThis.Request) => Promise<globalThis.Response> }> = {
-    [login]: { methods: ['GET', 'HEAD'], handle: (r) => flow.login(r) },
-    [callback]: { methods: ['GET', 'HEAD'], handle: (r) => flow.callback(r) },
-    [logout]: { methods: ['POST'], handle: (r) => flow.logout(r) },
-  };
+  // Methods are core's business too (405 for GET /auth/logout), so every method is routed.
+  const routes = new Map<string, (request: globalThis.Request) => Promise<globalThis.Response>>([
+    [login, (r) => flow.login(r)],
+    [callback, (r) => flow.callback(r)],
+    [logout, (r) => flow.logout(r)],
+  ]);
 
   const middleware = function trackerOAuthMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const route = Object.prototype.hasOwnProperty.call(routes, req.path) ? routes[req.path] : undefined;
-    if (!route || !route.methods.includes(req.method)) {
+    const handle = routes.get(req.path);
+    if (!handle) {
       next();
       return;
     }
-    route
-      .handle(web(req, res))
+    handle(web(req, res))
       .then((response) => sendWebResponse(res, response))
       .catch(next);
   } as TrackerOAuthRouter;
