@@ -20,3 +20,4 @@ export {
 export type { UserAuth } from './web/user-auth.js';
 export { toErrorResponse, type WebErrorBody, type WebErrorCode } from './web/error-response.js';
 export { serializeCookie, readCookie, parseCookies, type CookieOptions } from './web/cookies.js';
+export { safeReturnTo } from './web/return-to.js';

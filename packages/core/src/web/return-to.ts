@@ -10,7 +10,14 @@ const MAX_LENGTH = 2048;
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\\]/;
 
-/** The normalized same-origin path of `value`, or `undefined` when it is not one. */
+/**
+ * The normalized same-origin path of `value`, or `undefined` when it is not one. Use it for any
+ * "where to go next" parameter.
+ *
+ * @example
+ * safeReturnTo("/issues?q=1") // "/issues?q=1"
+ * safeReturnTo("//evil.example") // undefined
+ */
 export function safeReturnTo(value: string | null | undefined): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return undefined;
   if (!value.startsWith('/') || value.startsWith('//') || UNSAFE.test(value)) return undefined;
