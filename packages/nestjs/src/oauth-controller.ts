@@ -22,7 +22,7 @@ const PATH = /^[A-Za-z0-9\-._~]+(?:\/[A-Za-z0-9\-._~]+)*$/;
  */
 export function createTrackerOAuthController(path = 'auth'): Type<unknown> {
   const base = path.replace(/^\/+|\/+$/g, '');
-  if (!PATH.test(base)) {
+  if (!PATH.test(base) || base.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new ConfigurationError('INVALID_OPTION', 'signInRoutes', `TrackerAuthModule: signInRoutes must be a plain path such as "auth", got an unusable value.`);
   }
 
