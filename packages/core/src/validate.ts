@@ -126,7 +126,7 @@ export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
     throw new ConfigurationError(
       'INVALID_ORG',
       field,
-      `${field} has both orgId and cloudOrgId; set exactly one (when Tracker is linked to both kinds, use orgId, the Yandex 360 id).`,
+      `${field} has both orgId and cloudOrgId (an empty string counts as set); set exactly one, leaving the other undefined (when Tracker is linked to both kinds, use orgId, the Yandex 360 id).`,
     );
   }
   if (!hasOrgId && !hasCloudOrgId) {

@@ -60,6 +60,13 @@ describe('buildAuthorizeUrl', () => {
     expect(url.search).not.toContain('+');
   });
 
+  it('sends redirect_uri exactly as given (no normalization)', () => {
+    expect(buildAuthorizeUrl({ clientId: 'c', redirectUri: 'https://App.Example' }).searchParams.get('redirect_uri')).toBe('https://App.Example');
+    expect(buildAuthorizeUrl({ clientId: 'c', redirectUri: new URL('https://app.example/cb') }).searchParams.get('redirect_uri')).toBe(
+      'https://app.example/cb',
+    );
+  });
+
   it('takes a createPkce() result', async () => {
     const pkce = await createPkce();
     const url = buildAuthorizeUrl({ clientId: 'c', pkce, state: 's' });

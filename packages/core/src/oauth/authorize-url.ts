@@ -101,7 +101,9 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
 
   if (options.redirectUri !== undefined) {
     const redirect = assertUrl(options.redirectUri, 'redirectUri', { allowQuery: true, anyScheme: true });
-    params.push(['redirect_uri', redirect.href]);
+    // Sent exactly as given: Yandex compares it with the registered URI, and URL.href would
+    // normalize it (adding a trailing slash, lower-casing the host).
+    params.push(['redirect_uri', typeof options.redirectUri === 'string' ? options.redirectUri : redirect.href]);
   }
   if (options.deviceId !== undefined) {
     const deviceId = text(options.deviceId, 'deviceId', 'use 6 to 50 printable ASCII characters');
