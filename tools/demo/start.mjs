@@ -112,8 +112,15 @@ sample.stdout.on('data', (chunk) => {
 async function stop(code) {
   if (stopping) return;
   stopping = true;
-  if (sample.exitCode === null) sample.kill('SIGTERM');
+  if (sample.exitCode === null && sample.signalCode === null) {
+    const exited = new Promise((resolve) => sample.once('exit', resolve));
+    sample.kill('SIGTERM');
+    const timer = setTimeout(() => sample.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
   await fake?.close().catch(() => undefined);
+  say('demo: stopped.');
   process.exit(code);
 }
 

@@ -40,7 +40,6 @@ export function createApp(config: SampleConfig): express.Express {
     org: config.org,
     sessionSecret: config.sessionSecret,
     oauthUrl: config.oauthUrl,
-    trackerUrl: config.trackerUrl,
     baseUrl: config.appUrl,
   });
 
@@ -72,7 +71,7 @@ export function createApp(config: SampleConfig): express.Express {
     }
     const [profile, queues] = await Promise.all([
       req.tracker.verifyAccess() as Promise<Profile>,
-      req.tracker.client.get('v3/queues', { searchParams: { perPage: 50 } }).json<Queue[]>(),
+      req.tracker.client.get('queues', { searchParams: { perPage: 50 } }).json<Queue[]>(),
     ]);
     const created = typeof req.query.created === 'string' && /^[A-Z][A-Z0-9]*-\d+$/.test(req.query.created) ? req.query.created : undefined;
     res.type('html').send(homePage({ mode: config.mode, profile, queues, created }));
@@ -89,7 +88,7 @@ export function createApp(config: SampleConfig): express.Express {
       return;
     }
     const issue = await req.tracker.client
-      .post('v3/issues', { json: { queue, summary: summary.trim().slice(0, 255), description: typeof description === 'string' ? description : undefined } })
+      .post('issues', { json: { queue, summary: summary.trim().slice(0, 255), description: typeof description === 'string' ? description : undefined } })
       .json<{ key: string }>();
     res.redirect(303, `/?created=${encodeURIComponent(issue.key)}`);
   });

@@ -59,7 +59,7 @@ ${data.created ? html`<p class="notice" id="created">Created issue <strong>${dat
 </form>
 </section>
 <section>
-<h2>Recent issues (fetched by the browser through the proxy)</h2>
+<h2>Issues (loaded by the browser through the proxy)</h2>
 <p class="hint">This list is loaded by <code>/static/app.js</code> from <code>/api/tracker/v3/issues/_search</code>: the browser never holds a token.</p>
 <ul id="issues" data-queue="${data.queues[0]?.key ?? ''}"><li>Loading…</li></ul>
 </section>
