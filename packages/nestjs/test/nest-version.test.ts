@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
 import corePackage from '@nestjs/core/package.json';
 import { describe, expect, it } from 'vitest';

@@ -1,0 +1,121 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import type { OAuthFlow } from '@tracker-auth/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, type TrackerClient } from '../src/index.js';
+import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
+
+const fake = useFake();
+const SESSION_SECRET = 'test-session-secret-0123456789-abcdef';
+
+// Request-scoped: a new controller per request, holding that user's client.
+@Controller('user')
+class UserController {
+  constructor(@InjectTrackerUserClient() private readonly tracker: TrackerClient) {}
+
+  @Get('me')
+  me() {
+    return this.tracker.get('myself').json();
+  }
+}
+
+describe('user mode: sign-in routes (signInRoutes) and the per-request user client', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    const { app } = fake().demo;
+    @Module({
+      imports: [
+        TrackerAuthModule.forRootAsync({
+          signInRoutes: true,
+          useFactory: () => ({
+            org: { orgId: fake().demo.orgId },
+            client: { trackerUrl: fake().url },
+            oauth: {
+              clientId: app.clientId,
+              clientSecret: app.clientSecret,
+              // The demo app's registered redirect URI; the test replays its query to /auth/callback.
+              redirectUri: app.redirectUri,
+              sessionSecret: SESSION_SECRET,
+              oauthUrl: fake().url,
+            },
+          }),
+        }),
+      ],
+      controllers: [UserController],
+    })
+    class AppModule {}
+    running = await startApp(AppModule);
+  });
+  afterAll(() => running.close());
+
+  const get = (path: string, cookie?: string) => fetch(`${running.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+
+  async function signIn(): Promise<string> {
+    const login = await get('/auth/login?returnTo=/user/me');
+    expect(login.status).toBe(302);
+    const authorize = new URL(login.headers.get('location')!);
+    expect(authorize.origin + authorize.pathname).toBe(`${fake().url}/authorize`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const loginCookie = cookiesOf(login).get('tracker_login');
+    expect(loginCookie).toBeTruthy();
+
+    const consent = await fetch(authorize, { redirect: 'manual' }); // the fake approves at once
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.searchParams.get('code')).toBeTruthy();
+
+    const callback = await get(`/auth/callback${back.search}`, `tracker_login=${loginCookie}`);
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe('/user/me');
+    const cookies = cookiesOf(callback);
+    expect(cookies.get('tracker_login')).toBe('');
+    const session = cookies.get('tracker_session');
+    expect(session).toBeTruthy();
+    return `tracker_session=${session}`;
+  }
+
+  it('without a session the user client answers 401 SIGN_IN_REQUIRED', async () => {
+    const res = await get('/user/me');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: 'SIGN_IN_REQUIRED', message: expect.any(String) } });
+  });
+
+  it('login → Yandex → callback → session cookie → the signed-in user’s Tracker calls → logout', async () => {
+    const cookie = await signIn();
+    const me = await get('/user/me', cookie);
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ login: fake().demo.user.login });
+
+    const logout = await fetch(`${running.url}/auth/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect(logout.status).toBe(303);
+    expect(cookiesOf(logout).get('tracker_session')).toBe('');
+  });
+
+  it('a tampered session cookie is 401, not 500', async () => {
+    const cookie = await signIn();
+    const res = await get('/user/me', `${cookie.slice(0, -4)}AAAA`);
+    expect(res.status).toBe(401);
+  });
+
+  it('user mode 401 → refresh → replay, and the re-sealed session cookie reaches the browser', async () => {
+    const cookie = await signIn();
+    const flow = running.app.get<OAuthFlow>(TRACKER_OAUTH);
+    const before = await flow.getSession(new Request(running.url, { headers: { cookie } }), { includeTokens: true });
+    // Tracker refuses the user's access token once, as it would after an upstream revocation.
+    fake().faults.inject('tracker', { status: 401, body: { errors: {}, errorMessages: ['Not authorized'], statusCode: 401 } });
+    fake().calls.reset();
+
+    const res = await get('/user/me', cookie);
+    expect(res.status).toBe(200);
+    expect(fake().calls.count('oauth.token')).toBe(1);
+    expect(fake().requests.filter((r) => r.endpoint === 'tracker').map((r) => r.status)).toEqual([401, 200]);
+    const rotated = cookiesOf(res).get('tracker_session');
+    expect(rotated).toBeTruthy();
+    expect(rotated).not.toBe(cookie.split('=')[1]);
+    const after = await flow.getSession(new Request(running.url, { headers: { cookie: `tracker_session=${rotated}` } }), { includeTokens: true });
+    expect(after!.tokens!.accessToken).not.toBe(before!.tokens!.accessToken);
+
+    // The new cookie carries the new tokens: no further refresh.
+    fake().calls.reset();
+    expect((await get('/user/me', `tracker_session=${rotated}`)).status).toBe(200);
+    expect(fake().calls.count('oauth.token')).toBe(0);
+  });
+});
