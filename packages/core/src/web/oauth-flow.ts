@@ -168,7 +168,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   const clientId = requireText(options.clientId, 'clientId', 'the ClientID of your app at oauth.yandex.ru');
   const clientSecret = requireText(options.clientSecret, 'clientSecret', 'the Client secret of your app at oauth.yandex.ru');
   const redirectUrl = assertUrl(options.redirectUri, 'redirectUri', { allowQuery: true });
-  const redirectUri = redirectUrl.href;
+  // Sent exactly as given: Yandex compares it with the registered Redirect URI as a string.
+  const redirectUri = options.redirectUri;
   const org = normalizeOrg(options.org, 'org');
   const scope = options.scope ?? TRACKER_SCOPES;
   const cookieOptions = options.cookies ?? {};
