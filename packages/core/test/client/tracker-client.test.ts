@@ -136,6 +136,20 @@ describe('createTrackerClient', () => {
     expect(s.requests).toHaveLength(3);
   });
 
+  it('with retry.limit 0 still replays a 401 once but retries nothing else', async () => {
+    let n = 0;
+    const s = await serve((req, res) => {
+      n++;
+      if (req.headers.authorization === 'OAuth token-1') sendJson(res, 401, NOT_AUTHORIZED);
+      else if (n === 2) sendJson(res, 200, { ok: true });
+      else sendJson(res, 503, { errorMessages: ['busy'] }, { 'Retry-After': '0' });
+    });
+    const client = createTrackerClient(countingAuth(), { trackerUrl: s.url, retry: { limit: 0 } });
+    expect(await client.get('myself').json()).toEqual({ ok: true });
+    await expect(client.get('myself')).rejects.toMatchObject({ status: 503 });
+    expect(s.requests).toHaveLength(3);
+  });
+
   it('maps Tracker error bodies: errorCode 620345 for an unknown org', async () => {
     const s = await serve((_req, res) =>
       sendJson(res, 403, { errors: {}, errorMessages: ['Organization is not available, not ready or not found'], errorCode: 620345 }),
