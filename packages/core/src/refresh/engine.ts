@@ -38,7 +38,11 @@ export interface RefreshingTokenSourceOptions {
   refresh?: RefreshOptions | undefined;
   /** A token to start with (e.g. from a session), used when the store has none. */
   initial?: StoredToken | undefined;
-  /** Called after each successful refresh, once the new token is stored. */
+  /**
+   * Called after each successful refresh, once the new token is stored (e.g. to persist a rotated
+   * refresh token). If it throws, callers waiting on that refresh get the error; the new token
+   * stays stored and is served by the next call.
+   */
   onRefresh?: ((token: StoredToken) => void | Promise<void>) | undefined;
   /** Whether a failure is worth another attempt. Default {@link isRetryableTokenError}. */
   isRetryable?: ((error: unknown) => boolean) | undefined;

@@ -195,10 +195,20 @@ function readOrg(orgId: string | undefined, cloudOrgId: string | undefined): Tra
       `both ${TRACKER_ENV.orgId} and ${TRACKER_ENV.cloudOrgId} are set; keep one (when Tracker is linked to both, ${TRACKER_ENV.orgId}).`,
     );
   }
-  return renamed(orgId !== undefined ? TRACKER_ENV.orgId : TRACKER_ENV.cloudOrgId, () =>
-    normalizeOrg(orgId !== undefined ? { orgId } : { cloudOrgId }, 'env'),
-    { 'env.orgId': TRACKER_ENV.orgId, 'env.cloudOrgId': TRACKER_ENV.cloudOrgId, env: 'env' },
-  );
+  try {
+    return renamed(
+      orgId !== undefined ? TRACKER_ENV.orgId : TRACKER_ENV.cloudOrgId,
+      () => normalizeOrg(orgId !== undefined ? { orgId } : { cloudOrgId }, 'env'),
+      { 'env.orgId': TRACKER_ENV.orgId, 'env.cloudOrgId': TRACKER_ENV.cloudOrgId },
+    );
+  } catch (error) {
+    // The validator's hints speak of options; here the fix is the other variable.
+    if (!isConfigurationError(error)) throw error;
+    const message = error.message
+      .replace('pass it as cloudOrgId instead', `set it as ${TRACKER_ENV.cloudOrgId} instead`)
+      .replace('pass it as orgId instead', `set it as ${TRACKER_ENV.orgId} instead`);
+    throw new ConfigurationError(error.code, error.field, message, { cause: error.cause });
+  }
 }
 
 /**
