@@ -15,10 +15,26 @@
  * - response bodies stream back; response headers are allow-listed (pagination kept,
  *   Set-Cookie dropped) and Tracker URLs in `Link`/`Location` are rewritten to the proxy.
  */
-import { AbortedError, ConfigurationError, NetworkError, TimeoutError } from '../errors.js';
+import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
-import { DEFAULT_TRACKER_URL, type FetchLike, type TrackerAuth } from '../types.js';
+import type { FetchLike, TrackerAuth } from '../types.js';
 import { jsonError, toErrorResponse } from './error-response.js';
+import {
+  BODYLESS_METHODS,
+  DANGEROUS_ESCAPE,
+  DEFAULT_REQUEST_HEADERS,
+  DEFAULT_RESPONSE_HEADERS,
+  DEFAULT_TIMEOUT_MS,
+  DOT_SEGMENT,
+  KNOWN_METHODS,
+  SAFE_PATH,
+  headerList,
+  invalid,
+  isSafeTrackerPath,
+  normalizeBasePath,
+  readBody,
+  trackerBaseOf,
+} from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
 
 /** Methods the proxy forwards unless `methods` says otherwise: reads plus create/update. */
@@ -28,68 +44,6 @@ export const DEFAULT_PROXY_PATHS: readonly string[] = Object.freeze(['/v2/', '/v
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
-
-/** Request headers forwarded to Tracker by default (lower case). Everything else is dropped. */
-const DEFAULT_REQUEST_HEADERS = [
-  'accept',
-  'accept-language',
-  'content-type',
-  'if-match',
-  'if-none-match',
-  'if-modified-since',
-  'if-unmodified-since',
-];
-/** Response headers passed back by default: content metadata, pagination, caching, throttling. */
-const DEFAULT_RESPONSE_HEADERS = [
-  'content-type',
-  'content-language',
-  'content-disposition',
-  'link',
-  'x-total-count',
-  'x-total-pages',
-  'x-scroll-id',
-  'x-scroll-token',
-  'etag',
-  'last-modified',
-  'retry-after',
-  'location',
-];
-/** Never forwarded in either direction, even when listed in `requestHeaders`/`responseHeaders`. */
-const NEVER_FORWARDED = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'host',
-  'content-length',
-  'x-org-id',
-  'x-cloud-org-id',
-  'www-authenticate',
-  'proxy-authenticate',
-  // hop-by-hop (RFC 9110 §7.6.1)
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'http2-settings',
-]);
-
-/**
- * A Tracker path: one or more non-empty segments of RFC 3986 `pchar`s, optional trailing slash.
- * Excludes `\`, whitespace, control characters, `//` and anything that is not a path.
- */
-const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
-/** Escapes that decode to `.` `/` `\` `%` (double encoding) or a control character. */
-const DANGEROUS_ESCAPE = /%(?:2e|2f|5c|25|[01][0-9a-f]|7f)/i;
-/** A `.` or `..` segment. */
-const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Whom the proxy acts as: one credential for all, or one per request (user mode). */
 export type TrackerProxyAuth =
@@ -159,44 +113,6 @@ export interface TrackerProxyContext {
 /** What {@link createTrackerProxy} returns. */
 export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => Promise<Response>;
 
-function invalid(field: string, message: string): never {
-  throw new ConfigurationError('INVALID_OPTION', field, message);
-}
-
-function normalizeBasePath(value: string | undefined): string {
-  if (value === undefined || value === '' || value === '/') return '';
-  if (typeof value !== 'string' || !value.startsWith('/') || !SAFE_PATH.test(value) || DOT_SEGMENT.test(value)) {
-    invalid('basePath', 'createTrackerProxy: basePath must be a plain path such as "/api/tracker".');
-  }
-  return value.endsWith('/') ? value.slice(0, -1) : value;
-}
-
-function headerList(names: readonly string[] | undefined, defaults: readonly string[], field: string): string[] {
-  const out = new Set(defaults);
-  for (const raw of names ?? []) {
-    const name = typeof raw === 'string' ? raw.toLowerCase() : '';
-    if (!HEADER_NAME.test(name)) invalid(field, `createTrackerProxy: ${field} must hold header names.`);
-    if (NEVER_FORWARDED.has(name)) {
-      invalid(field, `createTrackerProxy: ${field} cannot include "${name}": it carries credentials or is connection-specific.`);
-    }
-    out.add(name);
-  }
-  return [...out];
-}
-
-function trackerBaseOf(value: string | undefined): string {
-  const raw = value ?? DEFAULT_TRACKER_URL;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', 'createTrackerProxy: trackerUrl must be an absolute http(s) URL.');
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', 'createTrackerProxy: trackerUrl must be an http(s) URL without credentials, query or fragment.');
-  }
-  return url.href.replace(/\/+$/, '');
-}
 
 function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
   return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
@@ -300,7 +216,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       }
       path = pathname.slice(basePath.length);
     }
-    if (!SAFE_PATH.test(path) || DANGEROUS_ESCAPE.test(path) || DOT_SEGMENT.test(path)) {
+    if (!isSafeTrackerPath(path)) {
       return jsonError(400, 'BAD_PATH', 'The request path is not a valid Tracker API path.');
     }
     if (!isAllowedPath(path)) return jsonError(404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.');
@@ -410,47 +326,4 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 
 function stripSlash(path: string): string {
   return path.endsWith('/') ? path.slice(0, -1) : path;
-}
-
-/**
- * The whole body, or a verdict. The declared length is checked first, then the bytes are
- * counted while reading, so a chunked body without Content-Length is cut off at the limit.
- */
-async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length' | 'unreadable'> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null) {
-    if (!/^\d+$/.test(declared.trim())) return 'bad-length';
-    if (Number(declared) > max) {
-      await request.body?.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-  }
-  if (request.body === null) return undefined;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let step: ReadableStreamReadResult<Uint8Array>;
-    try {
-      step = await reader.read();
-    } catch {
-      return 'unreadable';
-    }
-    const { done, value } = step;
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  if (total === 0) return undefined;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

@@ -10,6 +10,7 @@
  */
 import { createTrackerAuth } from '../auth.js';
 import { userTokenSource } from '../oauth/user-token-source.js';
+import { hideSecrets, REDACTED } from '../redact.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TrackerAuth, TrackerOrg } from '../types.js';
 import type { SessionPayload } from './session-codec.js';
 
@@ -107,12 +108,14 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       entries.set(key, entry);
       sweep(now);
       const found = entry;
-      return {
+      const result: UserAuth = {
         auth: found.auth,
         get setCookie() {
           return found.sealed !== undefined && found.current.a !== session.a ? options.cookie(found.sealed, found.current, request) : undefined;
         },
       };
+      // A sealed cookie is as good as the tokens inside it: never print it.
+      return hideSecrets(result, () => ({ auth: found.auth, setCookie: result.setCookie === undefined ? undefined : REDACTED }), 'UserAuth');
     },
     forget(session) {
       entries.delete(keyOf(session));

@@ -188,6 +188,9 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     expect((await myself(refreshed)).status).toBe(200);
     expect(fake.calls.count('oauth.token')).toBe(2);
     const rotated = stale.setCookie!;
+    expect(JSON.stringify(stale)).not.toContain(rotated.split(';')[0]!.split('=')[1]!);
+    expect(inspect(stale)).not.toContain(rotated.split(';')[0]!.split('=')[1]!);
+    expect(JSON.stringify(stale)).toContain('[REDACTED]');
     expect(rotated).toMatch(/^tracker_session=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
 
     // A request still carrying the old cookie (sent before the browser stored the new one)

@@ -1,0 +1,160 @@
+/**
+ * The fixed rules of the Tracker proxy: which paths, methods and headers may pass, and how
+ * options describing them are validated. Everything here is computed once per module or per
+ * `createTrackerProxy()` call, never per request.
+ */
+import { ConfigurationError } from '../errors.js';
+import { DEFAULT_TRACKER_URL } from '../types.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+export const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+
+/** Request headers forwarded to Tracker by default (lower case). Everything else is dropped. */
+export const DEFAULT_REQUEST_HEADERS = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+];
+/** Response headers passed back by default: content metadata, pagination, caching, throttling. */
+export const DEFAULT_RESPONSE_HEADERS = [
+  'content-type',
+  'content-language',
+  'content-disposition',
+  'link',
+  'x-total-count',
+  'x-total-pages',
+  'x-scroll-id',
+  'x-scroll-token',
+  'etag',
+  'last-modified',
+  'retry-after',
+  'location',
+];
+/** Never forwarded in either direction, even when listed in `requestHeaders`/`responseHeaders`. */
+export const NEVER_FORWARDED = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'host',
+  'content-length',
+  'x-org-id',
+  'x-cloud-org-id',
+  'www-authenticate',
+  'proxy-authenticate',
+  // hop-by-hop (RFC 9110 §7.6.1)
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'http2-settings',
+]);
+
+/**
+ * A Tracker path: one or more non-empty segments of RFC 3986 `pchar`s, optional trailing slash.
+ * Excludes `\`, whitespace, control characters, `//` and anything that is not a path.
+ */
+export const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
+/** Escapes that decode to `.` `/` `\` `%` (double encoding) or a control character. */
+export const DANGEROUS_ESCAPE = /%(?:2e|2f|5c|25|[01][0-9a-f]|7f)/i;
+/** A `.` or `..` segment. */
+export const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * True for a plain Tracker path: non-empty segments of RFC 3986 characters, no dot segments,
+ * and no escapes that decode to `.` `/` `\` `%` or control characters.
+ */
+export function isSafeTrackerPath(path: string): boolean {
+  return SAFE_PATH.test(path) && !DANGEROUS_ESCAPE.test(path) && !DOT_SEGMENT.test(path);
+}
+
+export function invalid(field: string, message: string): never {
+  throw new ConfigurationError('INVALID_OPTION', field, message);
+}
+
+export function normalizeBasePath(value: string | undefined): string {
+  if (value === undefined || value === '' || value === '/') return '';
+  if (typeof value !== 'string' || !value.startsWith('/') || !SAFE_PATH.test(value) || DOT_SEGMENT.test(value)) {
+    invalid('basePath', 'createTrackerProxy: basePath must be a plain path such as "/api/tracker".');
+  }
+  return value.endsWith('/') ? value.slice(0, -1) : value;
+}
+
+export function headerList(names: readonly string[] | undefined, defaults: readonly string[], field: string): string[] {
+  const out = new Set(defaults);
+  for (const raw of names ?? []) {
+    const name = typeof raw === 'string' ? raw.toLowerCase() : '';
+    if (!HEADER_NAME.test(name)) invalid(field, `createTrackerProxy: ${field} must hold header names.`);
+    if (NEVER_FORWARDED.has(name)) {
+      invalid(field, `createTrackerProxy: ${field} cannot include "${name}": it carries credentials or is connection-specific.`);
+    }
+    out.add(name);
+  }
+  return [...out];
+}
+
+export function trackerBaseOf(value: string | undefined): string {
+  const raw = value ?? DEFAULT_TRACKER_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError('INVALID_URL', 'trackerUrl', 'createTrackerProxy: trackerUrl must be an absolute http(s) URL.');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError('INVALID_URL', 'trackerUrl', 'createTrackerProxy: trackerUrl must be an http(s) URL without credentials, query or fragment.');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The whole body, or a verdict. The declared length is checked first, then the bytes are
+ * counted while reading, so a chunked body without Content-Length is cut off at the limit.
+ */
+export async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length' | 'unreadable'> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    if (!/^\d+$/.test(declared.trim())) return 'bad-length';
+    if (Number(declared) > max) {
+      await request.body?.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+  }
+  if (request.body === null) return undefined;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      return 'unreadable';
+    }
+    const { done, value } = step;
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    chunks.push(value);
+  }
+  if (total === 0) return undefined;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
