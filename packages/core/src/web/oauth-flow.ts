@@ -283,7 +283,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   async function callback(request: Request): Promise<Response> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    // GET only: a HEAD (link checkers, prefetchers) must not spend the one-time code.
+    if (request.method !== 'GET') {
       return jsonError(405, 'METHOD_NOT_ALLOWED', 'The OAuth callback only answers GET.', { allow: 'GET' });
     }
     const clearLogin = clearCookie(request, loginName);

@@ -329,8 +329,16 @@ describe('createOAuthFlow: callback refusals', () => {
     expect(text).not.toContain(app.clientSecret);
   });
 
-  it('answers 405 to a POST callback', async () => {
-    expect((await makeFlow().callback(new Request(REDIRECT, { method: 'POST' }))).status).toBe(405);
+  it('answers 405 to POST and HEAD callbacks without spending the code', async () => {
+    const flow = makeFlow();
+    const started = await startSignIn(flow);
+    for (const method of ['POST', 'HEAD']) {
+      const response = await flow.callback(new Request(started.callbackUrl, { method, headers: { cookie: started.loginCookie } }));
+      expect(response.status).toBe(405);
+    }
+    expect(fake.calls.count('oauth.token')).toBe(0);
+    const ok = await flow.callback(new Request(started.callbackUrl, { headers: { cookie: started.loginCookie } }));
+    expect(ok.status).toBe(302);
   });
 });
 
