@@ -155,9 +155,12 @@ export class FakeState {
     return rec;
   }
 
-  /** Seconds left of an OAuth token (floored, ≥ 0). */
+  /**
+   * Seconds left until `expiresAt` (≥ 0), rounded: with the system clock a few milliseconds
+   * pass between issuing and answering, and a fresh token must still report its full lifetime.
+   */
   secondsLeft(expiresAt: number): number {
-    return Math.max(0, Math.floor((expiresAt - this.clock.now()) / 1000));
+    return Math.max(0, Math.round((expiresAt - this.clock.now()) / 1000));
   }
 
   /** A live (known, unrevoked, unexpired) OAuth token record. */

@@ -92,31 +92,31 @@ describe('POST /iam/v1/tokens with a service-account JWT', () => {
 
   describe('rejections → 401, code 16', () => {
     const now = () => fake.clock.now();
-    const cases: Array<[string, () => Promise<string>]> = [
-      ['alg RS256', () => signJwt(sa().key.private_key, { ...header(), alg: 'RS256' }, saClaims(sa().serviceAccountId, now()))],
-      ['missing kid', () => signJwt(sa().key.private_key, { typ: 'JWT', alg: 'PS256' }, saClaims(sa().serviceAccountId, now()))],
-      ['unknown kid', () => signJwt(sa().key.private_key, { ...header(), kid: 'ajfunknownkey0000000' }, saClaims(sa().serviceAccountId, now()))],
-      ['wrong aud (the fake’s own URL)', () => signJwt(sa().key.private_key, header(), { ...saClaims(sa().serviceAccountId, now()), aud: `${fake.url}/iam/v1/tokens` })],
-      ['exp − iat > 3600', () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now(), 3601))],
-      ['expired', () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now() - 3600_000, 3600))],
-      ['iat in the future', () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now() + 10 * 60_000, 600))],
-      ['nbf in the future', () => signJwt(sa().key.private_key, header(), { ...saClaims(sa().serviceAccountId, now()), nbf: Math.floor(now() / 1000) + 600 })],
-      ['iat missing', () => signJwt(sa().key.private_key, header(), { iss: sa().serviceAccountId, aud: AUD, exp: Math.floor(now() / 1000) + 60 })],
-      ['salt length 0 instead of 32', () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now()), 0)],
-      ['signed with another key', async () => {
+    const cases: Array<[string, RegExp, () => Promise<string>]> = [
+      ['alg RS256', /alg must be PS256/, () => signJwt(sa().key.private_key, { ...header(), alg: 'RS256' }, saClaims(sa().serviceAccountId, now()))],
+      ['missing kid', /required field 'kid' is missing/, () => signJwt(sa().key.private_key, { typ: 'JWT', alg: 'PS256' }, saClaims(sa().serviceAccountId, now()))],
+      ['unknown kid', /unknown key id/, () => signJwt(sa().key.private_key, { ...header(), kid: 'ajfunknownkey0000000' }, saClaims(sa().serviceAccountId, now()))],
+      ['wrong aud (the fake’s own URL)', /aud must be/, () => signJwt(sa().key.private_key, header(), { ...saClaims(sa().serviceAccountId, now()), aud: `${fake.url}/iam/v1/tokens` })],
+      ['exp − iat > 3600', /3600/, () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now(), 3601))],
+      ['expired', /expired/, () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now() - 3600_000, 3600))],
+      ['iat in the future', /iat is in the future/, () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now() + 10 * 60_000, 600))],
+      ['nbf in the future', /nbf/, () => signJwt(sa().key.private_key, header(), { ...saClaims(sa().serviceAccountId, now()), nbf: Math.floor(now() / 1000) + 600 })],
+      ['iat missing', /iat and exp must be numbers/, () => signJwt(sa().key.private_key, header(), { iss: sa().serviceAccountId, aud: AUD, exp: Math.floor(now() / 1000) + 60 })],
+      ['salt length 0 instead of 32', /signature is invalid/, () => signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now()), 0)],
+      ['signed with another key', /signature is invalid/, async () => {
         const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
         return signJwt(other.privateKey, header(), saClaims(sa().serviceAccountId, now()));
       }],
-      ['tampered payload', async () => {
+      ['tampered payload', /signature is invalid/, async () => {
         const jwt = await signJwt(sa().key.private_key, header(), saClaims(sa().serviceAccountId, now()));
         const [h, , s] = jwt.split('.');
         return `${h}.${Buffer.from(JSON.stringify(saClaims(sa().serviceAccountId, now(), 60))).toString('base64url')}.${s}`;
       }],
-      ['not a JWT', async () => 'abc'],
-      ['header not JSON', async () => `${Buffer.from('nope').toString('base64url')}.e30.c2ln`],
+      ['not a JWT', /compact JWS/, async () => 'abc'],
+      ['header not JSON', /header is not/, async () => `${Buffer.from('nope').toString('base64url')}.e30.c2ln`],
     ];
-    it.each(cases)('%s', async (_n, make) => {
-      expect(await rpcError(await tokens({ jwt: await make() }))).toMatchObject({ status: 401, code: 16 });
+    it.each(cases)('%s', async (_n, message, make) => {
+      expect(await rpcError(await tokens({ jwt: await make() }))).toMatchObject({ status: 401, code: 16, message: expect.stringMatching(message) });
     });
 
     it('a kid that belongs to another service account (iss mismatch)', async () => {
