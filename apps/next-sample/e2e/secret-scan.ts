@@ -23,13 +23,20 @@ function assertUsable(secrets: SecretList): [string, string][] {
   return entries;
 }
 
-/** The labels of every secret found in `text` (also URL-encoded and base64url forms). */
-export function findSecrets(text: string, secrets: SecretList): string[] {
+/** Secret shapes to look for, by label (for values the test cannot know, e.g. a user's token). */
+export type SecretShapes = Record<string, RegExp>;
+
+/**
+ * The labels of every secret found in `text`: known values (also URL-encoded and base64
+ * forms) and anything matching one of `shapes`.
+ */
+export function findSecrets(text: string, secrets: SecretList, shapes: SecretShapes = {}): string[] {
   const hits: string[] = [];
   for (const [label, value] of assertUsable(secrets)) {
     const forms = [value, encodeURIComponent(value), Buffer.from(value).toString('base64url'), Buffer.from(value).toString('base64')];
     if (forms.some((form) => text.includes(form))) hits.push(label);
   }
+  for (const [label, shape] of Object.entries(shapes)) if (shape.test(text)) hits.push(label);
   return hits;
 }
 
@@ -45,12 +52,12 @@ export function listFiles(dir: string): string[] {
 }
 
 /** Scan every file below `dir`; returns the findings and how many files were read. */
-export function scanDirectory(dir: string, secrets: SecretList): { findings: Finding[]; files: number } {
+export function scanDirectory(dir: string, secrets: SecretList, shapes: SecretShapes = {}): { findings: Finding[]; files: number } {
   const files = listFiles(dir);
   const findings: Finding[] = [];
   for (const file of files) {
     const text = readFileSync(file).toString('latin1');
-    for (const what of findSecrets(text, secrets)) findings.push({ where: file, what });
+    for (const what of findSecrets(text, secrets, shapes)) findings.push({ where: file, what });
   }
   return { findings, files: files.length };
 }

@@ -1,0 +1,55 @@
+/**
+ * The sample's Tracker wiring, built once per server process from environment variables
+ * (see README.md). Built lazily: `next build` loads route modules without the runtime
+ * environment, and options are validated when this runs (at startup, see instrumentation.ts).
+ */
+import 'server-only';
+import { createTrackerAuth, credentialsFromEnv } from '@tracker-auth/core';
+import { createOAuthRouteHandlers, createTrackerRouteHandler, createTrackerServerHelpers } from '@tracker-auth/next';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`next-sample: set ${name} (see apps/next-sample/README.md)`);
+  return value;
+}
+
+function build() {
+  const appUrl = required('APP_URL').replace(/\/+$/, '');
+  const trackerUrl = process.env.TRACKER_API_URL || undefined;
+  const org = process.env.TRACKER_CLOUD_ORG_ID ? { cloudOrgId: process.env.TRACKER_CLOUD_ORG_ID } : { orgId: required('TRACKER_ORG_ID') };
+
+  // Sign-in routes: /api/auth/sign-in, /api/auth/callback, /api/auth/sign-out.
+  const auth = createOAuthRouteHandlers({
+    clientId: required('YANDEX_CLIENT_ID'),
+    clientSecret: required('YANDEX_CLIENT_SECRET'),
+    redirectUri: `${appUrl}/api/auth/callback`,
+    org,
+    sessionSecret: required('SESSION_SECRET'),
+    oauthUrl: process.env.YANDEX_OAUTH_URL || undefined,
+    afterLogoutPath: '/signed-out',
+  });
+
+  // The app's own credential, when one is configured (TRACKER_OAUTH_TOKEN, a service-account key…).
+  const hasServiceCredential = ['TRACKER_OAUTH_TOKEN', 'TRACKER_IAM_TOKEN', 'TRACKER_IAM_FROM_OAUTH_TOKEN', 'TRACKER_SERVICE_ACCOUNT_KEY', 'TRACKER_USE_METADATA'].some(
+    (name) => process.env[name],
+  );
+  const service = hasServiceCredential ? createTrackerAuth(credentialsFromEnv(process.env)) : undefined;
+
+  // The browser's way to Tracker: the signed-in user's token, a few read-only paths.
+  const proxy = createTrackerRouteHandler({
+    user: auth,
+    trackerUrl,
+    methods: ['GET', 'POST'],
+    allowPaths: ['/v3/myself', '/v3/queues', '/v3/issues/_search'],
+  });
+
+  const helpers = createTrackerServerHelpers({ user: auth, service, client: { trackerUrl } });
+  return { auth, proxy, hasService: service !== undefined, ...helpers };
+}
+
+let built: ReturnType<typeof build> | undefined;
+
+/** The sample's handlers and helpers (built on first use). */
+export function tracker(): ReturnType<typeof build> {
+  return (built ??= build());
+}
