@@ -7,7 +7,7 @@ import { iamErrorBody } from './iam-api.js';
 import { METADATA_TOKEN_PATH } from './metadata-api.js';
 import { redactHeaders, redactPath, type CallLog } from './request-log.js';
 import { trackerError } from './tracker-api.js';
-import type { FakeClock, FakeEndpoint, FaultSpec } from './types.js';
+import type { FakeClock, FakeEndpoint, FaultSpec, LoggedRequest } from './types.js';
 
 /** A handler for one routed request. */
 export type Handler = (ctx: RequestContext) => void | Promise<void>;
@@ -120,14 +120,14 @@ export class FakeServer {
     const { endpoint, handler } = this.router(url.pathname);
     const ctx = new RequestContext(req, res, url);
     this.log.record(endpoint);
-    const entry = {
+    const entry: LoggedRequest = {
       endpoint,
       method: (req.method ?? 'GET').toUpperCase(),
       path: redactPath(rawPath),
       status: 0,
       headers: redactHeaders(req.headers),
       at: this.clock.now(),
-    } as import('./types.js').LoggedRequest;
+    };
     this.log.entries.push(entry);
     res.on('finish', () => {
       entry.status = res.statusCode;

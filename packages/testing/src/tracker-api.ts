@@ -88,7 +88,7 @@ export class TrackerApi {
     const caller = this.authorize(ctx);
     if (!caller) return;
     const base = this.state.url;
-    const segs = rest.split('/').filter(Boolean).map(decodeURIComponent);
+    const segs = rest.split('/').filter(Boolean).map(safeDecode);
     const m = ctx.method;
     const [a, b, c] = segs;
 
@@ -216,7 +216,8 @@ export class TrackerApi {
 
   /**
    * Page mode (yandex-api.md 1.6): `perPage` (default 50) and `page` (default 1) in, then
-   * `X-Total-Count`, `X-Total-Pages` and a `Link` header with rel `first` and `next` out.
+   * `X-Total-Count`, `X-Total-Pages` and a `Link` header out: rel `first`, `next` (while more
+   * pages follow) and `seek`, a URL template with `{&page}` as the Python client expects.
    */
   private sendPage(ctx: RequestContext, items: unknown[]): void {
     const perPageRaw = ctx.url.searchParams.get('perPage');
@@ -236,10 +237,21 @@ export class TrackerApi {
     };
     const links = [`<${link(1)}>; rel="first"`];
     if (page < totalPages) links.push(`<${link(page + 1)}>; rel="next"`);
+    const seek = new URL(link(1));
+    seek.searchParams.delete('page');
+    links.push(`<${seek.toString()}{&page}>; rel="seek"`);
     sendJson(ctx.res, 200, slice, {
       'x-total-count': String(items.length),
       'x-total-pages': String(totalPages),
       link: links.join(', '),
     });
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

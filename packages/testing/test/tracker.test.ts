@@ -222,6 +222,17 @@ describe('POST /v3/issues/_search pagination', () => {
     expect(keys).toEqual(fake.tracker.issues.filter((i) => i.queue === 'TEST').map((i) => i.key));
   });
 
+  it('Link also carries rel="first" and a rel="seek" template with {&page}', async () => {
+    const res = await postJson(`${fake.url}/v3/issues/_search?perPage=2&page=2`, { queue: 'TEST' }, orgHeaders(fake));
+    const link = res.headers.get('link') ?? '';
+    expect(link).toContain(`<${fake.url}/v3/issues/_search?perPage=2&page=1>; rel="first"`);
+    expect(link).toContain(`<${fake.url}/v3/issues/_search?perPage=2{&page}>; rel="seek"`);
+  });
+
+  it('malformed percent-encoding in a path is a 404, not a crash', async () => {
+    expect((await get('/v3/issues/%E0%A4%A', orgHeaders(fake))).status).toBe(404);
+  });
+
   it('defaults to 50 per page with no next link', async () => {
     const res = await postJson(`${fake.url}/v2/issues/_search`, { queue: 'TEST' }, orgHeaders(fake));
     expect(res.headers.get('link')).not.toContain('rel="next"');
