@@ -1,0 +1,36 @@
+/**
+ * nest-sample: `node dist/main.js`. Against the embedded fake Yandex unless Tracker credentials
+ * are in the environment (see config.ts). Bad configuration stops the process at start with
+ * core's ConfigurationError message (which never holds a secret) and exit code 1.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { isConfigurationError } from '@tracker-auth/core';
+import { AppModule } from './app.module';
+import { appUrlOf, hasTrackerCredentials } from './config';
+import { startEmbeddedFake, type EmbeddedFake } from './embedded-fake';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = Number(env.PORT?.trim() || 3000);
+  const appUrl = appUrlOf(env);
+  const embedded: EmbeddedFake | undefined = hasTrackerCredentials(env) ? undefined : await startEmbeddedFake(appUrl);
+  const signIn = Boolean(embedded ?? env.YANDEX_CLIENT_ID?.trim());
+
+  const app = await NestFactory.create(AppModule.register({ defaults: embedded?.defaults, signIn }), { abortOnError: false });
+  app.enableShutdownHooks();
+  if (embedded) app.getHttpServer().once('close', () => void embedded.fake.close());
+  await app.listen(port, host);
+  const upstream = embedded ? `the embedded fake Yandex at ${embedded.fake.url}` : 'Yandex';
+  console.log(`nest-sample listening on ${appUrl} (Tracker: ${upstream}; sign-in ${signIn ? 'on' : 'off'})`);
+}
+
+main().catch((error: unknown) => {
+  if (isConfigurationError(error)) {
+    console.error(`nest-sample: bad configuration (${error.field}): ${error.message}`);
+  } else {
+    console.error('nest-sample: failed to start:', error instanceof Error ? error.message : String(error));
+  }
+  process.exit(1);
+});
