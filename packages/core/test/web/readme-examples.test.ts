@@ -1,12 +1,8 @@
 /** The examples of readme/80-proxy.md and readme/90-sign-in-flow.md, run for real against the fake. */
 import { startFakeYandex } from '@tracker-auth/testing';
 import { expect, it } from 'vitest';
-import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient } from '../../src/client/tracker-client.js';
-import { isSignInRequiredError } from '../../src/errors.js';
-import { oauthToken } from '../../src/tokens/static-tokens.js';
-import { createOAuthFlow } from '../../src/web/oauth-flow.js';
-import { createTrackerProxy } from '../../src/web/proxy.js';
+// Through the package entry, so the names the README uses are really exported.
+import { createOAuthFlow, createTrackerAuth, createTrackerClient, createTrackerProxy, isSignInRequiredError, oauthToken } from '../../src/index.js';
 
 it('the sign-in README example walks the whole chain', async () => {
   const fake = await startFakeYandex();
