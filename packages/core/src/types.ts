@@ -81,7 +81,7 @@ export interface RefreshOptions {
   maxAgeMs?: number;
   /** Refresh when this close to `expiresAt`, ms. Default 5 minutes. */
   earlyMs?: number;
-  /** Attempts per refresh for retryable failures (429, 5xx, network). Default 3. */
+  /** Extra attempts per refresh after the first, for retryable failures (429, 5xx, network). Default 3 (so at most 4 calls). */
   retries?: number;
   /** First backoff delay, ms; doubles per attempt, capped by `maxBackoffMs`. Default 200. */
   backoffMs?: number;
@@ -93,13 +93,11 @@ export interface RefreshOptions {
   now?: () => number;
 }
 
-/** The headers Tracker needs, exactly as sent. */
-export interface TrackerHeaders {
-  Authorization: string;
-  'X-Org-ID'?: string;
-  'X-Cloud-Org-ID'?: string;
-  [name: string]: string | undefined;
-}
+/**
+ * The headers Tracker needs, exactly as sent: `Authorization` plus one of `X-Org-ID` /
+ * `X-Cloud-Org-ID`. A plain string record, so it can be passed to `fetch`, ky or any client.
+ */
+export type TrackerHeaders = { Authorization: string } & Record<string, string>;
 
 /** What `createTrackerAuth()` returns: auth headers on demand, for any HTTP client. */
 export interface TrackerAuth {
