@@ -30,7 +30,7 @@ describe('buildTrackerHeaders', () => {
   });
 
   it('works as fetch headers (Headers accepts it and sees exactly two fields)', () => {
-    const headers = new Headers(buildTrackerHeaders({ token: OAUTH, kind: 'oauth' }, { orgId: '42' }) as HeadersInit);
+    const headers = new Headers(buildTrackerHeaders({ token: OAUTH, kind: 'oauth' }, { orgId: '42' }));
     expect([...headers.keys()].sort()).toEqual(['authorization', 'x-org-id']);
     expect(headers.get('authorization')).toBe(`OAuth ${OAUTH}`);
   });
@@ -45,7 +45,7 @@ describe('buildTrackerHeaders', () => {
     try {
       const { port } = server.address() as AddressInfo;
       const headers = buildTrackerHeaders({ token: IAM, kind: 'iam' }, { cloudOrgId: 'bpf3crucp1v2zjbqn4kk' });
-      const response = await fetch(`http://127.0.0.1:${port}/v3/myself`, { headers: headers as HeadersInit });
+      const response = await fetch(`http://127.0.0.1:${port}/v3/myself`, { headers: headers });
       expect(response.status).toBe(200);
       expect(seen.authorization).toBe(`Bearer ${IAM}`);
       expect(seen['x-cloud-org-id']).toBe('bpf3crucp1v2zjbqn4kk');
