@@ -15,8 +15,9 @@ import { parseCallback } from '../oauth/callback.js';
 import { createPkce } from '../oauth/pkce.js';
 import { TRACKER_SCOPES } from '../oauth/scopes.js';
 import { createState } from '../oauth/state.js';
-import { exchangeCode } from '../oauth/token-endpoint.js';
+import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
 import { revokeToken } from '../oauth/revoke.js';
+import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TrackerOrg } from '../types.js';
 import { assertUrl, normalizeOrg } from '../validate.js';
 import { assertCookieAttributes, isValidCookieName, readCookie, serializeCookie, type CookieOptions } from './cookies.js';
@@ -196,8 +197,11 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     invalid('device', 'device must be { deviceId, deviceName? }.');
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') invalid('onError', 'onError must be a function.');
-  const now = options.refresh?.now ?? Date.now;
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'fetch must be a function.');
+  // Refresh tuning and OAuth call options are used per request: check them now.
+  const now = resolveRefreshOptions(options.refresh, 'refresh').now;
   const oauthCall = { clientId, clientSecret, oauthUrl: options.oauthUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
+  checkOAuthOptions('createOAuthFlow', oauthCall);
   const device = options.device === undefined ? {} : { deviceId: options.device.deviceId, deviceName: options.device.deviceName };
 
   // Build one authorize URL now: every authorize option (scope, device, oauthUrl, …) fails at

@@ -93,6 +93,10 @@ describe('createOAuthFlow: construction', () => {
     ['session longer than 400 days', { sessionMaxAgeSeconds: 401 * 86400 }, 'sessionMaxAgeSeconds', 'INVALID_OPTION'],
     ['short deviceId', { device: { deviceId: 'abc' } }, 'deviceId', 'INVALID_OPTION'],
     ['bad scope', { scope: ['tracker read'] }, 'scope[0]', 'INVALID_OPTION'],
+    ['bad refresh option', { refresh: { earlyMs: -1 } }, 'refresh.earlyMs', 'INVALID_OPTION'],
+    ['bad refresh clock', { refresh: { now: 5 as never } }, 'refresh.now', 'INVALID_OPTION'],
+    ['zero timeout', { timeoutMs: 0 }, 'timeoutMs', 'INVALID_OPTION'],
+    ['oauthUrl with query', { oauthUrl: 'https://oauth.yandex.ru/?x=1' }, 'oauthUrl', 'INVALID_URL'],
   ])('rejects %s', (_name, overrides, field, code) => {
     try {
       makeFlow(overrides);
