@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SECTIONS = ['10-headers.md', '20-oauth-builders.md', '30-sessions.md'];
+const SECTIONS = ['10-headers.md', '20-oauth-builders.md', '30-sessions.md', '95-errors.md'];
 
 /** @returns {{ file: string, index: number, code: string }[]} */
 export function readmeExamples() {
