@@ -45,6 +45,6 @@ export class MetadataApi {
       this.cached = this.state.issueIam(sa.uid, sa.id);
     }
     const rec = this.cached as IamTokenRecord;
-    sendJson(ctx.res, 200, { access_token: rec.token, expires_in: this.state.secondsLeft(rec.expiresAt), token_type: 'Bearer' });
+    sendJson(ctx.res, 200, { access_token: rec.token, expires_in: this.state.secondsLeft(rec.expiresAt), token_type: 'Bearer' }, { 'metadata-flavor': 'Google' });
   }
 }

@@ -4,6 +4,9 @@ import { pkceMatches, validVerifier, type OAuthStore } from './oauth-store.js';
 import type { FakeState, OAuthTokenRecord } from './state.js';
 import type { FakeOAuthApp, FakeUser } from './types.js';
 
+/** Tolerance of the device-flow poll-interval check, ms. */
+const POLL_SLACK_MS = 250;
+
 /** OAuth error body, HTTP 400 (yandex-api.md 2.3: per-code statuses are not documented). */
 export function oauthError(ctx: RequestContext, error: string, description: string, status = 400): void {
   sendJson(ctx.res, status, { error, error_description: description }, { 'cache-control': 'no-store' });
@@ -190,7 +193,9 @@ export class OAuthTokenApi {
     const last = rec.lastPollAt;
     rec.lastPollAt = now;
     // Polling faster than `interval` is refused (yandex-api.md 2.4); RFC 8628 names it slow_down.
-    if ((rec.status === 'pending' || rec.status === 'approved') && last !== undefined && now - last < this.store.deviceIntervalS * 1000) {
+    // A little slack absorbs wall-clock vs timer rounding of clients that sleep exactly `interval`.
+    const minGapMs = this.store.deviceIntervalS * 1000 - POLL_SLACK_MS;
+    if ((rec.status === 'pending' || rec.status === 'approved') && last !== undefined && now - last < minGapMs) {
       return oauthError(ctx, 'slow_down', `poll no more often than every ${this.store.deviceIntervalS} s`);
     }
     if (rec.status === 'pending') {

@@ -40,6 +40,8 @@ describe('device flow', () => {
     expect(first.status).toBe(400);
     expect(await err(first)).toBe('authorization_pending');
     expect(await err(await poll(d.device_code))).toBe('slow_down');
+    fake.clock.advance(4_000);
+    expect(await err(await poll(d.device_code))).toBe('slow_down');
     fake.clock.advance(5_000);
     expect(await err(await poll(d.device_code))).toBe('authorization_pending');
     fake.oauth.approve(d.user_code);

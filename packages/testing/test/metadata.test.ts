@@ -30,7 +30,9 @@ describe('metadata token endpoint', () => {
   });
 
   it('answers {access_token, expires_in, token_type: Bearer}; expires_in counts down with the fake clock', async () => {
-    const first = (await (await get()).json()) as MetaToken;
+    const res = await get();
+    expect(res.headers.get('metadata-flavor')).toBe('Google');
+    const first = (await res.json()) as MetaToken;
     expect(Object.keys(first).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
     expect(first.token_type).toBe('Bearer');
     expect(first.access_token).toMatch(/^t1\./);
