@@ -69,10 +69,10 @@ export function createApp(config: SampleConfig): express.Express {
       res.type('html').send(signedOutPage({ mode: config.mode, demoLogin: config.demoLogin }));
       return;
     }
-    const [profile, queues] = await Promise.all([
-      req.tracker.verifyAccess() as Promise<Profile>,
-      req.tracker.client.get('queues', { searchParams: { perPage: 50 } }).json<Queue[]>(),
-    ]);
+    // One after the other: if the first fails, no second call (and no retries of it) is left
+    // running after the error page went out.
+    const profile = (await req.tracker.verifyAccess()) as Profile;
+    const queues = await req.tracker.client.get('queues', { searchParams: { perPage: 50 } }).json<Queue[]>();
     const created = typeof req.query.created === 'string' && /^[A-Z][A-Z0-9]*-\d+$/.test(req.query.created) ? req.query.created : undefined;
     res.type('html').send(homePage({ mode: config.mode, profile, queues, created }));
   });

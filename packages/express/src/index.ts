@@ -14,9 +14,8 @@ export {
   type TrackerAuthOptions,
   type TrackerServiceOptions,
   type TrackerUserOptions,
-  type TrackerRequestContext,
-  type TrackerClient,
 } from './tracker-auth.js';
+export type { TrackerRequestContext, TrackerClient } from './request-context.js';
 export { trackerProxy, type TrackerProxyOptions } from './tracker-proxy.js';
 export { trackerOAuth, isTrackerOAuth, type TrackerOAuthOptions, type TrackerOAuthPaths, type TrackerOAuthRouter } from './tracker-oauth.js';
 export { trackerErrorHandler, withHttpStatus, type TrackerErrorHandlerOptions } from './error-handler.js';

@@ -9,41 +9,14 @@ import {
   createTrackerAuth,
   createTrackerClient,
   isSignInRequiredError,
-  verifyAccess,
   type CreateTrackerAuthOptions,
   type TrackerAuth,
   type TrackerClientOptions,
-  type TrackerHeaders,
-  type TrackerUser,
   type UserAuth,
 } from '@tracker-auth/core';
 import { withHttpStatus } from './error-handler.js';
+import { contextFor } from './request-context.js';
 import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
-
-/** The ky instance of `req.tracker.client` (prefix `${trackerUrl}/v3/`: `client.get('myself')`). */
-export type TrackerClient = ReturnType<typeof createTrackerClient>;
-
-/** What `trackerAuth()` puts on `req.tracker`. */
-export interface TrackerRequestContext {
-  /** A ky instance at the Tracker API, auth added per call, 401 refreshed and replayed once. */
-  readonly client: TrackerClient;
-  /** The auth behind the client (service credential or the signed-in user). */
-  readonly auth: TrackerAuth;
-  /** Current auth headers, for another HTTP client. */
-  headers(): Promise<TrackerHeaders>;
-  /** Check the credential against Tracker and return the current user (`GET /v3/myself`). */
-  verifyAccess(): Promise<TrackerUser>;
-}
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Request {
-      /** Set by `trackerAuth()` of `@tracker-auth/express`. */
-      tracker?: TrackerRequestContext;
-    }
-  }
-}
 
 /** Service mode: one credential for every request (`credentials` + `org`, or a ready `auth`). */
 export interface TrackerServiceOptions extends Partial<CreateTrackerAuthOptions> {
@@ -73,11 +46,6 @@ const PROBE_AUTH: TrackerAuth = {
   headers: () => Promise.reject(new Error('probe')),
   invalidate: () => Promise.resolve(),
 };
-
-function contextFor(auth: TrackerAuth, clientOptions: TrackerClientOptions | undefined): TrackerRequestContext {
-  const client = createTrackerClient(auth, clientOptions);
-  return { client, auth, headers: () => auth.headers(), verifyAccess: () => verifyAccess(client) };
-}
 
 /**
  * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token,
