@@ -1,0 +1,264 @@
+// @ts-check
+/**
+ * Hot path 2: the Tracker proxy under load, as ratios against a bare node:http handler that
+ * forwards with fetch, measured in the same run:
+ *
+ *   bare         node:http handler → fetch (undici, pooled) → upstream      (the baseline)
+ *   express-bare Express + the same fetch handler                           (Express's own cost)
+ *   hpm          Express + http-proxy-middleware 3 with a keep-alive agent  (the usual choice)
+ *   hpm-default  the same with http-proxy's defaults (a connection per request)
+ *   express      Express + trackerProxy() of @tracker-auth/express          (ours)
+ *   core         node:http + createTrackerProxy() via toWebRequest/sendWebResponse (ours, no Express)
+ *
+ * All of them add the same auth headers (a cached OAuth token) and forward to the same minimal
+ * upstream (a child process, one port per candidate so every candidate's TCP connections are
+ * counted on their own). autocannon runs in another child process with a fixed number of
+ * connections; rounds are interleaved (bare, hpm, express, core, bare, …) to cancel drift on
+ * the shared cores. Only 127.0.0.1 is contacted; every run stops by itself.
+ *
+ *   node proxy.bench.mjs [--rounds=3] [--duration=5] [--connections=10] [--warmup=2] [--dist]
+ *   BENCH_CANDIDATES=express,core node proxy.bench.mjs   (a subset; bare always runs)
+ */
+import { Agent, createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import express from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { ask, startChild, stopChild } from './lib/children.mjs';
+import { fixed, intOption, machineLine, median, table, times } from './lib/stats.mjs';
+import { loadTargets, targetsLabel } from './lib/targets.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MOUNT = '/api/tracker';
+const PATH = '/v3/issues/TEST-1';
+const TOKEN = 'y0_benchmark-token-not-a-secret';
+const ORG_ID = '1234567';
+const AUTH_HEADERS = Object.freeze({ Authorization: `OAuth ${TOKEN}`, 'X-Org-ID': ORG_ID });
+
+/**
+ * @typedef {object} Candidate
+ * @property {string} name
+ * @property {string} label
+ * @property {() => import('node:http').Server} create
+ */
+
+/** @typedef {{ requests: number, rps: number, p50: number, p99: number, errors: number, timeouts: number, non2xx: number, durationSec: number }} LoadResult */
+
+/**
+ * A plain handler forwarding to `upstream` with fetch (undici's pooled keep-alive dispatcher),
+ * adding the auth headers and buffering the small body.
+ * @param {string} upstream
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
+ */
+function forwardWithFetch(upstream) {
+  return (req, res) => {
+    const url = /** @type {{ originalUrl?: string }} */ (req).originalUrl ?? req.url ?? '/';
+    fetch(upstream + url.slice(MOUNT.length), { headers: { accept: req.headers.accept ?? '*/*', ...AUTH_HEADERS } })
+      .then(async (response) => {
+        const body = Buffer.from(await response.arrayBuffer());
+        res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/octet-stream', 'content-length': body.length });
+        res.end(body);
+      })
+      .catch(() => {
+        res.writeHead(502).end();
+      });
+  };
+}
+
+/** Candidate names, in the order they run in every round. */
+export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'core'];
+
+/**
+ * @param {import('./lib/targets.mjs').Targets} lib
+ * @param {(name: string) => string} upstreamOf  the upstream base URL of a candidate
+ * @returns {Candidate[]}
+ */
+function candidates(lib, upstreamOf) {
+  return [
+    {
+      name: 'bare',
+      label: 'bare node:http + fetch (baseline)',
+      create: () => createServer(forwardWithFetch(upstreamOf('bare'))),
+    },
+    {
+      name: 'express-bare',
+      label: 'Express + the same fetch handler',
+      create: () => {
+        const app = express();
+        const forward = forwardWithFetch(upstreamOf('express-bare'));
+        app.use(MOUNT, (req, res) => forward(req, res));
+        return createServer(app);
+      },
+    },
+    {
+      name: 'hpm',
+      label: 'Express + http-proxy-middleware 3, keep-alive agent',
+      create: () => {
+        const app = express();
+        // http-proxy's default is agent: false plus `Connection: close` (a new upstream TCP
+        // connection per request); a keep-alive agent is the fair comparison.
+        const agent = new Agent({ keepAlive: true });
+        app.use(MOUNT, createProxyMiddleware({ target: upstreamOf('hpm'), changeOrigin: true, agent, headers: { ...AUTH_HEADERS } }));
+        return createServer(app);
+      },
+    },
+    {
+      name: 'hpm-default',
+      label: 'Express + http-proxy-middleware 3, default options',
+      create: () => {
+        const app = express();
+        app.use(MOUNT, createProxyMiddleware({ target: upstreamOf('hpm-default'), changeOrigin: true, headers: { ...AUTH_HEADERS } }));
+        return createServer(app);
+      },
+    },
+    {
+      name: 'express',
+      label: 'Express + trackerProxy() (ours)',
+      create: () => {
+        const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
+        const app = express();
+        app.use(MOUNT, lib.trackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('express') }));
+        return createServer(app);
+      },
+    },
+    {
+      name: 'core',
+      label: 'node:http + createTrackerProxy() via the Node bridge (ours)',
+      create: () => {
+        const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
+        const proxy = lib.createTrackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('core'), basePath: MOUNT });
+        return createServer((req, res) => {
+          proxy(lib.toWebRequest(req, { res }))
+            .then((response) => lib.sendWebResponse(res, response))
+            .catch(() => {
+              if (!res.headersSent) res.writeHead(500);
+              res.end();
+            });
+        });
+      },
+    },
+  ];
+}
+
+/** @param {import('node:http').Server} server @returns {Promise<number>} */
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (!address || typeof address === 'string') reject(new Error('no port'));
+      else resolve(address.port);
+    });
+  });
+}
+
+/**
+ * @param {{ rounds?: number, durationSec?: number, connections?: number, warmupSec?: number }} [options]
+ * @returns {Promise<{ markdown: string, problems: string[] }>}
+ */
+export async function runProxyBench(options = {}) {
+  const rounds = options.rounds ?? intOption('rounds', 'BENCH_ROUNDS', 3);
+  const durationSec = options.durationSec ?? intOption('duration', 'BENCH_DURATION', 5);
+  const connections = options.connections ?? intOption('connections', 'BENCH_CONNECTIONS', 10);
+  const warmupSec = options.warmupSec ?? intOption('warmup', 'BENCH_WARMUP', 2);
+
+  const only = (process.env.BENCH_CANDIDATES ?? '').split(',').filter(Boolean);
+  const names = CANDIDATES.filter((name) => name === 'bare' || only.length === 0 || only.includes(name));
+
+  const lib = await loadTargets();
+  const upstream = await startChild(join(here, 'lib', 'upstream-server.mjs'), [names.join(',')]);
+  /** @type {Record<string, number>} */
+  const upstreamPorts = upstream.ready.ports;
+  const list = candidates(lib, (name) => `http://127.0.0.1:${upstreamPorts[name]}`).filter((c) => names.includes(c.name));
+  const load = await startChild(join(here, 'lib', 'load-worker.mjs'));
+  /** @type {import('node:http').Server[]} */
+  const servers = [];
+  try {
+    /** @type {Map<string, string>} */
+    const urls = new Map();
+    for (const c of list) {
+      const server = c.create();
+      servers.push(server);
+      urls.set(c.name, `http://127.0.0.1:${await listen(server)}${MOUNT}${PATH}`);
+    }
+
+    // Every candidate must answer the upstream's JSON before it is timed.
+    for (const c of list) {
+      const res = await fetch(/** @type {string} */ (urls.get(c.name)), { headers: { accept: 'application/json' } });
+      const body = /** @type {{ key?: string }} */ (await res.json().catch(() => ({})));
+      if (res.status !== 200 || body.key !== 'TEST-1') throw new Error(`${c.name}: answered ${res.status}, not the upstream's JSON`);
+    }
+
+    const stats = async () => /** @type {Record<string, { connections: number, requests: number, maxOpen: number }>} */ ((await ask(upstream.child, { type: 'stats' }, 'stats')).stats);
+    /** @param {string} name @param {number} seconds @returns {Promise<LoadResult>} */
+    const hit = async (name, seconds) =>
+      (await ask(load.child, { type: 'run', url: urls.get(name), connections, durationSec: seconds, headers: { accept: 'application/json' } }, 'result')).result;
+
+    for (const c of list) await hit(c.name, warmupSec);
+    // Let the last warm-up's cut-off requests settle before taking the baseline counts.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await stats();
+
+    /** @type {Map<string, LoadResult[]>} */
+    const results = new Map(list.map((c) => [c.name, []]));
+    /** @type {Map<string, number[]>} */
+    const connectionsPerRound = new Map(list.map((c) => [c.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const c of list) {
+        const s0 = (await stats())[c.name]?.connections ?? 0;
+        results.get(c.name)?.push(await hit(c.name, durationSec));
+        connectionsPerRound.get(c.name)?.push(((await stats())[c.name]?.connections ?? 0) - s0);
+      }
+    }
+    const after = await stats();
+
+    const baseline = results.get('bare') ?? [];
+    /** @type {string[]} */
+    const problems = [];
+    const rows = list.map((c) => {
+      const r = results.get(c.name) ?? [];
+      const rpsRatio = median(r.map((x, i) => x.rps / (baseline[i]?.rps ?? Number.NaN)));
+      const p50Ratio = median(r.map((x, i) => x.p50 / (baseline[i]?.p50 ?? Number.NaN)));
+      const p99Ratio = median(r.map((x, i) => x.p99 / (baseline[i]?.p99 ?? Number.NaN)));
+      const failed = r.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx, 0);
+      const served = r.reduce((n, x) => n + x.requests, 0);
+      const opened = (after[c.name]?.connections ?? 0) - (before[c.name]?.connections ?? 0);
+      const upstreamRequests = (after[c.name]?.requests ?? 0) - (before[c.name]?.requests ?? 0);
+      if (failed > 0) problems.push(`${c.name}: ${failed} failed requests (errors, timeouts or non-2xx)`);
+      // Pooled keep-alive: about `connections` sockets in all; one per request would be thousands.
+      // (http-proxy-middleware's defaults close every connection by design: noted, not a failure.)
+      if (c.name !== 'hpm-default' && opened > upstreamRequests / 10) problems.push(`${c.name}: ${opened} upstream connections for ${upstreamRequests} requests (no keep-alive pooling?)`);
+      return [
+        c.label,
+        fixed(median(r.map((x) => x.rps)), 0),
+        times(rpsRatio),
+        fixed(median(r.map((x) => x.p50)), 0),
+        times(p50Ratio),
+        fixed(median(r.map((x) => x.p99)), 0),
+        times(p99Ratio),
+        String(failed),
+        `${opened} (${(connectionsPerRound.get(c.name) ?? []).join('/')}) for ${upstreamRequests} req; max open ${after[c.name]?.maxOpen ?? 0}; total incl. warm-up ${after[c.name]?.connections ?? 0}`,
+        String(served),
+      ];
+    });
+    const markdown = [
+      `Proxy, GET ${MOUNT}${PATH}: ${rounds} interleaved rounds × ${durationSec} s, ${connections} connections, ${warmupSec} s warm-up each (${targetsLabel()}); ${await machineLine()}`,
+      '',
+      table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
+      '',
+      'Ratios are medians of per-round ratios against the bare handler of the same round; req/s and latencies are medians over rounds.',
+      problems.length ? `PROBLEMS:\n- ${problems.join('\n- ')}` : 'No failed requests; every candidate except http-proxy-middleware with default options reused pooled keep-alive upstream connections.',
+    ].join('\n');
+    return { markdown, problems };
+  } finally {
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
+    await Promise.all([stopChild(upstream.child), stopChild(load.child)]);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { markdown, problems } = await runProxyBench();
+  console.log(markdown);
+  if (problems.length) process.exitCode = 1;
+}
