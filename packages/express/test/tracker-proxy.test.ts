@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { isConfigurationError } from '@tracker-auth/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trackerProxy } from '../src/index.js';
@@ -143,6 +144,23 @@ describe('trackerProxy: bad-input corpus (answered locally, nothing reaches Trac
     const res = await raw(app.url, input.path, input);
     expect(res.status).toBe(status);
     expect(res.json().error.code).toBe(code);
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it('refuses request smuggling (Content-Length + Transfer-Encoding) before the proxy runs', async () => {
+    const { port } = new URL(app.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.end(
+          'POST /api/tracker/v3/issues HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /api/tracker/v3/myself HTTP/1.1\r\nHost: x\r\n\r\n',
+        );
+      });
+      let data = '';
+      socket.on('data', (c) => (data += c));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect(upstream.seen).toHaveLength(0);
   });
 
