@@ -1,7 +1,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { OAuthFlow } from '@tracker-auth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, type TrackerClient } from '../src/index.js';
+import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, TrackerService, type TrackerClient } from '../src/index.js';
 import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
@@ -15,6 +15,17 @@ class UserController {
   @Get('me')
   me() {
     return this.tracker.get('myself').json();
+  }
+}
+
+// Service mode is off in this app (no `credentials`): TrackerService says so instead of failing obscurely.
+@Controller('service')
+class ServiceController {
+  constructor(private readonly tracker: TrackerService) {}
+
+  @Get('me')
+  me() {
+    return this.tracker.verifyAccess();
   }
 }
 
@@ -40,7 +51,7 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
           }),
         }),
       ],
-      controllers: [UserController],
+      controllers: [UserController, ServiceController],
     })
     class AppModule {}
     running = await startApp(AppModule);
@@ -87,6 +98,13 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
     const logout = await fetch(`${running.url}/auth/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
     expect(logout.status).toBe(303);
     expect(cookiesOf(logout).get('tracker_session')).toBe('');
+    expect((await get('/user/me', 'tracker_session=')).status).toBe(401);
+  });
+
+  it('TrackerService without `credentials` answers 500 naming the missing option', async () => {
+    const res = await get('/service/me');
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'INVALID_OPTION', message: expect.stringContaining('`credentials`') } });
   });
 
   it('a tampered session cookie is 401, not 500', async () => {
