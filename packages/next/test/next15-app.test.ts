@@ -1,0 +1,139 @@
+/**
+ * The Next 15 leg as a real app: test-matrix/next15 (App Router, JavaScript) is built with
+ * Next 15's `next build` against the built packages and run with `next start` against the fake
+ * Yandex. Sign-in, server components, the proxy route and sign-out are driven over HTTP. A
+ * second tiny app that imports @tracker-auth/next into a client component must fail to build.
+ *
+ * Runs in the `next15` project only (the Next 16 side is the next-sample e2e in Chromium).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { freePort, nextBuild, nextStart, type RunningNext } from './next-process.js';
+
+const appDir = fileURLToPath(new URL('../test-matrix/next15/', import.meta.url));
+const nextBin = `${appDir}node_modules/next/dist/bin/next`;
+const dists = ['../../core/dist/index.js', '../dist/index.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+
+/** Cookie header value from Set-Cookie headers (cleared cookies dropped). */
+function cookieFrom(response: Response, jar = new Map<string, string>()): Map<string, string> {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(';');
+    const eq = pair!.indexOf('=');
+    const name = pair!.slice(0, eq);
+    if (/Max-Age=0/i.test(header)) jar.delete(name);
+    else jar.set(name, pair!.slice(eq + 1));
+  }
+  return jar;
+}
+const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** A GET with the path sent exactly as written (fetch would normalize dot segments). */
+function rawGet(url: string, path: string, cookie: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, headers: { cookie } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built and started', { timeout: 180_000 }, () => {
+  let fake: FakeYandex;
+  let next: RunningNext;
+  let serviceLogin: string;
+
+  // `next build` takes a minute or two on a busy two-core machine.
+  beforeAll(async () => {
+    for (const dist of dists) {
+      if (!existsSync(dist)) throw new Error(`${dist} is missing: build the packages first (npx nx run @tracker-auth/next:build)`);
+    }
+    const built = nextBuild(nextBin, appDir);
+    if (built.status !== 0) throw new Error(`next build (Next 15) failed:\n${built.output}`);
+    fake = await startFakeYandex();
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    const app = fake.oauth.registerApp({ redirectUris: [`${appUrl}/api/auth/callback`] });
+    const robot = fake.tracker.addUser({ login: 'robot-next15' });
+    serviceLogin = robot.login;
+    next = await nextStart(nextBin, appDir, {
+      APP_URL: appUrl,
+      TRACKER_API_URL: fake.url,
+      YANDEX_OAUTH_URL: fake.url,
+      TRACKER_ORG_ID: fake.demo.orgId,
+      YANDEX_CLIENT_ID: app.clientId,
+      YANDEX_CLIENT_SECRET: app.clientSecret!,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      TRACKER_OAUTH_TOKEN: fake.oauth.issueToken({ uid: robot.uid }).accessToken,
+    }, port);
+  }, 400_000);
+
+  afterAll(async () => {
+    await next?.stop();
+    await fake?.close();
+  });
+
+  it('runs the Next 15 install', async () => {
+    const version = await fetch(`${next.url}/`).then((r) => r.headers.get('x-powered-by'));
+    expect(version).toBe('Next.js');
+    const pkg = (await import(`${appDir}node_modules/next/package.json`, { with: { type: 'json' } })) as { default: { version: string } };
+    expect(pkg.default.version.startsWith('15.')).toBe(true);
+  });
+
+  it('signs in through the route handlers, renders the user in a server component, proxies, signs out', async () => {
+    try {
+      const anonymous = await (await fetch(`${next.url}/`)).text();
+      expect(anonymous).toContain(`service:${serviceLogin}`);
+      expect(anonymous).toContain('signed-out');
+
+      const jar = new Map<string, string>();
+      const start = await fetch(`${next.url}/api/auth/sign-in`, { redirect: 'manual' });
+      expect(start.status).toBe(302);
+      cookieFrom(start, jar);
+      expect(jar.has('tracker_login')).toBe(true);
+      const back = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
+      const done = await fetch(back, { redirect: 'manual', headers: { cookie: header(jar) } });
+      expect(done.status).toBe(302);
+      cookieFrom(done, jar);
+      expect(jar.has('tracker_session')).toBe(true);
+      const cookie = header(jar);
+
+      const page = await (await fetch(`${next.url}/`, { headers: { cookie } })).text();
+      expect(page).toContain(`user:${fake.demo.user.login}`);
+
+      const me = await fetch(`${next.url}/api/tracker/v3/myself`, { headers: { cookie } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { login: string }).login).toBe(fake.demo.user.login);
+      expect((await fetch(`${next.url}/api/tracker/v3/myself`)).status).toBe(403);
+      expect((await fetch(`${next.url}/api/tracker/v3/issues/TEST-1`, { method: 'DELETE', headers: { cookie } })).status).toBe(405);
+      // Refused by the proxy (4xx) or already by Next's router (a 308 that collapses `//`);
+      // either way nothing reaches Tracker.
+      const trackerCalls = fake.calls.count('tracker');
+      for (const path of ['/api/tracker/v1/issues', '/api/tracker/v3/%2e%2e/%2e%2e/admin', '/api/tracker/v3/issues%2F..%2Fx', '/api/tracker/v3//evil.example']) {
+        const answer = await rawGet(next.url, path, cookie);
+        expect([308, 400, 404], path).toContain(answer.status);
+      }
+      expect(fake.calls.count('tracker')).toBe(trackerCalls);
+
+      const out = await fetch(`${next.url}/api/auth/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: next.url } });
+      expect(out.status).toBe(303);
+      cookieFrom(out, jar);
+      expect(jar.has('tracker_session')).toBe(false);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- next start output ---\n${next.output()}`, { cause: error });
+    }
+  });
+
+  it('refuses to build a client component that imports @tracker-auth/next (server-only)', () => {
+    const result = nextBuild(nextBin, appDir, 'client-import');
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('needs "server-only"');
+  });
+});
