@@ -125,10 +125,14 @@ async function stop(code) {
 }
 
 sample.on('exit', (code, signal) => {
-  if (!stopping) {
-    process.stderr.write(`demo: the sample stopped (${signal ?? `exit code ${code}`}).\n`);
-    void stop(code || 1);
+  if (stopping) return;
+  // Ctrl+C in a terminal reaches the whole process group: the sample may stop first, cleanly.
+  if (code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') {
+    void stop(0);
+    return;
   }
+  process.stderr.write(`demo: the sample stopped (${signal ?? `exit code ${code}`}).\n`);
+  void stop(code || 1);
 });
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
