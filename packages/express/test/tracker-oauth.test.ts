@@ -129,6 +129,44 @@ describe('trackerOAuth: sign-in chain', () => {
   });
 });
 
+describe('trackerOAuth: device tokens', () => {
+  it('logout revokes a device-bound token at Yandex, after which Tracker refuses it', async () => {
+    const server = express();
+    const local = await listen(server);
+    fake.oauth.registerApp({ clientId: 'express-device', clientSecret: 'device-secret', redirectUris: [`${local.url}/auth/callback`] });
+    fake.oauth.setStrictRevoke(true); // like Yandex: only device tokens can be revoked
+    const device = trackerOAuth({
+      clientId: 'express-device',
+      clientSecret: 'device-secret',
+      redirectUri: `${local.url}/auth/callback`,
+      org: { orgId: fake.demo.orgId },
+      sessionSecret: SECRET,
+      oauthUrl: fake.url,
+      device: { deviceId: 'express-test-device', deviceName: 'Express tests' },
+    });
+    server.use(device);
+    server.get('/', route(async (req, res) => void res.json(await device.getSession(req, { includeTokens: true }))));
+    try {
+      const browser = new Browser();
+      const { response } = await browser.follow(`${local.url}/auth/login`);
+      const { tokens } = (await response.json()) as { tokens: { accessToken: string } };
+      const authorize = fake.requests.find((r) => r.endpoint === 'oauth.authorize');
+      expect(authorize?.path).toContain('device_id=express-test-device');
+
+      fake.calls.reset();
+      const out = await browser.fetch(`${local.url}/auth/logout`, { method: 'POST', headers: { origin: local.url } });
+      expect(out.status).toBe(303);
+      expect(fake.calls.count('oauth.revoke')).toBe(1);
+      expect(fake.requests.find((r) => r.endpoint === 'oauth.revoke')?.status).toBe(200);
+      const after = await fetch(`${fake.url}/v3/myself`, { headers: { Authorization: `OAuth ${tokens.accessToken}`, 'X-Org-ID': fake.demo.orgId } });
+      expect(after.status).toBe(401);
+    } finally {
+      fake.oauth.setStrictRevoke(false);
+      await local.close();
+    }
+  });
+});
+
 describe('trackerOAuth: bad-input corpus (clear error, no code exchange)', () => {
   async function startLogin() {
     const browser = new Browser();
