@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createOAuthFlow } from '@tracker-auth/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { fakeEnv } from '../scripts/fake-env.mjs';
 import { appDir, ensureBuilt, freePort, startNext, type StartedNext } from './processes';
@@ -49,6 +50,8 @@ suite(title, () => {
   /** The browser reaches the app only through this recorder, so every byte it got is kept. */
   let recorder: RecordingProxy;
   let base: string;
+  /** The signed-in user's tokens, read from the session cookie with the app's own secret. */
+  const userTokens: Record<string, string> = {};
   /** Responses from other origins (the fake's /authorize): headers only, they carry no body. */
   const foreign: { url: string; headers: Record<string, string> }[] = [];
 
@@ -91,6 +94,18 @@ suite(title, () => {
       const cookies = await context.cookies(base);
       const session = cookies.find((c) => c.name === 'tracker_session');
       expect(session?.httpOnly).toBe(true);
+      expect(session?.sameSite).toBe('Lax');
+      // Open the sealed cookie the way the server does, to know exactly which tokens to look for.
+      const flow = createOAuthFlow({
+        clientId: env.YANDEX_CLIENT_ID!,
+        clientSecret: env.YANDEX_CLIENT_SECRET!,
+        redirectUri: `${base}/api/auth/callback`,
+        org: { orgId: env.TRACKER_ORG_ID! },
+        sessionSecret: env.SESSION_SECRET!,
+      });
+      const opened = await flow.getSession(new Request(base, { headers: { cookie: `tracker_session=${session!.value}` } }), { includeTokens: true });
+      userTokens['user access token'] = opened!.tokens!.accessToken;
+      userTokens['user refresh token'] = opened!.tokens!.refreshToken!;
 
       // Server component reads with the user's token (queues) and the app's (service account).
       expect(await page.getByTestId('queues').textContent()).toContain('TEST');
@@ -134,7 +149,9 @@ suite(title, () => {
       'service token': env.TRACKER_OAUTH_TOKEN!,
       'demo token': fake.demo.oauthToken,
       'demo refresh token': fake.demo.oauthRefreshToken,
+      ...userTokens,
     };
+    expect(Object.keys(userTokens)).toHaveLength(2);
     // What was served: HTML documents, RSC payloads (server components, server actions), JSON
     // from the route handlers, redirects with their Set-Cookie headers.
     const served = recorder.responses;
