@@ -57,6 +57,7 @@ describe('pages and sign-in', () => {
     const html = await res.text();
     expect(html).toContain('href="/auth/login"');
     expect(html).toContain(fake.demo.user.login);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await fake.count('tracker')).toBe(0);
   });
 
