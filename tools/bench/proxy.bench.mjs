@@ -18,6 +18,7 @@
  *
  *   node proxy.bench.mjs [--rounds=3] [--duration=5] [--connections=10] [--warmup=2] [--dist]
  *   BENCH_CANDIDATES=express,core node proxy.bench.mjs   (a subset; bare always runs)
+ *   BENCH_DIAG_FORWARDING_ANY=1 …   (diagnostic: AbortSignal.any swapped for listener forwarding)
  */
 import { Agent, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ask, startChild, stopChild } from './lib/children.mjs';
+import { applyForwardingAnyIfAsked } from './lib/forwarding-any.mjs';
 import { fixed, intOption, machineLine, median, table, times } from './lib/stats.mjs';
 import { loadTargets, targetsLabel } from './lib/targets.mjs';
 
@@ -165,6 +167,8 @@ export async function runProxyBench(options = {}) {
   const only = (process.env.BENCH_CANDIDATES ?? '').split(',').filter(Boolean);
   const names = CANDIDATES.filter((name) => name === 'bare' || only.length === 0 || only.includes(name));
 
+  // Diagnostic only (BENCH_DIAG_FORWARDING_ANY=1): what AbortSignal.any costs our proxy end to end.
+  const patchedAny = applyForwardingAnyIfAsked();
   const lib = await loadTargets();
   const upstream = await startChild(join(here, 'lib', 'upstream-server.mjs'), [names.join(',')]);
   /** @type {Record<string, number>} */
@@ -242,7 +246,7 @@ export async function runProxyBench(options = {}) {
       ];
     });
     const markdown = [
-      `Proxy, GET ${MOUNT}${PATH}: ${rounds} interleaved rounds × ${durationSec} s, ${connections} connections, ${warmupSec} s warm-up each (${targetsLabel()}); ${await machineLine()}`,
+      `Proxy, GET ${MOUNT}${PATH}: ${rounds} interleaved rounds × ${durationSec} s, ${connections} connections, ${warmupSec} s warm-up each (${targetsLabel()}${patchedAny ? '; DIAGNOSTIC: AbortSignal.any replaced by listener forwarding' : ''}); ${await machineLine()}`,
       '',
       table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
       '',
