@@ -80,7 +80,12 @@ if (real) {
     YANDEX_CLIENT_SECRET: fake.demo.app.clientSecret ?? '',
     TRACKER_ORG_ID: fake.demo.orgId,
     FAKE_DEMO_LOGIN: fake.demo.user.login,
+    // The app's own credential for /service (service mode): a robot token the fake issued.
+    TRACKER_OAUTH_TOKEN: fake.demo.oauthToken,
   });
+  for (const name of ['TRACKER_IAM_TOKEN', 'TRACKER_IAM_FROM_OAUTH_TOKEN', 'TRACKER_SERVICE_ACCOUNT_KEY', 'TRACKER_SERVICE_ACCOUNT_KEY_FILE', 'TRACKER_USE_METADATA']) {
+    delete sampleEnv[name];
+  }
   delete sampleEnv.TRACKER_CLOUD_ORG_ID;
   delete sampleEnv.REDIRECT_URI;
 }

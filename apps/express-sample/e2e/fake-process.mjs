@@ -24,4 +24,4 @@ process.on('message', async ({ id, command, args }) => {
   }
 });
 process.on('disconnect', () => void fake.close().finally(() => process.exit(0)));
-process.send({ type: 'ready', url: fake.url, demo: { orgId: fake.demo.orgId, user: fake.demo.user, app: fake.demo.app } });
+process.send({ type: 'ready', url: fake.url, demo: { orgId: fake.demo.orgId, user: fake.demo.user, app: fake.demo.app, oauthToken: fake.demo.oauthToken } });

@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
 
 export interface FakeHandle {
   url: string;
-  demo: { orgId: string; user: { uid: number; login: string }; app: { clientId: string; clientSecret?: string } };
+  demo: { orgId: string; user: { uid: number; login: string }; app: { clientId: string; clientSecret?: string }; oauthToken: string };
   /** Calls of one endpoint since start (or the last reset). */
   count(endpoint: string): Promise<number>;
   requests(): Promise<Array<{ endpoint: string; method: string; path: string; status: number }>>;

@@ -31,6 +31,7 @@ beforeAll(async () => {
     YANDEX_CLIENT_SECRET: fake.demo.app.clientSecret ?? '',
     TRACKER_ORG_ID: fake.demo.orgId,
     FAKE_DEMO_LOGIN: fake.demo.user.login,
+    TRACKER_OAUTH_TOKEN: fake.demo.oauthToken,
   };
   sample = await startSample(env);
 });
@@ -91,6 +92,18 @@ describe('pages and sign-in', () => {
     expect(out.status).toBe(303);
     expect(browser.cookies(sample.url).has('tracker_session')).toBe(false);
     expect(await (await browser.fetch(sample.url)).text()).toContain('Sign in with Yandex');
+  });
+});
+
+describe('service mode (/service)', () => {
+  it("shows what the app's own credential sees, without any sign-in and without leaking it", async () => {
+    const res = await fetch(`${sample.url}/service`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`<code id="service-login">${fake.demo.user.login}</code>`);
+    expect(html).toMatch(/<ul id="service-queues"><li><code>TEST<\/code>/);
+    expect(html).not.toContain(fake.demo.oauthToken);
+    expect(await fake.count('tracker')).toBe(2);
   });
 });
 
@@ -287,10 +300,17 @@ describe('OAuth bad-input corpus (end to end: no code exchange)', () => {
 
 describe('configuration', () => {
   it('refuses to start without an org and says which variable to set', async () => {
-    const { TRACKER_ORG_ID: _omit, ...rest } = env;
+    const { TRACKER_ORG_ID: _omit, TRACKER_OAUTH_TOKEN: _token, ...rest } = env;
     const { code, output } = await runSampleExpectingExit({ ...rest, PORT: '0' });
     expect(code).toBe(1);
     expect(output).toContain('TRACKER_ORG_ID');
+  });
+
+  it('refuses to start with a malformed app credential, naming the variable but not its value', async () => {
+    const { code, output } = await runSampleExpectingExit({ ...env, PORT: '0', TRACKER_OAUTH_TOKEN: 'OAuth y0_pasted-with-scheme' });
+    expect(code).toBe(1);
+    expect(output).toContain('TRACKER_OAUTH_TOKEN');
+    expect(output).not.toContain('y0_pasted-with-scheme');
   });
 
   it('refuses to start against real Yandex without SESSION_SECRET, without echoing secrets', async () => {

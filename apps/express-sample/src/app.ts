@@ -6,9 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { httpStatusForError, isTrackerAuthError } from '@tracker-auth/core';
+import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
 import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
 import type { SampleConfig } from './config.js';
-import { errorPage, homePage, signedOutPage, type Profile, type Queue } from './pages.js';
+import { errorPage, homePage, servicePage, signedOutPage, type Profile, type Queue } from './pages.js';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
@@ -71,6 +72,16 @@ export function createApp(config: SampleConfig): express.Express {
     }),
   );
 
+  // Service mode: the app's own credential (TRACKER_* variables), the same for every visitor.
+  if (config.serviceEnv) {
+    const { credentials, org, urls } = credentialsFromNodeEnv(config.serviceEnv);
+    app.get('/service', trackerAuth({ credentials, org, client: { trackerUrl: urls.trackerUrl } }), async (req, res) => {
+      const robot = (await req.tracker!.verifyAccess()) as Profile;
+      const queues = await req.tracker!.client.get('queues').json<Queue[]>();
+      res.type('html').send(servicePage({ mode: config.mode, profile: robot, queues }));
+    });
+  }
+
   // Every page below gets req.tracker when signed in (undefined when signed out).
   app.use(trackerAuth({ oauth, required: false, client: config.trackerUrl ? { trackerUrl: config.trackerUrl } : undefined }));
 
@@ -84,7 +95,7 @@ export function createApp(config: SampleConfig): express.Express {
     const profile = (await req.tracker.verifyAccess()) as Profile;
     const queues = await req.tracker.client.get('queues', { searchParams: { perPage: 50 } }).json<Queue[]>();
     const created = typeof req.query.created === 'string' && /^[A-Z][A-Z0-9]*-\d+$/.test(req.query.created) ? req.query.created : undefined;
-    res.type('html').send(homePage({ mode: config.mode, profile, queues, created }));
+    res.type('html').send(homePage({ mode: config.mode, profile, queues, created, serviceMode: Boolean(config.serviceEnv) }));
   });
 
   app.post('/issues', sameOrigin(appOrigin), express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {

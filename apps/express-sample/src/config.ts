@@ -27,7 +27,23 @@ export interface SampleConfig {
   oauthUrl: string | undefined;
   /** Login of the fake's demo user, shown on the sign-in page in fake mode. */
   demoLogin: string | undefined;
+  /**
+   * The environment for the app's own credential (service mode, `/service`), read by core's
+   * `credentialsFromNodeEnv()`; undefined when no `TRACKER_*` credential variable is set.
+   * In fake mode the upstream URLs point at the fake.
+   */
+  serviceEnv: NodeJS.ProcessEnv | undefined;
 }
+
+/** Variables that select an app credential (core's `TRACKER_ENV`); any one enables `/service`. */
+const SERVICE_CREDENTIAL_VARS = [
+  'TRACKER_OAUTH_TOKEN',
+  'TRACKER_IAM_TOKEN',
+  'TRACKER_IAM_FROM_OAUTH_TOKEN',
+  'TRACKER_SERVICE_ACCOUNT_KEY',
+  'TRACKER_SERVICE_ACCOUNT_KEY_FILE',
+  'TRACKER_USE_METADATA',
+];
 
 /** Thrown for a missing or malformed environment variable; the message says which and how to fix it. */
 export class SampleConfigError extends Error {
@@ -91,5 +107,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfi
     trackerUrl: fakeUrl,
     oauthUrl: fakeUrl,
     demoLogin: mode === 'fake' ? env.FAKE_DEMO_LOGIN?.trim() || undefined : undefined,
+    serviceEnv: SERVICE_CREDENTIAL_VARS.some((name) => env[name]?.trim())
+      ? fakeUrl
+        ? { ...env, TRACKER_API_URL: fakeUrl, YANDEX_OAUTH_URL: fakeUrl, YANDEX_IAM_URL: fakeUrl, YANDEX_METADATA_URL: fakeUrl }
+        : env
+      : undefined,
   };
 }

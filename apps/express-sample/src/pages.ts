@@ -18,8 +18,8 @@ export interface HomeData {
   profile: Profile;
   queues: Queue[];
   created?: string | undefined;
-  /** Non-secret session facts shown for the curious (login, expiry). */
-  signedInAs?: string | undefined;
+  /** Whether `/service` (the app's own credential) is available. */
+  serviceMode?: boolean | undefined;
 }
 
 /** Signed out: one button to sign in with Yandex. */
@@ -43,6 +43,7 @@ export function homePage(data: HomeData): string {
 <h1>Hello, <span id="display-name">${name}</span></h1>
 <p>Tracker knows you as <code id="login">${data.profile.login ?? ''}</code> (uid <code>${data.profile.uid ?? ''}</code>).</p>
 <form method="post" action="/auth/logout"><button type="submit" id="sign-out">Sign out</button></form>
+${data.serviceMode ? html`<p><a href="/service" id="service-link">What the app's own credential sees (service mode)</a></p>` : ''}
 </section>
 ${data.created ? html`<p class="notice" id="created">Created issue <strong>${data.created}</strong>.</p>` : ''}
 <section>
@@ -64,6 +65,19 @@ ${data.created ? html`<p class="notice" id="created">Created issue <strong>${dat
 <ul id="issues" data-queue="${data.queues[0]?.key ?? ''}"><li>Loading…</li></ul>
 </section>
 <script src="/static/app.js" defer></script>`,
+    data,
+  );
+}
+
+/** Service mode: the app's own credential, the same for every visitor (no sign-in needed). */
+export function servicePage(data: { mode: string; profile: Profile; queues: Queue[] }): string {
+  return layout(
+    'Service mode',
+    html`<h1>The app's own credential</h1>
+<p>This page uses the credential from the <code>TRACKER_*</code> environment variables (service mode), not your sign-in.</p>
+<p>Tracker knows it as <code id="service-login">${data.profile.login ?? ''}</code>.</p>
+<ul id="service-queues">${data.queues.map((q) => html`<li><code>${q.key}</code> ${q.name ?? ''}</li>`)}</ul>
+<p><a href="/">Back home</a></p>`,
     data,
   );
 }
