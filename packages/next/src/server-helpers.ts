@@ -15,8 +15,8 @@ import {
 } from '@tracker-auth/core';
 import { redirect, unstable_rethrow } from 'next/navigation';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
+import { redirectWithCookies, sessionWritingAuth } from './cookie-writes.js';
 import { currentRequest, nextRequestScope, type RequestScope } from './request-scope.js';
-import { applySetCookies } from './set-cookie.js';
 
 /** The ky instance `createTrackerClient` returns: paths relative to `/v3/` (`get('myself')`). */
 export type TrackerClient = ReturnType<typeof createTrackerClient>;
@@ -119,61 +119,16 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
     return flow;
   }
 
-  /** Send a rotated session cookie through Next's cookie API when the request allows writes. */
-  async function persist(setCookie: string | undefined, written: { last?: string }): Promise<void> {
-    if (!setCookie || setCookie === written.last) return;
-    try {
-      applySetCookies(await scope.cookies(), [setCookie]);
-      written.last = setCookie;
-    } catch (error) {
-      unstable_rethrow(error);
-      // Server components cannot set cookies; the next request refreshes again instead.
-    }
-  }
-
   async function userClient(onSignInRequired: 'throw' | 'redirect', returnTo: string | undefined): Promise<TrackerClient> {
     const userFlow = requireFlow("getTrackerClient({ as: 'user' })");
     const request = await currentRequest(scope, 'GET', '/');
-    let user;
     try {
-      user = await userFlow.userAuth(request);
+      return createTrackerClient(sessionWritingAuth(await userFlow.userAuth(request), scope), clientOptions);
     } catch (error) {
       unstable_rethrow(error);
       if (onSignInRequired === 'redirect' && isSignInRequiredError(error)) redirect(withReturnTo(signInPath, returnTo ?? '/'));
       throw error;
     }
-    const written: { last?: string } = {};
-    const { auth } = user;
-    // Refreshes happen inside headers() (on use, or after a 401 + invalidate()), so that is
-    // where a rotated session cookie appears.
-    const persisting: TrackerAuth = {
-      org: auth.org,
-      credentials: auth.credentials,
-      invalidate: (authorization) => auth.invalidate(authorization),
-      headers: async (headerOptions) => {
-        const headers = await auth.headers(headerOptions);
-        await persist(user.setCookie, written);
-        return headers;
-      },
-    };
-    return createTrackerClient(persisting, clientOptions);
-  }
-
-  async function redirectAfter(response: Response): Promise<never> {
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status > 399 || !location) {
-      // The flow answered with an error (e.g. a cross-site sign-out): surface its message.
-      let message = `status ${response.status}`;
-      try {
-        const body = (await response.json()) as { error?: { message?: string } };
-        if (body.error?.message) message = body.error.message;
-      } catch {
-        // not JSON
-      }
-      throw new Error(`tracker-auth: ${message}`);
-    }
-    applySetCookies(await scope.cookies(), response);
-    redirect(location);
   }
 
   return {
@@ -192,12 +147,12 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
     async signIn(signInOptions = {}) {
       const userFlow = requireFlow('signIn()');
       const request = await currentRequest(scope, 'GET', withReturnTo(signInPath, signInOptions.returnTo));
-      return redirectAfter(await userFlow.login(request));
+      return redirectWithCookies(await userFlow.login(request), scope);
     },
     async signOut(signOutOptions = {}) {
       const userFlow = requireFlow('signOut()');
       const request = await currentRequest(scope, 'POST', withReturnTo(signOutPath, signOutOptions.returnTo));
-      return redirectAfter(await userFlow.logout(request));
+      return redirectWithCookies(await userFlow.logout(request), scope);
     },
   };
 }
