@@ -30,4 +30,4 @@ export {
   type TrackerServerHelpersOptions,
 } from './server-helpers.js';
 export type { RequestScope } from './request-scope.js';
-export { applySetCookies, parseSetCookie, type NextCookieOptions, type ParsedSetCookie, type WritableCookieStore } from './set-cookie.js';
+export { applySetCookies, type NextCookieOptions, type WritableCookieStore } from './set-cookie.js';
