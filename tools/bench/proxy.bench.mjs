@@ -8,6 +8,7 @@
  *   hpm          Express + http-proxy-middleware 3 with a keep-alive agent  (the usual choice)
  *   hpm-default  the same with http-proxy's defaults (a connection per request)
  *   express      Express + trackerProxy() of @tracker-auth/express          (ours)
+ *   express-core Express + the core proxy through the Node bridge, without the adapter
  *   core         node:http + createTrackerProxy() via toWebRequest/sendWebResponse (ours, no Express)
  *
  * All of them add the same auth headers (a cached OAuth token) and forward to the same minimal
@@ -68,7 +69,7 @@ function forwardWithFetch(upstream) {
 }
 
 /** Candidate names, in the order they run in every round. */
-export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'core'];
+export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'express-core', 'core'];
 
 /**
  * @param {import('./lib/targets.mjs').Targets} lib
@@ -120,6 +121,22 @@ function candidates(lib, upstreamOf) {
         const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
         const app = express();
         app.use(MOUNT, lib.trackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('express') }));
+        return createServer(app);
+      },
+    },
+    {
+      name: 'express-core',
+      label: 'Express + createTrackerProxy() via the Node bridge, no adapter',
+      create: () => {
+        const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
+        const proxy = lib.createTrackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('express-core') });
+        const app = express();
+        // What trackerProxy() does minus its own code: splits the adapter's cost from Express's.
+        app.use(MOUNT, (req, res, next) => {
+          proxy(lib.toWebRequest(req, { res }), { path: req.originalUrl.slice(req.baseUrl.length), basePath: req.baseUrl })
+            .then((response) => lib.sendWebResponse(res, response))
+            .catch(next);
+        });
         return createServer(app);
       },
     },
@@ -206,17 +223,26 @@ export async function runProxyBench(options = {}) {
     /** @type {Map<string, LoadResult[]>} */
     const results = new Map(list.map((c) => [c.name, []]));
     /** @type {Map<string, number[]>} */
+    const cpuPerRequest = new Map(list.map((c) => [c.name, []]));
+    /** @type {Map<string, number[]>} */
     const connectionsPerRound = new Map(list.map((c) => [c.name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const c of list) {
         const s0 = (await stats())[c.name]?.connections ?? 0;
-        results.get(c.name)?.push(await hit(c.name, durationSec));
+        const cpu0 = process.cpuUsage();
+        const result = await hit(c.name, durationSec);
+        const cpu = process.cpuUsage(cpu0);
+        // CPU of this process (the server under test, GC included) per request: unlike req/s it
+        // hardly depends on how much of the shared cores other processes took meanwhile.
+        cpuPerRequest.get(c.name)?.push((cpu.user + cpu.system) / Math.max(1, result.requests));
+        results.get(c.name)?.push(result);
         connectionsPerRound.get(c.name)?.push(((await stats())[c.name]?.connections ?? 0) - s0);
       }
     }
     const after = await stats();
 
     const baseline = results.get('bare') ?? [];
+    const baselineCpu = cpuPerRequest.get('bare') ?? [];
     /** @type {string[]} */
     const problems = [];
     const rows = list.map((c) => {
@@ -224,6 +250,8 @@ export async function runProxyBench(options = {}) {
       const rpsRatio = median(r.map((x, i) => x.rps / (baseline[i]?.rps ?? Number.NaN)));
       const p50Ratio = median(r.map((x, i) => x.p50 / (baseline[i]?.p50 ?? Number.NaN)));
       const p99Ratio = median(r.map((x, i) => x.p99 / (baseline[i]?.p99 ?? Number.NaN)));
+      const cpu = cpuPerRequest.get(c.name) ?? [];
+      const cpuRatio = median(cpu.map((x, i) => x / (baselineCpu[i] ?? Number.NaN)));
       const failed = r.reduce((n, x) => n + x.errors + x.timeouts + x.non2xx, 0);
       const served = r.reduce((n, x) => n + x.requests, 0);
       const opened = (after[c.name]?.connections ?? 0) - (before[c.name]?.connections ?? 0);
@@ -240,6 +268,8 @@ export async function runProxyBench(options = {}) {
         times(p50Ratio),
         fixed(median(r.map((x) => x.p99)), 0),
         times(p99Ratio),
+        fixed(median(cpu), 0),
+        times(cpuRatio),
         String(failed),
         `${opened} (${(connectionsPerRound.get(c.name) ?? []).join('/')}) for ${upstreamRequests} req; max open ${after[c.name]?.maxOpen ?? 0}; total incl. warm-up ${after[c.name]?.connections ?? 0}`,
         String(served),
@@ -248,9 +278,9 @@ export async function runProxyBench(options = {}) {
     const markdown = [
       `Proxy, GET ${MOUNT}${PATH}: ${rounds} interleaved rounds × ${durationSec} s, ${connections} connections, ${warmupSec} s warm-up each (${targetsLabel()}${patchedAny ? '; DIAGNOSTIC: AbortSignal.any replaced by listener forwarding' : ''}); ${await machineLine()}`,
       '',
-      table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
+      table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'server CPU µs/req', 'vs bare', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
       '',
-      'Ratios are medians of per-round ratios against the bare handler of the same round; req/s and latencies are medians over rounds.',
+      'Ratios are medians of per-round ratios against the bare handler of the same round; req/s, latencies and CPU are medians over rounds. Server CPU is user + system time of the process running the servers, per request served (the upstream and autocannon run in their own processes).',
       problems.length ? `PROBLEMS:\n- ${problems.join('\n- ')}` : 'No failed requests; every candidate except http-proxy-middleware with default options reused pooled keep-alive upstream connections.',
     ].join('\n');
     return { markdown, problems };
