@@ -64,12 +64,15 @@ export interface CallSite {
   method: string;
   url: string;
   timeoutMs: number;
+  /** The caller's signal: once it fired, whatever the call rejected with is an abort. */
+  signal?: AbortSignal | null | undefined;
 }
 
 /**
  * Map anything a ky call rejected with into the hierarchy: our errors pass through; ky's
  * `HTTPError` (when a hook kept ours from converting it) and `TimeoutError`, and aborts, are
- * rebuilt without the request object. Anything else (a user hook's own error) passes through.
+ * rebuilt without the request object; once the caller's signal fired, the error is an
+ * {@link AbortedError} whatever the signal's reason was. Anything else (a user hook's own error) passes through.
  */
 export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
   if (isTrackerAuthError(error)) return error;
@@ -78,6 +81,11 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
   const request = (error as { request?: unknown } | null)?.request;
   const where =
     request instanceof Request ? `${request.method} ${redactUrl(request.url)}` : `${site.method} ${redactUrl(site.url)}`;
+  if (site.signal?.aborted) {
+    // ky rejects with the signal's own reason (any value the caller chose, or a DOMException
+    // from AbortSignal.timeout()); the documented error for "your signal fired" is AbortedError.
+    return new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason });
+  }
   if (name === 'TimeoutError' && request instanceof Request) {
     return new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`);
   }

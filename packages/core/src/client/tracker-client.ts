@@ -15,6 +15,7 @@ import ky, { HTTPError, type Hooks, type KyInstance, type Options, type Response
 import { ConfigurationError } from '../errors.js';
 import { parseRetryAfter } from '../http/upstream.js';
 import { DEFAULT_TRACKER_URL, type FetchLike, type TrackerAuth } from '../types.js';
+import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { networkErrorFrom, toClientError } from './client-errors.js';
 
 /** Options of {@link createTrackerClient}. */
@@ -42,6 +43,8 @@ export interface TrackerClientOptions {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 /** Statuses where the server did not act on the request, so even a POST may be sent again. */
 const REFUSED = new Set([429, 503]);
+/** Statuses worth another attempt (REFUSED for every method, the rest for idempotent ones). */
+const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 const AUTH_HEADERS = new Set(['authorization', 'x-org-id', 'x-cloud-org-id']);
 
 /** Per-call state, keyed by the call's ky `context` object (fresh for every call). */
@@ -77,7 +80,8 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
 
   const fetchTracker = async (request: Request, init?: RequestInit): Promise<Response> => {
     try {
-      return await baseFetch(request, init);
+      // Not baseFetch directly: an abort after the answer must not become an unhandled rejection.
+      return await abortSafeFetch(baseFetch, request, init);
     } catch (error) {
       if (request.signal.aborted) throw await toClientError(error, { method: request.method, url: request.url, timeoutMs: config.timeoutMs });
       const mapped = networkErrorFrom(error, request);
@@ -108,11 +112,17 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       // The forced 401 replay counts as a ky retry; it must not eat the caller's budget.
       if (retryCount - (state.replayed ? 1 : 0) > config.limit) return false;
       const status = error.response.status;
+      if (!RETRY_STATUSES.includes(status)) return false;
       if (REFUSED.has(status)) {
         const wait = parseRetryAfter(error.response.headers.get('retry-after'));
-        return wait !== undefined && wait > config.maxRetryAfterMs ? false : undefined;
+        if (wait !== undefined && wait > config.maxRetryAfterMs) return false;
+      } else if (!IDEMPOTENT.has(error.request.method)) {
+        return false;
       }
-      return IDEMPOTENT.has(error.request.method) ? undefined : false;
+      // Certain to retry now: free this attempt's connection instead of holding an unread
+      // body through the wait (ky leaves it open).
+      discardBody(error.response);
+      return undefined; // ky waits: Retry-After for 429/503, else backoff
     }
     return retryableFailures.has(error) && retryCount <= config.limit ? undefined : false;
   };
@@ -127,7 +137,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       // One extra slot for the forced 401 replay (see shouldRetry).
       limit: config.limit + 1,
       methods: ['get', 'head', 'put', 'delete', 'options', 'trace', 'post', 'patch'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
+      statusCodes: RETRY_STATUSES,
       afterStatusCodes: [429, 503],
       maxRetryAfter: config.maxRetryAfterMs,
       backoffLimit: 10_000,
@@ -212,6 +222,7 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig): KyInstanc
     url:
       input instanceof Request ? input.url : input instanceof URL ? input.href : `${options?.prefixUrl ?? config.prefixUrl}${String(input)}`,
     timeoutMs: typeof options?.timeout === 'number' ? options.timeout : config.timeoutMs,
+    signal: options?.signal ?? (input instanceof Request ? input.signal : undefined),
   });
   const wrap = (promise: ResponsePromise, where: ReturnType<typeof site>): ResponsePromise => {
     // The call and its `.json()` reject with the same ky error; map it once (the body of an

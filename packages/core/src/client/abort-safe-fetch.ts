@@ -1,0 +1,50 @@
+/**
+ * A caller's `AbortSignal` that fires after Tracker has answered must not crash the process.
+ *
+ * Why this exists: when the signal of a call fires, Node's built-in fetch (undici) cancels the
+ * body of the response it already returned. If that body was split by `response.clone()` (ky
+ * clones the response for every `afterResponse` hook) and the clone was cancelled, undici's
+ * cancel rejects with the `AbortError` and nothing handles it: an `unhandledRejection`, which
+ * ends a Node process. It happens when the caller aborts while the client waits out a 429/503
+ * `Retry-After`, or while the caller holds a response whose body it has not read yet.
+ *
+ * The fix is to make the abort ours first: fetch gets a signal of our own, and when the call's
+ * signal fires we cancel the unread body ourselves (handling the rejection) before passing the
+ * abort on, so undici finds the body already closed and leaves it alone.
+ */
+import type { FetchLike } from '../types.js';
+
+const ignore = () => undefined;
+
+/**
+ * Cancel a response body nobody reads any more, ignoring the rejection a cancelled clone or an
+ * aborted fetch makes it end with. A body being read (locked) is left to its reader.
+ */
+export function discardBody(response: Response, reason?: unknown): void {
+  const body = response.body;
+  if (body && !body.locked) body.cancel(reason).catch(ignore);
+}
+
+/**
+ * `fetchImpl(request, init)`, with `request.signal` relayed through a signal of our own so
+ * that an abort arriving after the answer first discards the (unread) response body: see the
+ * module comment. The returned promise rejects as fetch does on an abort before the answer.
+ */
+export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, init?: RequestInit): Promise<Response> {
+  const signal = request.signal;
+  const relay = new AbortController();
+  let response: Response | undefined;
+  const onAbort = () => {
+    if (response) discardBody(response, signal.reason);
+    relay.abort(signal.reason);
+  };
+  if (signal.aborted) relay.abort(signal.reason);
+  else signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    response = await fetchImpl(request, { ...init, signal: relay.signal });
+    return response;
+  } catch (error) {
+    signal.removeEventListener('abort', onAbort);
+    throw error;
+  }
+}
