@@ -30,6 +30,7 @@ const inCI = process.env.CI === 'true' || process.env.CI === '1';
 const haveChromium = existsSync(CHROMIUM);
 // Only a developer machine without Chromium may skip; in CI a missing browser is a failure.
 const suite = haveChromium || inCI ? describe : describe.skip;
+if (!haveChromium && !inCI) console.warn(`next-sample e2e: SKIPPING the browser test: ${CHROMIUM} not found (apt-get install -y chromium)`);
 const title = haveChromium || inCI
   ? 'next-sample in headless Chromium'
   : `next-sample in headless Chromium — SKIPPED: ${CHROMIUM} not found (install it: apt-get install -y chromium)`;
