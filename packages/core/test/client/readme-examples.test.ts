@@ -1,6 +1,6 @@
 /**
- * Runs every ```js example of readme/60-oauth-grants.md and readme/70-tracker-client.md, as
- * written, against the fake Yandex: each is written to a temporary module and imported, so
+ * Runs every ```js example of readme/60-oauth-grants.md, 70-tracker-client.md and
+ * 85-node-bridge.md, as written, against the fake Yandex: each is written to a temporary module and imported, so
  * `@tracker-auth/core` and `@tracker-auth/testing` resolve to the sources (vitest aliases).
  * What the examples print is checked where the README states it in a comment.
  */
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmpDir = join(packageDir, 'test', 'client', `.readme-examples-${process.pid}`);
-const SECTIONS = ['60-oauth-grants.md', '70-tracker-client.md'];
+const SECTIONS = ['60-oauth-grants.md', '70-tracker-client.md', '85-node-bridge.md'];
 
 function examples(file: string): string[] {
   const text = readFileSync(join(packageDir, 'readme', file), 'utf8');
@@ -35,9 +35,10 @@ async function run(code: string, name: string): Promise<string[]> {
 afterAll(() => rmSync(tmpDir, { recursive: true, force: true }));
 
 describe('README examples run as written', () => {
-  it('has runnable examples in both sections', () => {
+  it('has runnable examples in every section', () => {
     expect(examples(SECTIONS[0]!).length).toBeGreaterThanOrEqual(3);
     expect(examples(SECTIONS[1]!).length).toBeGreaterThanOrEqual(2);
+    expect(examples(SECTIONS[2]!).length).toBeGreaterThanOrEqual(1);
   });
 
   it('60-oauth-grants: code exchange', async () => {
@@ -68,5 +69,10 @@ describe('README examples run as written', () => {
   it('70-tracker-client: errors', async () => {
     const out = await run(examples(SECTIONS[1]!)[1]!, 'client-errors');
     expect(out).toEqual(['true 403 620345', 'Organization is not available, not ready or not found', 'true false']);
+  });
+
+  it('85-node-bridge: a Tracker proxy on node:http', async () => {
+    const out = await run(examples(SECTIONS[2]!)[0]!, 'node-bridge');
+    expect(out).toEqual(['demo.user', '201 Through node:http', '403 FORBIDDEN']);
   });
 });
