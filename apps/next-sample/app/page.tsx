@@ -29,7 +29,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
     );
   }
 
-  const client = await tracker().getTrackerClient();
+  // A session that can no longer be refreshed sends the browser through sign-in again.
+  const client = await tracker().getTrackerClient({ onSignInRequired: 'redirect' });
   const [me, queues] = await Promise.all([
     client.get('myself').json<{ login: string; display?: string }>(),
     client.get('queues').json<Queue[]>(),
