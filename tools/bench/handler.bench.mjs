@@ -12,7 +12,7 @@
  * - the signal plumbing alone: a timeout controller + timer, with and without `AbortSignal.any`,
  *   and `new Request()` with and without a signal (undici follows a given signal per request).
  *
- *   node handler.bench.mjs [--rounds=5] [--time-ms=400] [--dist]
+ *   node handler.bench.mjs [--rounds=15] [--time-ms=100] [--dist]
  */
 import { pathToFileURL } from 'node:url';
 import { measure, pairedRatio } from './lib/micro.mjs';
@@ -39,8 +39,8 @@ const incoming = () => new Request(URL_IN, { headers: { accept: 'application/jso
  * @returns {Promise<{ markdown: string }>}
  */
 export async function runHandlerBench(options = {}) {
-  const rounds = options.rounds ?? intOption('rounds', 'BENCH_ROUNDS', 5);
-  const timeMs = options.timeMs ?? intOption('time-ms', 'BENCH_TIME_MS', 400);
+  const rounds = options.rounds ?? intOption('rounds', 'BENCH_ROUNDS', 15);
+  const timeMs = options.timeMs ?? intOption('time-ms', 'BENCH_TIME_MS', 100);
   const lib = await loadTargets();
   const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
   const proxy = lib.createTrackerProxy({ auth, allowAnonymous: true, trackerUrl: TRACKER, basePath: MOUNT, fetch: stubFetch });

@@ -8,7 +8,7 @@
  * run then checks that no further IAM exchange happened, i.e. a cached call parses no key,
  * signs no JWT and opens no connection.
  *
- *   node headers.bench.mjs [--rounds=5] [--time-ms=300] [--dist]
+ *   node headers.bench.mjs [--rounds=15] [--time-ms=100] [--dist]
  */
 import { pathToFileURL } from 'node:url';
 import { measure, pairedRatio } from './lib/micro.mjs';
@@ -20,8 +20,8 @@ import { loadTargets, targetsLabel } from './lib/targets.mjs';
  * @returns {Promise<{ markdown: string, iamCallsDuringBench: number }>}
  */
 export async function runHeadersBench(options = {}) {
-  const rounds = options.rounds ?? intOption('rounds', 'BENCH_ROUNDS', 5);
-  const timeMs = options.timeMs ?? intOption('time-ms', 'BENCH_TIME_MS', 300);
+  const rounds = options.rounds ?? intOption('rounds', 'BENCH_ROUNDS', 15);
+  const timeMs = options.timeMs ?? intOption('time-ms', 'BENCH_TIME_MS', 100);
   const lib = await loadTargets();
   const fake = await lib.startFakeYandex();
   try {

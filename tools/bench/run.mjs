@@ -1,17 +1,19 @@
 // @ts-check
 /**
- * `npm run bench`: the three benchmarks, one after the other, printed as Markdown. Exits non-zero
- * when a check fails (an IAM exchange during cached calls, failed proxy requests, or an
- * upstream connection per request); the timings themselves are reported, never asserted.
+ * `npm run bench`: the three benchmarks one after the other, each in a fresh node process (so
+ * none inherits another's heap and garbage), printed as Markdown. Arguments (--rounds=…, --dist, …) are passed on.
+ * Exits non-zero when a benchmark's check fails (an IAM exchange during cached calls, failed
+ * proxy requests, an upstream connection per request); timings are reported, never asserted.
  */
-import { runHandlerBench } from './handler.bench.mjs';
-import { runHeadersBench } from './headers.bench.mjs';
-import { runProxyBench } from './proxy.bench.mjs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const headers = await runHeadersBench();
-console.log(`${headers.markdown}\n`);
-const handler = await runHandlerBench();
-console.log(`${handler.markdown}\n`);
-const proxy = await runProxyBench();
-console.log(proxy.markdown);
-if (headers.iamCallsDuringBench !== 0 || proxy.problems.length > 0) process.exitCode = 1;
+const here = dirname(fileURLToPath(import.meta.url));
+let failed = false;
+for (const script of ['headers.bench.mjs', 'handler.bench.mjs', 'proxy.bench.mjs']) {
+  const run = spawnSync(process.execPath, [join(here, script), ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+  console.log('');
+}
+if (failed) process.exitCode = 1;
