@@ -4,7 +4,7 @@
  * Next's control-flow errors are always handed back to Next untouched.
  */
 import type { TrackerAuth, UserAuth } from '@tracker-auth/core';
-import { redirect, unstable_rethrow } from 'next/navigation';
+import { nextRedirect, rethrowNextControlFlow } from './next-apis.js';
 import type { RequestScope } from './request-scope.js';
 import { applySetCookies } from './set-cookie.js';
 
@@ -27,7 +27,7 @@ export function sessionWritingAuth(user: UserAuth, scope: RequestScope): Tracker
           applySetCookies(await scope.cookies(), [setCookie]);
           written = setCookie;
         } catch (error) {
-          unstable_rethrow(error);
+          await rethrowNextControlFlow(error);
           // Server components cannot set cookies. Core keeps the rotated tokens for this session
           // a while, and the next action or route handler that calls Tracker sends the cookie.
         }
@@ -55,5 +55,5 @@ export async function redirectWithCookies(response: Response, scope: RequestScop
     throw new Error(`tracker-auth: ${message}`);
   }
   applySetCookies(await scope.cookies(), response);
-  redirect(location);
+  return nextRedirect(location);
 }

@@ -3,7 +3,7 @@
  * request through `headers()` and `cookies()` instead. Core's flow speaks `Request`, so this
  * module rebuilds one from those (cookies and origin are all the flow reads).
  */
-import { cookies, headers } from 'next/headers';
+import { nextHeaders } from './next-apis.js';
 import type { WritableCookieStore } from './set-cookie.js';
 
 /** Where the server helpers read the incoming request and write cookies. */
@@ -16,8 +16,8 @@ export interface RequestScope {
 
 /** Next's own request scope (`next/headers`), used unless a test passes another. */
 export const nextRequestScope: RequestScope = {
-  headers: () => headers(),
-  cookies: () => cookies() as unknown as Promise<WritableCookieStore>,
+  headers: async () => (await nextHeaders()).headers(),
+  cookies: async () => (await (await nextHeaders()).cookies()) as unknown as WritableCookieStore,
 };
 
 /** A plain `host[:port]`; anything else (userinfo, paths, spaces) is not used to build a URL. */

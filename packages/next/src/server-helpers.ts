@@ -13,9 +13,9 @@ import {
   type TrackerAuth,
   type TrackerClientOptions,
 } from '@tracker-auth/core';
-import { redirect, unstable_rethrow } from 'next/navigation';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
 import { redirectWithCookies, sessionWritingAuth } from './cookie-writes.js';
+import { nextRedirect, rethrowNextControlFlow } from './next-apis.js';
 import { currentRequest, nextRequestScope, type RequestScope } from './request-scope.js';
 
 /** The ky instance `createTrackerClient` returns: paths relative to `/v3/` (`get('myself')`). */
@@ -125,8 +125,8 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
     try {
       return createTrackerClient(sessionWritingAuth(await userFlow.userAuth(request), scope), clientOptions);
     } catch (error) {
-      unstable_rethrow(error);
-      if (onSignInRequired === 'redirect' && isSignInRequiredError(error)) redirect(withReturnTo(signInPath, returnTo ?? '/'));
+      await rethrowNextControlFlow(error);
+      if (onSignInRequired === 'redirect' && isSignInRequiredError(error)) return nextRedirect(withReturnTo(signInPath, returnTo ?? '/'));
       throw error;
     }
   }
