@@ -41,7 +41,16 @@ describe('createOAuthRouteHandlers: the sign-in cycle', () => {
     const calls = world.fake.calls.count('tracker');
     expect((await proxy.GET(new Request(`${APP}/api/tracker/v3/myself`))).status).toBe(403);
     expect((await proxy.GET(new Request(`${APP}/api/tracker/v3/myself`, { headers: { cookie: 'tracker_session=forged' } }))).status).toBe(403);
-    expect(world.fake.calls.count('tracker')).toBe(calls);
+    // Another site (or a same-site sibling) making the browser call the proxy: refused too.
+    for (const site of ['cross-site', 'same-site']) {
+      const forged = await proxy.POST(
+        new Request(`${APP}/api/tracker/v3/issues`, { method: 'POST', body: '{"queue":"TEST","summary":"csrf"}', headers: { cookie, 'sec-fetch-site': site } }),
+      );
+      expect(forged.status).toBe(403);
+    }
+    const sameOrigin = await proxy.GET(new Request(`${APP}/api/tracker/v3/myself`, { headers: { cookie, 'sec-fetch-site': 'same-origin' } }));
+    expect(sameOrigin.status).toBe(200);
+    expect(world.fake.calls.count('tracker')).toBe(calls + 1);
 
     const out = await world.auth.POST(new Request(`${APP}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: APP } }));
     expect(out.status).toBe(303);
