@@ -51,22 +51,38 @@ function assertInstalledVersion(dir, version) {
   }
 }
 
+// @tracker-auth/next is server-only: outside a Next server bundle (react-server condition)
+// loading it must fail with server-only's message; it is loaded for real by the Next apps.
+const SERVER_ONLY = new Set(['@tracker-auth/next']);
+
 async function esmCjs(dir, version) {
   const entries = PACKAGES.flatMap((name) => entryPoints(dir, name));
+  const loadable = entries.filter((e) => !SERVER_ONLY.has(e));
+  const guarded = entries.filter((e) => SERVER_ONLY.has(e));
   writeFileSync(
     join(dir, 'load.cjs'),
-    `const entries = ${JSON.stringify(entries)};\nfor (const e of entries) {\n  const m = require(e);\n  if (!m || Object.keys(m).length === 0) throw new Error('require(' + e + ') exported nothing');\n  console.log('require', e, Object.keys(m).length, 'exports');\n}\n`,
+    `const entries = ${JSON.stringify(loadable)};\nfor (const e of entries) {\n  const m = require(e);\n  if (!m || Object.keys(m).length === 0) throw new Error('require(' + e + ') exported nothing');\n  console.log('require', e, Object.keys(m).length, 'exports');\n}\n`,
   );
   writeFileSync(
     join(dir, 'load.mjs'),
-    `const entries = ${JSON.stringify(entries)};\nfor (const e of entries) {\n  const m = await import(e);\n  if (Object.keys(m).length === 0) throw new Error('import(' + e + ') exported nothing');\n  console.log('import', e, Object.keys(m).length, 'exports');\n}\n`,
+    `const entries = ${JSON.stringify(loadable)};\nfor (const e of entries) {\n  const m = await import(e);\n  if (Object.keys(m).length === 0) throw new Error('import(' + e + ') exported nothing');\n  console.log('import', e, Object.keys(m).length, 'exports');\n}\n`,
   );
-  // @tracker-auth/next is server-only: it loads under the react-server condition (as in Next's
-  // server bundles) and must refuse to load without it.
-  const conditions = ['--conditions=react-server'];
-  await run(process.execPath, [...conditions, 'load.cjs'], { cwd: dir, quiet: true });
-  await run(process.execPath, [...conditions, 'load.mjs'], { cwd: dir, quiet: true });
-  log(`esm-cjs: require() and import() of ${entries.length} entry points at ${version}`);
+  await run(process.execPath, ['load.cjs'], { cwd: dir, quiet: true });
+  await run(process.execPath, ['load.mjs'], { cwd: dir, quiet: true });
+  // Each guarded entry in its own process: the load is expected to fail, with server-only's message.
+  for (const entry of guarded) {
+    for (const [flag, code] of [['-e', `require(${JSON.stringify(entry)})`], ['--input-type=module', `await import(${JSON.stringify(entry)})`]]) {
+      const args = flag === '-e' ? ['-e', code] : [flag, '-e', code];
+      let output = '';
+      try {
+        await run(process.execPath, args, { cwd: dir, quiet: true, expectFailure: true });
+      } catch (error) {
+        output = String(error.output ?? error.message);
+      }
+      if (!/Client Component|server-only/i.test(output)) throw new Error(`${entry} loaded outside a server bundle (${flag}): server-only did not guard it`);
+    }
+  }
+  log(`esm-cjs: require() and import() of ${loadable.length} entry points at ${version}; ${guarded.join(', ')} refuses to load outside a server bundle`);
 }
 
 async function typecheck(dir) {

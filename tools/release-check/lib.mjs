@@ -7,7 +7,7 @@ import { join } from 'node:path';
 export const log = (...args) => console.log('[release-check]', ...args);
 
 /** Run a command, streaming output with a prefix; reject on non-zero exit. */
-export function run(command, args, { cwd, env = {}, quiet = false, timeoutMs = 10 * 60_000 } = {}) {
+export function run(command, args, { cwd, env = {}, quiet = false, timeoutMs = 10 * 60_000, expectFailure = false } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd,
@@ -27,8 +27,8 @@ export function run(command, args, { cwd, env = {}, quiet = false, timeoutMs = 1
       clearTimeout(timer);
       if (code === 0) resolve(output);
       else {
-        if (quiet) process.stdout.write(output.slice(-6000));
-        reject(new Error(`${command} ${args.join(' ')} exited with ${code} (cwd ${cwd ?? process.cwd()})`));
+        if (quiet && !expectFailure) process.stdout.write(output.slice(-6000));
+        reject(Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code} (cwd ${cwd ?? process.cwd()})`), { output }));
       }
     });
   });
