@@ -102,3 +102,9 @@ export async function startNextExpectingExit(port: number, env: Record<string, s
   clearTimeout(timer);
   return { code, output };
 }
+
+/** `next build` of another app directory (relative to the sample); never throws. */
+export function buildOther(dir: string): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [nextBin, 'build', dir], { cwd: appDir, env: baseEnv(), encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
