@@ -106,5 +106,11 @@ export async function startNextExpectingExit(port: number, env: Record<string, s
 /** `next build` of another app directory (relative to the sample); never throws. */
 export function buildOther(dir: string): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [nextBin, 'build', dir], { cwd: appDir, env: baseEnv(), encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  return { status: result.status, output: stripAnsi(`${result.stdout}\n${result.stderr}`) };
+}
+
+/** Next colours its output when it thinks a terminal (or FORCE_COLOR) asks for it. */
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

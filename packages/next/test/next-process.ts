@@ -26,7 +26,9 @@ export async function freePort(): Promise<number> {
 /** Run `next build [dir]` with the given Next binary; never throws, returns status and output. */
 export function nextBuild(nextBin: string, cwd: string, dir?: string): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [nextBin, 'build', ...(dir ? [dir] : [])], { cwd, env: env(), encoding: 'utf8' });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  // Next colours its output when FORCE_COLOR (set by some runners) asks for it.
+  // eslint-disable-next-line no-control-regex
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`.replace(/\u001b\[[0-9;]*m/g, '') };
 }
 
 export interface RunningNext {
