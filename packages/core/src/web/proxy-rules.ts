@@ -60,11 +60,12 @@ export const NEVER_FORWARDED = new Set([
 
 /**
  * A Tracker path: one or more non-empty segments of RFC 3986 `pchar`s, optional trailing slash.
- * Excludes `\`, whitespace, control characters, `//` and anything that is not a path.
+ * Excludes `\`, whitespace, control characters, `//` and anything that is not a path. `;` is
+ * excluded too: Tracker uses no path parameters, and servlet containers read `..;` as `..`.
  */
-export const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
-/** Escapes that decode to `.` `/` `\` `%` (double encoding) or a control character. */
-export const DANGEROUS_ESCAPE = /%(?:2e|2f|5c|25|[01][0-9a-f]|7f)/i;
+export const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
+/** Escapes that decode to `.` `/` `\` `;` `%` (double encoding) or a control character. */
+export const DANGEROUS_ESCAPE = /%(?:2e|2f|5c|3b|25|[01][0-9a-f]|7f)/i;
 /** A `.` or `..` segment. */
 export const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
