@@ -73,16 +73,18 @@ export function startProcess(command, args, { cwd, env = {}, name } = {}) {
     detached: true,
   });
   let output = '';
+  let stopping = false;
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));
   child.on('exit', (code, signal) => {
-    if (code && code !== 0) log(`${name ?? command} exited with ${code ?? signal}:\n${output.slice(-4000)}`);
+    if (!stopping && code !== 0) log(`${name ?? command} exited with ${code ?? signal}:\n${output.slice(-4000)}`);
   });
   return {
     child,
     output: () => output,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
       const exited = new Promise((r) => child.once('exit', r));
       try {
         process.kill(-child.pid, 'SIGTERM');
