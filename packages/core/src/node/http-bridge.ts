@@ -5,6 +5,7 @@
  * bodies, copies headers and handles disconnects the same way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 export interface ToWebRequestOptions {
   /**
@@ -33,17 +34,8 @@ export interface ToWebRequestOptions {
 /** Request methods that never carry a body. */
 const BODYLESS = new Set(['GET', 'HEAD']);
 
-/** Connection-scoped headers (RFC 9110 §7.6.1) that must not cross the bridge. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'http2-settings',
-]);
+/** Connection-scoped headers that must not cross the bridge. */
+const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   const raw = Array.isArray(value) ? value[0] : value;

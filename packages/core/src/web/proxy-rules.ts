@@ -5,6 +5,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { DEFAULT_TRACKER_URL } from '../types.js';
+import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
@@ -47,15 +48,7 @@ export const NEVER_FORWARDED = new Set([
   'x-cloud-org-id',
   'www-authenticate',
   'proxy-authenticate',
-  // hop-by-hop (RFC 9110 §7.6.1)
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'http2-settings',
+  ...HOP_BY_HOP_HEADERS,
 ]);
 
 /**
