@@ -9,6 +9,7 @@ export {
   type TrackerProxyContext,
   type TrackerProxyOptions,
 } from './web/proxy.js';
+export { sameOriginSignedIn, type TrackerProxyGate } from './web/proxy-gate.js';
 export {
   createOAuthFlow,
   type OAuthFlow,

@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   ConfigurationError,
   createTrackerProxy,
+  sameOriginSignedIn,
   type TrackerAuth,
   type TrackerProxyOptions as CoreProxyOptions,
   type UserAuth,
@@ -22,7 +23,12 @@ export interface TrackerProxyOptions extends Omit<CoreProxyOptions, 'auth' | 'au
    * signed-in user's own token; signed-out requests get 401), or a function of the request.
    */
   auth: TrackerAuth | TrackerOAuthRouter | ((req: Request) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
-  /** Who may use the proxy (`false` → 403, nothing forwarded). Required unless `allowAnonymous: true`. */
+  /**
+   * Who may use the proxy (`false` → 403, nothing forwarded). Required unless `allowAnonymous:
+   * true`, or `auth` is the `trackerOAuth()` router: then the default is core's
+   * `sameOriginSignedIn(flow)` gate (a valid session, and `Sec-Fetch-Site` neither `cross-site`
+   * nor `same-site`), the same default as the Next.js adapter.
+   */
   authorize?: ((req: Request) => boolean | Promise<boolean>) | undefined;
   /** Observer of failures answered with an error status (for logging; must not throw). */
   onError?: ((error: unknown, req: Request) => void) | undefined;
@@ -44,8 +50,7 @@ function rawPathBelowMount(req: Request): string {
  *
  * @example
  * app.use('/api/tracker', trackerProxy({
- *   auth: oauth,                                   // the trackerOAuth() router: act as the signed-in user
- *   authorize: (req) => req.get('sec-fetch-site') !== 'cross-site',
+ *   auth: oauth, // the trackerOAuth() router: act as the signed-in user; default gate: sameOriginSignedIn
  *   methods: ['GET', 'POST'],
  *   allowPaths: ['/v3/issues', '/v3/queues', '/v3/myself'],
  * }));
@@ -64,7 +69,13 @@ export function trackerProxy(options: TrackerProxyOptions): RequestHandler {
   const proxy = createTrackerProxy({
     ...rest,
     auth: coreAuth,
-    authorize: typeof authorize === 'function' ? (request) => authorize(expressRequestOf(request)) : authorize,
+    authorize:
+      typeof authorize === 'function'
+        ? (request) => authorize(expressRequestOf(request))
+        : authorize === undefined && isTrackerOAuth(auth) && rest.allowAnonymous !== true
+          ? // User mode without a gate of its own: the same default as every adapter (core).
+            sameOriginSignedIn(auth.flow)
+          : authorize,
     onError: typeof onError === 'function' ? (error, request) => onError(error, expressRequestOf(request)) : onError,
   });
 

@@ -3,7 +3,7 @@
  * anonymous opt-in, method and path allow-lists, traversal rejection, header stripping, the
  * body size limit) are core's `createTrackerProxy`; this file only maps Next's exports to it.
  */
-import { ConfigurationError, createTrackerProxy, type OAuthFlow, type TrackerProxyOptions } from '@tracker-auth/core';
+import { ConfigurationError, createTrackerProxy, sameOriginSignedIn, type TrackerProxyOptions } from '@tracker-auth/core';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
 
 /** A Next.js route handler (App Router): a web `Request` in, a web `Response` out. */
@@ -42,24 +42,14 @@ export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'bas
     | {
         auth?: undefined;
         /**
-         * Act as the signed-in user of these sign-in routes. Without `authorize`, only requests
-         * with a session that another site did not trigger (`Sec-Fetch-Site` cross-site or
+         * Act as the signed-in user of these sign-in routes. Without `authorize` (and without
+         * `allowAnonymous`), core's `sameOriginSignedIn(flow)` gate applies: only requests with
+         * a session that another site did not trigger (`Sec-Fetch-Site` cross-site or
          * same-site) pass; others get 403. Sessions that can no longer be refreshed answer 401.
          */
         user: Pick<OAuthRouteHandlers, 'flow'>;
       }
   );
-
-/**
- * The default gate with `user`: a valid session, and not a request another site made the browser
- * send (`Sec-Fetch-Site`; a same-site sibling shares the SameSite=Lax session cookie). A missing
- * header (older browsers, server-side callers) is not held against the request.
- */
-async function signedInFromThisSite(flow: OAuthFlow, request: Request): Promise<boolean> {
-  const site = request.headers.get('sec-fetch-site');
-  if (site === 'cross-site' || site === 'same-site') return false;
-  return (await flow.getSession(request)) !== null;
-}
 
 /**
  * Route handlers that forward browser calls under `basePath` to the Tracker API with
@@ -90,7 +80,8 @@ export function createTrackerRouteHandler(options: TrackerRouteHandlerOptions): 
     basePath: rest.basePath ?? DEFAULT_TRACKER_ROUTE_BASE_PATH,
     // With `user`, the credential and the default gate both come from the session cookie.
     auth: flow ? (request) => flow.userAuth(request) : (auth as TrackerProxyOptions['auth']),
-    authorize: rest.authorize ?? (flow && rest.allowAnonymous !== true ? (request) => signedInFromThisSite(flow, request) : undefined),
+    // The same default gate as every adapter's user mode: core's sameOriginSignedIn.
+    authorize: rest.authorize ?? (flow && rest.allowAnonymous !== true ? sameOriginSignedIn(flow) : undefined),
   });
   // Next passes a second argument ({ params }); the proxy's second parameter means something
   // else, so only the request is handed on. The path comes from request.url minus basePath.

@@ -18,7 +18,7 @@ import { createState } from '../oauth/state.js';
 import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
-import type { FetchLike, OAuthTokenSet, RefreshOptions, TrackerOrg } from '../types.js';
+import type { FetchLike, OAuthTokenSet, RefreshOptions, TokenStore, TrackerOrg } from '../types.js';
 import { assertUrl, normalizeOrg } from '../validate.js';
 import { assertCookieAttributes, isValidCookieName, readCookie, serializeCookie, type CookieOptions } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
@@ -84,6 +84,16 @@ export interface OAuthFlowOptions {
   fetch?: FetchLike | undefined;
   /** Tuning of the access-token refresh (and its clock, `refresh.now`). */
   refresh?: RefreshOptions | undefined;
+  /**
+   * Where the current tokens of each session are shared between app instances (a Redis or
+   * database {@link TokenStore}). Yandex rotates refresh tokens: without a shared store, a
+   * request still carrying the pre-refresh cookie that reaches another instance than the one
+   * that refreshed ends in `SignInRequiredError`. With it, that instance serves the rotated
+   * tokens and re-seals the cookie. Keys are `oauth:user:sha256:<SHA-256 of the session's
+   * refresh token>` (never a token); values hold tokens, so keep the store private and let
+   * entries expire (after `sessionMaxAgeSeconds` at the latest). Default: none (per process).
+   */
+  store?: TokenStore | undefined;
   /** Timeout of one call to Yandex OAuth, ms. Default 10 000. */
   timeoutMs?: number | undefined;
   /** Observer of failures answered with an error response (for logging; must not throw). */
@@ -198,6 +208,10 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') invalid('onError', 'onError must be a function.');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'fetch must be a function.');
+  const store = options.store;
+  if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
+    invalid('store', 'store must be a TokenStore: an object with get(key), set(key, value) and delete(key), e.g. over Redis.');
+  }
   // Refresh tuning and OAuth call options are used per request: check them now.
   const now = resolveRefreshOptions(options.refresh, 'refresh').now;
   const oauthCall = { clientId, clientSecret, oauthUrl: options.oauthUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
@@ -264,6 +278,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     org,
     oauth: oauthCall,
     refresh: options.refresh,
+    store,
     now,
     seal: (payload) => codec.sealSession(payload),
     cookie: (sealed, payload, request) => serializeCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
@@ -328,7 +343,12 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     }
     const session = await readSession(request);
     if (session !== undefined) {
-      users.forget(session);
+      try {
+        await users.forget(session);
+      } catch (error) {
+        // The store could not be reached: sign-out goes on (the cookie is cleared below).
+        report(error, request);
+      }
       try {
         await revokeToken({ ...oauthCall, accessToken: session.a });
       } catch (error) {
@@ -365,7 +385,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     } catch (error) {
       throw new SignInRequiredError('Sign in with Yandex again: the session is invalid or has expired.', { cause: error });
     }
-    return users.forSession(session, request);
+    return await users.forSession(session, request);
   }
 
   return { login, callback, logout, getSession, userAuth };

@@ -7,11 +7,19 @@
  * requests that still carry the pre-rotation cookie (sent before the browser stored the new
  * one) get the rotated tokens and the new cookie instead of refreshing again with a refresh
  * token Yandex may already have replaced.
+ *
+ * With a shared {@link TokenStore} (several app instances behind a load balancer), the current
+ * tokens of each session also live in the store, under `oauth:user:sha256:<SHA-256 of the
+ * cookie's refresh token>` (never the token itself: store keys may be visible, e.g. in Redis).
+ * Then the instance that refreshes first writes the rotated tokens there, and another instance
+ * that gets the same pre-rotation cookie serves them (and re-seals the cookie) instead of
+ * replaying a refresh token Yandex has already rotated away.
  */
 import { createTrackerAuth } from '../auth.js';
 import { userTokenSource } from '../oauth/user-token-source.js';
+import { base64UrlEncode, utf8 } from '../encoding.js';
 import { hideSecrets, REDACTED } from '../redact.js';
-import type { FetchLike, OAuthTokenSet, RefreshOptions, TrackerAuth, TrackerOrg } from '../types.js';
+import type { AccessToken, FetchLike, OAuthTokenSet, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
 import type { SessionPayload } from './session-codec.js';
 
 /** The result of `OAuthFlow.userAuth(request)`. */
@@ -31,6 +39,8 @@ export interface UserAuthCacheOptions {
   org: TrackerOrg;
   oauth: { clientId: string; clientSecret: string; oauthUrl?: string | undefined; fetch?: FetchLike | undefined };
   refresh?: RefreshOptions | undefined;
+  /** Shared store of the sessions' current tokens (several app instances); default none. */
+  store?: TokenStore | undefined;
   now: () => number;
   seal: (payload: SessionPayload) => Promise<string>;
   /** The Set-Cookie value for a sealed payload, with this request's cookie attributes. */
@@ -38,9 +48,9 @@ export interface UserAuthCacheOptions {
 }
 
 export interface UserAuthCache {
-  forSession(session: SessionPayload, request: Request): UserAuth;
-  /** Drop a session's entry (sign-out). */
-  forget(session: SessionPayload): void;
+  forSession(session: SessionPayload, request: Request): Promise<UserAuth>;
+  /** Drop a session's entry (sign-out), here and in the shared store. */
+  forget(session: SessionPayload): Promise<void>;
 }
 
 interface Entry {
@@ -59,14 +69,29 @@ const IDLE_MS = 15 * 60 * 1000;
 
 const keyOf = (session: SessionPayload) => session.r ?? `a:${session.a}`;
 
+/**
+ * The shared-store key of a session: a SHA-256 fingerprint of its refresh token (WebCrypto), so
+ * the key names the session without revealing anything usable. Sessions without a refresh token
+ * never rotate and need no sharing.
+ */
+async function storeKeyOf(session: SessionPayload): Promise<string | undefined> {
+  if (session.r === undefined) return undefined;
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', utf8(session.r));
+  return `oauth:user:sha256:${base64UrlEncode(digest)}`;
+}
+
 export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCache {
   const entries = new Map<string, Entry>();
 
-  function create(session: SessionPayload): Entry {
+  const store = options.store;
+
+  function create(session: SessionPayload, storeKey: string | undefined): Entry {
     const tokens: OAuthTokenSet = { accessToken: session.a, refreshToken: session.r, tokenType: session.t, expiresAt: session.e, scope: session.s };
     const entry: Entry = { auth: undefined as unknown as TrackerAuth, current: session, sealed: undefined, lastUsed: 0 };
+    const shared = store !== undefined && storeKey !== undefined ? { store, id: storeKey } : {};
     const credentials = userTokenSource({
       ...options.oauth,
+      ...shared,
       tokens,
       refresh: options.refresh,
       // Awaited by the refresh engine before the new token is handed out, so `setCookie` is
@@ -84,7 +109,37 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
         entry.current = current;
       },
     });
-    entry.auth = createTrackerAuth({ credentials, org: options.org });
+    if (store === undefined || storeKey === undefined) {
+      entry.auth = createTrackerAuth({ credentials, org: options.org });
+      return entry;
+    }
+    // A token this instance did not refresh itself came from the shared store (another instance
+    // rotated this session): take the stored tokens into the session, so `setCookie` re-seals them.
+    async function adopt(access: AccessToken): Promise<void> {
+      if (access.token === entry.current.a) return;
+      const stored = await store!.get(storeKey!);
+      if (stored === undefined || stored.token !== access.token || stored.token === entry.current.a) return;
+      const current: SessionPayload = {
+        ...entry.current,
+        a: stored.token,
+        r: stored.refreshToken ?? entry.current.r,
+        e: stored.expiresAt,
+      };
+      const sealed = await options.seal(current);
+      entry.sealed = sealed;
+      entry.current = current;
+    }
+    const synced: TokenSource = {
+      id: credentials.id,
+      kind: credentials.kind,
+      async getToken(getOptions) {
+        const access = await credentials.getToken(getOptions);
+        await adopt(access);
+        return access;
+      },
+      invalidate: (token) => credentials.invalidate(token),
+    };
+    entry.auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id: synced.id, kind: synced.kind }), 'TokenSource'), org: options.org });
     return entry;
   }
 
@@ -97,12 +152,13 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
   }
 
   return {
-    forSession(session, request) {
+    async forSession(session, request) {
+      const storeKey = store === undefined ? undefined : await storeKeyOf(session);
       const now = options.now();
       const key = keyOf(session);
       let entry = entries.get(key);
       if (entry !== undefined && now - entry.lastUsed >= IDLE_MS) entry = undefined;
-      if (entry === undefined) entry = create(session);
+      if (entry === undefined) entry = create(session, storeKey);
       entries.delete(key);
       entry.lastUsed = now;
       entries.set(key, entry);
@@ -117,8 +173,10 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       // A sealed cookie is as good as the tokens inside it: never print it.
       return hideSecrets(result, () => ({ auth: found.auth, setCookie: result.setCookie === undefined ? undefined : REDACTED }), 'UserAuth');
     },
-    forget(session) {
+    async forget(session) {
       entries.delete(keyOf(session));
+      const storeKey = store === undefined ? undefined : await storeKeyOf(session);
+      if (storeKey !== undefined) await store!.delete(storeKey);
     },
   };
 }
