@@ -1,0 +1,191 @@
+/**
+ * createOAuthFlow({ store }): two flows (two app instances behind a load balancer) sharing one
+ * TokenStore. The fake Yandex rotates refresh tokens like Yandex does, so a pre-rotation cookie
+ * that reaches the other instance only works when the rotation result is shared.
+ */
+import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigurationError, SignInRequiredError } from '../../src/errors.js';
+import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/refresh/memory-store.js';
+import type { TokenStore } from '../../src/types.js';
+import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
+import { createTrackerProxy } from '../../src/web/proxy.js';
+
+const APP = 'http://app.test';
+const REDIRECT = `${APP}/auth/callback`;
+const SECRET = 'a-test-session-secret-of-at-least-32-bytes!';
+/** Past the fake's one-year access tokens, inside the 400-day session. */
+const PAST_ACCESS_TOKEN_EXPIRY_MS = 366 * 24 * 60 * 60 * 1000;
+/**
+ * The app instances' clock runs `skew` ahead of the fake's. The fake's refresh tokens live exactly
+ * as long as its access tokens (yandex-api.md 2.3), so moving the fake's own clock past the
+ * access token's expiry would kill the refresh token too; moving the apps' clock makes the access
+ * token expired to them while Yandex still honours the refresh token once.
+ */
+let skew = 0;
+
+let fake: FakeYandex;
+let app: { clientId: string; clientSecret: string };
+
+beforeAll(async () => {
+  fake = await startFakeYandex();
+  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT] });
+  app = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  skew = 0;
+  fake.calls.reset();
+});
+
+/** One app instance: its own flow (own in-memory cache), the shared app clock, optionally a shared store. */
+function instance(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
+  return createOAuthFlow({
+    ...app,
+    redirectUri: REDIRECT,
+    org: { orgId: fake.demo.orgId },
+    sessionSecret: SECRET,
+    oauthUrl: fake.url,
+    sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
+    refresh: { now: () => fake.clock.now() + skew },
+    ...overrides,
+  });
+}
+
+async function signIn(flow: OAuthFlow): Promise<string> {
+  const login = await flow.login(new Request(`${APP}/auth/login`));
+  const loginCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const back = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+  const done = await flow.callback(new Request(back.headers.get('location')!, { headers: { cookie: loginCookie } }));
+  return done.headers.getSetCookie().find((c) => c.startsWith('tracker_session='))!.split(';')[0]!;
+}
+
+const withCookie = (cookie: string) => new Request(`${APP}/api/tracker/v3/myself`, { headers: { cookie } });
+
+async function myself(headers: Record<string, string>): Promise<Response> {
+  return fetch(`${fake.url}/v3/myself`, { headers });
+}
+
+/** Instance A serves cookie C after the access token expired: one refresh, the refresh token rotates. */
+async function rotateOn(a: OAuthFlow, cookie: string): Promise<string> {
+  skew = PAST_ACCESS_TOKEN_EXPIRY_MS;
+  // Count token calls from here (the sign-in's code exchange was one).
+  fake.calls.reset();
+  const user = await a.userAuth(withCookie(cookie));
+  expect((await myself(await user.auth.headers())).status).toBe(200);
+  expect(fake.calls.count('oauth.token')).toBe(1);
+  expect(user.setCookie).toMatch(/^tracker_session=v1\./);
+  return user.setCookie!;
+}
+
+describe('createOAuthFlow: sessions shared between instances (store)', () => {
+  it('control: without a store, the stale cookie at another instance ends in SignInRequiredError', async () => {
+    const a = instance();
+    const b = instance();
+    const cookie = await signIn(a);
+    await rotateOn(a, cookie);
+
+    const user = await b.userAuth(withCookie(cookie));
+    const error = await user.auth.headers().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SignInRequiredError);
+    // B replayed the rotated-away refresh token: the fake refused it.
+    expect(fake.calls.count('oauth.token')).toBe(2);
+  });
+
+  it('with a shared store, the other instance serves the rotated tokens and re-seals the cookie', async () => {
+    const { store, memory, keys: storeKeys } = sharedStore();
+    const a = instance({ store });
+    const b = instance({ store });
+    const cookie = await signIn(a);
+    const original = await a.getSession(withCookie(cookie), { includeTokens: true });
+    const rotatedOnA = await rotateOn(a, cookie);
+
+    // Store keys name the session by a SHA-256 fingerprint, never by a token.
+    const keys = storeKeys();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^oauth:user:sha256:[A-Za-z0-9_-]{43}$/);
+    const stored = memory.get(keys[0]!)!;
+    expect(stored.refreshToken).not.toBe(original?.tokens?.refreshToken);
+    for (const secret of [stored.refreshToken!, stored.token, original!.tokens!.refreshToken!, original!.tokens!.accessToken]) {
+      expect(keys[0]).not.toContain(secret);
+    }
+
+    const user = await b.userAuth(withCookie(cookie));
+    const headers = await user.auth.headers();
+    expect((await myself(headers)).status).toBe(200);
+    // No second refresh: B took A's rotation from the store.
+    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(headers.Authorization).toBe(`OAuth ${stored.token}`);
+    const resealed = user.setCookie;
+    expect(resealed).toMatch(/^tracker_session=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+
+    // B's new cookie holds the rotated tokens: it opens on A (and on B) with the rotated access token.
+    for (const flow of [a, b]) {
+      const next = await flow.getSession(withCookie(resealed!.split(';')[0]!), { includeTokens: true });
+      expect(next?.tokens?.accessToken).toBe(stored.token);
+      expect(next?.tokens?.refreshToken).toBe(stored.refreshToken);
+    }
+    const fromA = await a.getSession(withCookie(rotatedOnA.split(';')[0]!), { includeTokens: true });
+    expect(fromA?.tokens?.refreshToken).toBe(stored.refreshToken);
+  });
+
+  it('through the proxy: the stale cookie at instance B answers 200 with a re-sealed Set-Cookie', async () => {
+    const { store } = sharedStore();
+    const a = instance({ store });
+    const b = instance({ store });
+    const cookie = await signIn(a);
+    await rotateOn(a, cookie);
+
+    const proxyB = createTrackerProxy({ auth: (request) => b.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: fake.url });
+    const response = await proxyB(withCookie(cookie));
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { login: string }).login).toBe(fake.demo.user.login);
+    expect(response.headers.getSetCookie()).toHaveLength(1);
+    expect(response.headers.getSetCookie()[0]).toMatch(/^tracker_session=v1\./);
+    expect(fake.calls.count('oauth.token')).toBe(1);
+  });
+
+  it('sign-out deletes the session from the store', async () => {
+    const { store, memory } = sharedStore();
+    const a = instance({ store });
+    const cookie = await signIn(a);
+    await rotateOn(a, cookie);
+    expect(memory.size).toBe(1);
+    const out = await a.logout(new Request(`${APP}/auth/logout`, { method: 'POST', headers: { cookie, origin: APP } }));
+    expect(out.status).toBe(303);
+    expect(memory.size).toBe(0);
+  });
+
+  it('refuses a store that is not a TokenStore at construction', () => {
+    for (const bad of [null, 'redis', {}, { get: () => undefined, set: () => undefined }]) {
+      let error: unknown;
+      try {
+        instance({ store: bad as unknown as TokenStore });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).field).toBe('store');
+    }
+  });
+});
+
+/** A memory store that also tells which keys were written (a Redis user could list them too). */
+function sharedStore(): { store: TokenStore; memory: MemoryTokenStore; keys: () => string[] } {
+  const memory = createMemoryTokenStore();
+  const written = new Set<string>();
+  const store: TokenStore = {
+    get: (key) => memory.get(key),
+    set: (key, value) => {
+      written.add(key);
+      memory.set(key, value);
+    },
+    delete: (key) => {
+      written.delete(key);
+      memory.delete(key);
+    },
+  };
+  return { store, memory, keys: () => [...written] };
+}
