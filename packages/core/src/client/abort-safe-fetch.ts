@@ -16,6 +16,32 @@ import type { FetchLike } from '../types.js';
 
 const ignore = () => undefined;
 
+/** What the client may still do with a response it got through {@link abortSafeFetch}. */
+interface Attempt {
+  /** `Date.now()` when the request was handed to fetch: `timeoutMs` counts from here. */
+  startedAt: number;
+  /** Abort this attempt's fetch, as the caller's signal would. */
+  abort(reason: unknown): void;
+}
+const attempts = new WeakMap<Response, Attempt>();
+
+/** When the attempt that produced `response` started, if it went through {@link abortSafeFetch}. */
+export function attemptStartOf(response: Response): number | undefined {
+  return attempts.get(response)?.startedAt;
+}
+
+/**
+ * End a response whose body is no longer wanted, even while something reads it: aborting the
+ * attempt's fetch errors a locked body stream and closes its connection, which cancelling
+ * cannot do (a locked stream refuses `cancel()`). For a response that did not come from
+ * {@link abortSafeFetch} (a hook made it), only an unread body can be cancelled.
+ */
+export function abortResponse(response: Response, reason?: unknown): void {
+  const attempt = attempts.get(response);
+  if (attempt) attempt.abort(reason);
+  else discardBody(response, reason);
+}
+
 /**
  * Cancel a response body nobody reads any more, ignoring the rejection a cancelled clone or an
  * aborted fetch makes it end with. A body being read (locked) is left to its reader.
@@ -33,6 +59,7 @@ export function discardBody(response: Response, reason?: unknown): void {
 export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, init?: RequestInit): Promise<Response> {
   const signal = request.signal;
   const relay = new AbortController();
+  const startedAt = Date.now();
   let response: Response | undefined;
   const onAbort = () => {
     if (response) discardBody(response, signal.reason);
@@ -42,6 +69,14 @@ export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, ini
   else signal.addEventListener('abort', onAbort, { once: true });
   try {
     response = await fetchImpl(request, { ...init, signal: relay.signal });
+    const answered = response;
+    attempts.set(answered, {
+      startedAt,
+      abort: (reason) => {
+        discardBody(answered, reason);
+        relay.abort(reason);
+      },
+    });
     return response;
   } catch (error) {
     signal.removeEventListener('abort', onAbort);

@@ -13,8 +13,8 @@ import {
   isTrackerAuthError,
   type TrackerHttpErrorInit,
 } from '../errors.js';
-import { readJsonSafely } from '../http/upstream.js';
 import { redactUrl } from '../redact.js';
+import { readErrorBodyText, remainingMs } from './bounded-body.js';
 
 /** Tracker's error body (yandex-api.md 1.5): `errors`, `errorMessages`, `statusCode`, `errorCode`. */
 interface TrackerErrorBody {
@@ -30,18 +30,29 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
   return out;
 }
 
+function parseErrorBody(text: string | undefined): TrackerErrorBody | undefined {
+  if (!text) return undefined;
+  try {
+    const json = JSON.parse(text) as unknown;
+    return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as TrackerErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A {@link TrackerHttpError} (or {@link UnauthorizedError} for a 401) from Tracker's answer:
  * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode`.
+ * The body is read within what is left of the attempt's `timeoutMs` (`false`: no limit) and
+ * only up to 64 KiB; a body that stalls or is larger leaves those fields empty, but the
+ * error still carries the status.
  */
-export async function trackerHttpErrorFrom(response: Response, request: { method: string; url: string }): Promise<TrackerHttpError> {
-  let body: TrackerErrorBody | undefined;
-  try {
-    const json = await readJsonSafely(response);
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) body = json as TrackerErrorBody;
-  } catch {
-    // A body a hook already consumed: status and URL are enough.
-  }
+export async function trackerHttpErrorFrom(
+  response: Response,
+  request: { method: string; url: string },
+  timeoutMs: number | false,
+): Promise<TrackerHttpError> {
+  const body = parseErrorBody(await readErrorBodyText(response, timeoutMs === false ? undefined : remainingMs(response, timeoutMs)));
   const errorMessages = Array.isArray(body?.errorMessages) ? body.errorMessages.filter((m): m is string => typeof m === 'string') : undefined;
   const init: TrackerHttpErrorInit = {
     status: response.status,
@@ -63,7 +74,8 @@ export async function trackerHttpErrorFrom(response: Response, request: { method
 export interface CallSite {
   method: string;
   url: string;
-  timeoutMs: number;
+  /** The call's ky `timeout`: `false` when the caller turned it off. */
+  timeoutMs: number | false;
   /** The caller's signal: once it fired, whatever the call rejected with is an abort. */
   signal?: AbortSignal | null | undefined;
 }
@@ -76,7 +88,7 @@ export interface CallSite {
  */
 export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
   if (isTrackerAuthError(error)) return error;
-  if (error instanceof HTTPError) return trackerHttpErrorFrom(error.response, error.request);
+  if (error instanceof HTTPError) return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs);
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;
   const where =

@@ -12,10 +12,12 @@
  *   `Retry-After`; other 5xx and network failures only for idempotent methods.
  */
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, TimeoutError } from '../errors.js';
 import { parseRetryAfter } from '../http/upstream.js';
+import { redactUrl } from '../redact.js';
 import { DEFAULT_TRACKER_URL, type FetchLike, type TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
+import { readWithin } from './bounded-body.js';
 import { networkErrorFrom, toClientError } from './client-errors.js';
 
 /** Options of {@link createTrackerClient}. */
@@ -214,14 +216,16 @@ const SHORTCUTS = ['get', 'post', 'put', 'patch', 'head', 'delete'] as const;
 /**
  * Wrap a ky instance so that every rejection goes through {@link toClientError}: ky's own
  * `TimeoutError` and aborts would otherwise surface with the request (and its credential)
- * attached. `extend()` keeps the wrapping; `create()` is plain ky (it drops all defaults).
+ * attached. `.json()`, `.text()`, … also get the attempt's timeout on the body read (ky's
+ * covers the headers only: see bounded-body.ts). `extend()` keeps the wrapping and follows a
+ * new `timeout`; `create()` is plain ky (it drops all defaults).
  */
-function withMappedErrors(instance: KyInstance, config: ClientConfig): KyInstance {
+function withMappedErrors(instance: KyInstance, config: ClientConfig, timeout: number | false = config.timeoutMs): KyInstance {
   const site = (input: unknown, options: Options | undefined, method: string) => ({
     method: (options?.method ?? method).toUpperCase(),
     url:
       input instanceof Request ? input.url : input instanceof URL ? input.href : `${options?.prefixUrl ?? config.prefixUrl}${String(input)}`,
-    timeoutMs: typeof options?.timeout === 'number' ? options.timeout : config.timeoutMs,
+    timeoutMs: options?.timeout ?? timeout,
     signal: options?.signal ?? (input instanceof Request ? input.signal : undefined),
   });
   const wrap = (promise: ResponsePromise, where: ReturnType<typeof site>): ResponsePromise => {
@@ -234,10 +238,13 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig): KyInstanc
     const wrapped = promise.catch(rethrow) as ResponsePromise;
     // Callers often use only `.json()`; the wrapped promise must not become an unhandled rejection.
     wrapped.catch(() => undefined);
+    const bodyTimeout = where.timeoutMs === false ? undefined : where.timeoutMs;
+    const timedOut = () => new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${where.method} ${redactUrl(where.url)}`);
     for (const method of RESPONSE_BODY_METHODS) {
       const original = (promise as unknown as Record<string, unknown>)[method];
       if (typeof original === 'function') {
-        (wrapped as unknown as Record<string, unknown>)[method] = () => (original as () => Promise<unknown>).call(promise).catch(rethrow);
+        (wrapped as unknown as Record<string, unknown>)[method] = () =>
+          readWithin(promise, (original as () => Promise<unknown>).call(promise), bodyTimeout, timedOut).catch(rethrow);
       }
     }
     return wrapped;
@@ -249,7 +256,16 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig): KyInstanc
       wrap(instance[method](input, options), site(input, options, method));
   }
   client.create = instance.create;
-  client.extend = (defaults) => withMappedErrors(instance.extend(defaults), config);
+  client.extend = (defaults) => {
+    // ky applies a function form at once, so the timeout it sets is known here.
+    let next = timeout;
+    const seen = (options: Options): Options => {
+      if (options.timeout !== undefined) next = options.timeout;
+      return options;
+    };
+    const extended = instance.extend(typeof defaults === 'function' ? (parent) => seen(defaults(parent)) : seen(defaults));
+    return withMappedErrors(extended, config, next);
+  };
   (client as { stop: KyInstance['stop'] }).stop = instance.stop;
   (client as { retry: KyInstance['retry'] }).retry = instance.retry;
   return client;
