@@ -60,7 +60,8 @@ async function signedInBrowser(): Promise<Browser> {
 describe('trackerProxy: default gate in user mode', () => {
   it('serves a signed-in same-origin request as the user, and one without Sec-Fetch-Site', async () => {
     const browser = await signedInBrowser();
-    for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}]) {
+    const variants: Array<Record<string, string>> = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
+    for (const headers of variants) {
       const response = await browser.fetch(`${app.url}/api/tracker/v3/myself`, { headers });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { login: string }).login).toBe(fake.demo.user.login);
