@@ -113,11 +113,13 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       entry.auth = createTrackerAuth({ credentials, org: options.org });
       return entry;
     }
+    const sharedStore = store;
+    const sharedKey = storeKey;
     // A token this instance did not refresh itself came from the shared store (another instance
     // rotated this session): take the stored tokens into the session, so `setCookie` re-seals them.
     async function adopt(access: AccessToken): Promise<void> {
       if (access.token === entry.current.a) return;
-      const stored = await store!.get(storeKey!);
+      const stored = await sharedStore.get(sharedKey);
       if (stored === undefined || stored.token !== access.token || stored.token === entry.current.a) return;
       const current: SessionPayload = {
         ...entry.current,
@@ -176,7 +178,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     async forget(session) {
       entries.delete(keyOf(session));
       const storeKey = store === undefined ? undefined : await storeKeyOf(session);
-      if (storeKey !== undefined) await store!.delete(storeKey);
+      if (store !== undefined && storeKey !== undefined) await store.delete(storeKey);
     },
   };
 }
