@@ -1,30 +1,14 @@
 // Installs the NestJS 11 leg of the test matrix into test-matrix/nest11/node_modules from its
-// committed package-lock.json. It is not an npm workspace on purpose: the workspace itself runs
-// NestJS 12, and a second major must not disturb the root install. A stamp (the lock file's
-// hash) makes repeat runs a no-op, so `npm test` stays fast after the first install.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+// committed package-lock.json (not a workspace: the workspace itself runs NestJS 12). The
+// install, and the stamp that makes repeat runs a no-op, live in the shared test harness.
 import { fileURLToPath } from 'node:url';
+import { ensureLockedInstall, isMain } from '@tracker-auth-tools/test-harness';
 
 export const nest11Dir = fileURLToPath(new URL('./nest11/', import.meta.url));
 
 /** Run `npm ci` in the matrix folder unless its node_modules already matches the lock file. */
 export function ensureNest11Installed() {
-  const lock = readFileSync(`${nest11Dir}package-lock.json`);
-  const hash = createHash('sha256').update(lock).digest('hex');
-  const stamp = `${nest11Dir}node_modules/.tracker-auth-stamp`;
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  // npm_config_* variables of an outer `npm run` (workspace, prefix) would point npm ci at the root.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_config_')));
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-    cwd: nest11Dir,
-    env,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error(`npm ci for the NestJS 11 test leg failed in ${nest11Dir}`);
-  writeFileSync(stamp, hash);
+  ensureLockedInstall(nest11Dir, 'the NestJS 11 test leg');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) ensureNest11Installed();
+if (isMain(import.meta.url)) ensureNest11Installed();

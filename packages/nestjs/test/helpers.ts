@@ -4,6 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll } from 'vitest';
 
+/** All Set-Cookie values of a response, name=value parts only. */
+export { cookiesOf } from '@tracker-auth-tools/test-harness';
+
 /** A Nest app listening on 127.0.0.1:0, and its base URL. */
 export interface RunningApp {
   app: INestApplication;
@@ -32,15 +35,4 @@ export function useFake(): () => FakeYandex {
     if (!fake) throw new Error('fake not started');
     return fake;
   };
-}
-
-/** All Set-Cookie values of a response, name=value parts only. */
-export function cookiesOf(response: Response): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(';');
-    const eq = pair!.indexOf('=');
-    out.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
-  return out;
 }

@@ -8,12 +8,9 @@
  * `node` and its real fetch, so an unhandled rejection shows as Node's default handling shows
  * it: exit code 1 and a stack trace on stderr.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode, runToExit } from '@tracker-auth-tools/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTrackerClient } from '../../src/exports-client.js';
 import type { TrackerAuth } from '../../src/types.js';
@@ -23,30 +20,12 @@ let dir: string;
 let script: string;
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./abort-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  dir = mkdtempSync(join(tmpdir(), 'tracker-auth-abort-'));
-  script = join(dir, 'child.mjs');
-  writeFileSync(script, result.outputFiles[0]!.text);
+  ({ dir, script } = await bundleForNode(fileURLToPath(new URL('./abort-child.ts', import.meta.url)), 'tracker-auth-abort-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runChild(scenario: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, scenario], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToExit(process.execPath, [script, scenario]);
 }
 
 async function expectClean(scenario: string): Promise<{ results: Record<string, unknown>; requests: number }> {

@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 
@@ -13,17 +10,7 @@ let script: string;
 beforeAll(async () => {
   fake = await startFakeYandex();
   // Bundle the child script from TypeScript sources so it runs on plain `node`, no build needed.
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('../fixtures/exit-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  });
-  script = join(mkdtempSync(join(tmpdir(), 'tracker-auth-exit-')), 'child.mjs');
-  writeFileSync(script, result.outputFiles[0]!.text);
+  ({ script } = await bundleForNode(fileURLToPath(new URL('../fixtures/exit-child.ts', import.meta.url)), 'tracker-auth-exit-'));
 });
 afterAll(() => fake.close());
 
