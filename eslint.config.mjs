@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 
 const frameworks = ['express', 'express-*', '@nestjs/*', 'next', 'next/*', 'react', 'react-*', 'rxjs', 'reflect-metadata'];
 const ours = ['@tracker-auth/*'];
+const tools = ['@tracker-auth-tools/*'];
+const toolsMessage = 'published code must not import workspace tools (they are private and never built).';
 
 /**
  * Patterns are matched against the whole import specifier (anchored), so a relative path
@@ -52,6 +54,7 @@ export default tseslint.config(
         patterns: [
           banned(frameworks, 'core must not import a framework (architecture: dependency rule).'),
           banned(ours, 'core must not import another @tracker-auth package.'),
+          banned(tools, toolsMessage),
           banned(['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'url', 'util', 'stream', 'buffer', 'net'], 'core default entry is web-standard only; put Node-specific code in src/node.ts.'),
         ],
       }],
@@ -72,7 +75,7 @@ export default tseslint.config(
     files: ['packages/testing/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [banned(ours, 'testing is an independent stand-in for Yandex and imports nothing of ours.'), banned(frameworks, 'testing uses node:http only.')],
+        patterns: [banned([...ours, ...tools], 'testing is an independent stand-in for Yandex and imports nothing of ours.'), banned(frameworks, 'testing uses node:http only.')],
       }],
     },
   },
@@ -81,7 +84,7 @@ export default tseslint.config(
     ignores: ['packages/express/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['@nestjs/*', 'next', 'next/*', 'react'], 'the Express adapter imports Express only.')],
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['@nestjs/*', 'next', 'next/*', 'react'], 'the Express adapter imports Express only.'), banned(tools, toolsMessage)],
       }],
     },
   },
@@ -90,7 +93,7 @@ export default tseslint.config(
     ignores: ['packages/nestjs/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', 'next', 'next/*', 'react'], 'the NestJS adapter imports NestJS only.')],
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', 'next', 'next/*', 'react'], 'the NestJS adapter imports NestJS only.'), banned(tools, toolsMessage)],
       }],
     },
   },
@@ -99,7 +102,7 @@ export default tseslint.config(
     ignores: ['packages/next/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', '@nestjs/*'], 'the Next adapter imports Next only.')],
+        patterns: [banned(['@tracker-auth/*', '!@tracker-auth/core'], 'an adapter imports core and its framework only.'), banned(['express', '@nestjs/*'], 'the Next adapter imports Next only.'), banned(tools, toolsMessage)],
       }],
     },
   },
