@@ -14,7 +14,7 @@ import {
 } from '@tracker-auth/core';
 import { sendWebResponse } from '@tracker-auth/core/node';
 import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
-import { assertPublicUrlOptions, expressRequestOf, webRequestOf, type PublicUrlOptions } from './web-request.js';
+import { assertPublicUrlOptions, expressRequestOf, proxyRequestOf, type PublicUrlOptions } from './web-request.js';
 
 /** Options of {@link trackerProxy}: core's proxy options, with callbacks typed for Express. */
 export interface TrackerProxyOptions extends Omit<CoreProxyOptions, 'auth' | 'authorize' | 'basePath' | 'onError'>, PublicUrlOptions {
@@ -80,8 +80,8 @@ export function trackerProxy(options: TrackerProxyOptions): RequestHandler {
   });
 
   return function trackerProxyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const request = webRequestOf(req, res, { baseUrl, trustProxy, withBody: true });
-    proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl })
+    const { request, signal } = proxyRequestOf(req, res, { baseUrl, trustProxy });
+    proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl, signal })
       .then((response) => sendWebResponse(res, response))
       .catch(next);
   };

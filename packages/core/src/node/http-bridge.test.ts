@@ -1,7 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendWebResponse, toWebRequest, type ToWebRequestOptions } from './http-bridge.js';
+import { sendWebResponse, toWebRequest, toWebRequestAndSignal, type ToWebRequestOptions } from './http-bridge.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -183,7 +184,87 @@ describe('toWebRequest', () => {
   });
 });
 
+describe('toWebRequestAndSignal', () => {
+  it('builds the same request as toWebRequest, with the disconnect signal beside it', async () => {
+    const base = await serve(async (req, res) => {
+      const { request, signal } = toWebRequestAndSignal(req, { res });
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => (headers[name] = value));
+      const body = request.body ? await request.text() : null;
+      res.end(JSON.stringify({ url: request.url, method: request.method, headers, body, aborted: signal.aborted }));
+    });
+    const res = await raw(base, '/a/b?c=1', { method: 'POST', headers: { 'x-one': ['1', '2'], connection: 'keep-alive' }, body: 'hi' });
+    const seen = JSON.parse(res.body);
+    expect(seen).toMatchObject({ url: `${base}/a/b?c=1`, method: 'POST', body: 'hi', aborted: false });
+    expect(seen.headers['x-one']).toBe('1, 2');
+    expect(seen.headers.connection).toBeUndefined();
+  });
+
+  it('aborts the returned signal (not the request own) when the client disconnects', async () => {
+    let resolveAborted!: (value: boolean) => void;
+    const aborted = new Promise<boolean>((resolve) => (resolveAborted = resolve));
+    const base = await serve((req, res) => {
+      const { request, signal } = toWebRequestAndSignal(req, { res });
+      signal.addEventListener('abort', () => resolveAborted(request.signal.aborted === false));
+      // never answer
+    });
+    const { port } = new URL(base);
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/' });
+    req.on('error', () => undefined);
+    req.end();
+    setTimeout(() => req.destroy(), 50);
+    expect(await aborted).toBe(true);
+  });
+});
+
 describe('sendWebResponse', () => {
+  it('sends a body with a declared length whole, in one chunk or several', async () => {
+    const base = await serve((req, res) => {
+      const parts = req.url === '/one' ? ['{"whole":true}'] : ['{"split":', '"in three"', '}'];
+      const length = parts.join('').length;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = parts.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(next));
+        },
+      });
+      return sendWebResponse(res, new Response(body, { headers: { 'content-length': String(length) } }));
+    });
+    const one = await raw(base, '/one');
+    expect(one.body).toBe('{"whole":true}');
+    expect(one.headers['content-length']).toBe('14');
+    const three = await raw(base, '/three');
+    expect(three.body).toBe('{"split":"in three"}');
+  });
+
+  it('does not end early on an encoded body whose declared length is the compressed one', async () => {
+    const base = await serve((_req, res) => {
+      // What a fetched gzip response looks like: decoded bytes, compressed Content-Length.
+      const parts = ['abc', 'defgh'];
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = parts.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(new TextEncoder().encode(next));
+        },
+      });
+      return sendWebResponse(res, new Response(body, { headers: { 'content-length': '3', 'content-encoding': 'identity' } }));
+    });
+    const { port } = new URL(base);
+    // Count what the server writes after the headers; a client would stop at Content-Length.
+    const written = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let data = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => (data += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(data.slice(data.indexOf('\r\n\r\n') + 4)));
+    });
+    expect(written).toBe('abcdefgh');
+  });
+
+
   it('copies status, headers and every Set-Cookie separately; drops hop-by-hop headers', async () => {
     const base = await serve((_req, res) => {
       const headers = new Headers({ 'content-type': 'application/json', 'x-total-count': '7', connection: 'close' });

@@ -129,6 +129,54 @@ function bodyOf(req: IncomingMessage): BodyInit | undefined {
   });
 }
 
+/** A web `Request` without a signal of its own, plus the client-disconnect signal beside it. */
+export interface WebRequestAndSignal {
+  /** The request as {@link toWebRequest} builds it, except that its own `signal` never aborts. */
+  request: Request;
+  /** Aborts when the client disconnects before the response finished. */
+  signal: AbortSignal;
+}
+
+/**
+ * The client-disconnect signal of a Node request: aborts when the response (or, without one,
+ * the request) closes before it finished.
+ */
+function disconnectSignal(req: IncomingMessage, options: ToWebRequestOptions): AbortSignal {
+  const controller = new AbortController();
+  const res = options.res ?? (req as { res?: ServerResponse }).res;
+  if (res) {
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+  } else {
+    req.once('close', () => {
+      if (!req.complete) controller.abort(new Error('client disconnected'));
+    });
+  }
+  return controller.signal;
+}
+
+function buildRequest(req: IncomingMessage, options: ToWebRequestOptions, signal: AbortSignal | undefined): Request {
+  // A plain list of pairs: the Request constructor builds its own Headers from it, so a Headers
+  // of ours would only be copied once more.
+  const headers: [string, string][] = [];
+  const source = req.headers;
+  for (const name in source) {
+    const value = source[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
+    else headers.push([name, value]);
+  }
+  const body = options.body === false ? undefined : bodyOf(req);
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers };
+  if (signal) init.signal = signal;
+  if (body !== undefined) {
+    init.body = body;
+    init.duplex = 'half';
+  }
+  return new Request(originOf(req, options) + targetOf(req), init);
+}
+
 /**
  * A web `Request` for a Node request: method, URL (origin + the raw target), headers and a
  * streamed body (no buffering; `duplex: 'half'`), with a `signal` that aborts when the client
@@ -141,34 +189,25 @@ function bodyOf(req: IncomingMessage): BodyInit | undefined {
  * });
  */
 export function toWebRequest(req: IncomingMessage, options: ToWebRequestOptions = {}): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith(':')) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  const controller = new AbortController();
-  const res = options.res ?? (req as { res?: ServerResponse }).res;
-  if (res) {
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
-    });
-  } else {
-    req.once('close', () => {
-      if (!req.complete) controller.abort(new Error('client disconnected'));
-    });
-  }
-  const body = options.body === false ? undefined : bodyOf(req);
-  const init: RequestInit & { duplex?: 'half' } = {
-    method: req.method ?? 'GET',
-    headers,
-    signal: controller.signal,
-  };
-  if (body !== undefined) {
-    init.body = body;
-    init.duplex = 'half';
-  }
-  return new Request(originOf(req, options) + targetOf(req), init);
+  return buildRequest(req, options, disconnectSignal(req, options));
+}
+
+/**
+ * Like {@link toWebRequest}, but the disconnect signal comes beside the request instead of
+ * inside it, for handlers that take the signal separately (`createTrackerProxy`'s
+ * `context.signal`). Cheaper per request: on Node 20 a `Request` built with a `signal` costs
+ * about 3× one without (undici follows the given signal with a listener, a `WeakRef` and a
+ * finalizer). The request's own `signal` never aborts: pass `signal` on.
+ *
+ * @example
+ * http.createServer(async (req, res) => {
+ *   const { request, signal } = toWebRequestAndSignal(req, { res });
+ *   await sendWebResponse(res, await proxy(request, { signal }));
+ * });
+ */
+export function toWebRequestAndSignal(req: IncomingMessage, options: ToWebRequestOptions = {}): WebRequestAndSignal {
+  const signal = disconnectSignal(req, options);
+  return { request: buildRequest(req, options, undefined), signal };
 }
 
 /**
@@ -199,10 +238,25 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     reader.cancel().catch(() => undefined);
   };
   res.once('close', onClose);
+  // A declared length lets the common single-chunk body go out with `end(chunk)`: headers, body
+  // and end in one socket write instead of a `write` and an `end`. Not for an encoded body: a
+  // fetched Response keeps the compressed length while its body yields decoded bytes.
+  const declared = response.headers.get('content-length');
+  let remaining =
+    declared !== null && /^\d+$/.test(declared) && !response.headers.has('content-encoding') ? Number(declared) : -1;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || gone) break;
+      if (remaining >= 0) {
+        remaining -= value.byteLength;
+        if (remaining === 0) {
+          res.end(value);
+          // The whole declared body is out; let the stream close on its own.
+          reader.releaseLock();
+          return;
+        }
+      }
       if (!res.write(value)) {
         await new Promise<void>((resolve) => {
           const settle = () => {

@@ -108,6 +108,12 @@ export interface TrackerProxyContext {
   path?: string | undefined;
   /** The public mount path of this request (Express: `req.baseUrl`), for `Link` rewriting. */
   basePath?: string | undefined;
+  /**
+   * Aborts when the client went away; used instead of `request.signal` (which then does not
+   * matter). The Node bridge's `toWebRequestAndSignal()` hands it over this way because a
+   * `Request` built with a signal is about 3× dearer on Node 20.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** What {@link createTrackerProxy} returns. */
@@ -248,19 +254,20 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     }
     const target = trackerBase + path + url.search;
 
+    const clientSignal = context?.signal ?? request.signal;
     let userAuth: UserAuth | undefined;
     try {
       const resolved = typeof auth === 'function' ? await auth(request) : auth;
       userAuth = isUserAuth(resolved) ? resolved : undefined;
       const trackerAuth = userAuth ? userAuth.auth : (resolved as TrackerAuth);
 
-      let upstream = await send(trackerAuth, method, target, forwarded, body, request.signal);
+      let upstream = await send(trackerAuth, method, target, forwarded, body, clientSignal);
       if (upstream.response.status === 401) {
         // One forced credential refresh and one replay, never a loop (architecture principle 6).
         // The body was buffered, so the replay sends exactly the same request.
         await upstream.response.body?.cancel().catch(() => undefined);
         await trackerAuth.invalidate(upstream.authorization);
-        upstream = await send(trackerAuth, method, target, forwarded, body, request.signal);
+        upstream = await send(trackerAuth, method, target, forwarded, body, clientSignal);
       }
       const response = upstream.response;
       const headers = new Headers();
