@@ -2,6 +2,7 @@ import { SignInRequiredError, TokenExchangeError, isConfigurationError } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerErrorHandler, withHttpStatus } from '../src/index.js';
 import { express, listen } from './express.js';
+import { thrownBy } from './thrown.js';
 
 let app: Awaited<ReturnType<typeof listen>>;
 let plain: Awaited<ReturnType<typeof listen>>;
@@ -54,12 +55,7 @@ describe('trackerErrorHandler', () => {
 
   it('validates signInPath at construction', () => {
     for (const bad of ['auth/login', '//evil.example', 'https://evil.example', '/\\evil.example']) {
-      let error: unknown;
-      try {
-        trackerErrorHandler({ signInPath: bad });
-      } catch (e) {
-        error = e;
-      }
+      const error = thrownBy(() => trackerErrorHandler({ signInPath: bad }));
       expect(isConfigurationError(error)).toBe(true);
     }
   });

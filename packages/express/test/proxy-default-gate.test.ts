@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackerErrorHandler, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
 import { Browser } from './browser.js';
 import { express, listen } from './express.js';
+import { thrownBy } from './thrown.js';
 
 let fake: FakeYandex;
 let app: Awaited<ReturnType<typeof listen>>;
@@ -102,12 +103,7 @@ describe('trackerProxy: default gate in user mode', () => {
 
   it('service mode still requires authorize (or allowAnonymous) at construction', () => {
     const service = { org: { orgId: '1' }, credentials: { id: 'x', kind: 'oauth' }, headers: async () => ({ Authorization: 'OAuth x' }), invalidate: async () => {} };
-    let error: unknown;
-    try {
-      trackerProxy({ auth: service as never, trackerUrl: fake.url });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => trackerProxy({ auth: service as never, trackerUrl: fake.url }));
     expect(isConfigurationError(error)).toBe(true);
     expect((error as { field: string }).field).toBe('authorize');
   });

@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trackerAuth, trackerErrorHandler } from '../src/index.js';
 import { EXPRESS_MAJOR, express, expressVersion, listen } from './express.js';
+import { thrownBy } from './thrown.js';
 
 let fake: FakeYandex;
 let app: Awaited<ReturnType<typeof listen>>;
@@ -110,12 +111,7 @@ describe('trackerAuth: options are validated when the middleware is created', ()
     ['oauth that is not trackerOAuth()', () => trackerAuth({ oauth: (() => undefined) as never }), 'oauth'],
   ];
   it.each(cases)('%s → ConfigurationError', (_name, create, field) => {
-    let error: unknown;
-    try {
-      create();
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(create);
     expect(isConfigurationError(error)).toBe(true);
     expect((error as { field: string }).field).toContain(field);
   });

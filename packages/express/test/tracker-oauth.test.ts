@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
 import { Browser } from './browser.js';
 import { express, listen } from './express.js';
+import { thrownBy } from './thrown.js';
 
 let fake: FakeYandex;
 let app: Awaited<ReturnType<typeof listen>>;
@@ -255,12 +256,7 @@ describe('trackerOAuth: options', () => {
     ['bad baseUrl', () => trackerOAuth({ ...base, baseUrl: 'ftp://x' }), 'baseUrl'],
   ];
   it.each(cases)('%s → ConfigurationError at construction', (_name, create, field) => {
-    let error: unknown;
-    try {
-      create();
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(create);
     expect(isConfigurationError(error)).toBe(true);
     expect((error as { field: string }).field).toBe(field);
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { trackerProxy } from '../src/index.js';
 import { express, listen } from './express.js';
 import { raw, startUpstream, staticAuth } from './upstream.js';
+import { thrownBy } from './thrown.js';
 
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let app: Awaited<ReturnType<typeof listen>>;
@@ -37,12 +38,7 @@ beforeEach(() => {
 
 describe('trackerProxy: construction', () => {
   it('refuses to be created without authorize or an explicit anonymous opt-in', () => {
-    let error: unknown;
-    try {
-      trackerProxy({ auth: staticAuth() });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(() => trackerProxy({ auth: staticAuth() }));
     expect(isConfigurationError(error)).toBe(true);
     expect((error as { field: string }).field).toBe('authorize');
     expect(() => trackerProxy({ auth: staticAuth(), allowAnonymous: true })).not.toThrow();
