@@ -175,14 +175,19 @@ describe('toWebRequest', () => {
       request.signal.addEventListener('abort', () => resolveAborted(true));
       // never answer
     });
-    const { port } = new URL(base);
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/' });
-    req.on('error', () => undefined);
-    req.end();
-    setTimeout(() => req.destroy(), 50);
+    disconnectSoon(base);
     expect(await aborted).toBe(true);
   });
 });
+
+/** Send a request to `base` and hang up 50 ms later, before any answer. */
+function disconnectSoon(base: string): void {
+  const { port } = new URL(base);
+  const req = httpRequest({ host: '127.0.0.1', port, path: '/' });
+  req.on('error', () => undefined);
+  req.end();
+  setTimeout(() => req.destroy(), 50);
+}
 
 describe('toWebRequestAndSignal', () => {
   it('builds the same request as toWebRequest, with the disconnect signal beside it', async () => {
@@ -208,11 +213,7 @@ describe('toWebRequestAndSignal', () => {
       signal.addEventListener('abort', () => resolveAborted(request.signal.aborted === false));
       // never answer
     });
-    const { port } = new URL(base);
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/' });
-    req.on('error', () => undefined);
-    req.end();
-    setTimeout(() => req.destroy(), 50);
+    disconnectSoon(base);
     expect(await aborted).toBe(true);
   });
 });
