@@ -2,10 +2,9 @@
  * `POST /iam/v1/tokens` (yandex-api.md 3.1): trade a Yandex OAuth token or a service-account
  * JWT for an IAM token. Shared by {@link iamFromOAuthToken} and {@link iamFromServiceAccountKey}.
  */
-import { upstreamFetch } from '../http/upstream.js';
 import type { FetchLike, StoredToken } from '../types.js';
 import { endpointUrl } from '../validate.js';
-import { errorFromResponse, errorFromTransport, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
+import { fetchTokenJson, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
 
 export const IAM_TOKENS_PATH = '/iam/v1/tokens';
 
@@ -39,31 +38,10 @@ export function parseIamExpiresAt(value: unknown): number | undefined {
 export async function exchangeForIamToken(request: IamExchangeRequest): Promise<StoredToken> {
   const url = endpointUrl(request.iamUrl, IAM_TOKENS_PATH).href;
   const info: UpstreamCallInfo = { source: 'iam', what: 'IAM token exchange', method: 'POST', url, secrets: request.secrets };
-  let response: Response;
-  try {
-    response = await upstreamFetch({
-      method: 'POST',
-      url,
-      json: request.body,
-      fetch: request.fetch,
-      signal: request.signal,
-      timeoutMs: request.timeoutMs,
-      what: info.what,
-    });
-  } catch (error) {
-    throw errorFromTransport(error, info);
-  }
-  const issuedAt = request.now();
-  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
-  let body: unknown;
-  try {
-    body = JSON.parse(await response.text());
-  } catch {
-    throw malformedResponseError(info, response.status, 'not JSON');
-  }
+  const { body, status, issuedAt } = await fetchTokenJson({ json: request.body, fetch: request.fetch, signal: request.signal, timeoutMs: request.timeoutMs }, info, request.now);
   const { iamToken, expiresAt } = (body ?? {}) as { iamToken?: unknown; expiresAt?: unknown };
-  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformedResponseError(info, response.status, 'no iamToken');
+  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformedResponseError(info, status, 'no iamToken');
   const expires = parseIamExpiresAt(expiresAt);
-  if (expires === undefined) throw malformedResponseError(info, response.status, 'no valid expiresAt');
+  if (expires === undefined) throw malformedResponseError(info, status, 'no valid expiresAt');
   return { token: iamToken, kind: 'iam', issuedAt, expiresAt: expires };
 }

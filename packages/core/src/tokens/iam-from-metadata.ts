@@ -4,12 +4,11 @@
  * refresh window opens (1 h after receipt or 5 min before expiry), single-flight. The Yandex
  * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (yandex-api.md 5).
  */
-import { upstreamFetch } from '../http/upstream.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
 import { assertUrl, endpointUrl } from '../validate.js';
 import { allowDefaults, assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
-import { errorFromResponse, errorFromTransport, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
+import { fetchTokenJson, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
 
 export const METADATA_TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
 
@@ -42,26 +41,13 @@ export function iamFromMetadata(options: IamFromMetadataOptions = {}): Refreshin
 
 async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, signal: AbortSignal, timeoutMs: number, now: () => number): Promise<StoredToken> {
   const info: UpstreamCallInfo = { source: 'metadata', what: 'metadata token request', method: 'GET', url };
-  let response: Response;
-  try {
-    // GCE-compatible: without Metadata-Flavor the service refuses (403).
-    response = await upstreamFetch({ method: 'GET', url, headers: { 'Metadata-Flavor': 'Google' }, fetch, signal, timeoutMs, what: info.what });
-  } catch (error) {
-    throw errorFromTransport(error, info);
-  }
-  const issuedAt = now();
-  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
-  let body: unknown;
-  try {
-    body = JSON.parse(await response.text());
-  } catch {
-    throw malformedResponseError(info, response.status, 'not JSON');
-  }
+  // GCE-compatible: without Metadata-Flavor the service refuses (403).
+  const { body, status, issuedAt } = await fetchTokenJson({ headers: { 'Metadata-Flavor': 'Google' }, fetch, signal, timeoutMs }, info, now);
   const { access_token: token, expires_in: rawExpiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
   const expiresIn = typeof rawExpiresIn === 'string' && /^\d+$/.test(rawExpiresIn) ? Number(rawExpiresIn) : rawExpiresIn;
-  if (typeof token !== 'string' || token === '' || /\s/.test(token)) throw malformedResponseError(info, response.status, 'no access_token');
+  if (typeof token !== 'string' || token === '' || /\s/.test(token)) throw malformedResponseError(info, status, 'no access_token');
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw malformedResponseError(info, response.status, 'no positive expires_in');
+    throw malformedResponseError(info, status, 'no positive expires_in');
   }
   return { token, kind: 'iam', issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
 }

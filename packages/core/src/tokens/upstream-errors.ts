@@ -4,7 +4,7 @@
  */
 import { TokenExchangeError, isAbortedError, isTrackerAuthError } from '../errors.js';
 import { REDACTED } from '../redact.js';
-import { describeRequest, isRetryableStatus, parseRetryAfter, readJsonSafely } from '../http/upstream.js';
+import { describeRequest, isRetryableStatus, parseRetryAfter, readJsonSafely, upstreamFetch, type UpstreamRequest } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
   source: 'iam' | 'metadata';
@@ -73,4 +73,34 @@ export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unkn
     });
   }
   return error;
+}
+
+/** The parsed 2xx answer of {@link fetchTokenJson}. */
+export interface TokenJsonAnswer {
+  /** The parsed JSON body (any JSON value; the caller checks its shape). */
+  body: unknown;
+  status: number;
+  /** The clock when the answer arrived: the base of the token's lifetime. */
+  issuedAt: number;
+}
+
+/**
+ * One upstream token call (IAM exchange, metadata) with the shared error handling: transport
+ * failures via {@link errorFromTransport}, non-2xx via {@link errorFromResponse}, a body that is
+ * not JSON via {@link malformedResponseError}.
+ */
+export async function fetchTokenJson(request: Omit<UpstreamRequest, 'method' | 'url' | 'what'>, info: UpstreamCallInfo, now: () => number): Promise<TokenJsonAnswer> {
+  let response: Response;
+  try {
+    response = await upstreamFetch({ ...request, method: info.method, url: info.url, what: info.what });
+  } catch (error) {
+    throw errorFromTransport(error, info);
+  }
+  const issuedAt = now();
+  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
+  try {
+    return { body: JSON.parse(await response.text()) as unknown, status: response.status, issuedAt };
+  } catch {
+    throw malformedResponseError(info, response.status, 'not JSON');
+  }
 }
