@@ -12,7 +12,7 @@ import {
   oauthEndpoint,
   postOAuthForm,
   requireString,
-  toTokenSet,
+  postTokenGrant,
   type OAuthClientCredentials,
   type OAuthRequestOptions,
 } from './token-endpoint.js';
@@ -177,15 +177,8 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
     if (Date.now() >= expiresAt) throw expired();
     attempt++;
     try {
-      const json = await postOAuthForm({
-        ...options,
-        path: '/token',
-        what,
-        // Yandex's form (yandex-api.md 2.3): the device code goes in `code`.
-        form: { grant_type: 'device_code', code: options.deviceCode },
-        secrets: [options.deviceCode],
-      });
-      return toTokenSet(json, what, url);
+      // Yandex's form (yandex-api.md 2.3): the device code goes in `code`.
+      return await postTokenGrant(options, what, { grant_type: 'device_code', code: options.deviceCode }, [options.deviceCode]);
     } catch (error) {
       if (error instanceof OAuthResponseError || (error as { name?: string })?.name === 'OAuthResponseError') {
         const oauthError = (error as OAuthResponseError).error;

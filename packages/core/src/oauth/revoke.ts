@@ -2,8 +2,7 @@
  * Token revocation (yandex-api.md 2.5): `POST /revoke_token` with `access_token` and client
  * authentication. Yandex documents it for device-bound tokens (issued with `device_id`).
  */
-import { OAuthResponseError } from '../errors.js';
-import { checkOAuthOptions, postOAuthForm, requireString, scrub, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';
+import { checkOAuthOptions, postOAuthForm, requireString, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';
 
 /** Options of {@link revokeToken}. */
 export interface RevokeTokenOptions extends OAuthRequestOptions, OAuthClientCredentials {
@@ -24,17 +23,13 @@ export async function revokeToken(options: RevokeTokenOptions): Promise<void> {
   const fn = 'revokeToken';
   checkOAuthOptions(fn, options);
   requireString(options.accessToken, 'accessToken', fn, 'the OAuth access token to revoke');
-  const what = 'Yandex OAuth token revocation';
-  const json = await postOAuthForm({
+  await postOAuthForm({
     ...options,
     path: '/revoke_token',
-    what,
+    what: 'Yandex OAuth token revocation',
     form: { access_token: options.accessToken },
     secrets: [options.accessToken],
+    // A 200 that still says `error` is a refusal all the same.
+    errorIn2xxIsRefusal: true,
   });
-  // A 200 that still says `error` is a refusal all the same.
-  if (typeof json.error === 'string') {
-    const description = typeof json.error_description === 'string' ? scrub(json.error_description, [options.accessToken, options.clientSecret]) : undefined;
-    throw new OAuthResponseError(`${what} refused: ${json.error}`, { error: json.error, errorDescription: description, status: 200 });
-  }
 }

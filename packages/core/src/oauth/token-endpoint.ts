@@ -50,6 +50,8 @@ export interface OAuthFormCall extends OAuthRequestOptions, OAuthClientCredentia
   authenticate?: boolean;
   /** Values that must never be echoed back in an error message. */
   secrets?: Array<string | undefined>;
+  /** Treat a 2xx answer that carries a string `error` as a refusal (`/revoke_token` may answer so). */
+  errorIn2xxIsRefusal?: boolean;
 }
 
 /** Throw a {@link ConfigurationError} unless `value` is a non-empty string. */
@@ -141,7 +143,7 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
   const where = describeRequest('POST', url);
   const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 
-  if (response.ok) {
+  if (response.ok && !(call.errorIn2xxIsRefusal && typeof json?.error === 'string')) {
     if (json) return json;
     throw new TokenExchangeError(`${call.what} failed: HTTP ${response.status} with a body that is not a JSON object: ${where}`, {
       source: 'oauth',
@@ -192,6 +194,18 @@ export function toTokenSet(json: Record<string, unknown>, what: string, url: str
   return tokens;
 }
 
+/** POST a grant to `/token` and normalize the answer with {@link toTokenSet} (`now` dates `expiresAt`). */
+export async function postTokenGrant(
+  options: OAuthRequestOptions & OAuthClientCredentials,
+  what: string,
+  form: Record<string, string | undefined>,
+  secrets: Array<string | undefined>,
+  now: () => number = Date.now,
+): Promise<OAuthTokenSet> {
+  const json = await postOAuthForm({ ...options, path: '/token', what, form, secrets });
+  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'), now());
+}
+
 /** Options of {@link exchangeCode}. */
 export interface ExchangeCodeOptions extends OAuthRequestOptions, OAuthClientCredentials {
   /** The confirmation code from the callback (`?code=…`) or typed in by the user. */
@@ -225,12 +239,10 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthT
   checkOAuthOptions(fn, options);
   requireString(options.code, 'code', fn, 'the `code` query parameter of the OAuth callback');
   if (options.codeVerifier !== undefined) requireString(options.codeVerifier, 'codeVerifier', fn, 'the PKCE verifier you created with the authorize URL');
-  const what = 'Yandex OAuth code exchange';
-  const json = await postOAuthForm({
-    ...options,
-    path: '/token',
-    what,
-    form: {
+  return postTokenGrant(
+    options,
+    'Yandex OAuth code exchange',
+    {
       grant_type: 'authorization_code',
       code: options.code,
       redirect_uri: options.redirectUri,
@@ -238,9 +250,8 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthT
       device_id: options.deviceId,
       device_name: options.deviceName,
     },
-    secrets: [options.code, options.codeVerifier],
-  });
-  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'));
+    [options.code, options.codeVerifier],
+  );
 }
 
 /** Options of {@link refreshOAuthToken}. */
@@ -267,13 +278,5 @@ export async function refreshOAuthTokenAt(options: RefreshOAuthTokenOptions, now
   const fn = 'refreshOAuthToken';
   checkOAuthOptions(fn, options);
   requireString(options.refreshToken, 'refreshToken', fn, 'the refresh_token of an earlier token answer');
-  const what = 'Yandex OAuth token refresh';
-  const json = await postOAuthForm({
-    ...options,
-    path: '/token',
-    what,
-    form: { grant_type: 'refresh_token', refresh_token: options.refreshToken },
-    secrets: [options.refreshToken],
-  });
-  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'), now());
+  return postTokenGrant(options, 'Yandex OAuth token refresh', { grant_type: 'refresh_token', refresh_token: options.refreshToken }, [options.refreshToken], now);
 }

@@ -257,4 +257,13 @@ describe('revokeToken', () => {
     expect(error).toMatchObject({ name: 'OAuthResponseError', error: 'unsupported_token_type', status: 400 });
     expect(printed(error)).not.toContain('y0_to-revoke');
   });
+
+  it('reports a 200 that still carries `error` as OAuthResponseError, without the token or the secret', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { error: 'invalid_client', error_description: `bad ${CLIENT_SECRET} for y0_to-revoke` }));
+    const error = await revokeToken({ accessToken: 'y0_to-revoke', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, oauthUrl: s.url }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'OAuthResponseError', error: 'invalid_client', status: 200 });
+    expect((error as { errorDescription?: string }).errorDescription).toContain('[REDACTED]');
+    expect(printed(error)).not.toContain('y0_to-revoke');
+    expect(printed(error)).not.toContain(CLIENT_SECRET);
+  });
 });
