@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody } from './http-util.js';
+import { formToObject, readBody } from './http-util.js';
 import { redactFields } from './request-log.js';
 
 /** One request as endpoint handlers see it. */
@@ -27,9 +27,7 @@ export class RequestContext {
   /** The form body as URLSearchParams (also noted for the request log). */
   async form(): Promise<URLSearchParams> {
     const params = new URLSearchParams(await this.body());
-    const obj: Record<string, string> = {};
-    for (const [k, v] of params) obj[k] = v;
-    this.loggedParams = redactFields(obj);
+    this.loggedParams = redactFields(formToObject(params));
     return params;
   }
 

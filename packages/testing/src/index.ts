@@ -5,21 +5,8 @@
  */
 export { startFakeYandex } from './fake-yandex.js';
 export type { FakeYandex, FakeDemo, FakeUrls } from './fake-yandex.js';
-export type {
-  AuthorizedKey,
-  FakeClock,
-  FakeEndpoint,
-  FakeOAuthApp,
-  FakeServiceAccount,
-  FakeUser,
-  FakeYandexOptions,
-  FaultHandle,
-  FaultSpec,
-  IssuedOAuthToken,
-  LoggedRequest,
-  PemKeyPair,
-} from './types.js';
-export { FAKE_ENDPOINTS } from './types.js';
+// types.ts holds only the public option/result types and FAKE_ENDPOINTS, all exported.
+export * from './types.js';
 export type { AuthorizeHook, AuthorizeRequest, PendingConsent } from './oauth-store.js';
 export type { FakeIssue, FakeQueue, NewIssue } from './tracker-data.js';
 export { IAM_AUDIENCE } from './jwt-verify.js';

@@ -2,7 +2,19 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FakeEndpoint, LoggedRequest } from './types.js';
 
 /** Header names whose values are secrets (the scheme word of Authorization is kept). */
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'proxy-authorization', 'x-api-key']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  // Yandex TVM tickets are bearer credentials too.
+  'x-ya-service-ticket',
+  'x-ya-user-ticket',
+]);
+
+/** Scheme words kept in a redacted Authorization value; anything else may be the credential itself. */
+const AUTH_SCHEMES = new Set(['oauth', 'bearer', 'basic']);
 
 /** Form/query/JSON fields whose values are secrets in Yandex flows. */
 export const SECRET_FIELDS = new Set([
@@ -19,6 +31,11 @@ export const SECRET_FIELDS = new Set([
   'password',
   'token',
   'private_key',
+  'assertion',
+  'client_assertion',
+  'id_token',
+  'iam_token',
+  'subject_token',
 ]);
 
 const REDACTED = '[redacted]';
@@ -28,7 +45,7 @@ export function redactHeaderValue(name: string, value: string): string {
   if (!SECRET_HEADERS.has(name.toLowerCase())) return value;
   if (name.toLowerCase() === 'authorization' || name.toLowerCase() === 'proxy-authorization') {
     const scheme = /^(\S+)\s/.exec(value)?.[1];
-    return scheme ? `${scheme} ${REDACTED}` : REDACTED;
+    return scheme && AUTH_SCHEMES.has(scheme.toLowerCase()) ? `${scheme} ${REDACTED}` : REDACTED;
   }
   return REDACTED;
 }

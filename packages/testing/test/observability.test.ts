@@ -71,6 +71,30 @@ describe('request log', () => {
       expect(printed).not.toContain(secret);
     }
   });
+
+  it('redacts TVM tickets, scheme-less Authorization values and device/JWT secrets', async () => {
+    fake.calls.reset();
+    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
+    await fetch(`${fake.url}/v3/myself`, {
+      headers: { ...orgHeaders(fake), Authorization: `${t.accessToken} extra`, 'X-Ya-Service-Ticket': 'svc-ticket-secret', 'X-Ya-User-Ticket': 'user-ticket-secret' },
+    });
+    await postJson(`${fake.url}/iam/v1/tokens`, { jwt: 'jwt-secret-value' });
+    await postForm(`${fake.url}/token`, { grant_type: 'device_code', device_code: 'device-code-secret', client_id: fake.demo.app.clientId });
+    await postForm(`${fake.url}/revoke_token`, { access_token: t.accessToken, client_id: fake.demo.app.clientId });
+
+    const log = fake.requests;
+    expect(log).toHaveLength(4);
+    expect(log[0]?.headers.authorization).toBe('[redacted]');
+    expect(log[0]?.headers['x-ya-service-ticket']).toBe('[redacted]');
+    expect(log[0]?.headers['x-ya-user-ticket']).toBe('[redacted]');
+    expect(log[1]?.params).toEqual({ jwt: '[redacted]' });
+    expect(log[2]?.params).toMatchObject({ grant_type: 'device_code', device_code: '[redacted]' });
+    expect(log[3]?.params).toMatchObject({ access_token: '[redacted]' });
+    const printed = JSON.stringify(log);
+    for (const secret of [t.accessToken, 'svc-ticket-secret', 'user-ticket-secret', 'jwt-secret-value', 'device-code-secret']) {
+      expect(printed).not.toContain(secret);
+    }
+  });
 });
 
 describe('clock', () => {
