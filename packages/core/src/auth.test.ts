@@ -100,6 +100,8 @@ describe('createTrackerAuth', () => {
     expect((await auth.headers()).Authorization).toBe('Bearer t1.from-shared-store');
     // Static tokens take the options without complaint: there is nothing to refresh.
     expect(() => createTrackerAuth({ credentials: oauthToken(SECRET), org: { orgId: '1' }, store })).not.toThrow();
+    const staticAuth = createTrackerAuth({ credentials: oauthToken(SECRET), org: { orgId: '1' }, store });
+    expect((await staticAuth.headers()).Authorization).toBe(`OAuth ${SECRET}`);
   });
 
   describe('validates at construction', () => {

@@ -109,6 +109,10 @@ describe('buildAuthorizeUrl', () => {
   it('accepts device ids of 6 and 50 characters and a 100-character name', () => {
     expect(() => buildAuthorizeUrl({ clientId: 'c', deviceId: 'a'.repeat(6), deviceName: 'я'.repeat(100) })).not.toThrow();
     expect(() => buildAuthorizeUrl({ clientId: 'c', deviceId: '~'.repeat(50) })).not.toThrow();
+    const short = buildAuthorizeUrl({ clientId: 'c', deviceId: 'a'.repeat(6), deviceName: 'я'.repeat(100) }).searchParams;
+    expect(short.get('device_id')).toBe('a'.repeat(6));
+    expect(short.get('device_name')).toBe('я'.repeat(100));
+    expect(buildAuthorizeUrl({ clientId: 'c', deviceId: '~'.repeat(50) }).searchParams.get('device_id')).toBe('~'.repeat(50));
   });
 
   const bad: [string, Partial<AuthorizeUrlOptions> & Record<string, unknown>, string][] = [
