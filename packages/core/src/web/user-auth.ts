@@ -155,12 +155,20 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
 
   return {
     async forSession(session, request) {
-      const storeKey = store === undefined ? undefined : await storeKeyOf(session);
       const now = options.now();
       const key = keyOf(session);
-      let entry = entries.get(key);
-      if (entry !== undefined && now - entry.lastUsed >= IDLE_MS) entry = undefined;
-      if (entry === undefined) entry = create(session, storeKey);
+      const live = () => {
+        const found = entries.get(key);
+        return found !== undefined && now - found.lastUsed < IDLE_MS ? found : undefined;
+      };
+      let entry = live();
+      if (entry === undefined) {
+        // The store key (a SHA-256) is only needed to build an entry, not on every request.
+        const storeKey = store === undefined ? undefined : await storeKeyOf(session);
+        // Look again after the await: a concurrent first request may have built the entry,
+        // and two entries would mean two refresh engines for one session.
+        entry = live() ?? create(session, storeKey);
+      }
       entries.delete(key);
       entry.lastUsed = now;
       entries.set(key, entry);
