@@ -124,9 +124,7 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   for (const [key, inner] of Object.entries(value)) {
     if (key.toLowerCase() === 'headers' && inner && typeof inner === 'object') {
       out[key] = redactHeaders(inner as HeadersLike);
-    } else if (isSecretKey(key) && inner !== undefined && inner !== null && typeof inner !== 'object') {
-      out[key] = REDACTED;
-    } else if (isSecretKey(key) && inner && typeof inner === 'object') {
+    } else if (isSecretKey(key) && inner !== undefined && inner !== null) {
       out[key] = REDACTED;
     } else {
       out[key] = redactValue(inner, seen);
