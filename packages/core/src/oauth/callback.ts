@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from '../encoding.js';
 import { OAuthCallbackError, OAuthResponseError } from '../errors.js';
-import { INSPECT_CUSTOM } from '../redact.js';
+import { hideSecrets, INSPECT_CUSTOM, REDACTED } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
 
 export interface ParseCallbackOptions {
@@ -111,12 +111,6 @@ function checkState(received: string | undefined, expected: string | false | und
   }
 }
 
-function hidden<T extends object>(result: T, summary: () => Record<string, unknown>): T {
-  Object.defineProperty(result, INSPECT_CUSTOM, { value: () => `CallbackResult ${JSON.stringify(summary())}`, enumerable: false });
-  Object.defineProperty(result, 'toJSON', { value: summary, enumerable: false });
-  return result;
-}
-
 /**
  * Read and check the OAuth redirect: state first (missing / mismatched / unexpected), then an
  * upstream `error` (thrown as {@link OAuthResponseError} with `error` and `errorDescription`),
@@ -167,7 +161,7 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
     // eslint-disable-next-line no-control-regex -- a code is a header/body value later
     if (/[\u0000-\u0020\u007f-\u009f]/.test(code) || code.length > 512) invalid('callback code is malformed; start sign-in again.');
     const result: CodeCallback = { type: 'code', code, state };
-    return hidden(result, () => ({ type: 'code', code: '[REDACTED]', state }));
+    return hideSecrets(result, () => ({ type: 'code', code: REDACTED, state }), 'CallbackResult');
   }
 
   const accessToken = single(params, 'access_token');
@@ -193,9 +187,9 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
     ...(scope ? { scope } : {}),
   };
   Object.defineProperty(tokens, INSPECT_CUSTOM, {
-    value: () => `OAuthTokenSet ${JSON.stringify({ ...tokens, accessToken: '[REDACTED]' })}`,
+    value: () => `OAuthTokenSet ${JSON.stringify({ ...tokens, accessToken: REDACTED })}`,
     enumerable: false,
   });
   const result: TokenCallback = { type: 'token', tokens, expiresIn, state };
-  return hidden(result, () => ({ type: 'token', tokens: { ...tokens, accessToken: '[REDACTED]' }, expiresIn, state }));
+  return hideSecrets(result, () => ({ type: 'token', tokens: { ...tokens, accessToken: REDACTED }, expiresIn, state }), 'CallbackResult');
 }

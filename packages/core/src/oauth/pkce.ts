@@ -5,7 +5,7 @@
  */
 import { base64UrlEncode, randomBytes, utf8 } from '../encoding.js';
 import { ConfigurationError } from '../errors.js';
-import { INSPECT_CUSTOM } from '../redact.js';
+import { INSPECT_CUSTOM, REDACTED } from '../redact.js';
 
 /** A PKCE pair. `codeVerifier` is a secret: keep it server-side (e.g. in a sealed cookie). */
 export interface Pkce {
@@ -48,7 +48,7 @@ export async function pkceFromVerifier(codeVerifier: string): Promise<Pkce> {
   const pkce: Pkce = { codeVerifier, codeChallenge, codeChallengeMethod: 'S256' };
   // console.log(pkce) must not print the verifier; JSON stays intact so the pair can be stored.
   Object.defineProperty(pkce, INSPECT_CUSTOM, {
-    value: () => `Pkce ${JSON.stringify({ codeVerifier: '[REDACTED]', codeChallenge, codeChallengeMethod: 'S256' })}`,
+    value: () => `Pkce ${JSON.stringify({ codeVerifier: REDACTED, codeChallenge, codeChallengeMethod: 'S256' })}`,
     enumerable: false,
   });
   return pkce;
