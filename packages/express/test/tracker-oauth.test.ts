@@ -146,13 +146,19 @@ describe('trackerOAuth: device tokens', () => {
       device: { deviceId: 'express-test-device', deviceName: 'Express tests' },
     });
     server.use(device);
-    server.get('/', route(async (req, res) => void res.json(await device.getSession(req, { includeTokens: true }))));
+    // The token set hides its secrets from JSON: hand the access token over explicitly.
+    server.get(
+      '/',
+      route(async (req, res) => void res.json({ accessToken: (await device.getSession(req, { includeTokens: true }))?.tokens?.accessToken })),
+    );
     try {
       const browser = new Browser();
       const { response } = await browser.follow(`${local.url}/auth/login`);
-      const { tokens } = (await response.json()) as { tokens: { accessToken: string } };
+      const tokens = (await response.json()) as { accessToken: string };
       const authorize = fake.requests.find((r) => r.endpoint === 'oauth.authorize');
       expect(authorize?.path).toContain('device_id=express-test-device');
+      const before = await fetch(`${fake.url}/v3/myself`, { headers: { Authorization: `OAuth ${tokens.accessToken}`, 'X-Org-ID': fake.demo.orgId } });
+      expect(before.status).toBe(200);
 
       fake.calls.reset();
       const out = await browser.fetch(`${local.url}/auth/logout`, { method: 'POST', headers: { origin: local.url } });

@@ -16,6 +16,7 @@ import { createPkce } from '../oauth/pkce.js';
 import { TRACKER_SCOPES } from '../oauth/scopes.js';
 import { createState } from '../oauth/state.js';
 import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
+import { hideSecrets, REDACTED } from '../redact.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TokenStore, TrackerOrg } from '../types.js';
@@ -371,7 +372,13 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       refreshable: session.r !== undefined,
     };
     if (getOptions?.includeTokens) {
-      info.tokens = { accessToken: session.a, refreshToken: session.r, tokenType: session.t, expiresAt: session.e, scope: session.s };
+      const tokens: OAuthTokenSet = { accessToken: session.a, refreshToken: session.r, tokenType: session.t, expiresAt: session.e, scope: session.s };
+      // Readable by the caller, but a session object logged or sent as JSON must not carry them.
+      info.tokens = hideSecrets(
+        tokens,
+        () => ({ ...tokens, accessToken: REDACTED, refreshToken: tokens.refreshToken === undefined ? undefined : REDACTED }),
+        'OAuthTokenSet',
+      );
     }
     return info;
   }

@@ -174,6 +174,11 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const withTokens = await flow.getSession(request(), { includeTokens: true });
     expect(withTokens!.tokens!.accessToken).toMatch(/^y[0-3]_/);
     const firstAccess = withTokens!.tokens!.accessToken;
+    expect(withTokens!.tokens!.refreshToken).toMatch(/\S/);
+    for (const secret of [firstAccess, withTokens!.tokens!.refreshToken!]) {
+      expect(JSON.stringify(withTokens)).not.toContain(secret);
+      expect(inspect(withTokens, { depth: 5 })).not.toContain(secret);
+    }
 
     // userAuth: Tracker answers as the demo user.
     const user = await flow.userAuth(request());
