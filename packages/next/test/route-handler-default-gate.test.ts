@@ -38,10 +38,9 @@ describe('createTrackerRouteHandler: the default gate with user is core sameOrig
       const response = await proxy.GET(myself(headers));
       expect(response.status, name).toBe(allowed ? 200 : 403);
       if (allowed) expect(((await response.json()) as { login: string }).login).toBe(world.fake.demo.user.login);
-      else {
-        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
-        expect(world.fake.calls.count('tracker'), name).toBe(calls);
-      }
+      else expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+      // Exactly one Tracker call when allowed, none when refused.
+      expect(world.fake.calls.count('tracker'), name).toBe(calls + (allowed ? 1 : 0));
     }
   });
 
