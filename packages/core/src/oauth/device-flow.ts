@@ -4,7 +4,7 @@
  * For CLIs and devices without a browser; no redirect URI is involved.
  */
 import { AbortedError, ConfigurationError, OAuthResponseError, TimeoutError, TokenExchangeError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
-import { sleep } from '../http/upstream.js';
+import { describeRequest, sleep } from '../http/upstream.js';
 import { hideSecrets, REDACTED } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
 import {
@@ -81,7 +81,7 @@ export async function requestDeviceCode(options: RequestDeviceCodeOptions): Prom
   const userCode = json.user_code;
   const verificationUrl = json.verification_url ?? json.verification_uri;
   if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUrl !== 'string') {
-    throw new TokenExchangeError(`${what} failed: the answer lacks device_code, user_code or verification_url: POST ${oauthEndpoint(options.oauthUrl, '/device/code')}`, {
+    throw new TokenExchangeError(`${what} failed: the answer lacks device_code, user_code or verification_url: ${describeRequest('POST', oauthEndpoint(options.oauthUrl, '/device/code'))}`, {
       source: 'oauth',
       status: 200,
     });
@@ -203,6 +203,6 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
   }
 
   function expired(cause?: unknown): TimeoutError {
-    return new TimeoutError(`Device authorization expired before the user approved it: POST ${url}`, { cause });
+    return new TimeoutError(`Device authorization expired before the user approved it: ${describeRequest('POST', url)}`, { cause });
   }
 }
