@@ -10,10 +10,8 @@ import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/refresh
 import type { TokenStore } from '../../src/types.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
+import { APP, flowOptions, REDIRECT } from './flow-options.js';
 
-const APP = 'http://app.test';
-const REDIRECT = `${APP}/auth/callback`;
-const SECRET = 'a-test-session-secret-of-at-least-32-bytes!';
 /** Past the fake's one-year access tokens, inside the 400-day session. */
 const PAST_ACCESS_TOKEN_EXPIRY_MS = 366 * 24 * 60 * 60 * 1000;
 /**
@@ -42,16 +40,7 @@ beforeEach(() => {
 
 /** One app instance: its own flow (own in-memory cache), the shared app clock, optionally a shared store. */
 function instance(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
-  return createOAuthFlow({
-    ...app,
-    redirectUri: REDIRECT,
-    org: { orgId: fake.demo.orgId },
-    sessionSecret: SECRET,
-    oauthUrl: fake.url,
-    sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
-    refresh: { now: () => fake.clock.now() + skew },
-    ...overrides,
-  });
+  return createOAuthFlow(flowOptions(fake, app, () => fake.clock.now() + skew, overrides));
 }
 
 async function signIn(flow: OAuthFlow): Promise<string> {

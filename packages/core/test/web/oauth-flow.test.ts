@@ -5,10 +5,8 @@ import { ConfigurationError, SignInRequiredError } from '../../src/errors.js';
 import { readCookie } from '../../src/web/cookies.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
+import { APP, flowOptions, REDIRECT, SECRET } from './flow-options.js';
 
-const APP = 'http://app.test';
-const REDIRECT = `${APP}/auth/callback`;
-const SECRET = 'a-test-session-secret-of-at-least-32-bytes!';
 const DAY = 24 * 60 * 60 * 1000;
 
 let fake: FakeYandex;
@@ -32,16 +30,7 @@ beforeEach(() => {
 });
 
 function makeFlow(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
-  return createOAuthFlow({
-    ...app,
-    redirectUri: REDIRECT,
-    org: { orgId: fake.demo.orgId },
-    sessionSecret: SECRET,
-    oauthUrl: fake.url,
-    sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
-    refresh: { now: appNow },
-    ...overrides,
-  });
+  return createOAuthFlow(flowOptions(fake, app, appNow, overrides));
 }
 
 function setCookies(response: Response): string[] {
