@@ -32,11 +32,14 @@ describe('static token sources', () => {
     for (const bad of ['', ' ', 'OAuth y0_x', 'y0_a\r\nX-Evil: 1', 42]) {
       expect(() => oauthToken(bad as never)).toThrow(ConfigurationError);
     }
+    let error: unknown;
     try {
       oauthToken('Bearer y0_secretvalue');
     } catch (e) {
-      expect((e as Error).message).not.toContain('secretvalue');
+      error = e;
     }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).not.toContain('secretvalue');
     expect(() => iamToken('t1.x', { expiresAt: 'soon' })).toThrow(expect.objectContaining({ field: 'expiresAt' }));
     expect(() => iamToken('t1.x', { expiresAt: Number.NaN })).toThrow(expect.objectContaining({ field: 'expiresAt' }));
   });

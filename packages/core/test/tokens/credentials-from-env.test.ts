@@ -95,13 +95,16 @@ describe('credentialsFromEnv: every source works against the fake through its va
     expect(org).toEqual({ orgId: '42' });
   });
 
-  it('reads process.env when no record is passed', () => {
+  it('reads process.env when no record is passed', async () => {
     const saved = { ...process.env };
     try {
       process.env.TRACKER_OAUTH_TOKEN = 'y0_from_process_env';
       process.env.TRACKER_ORG_ID = '7';
       for (const name of Object.values(TRACKER_ENV)) if (!['TRACKER_OAUTH_TOKEN', 'TRACKER_ORG_ID'].includes(name)) delete process.env[name];
-      expect(credentialsFromEnv().credentials.kind).toBe('oauth');
+      const fromEnv = credentialsFromEnv();
+      expect(fromEnv.credentials.kind).toBe('oauth');
+      expect(fromEnv.org).toEqual({ orgId: '7' });
+      expect((await fromEnv.credentials.getToken()).token).toBe('y0_from_process_env');
     } finally {
       process.env = saved;
     }
