@@ -1,12 +1,7 @@
-import { defineConfig } from 'tsup';
+import { definePackageBuild } from '../../tsup.shared';
 
-export default defineConfig({
+export default definePackageBuild({
   // `cli` is the `tracker-auth-fake` bin (dist/cli.js, ESM; tsup keeps its shebang).
   entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
-  format: ['esm', 'cjs'],
   dts: { entry: { index: 'src/index.ts' } },
-  clean: true,
-  sourcemap: false,
-  target: 'node20',
-  treeshake: true,
 });

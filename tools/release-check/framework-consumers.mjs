@@ -4,7 +4,7 @@
 // of the installed @tracker-auth/testing.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, log, run, startProcess, waitForHttp, writeJson } from './lib.mjs';
+import { freePort, log, run, startProcess, writeJson } from './lib.mjs';
 
 const TS = { typescript: '~5.9.3', '@types/node': '^20.19.0' };
 
@@ -220,7 +220,7 @@ async function nextConsumer({ work, registryUrl, version, createProject, npmInst
   await run(join(dir, 'node_modules/.bin/next'), ['build'], { cwd: dir, quiet: true, env, timeoutMs: 8 * 60_000 });
   const fakePort = await freePort();
   const fake = startProcess(join(dir, 'node_modules/.bin/tracker-auth-fake'), ['--port', String(fakePort), '--json'], { cwd: dir, name: 'fake' });
-  await waitForHttp(`http://127.0.0.1:${fakePort}/v3/myself`);
+  await fake.waitForHttp(`http://127.0.0.1:${fakePort}/v3/myself`);
   const demo = JSON.parse(fake.output().trim().split('\n').find((l) => l.startsWith('{')));
   const port = await freePort();
   const server = startProcess(join(dir, 'node_modules/.bin/next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
@@ -229,7 +229,7 @@ async function nextConsumer({ work, registryUrl, version, createProject, npmInst
     env: { ...env, FAKE_URL: `http://127.0.0.1:${fakePort}`, FAKE_OAUTH_TOKEN: demo.oauthToken, FAKE_ORG_ID: demo.orgId },
   });
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/`, 60_000);
+    await server.waitForHttp(`http://127.0.0.1:${port}/`, { timeoutMs: 60_000 });
     const login = demo.user.login;
     await expectLogin(`http://127.0.0.1:${port}/api/tracker/v3/myself`, login, `next ${major}`);
   } finally {

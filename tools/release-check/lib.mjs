@@ -1,8 +1,10 @@
 // Helpers of the release check: processes, a throwaway registry, temp projects.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, startProcess as startHarnessProcess } from '@tracker-auth-tools/test-harness';
+
+export { freePort } from '@tracker-auth-tools/test-harness';
 
 export const log = (...args) => console.log('[release-check]', ...args);
 
@@ -34,72 +36,23 @@ export function run(command, args, { cwd, env = {}, quiet = false, timeoutMs = 1
   });
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Poll a URL until it answers (any status), or fail after `timeoutMs`. */
-export async function waitForHttp(url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      return response;
-    } catch (error) {
-      lastError = error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms: ${lastError?.message}`);
-}
-
-/** Start a long-running process; returns { child, stop(), output() }. */
-export function startProcess(command, args, { cwd, env = {}, name } = {}) {
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
+/**
+ * Start a long-running process in its own process group (the test harness's `startProcess`:
+ * `stop()` SIGTERMs the group, SIGKILL after 5 s; `waitForHttp(url)` fails with the output if
+ * it exits first). `env` is added to ours, and an exit we did not ask for is logged with the
+ * output, so a registry that dies mid-publish says why.
+ */
+export function startProcess(command, args, { cwd, env = {}, name = command } = {}) {
+  const proc = startHarnessProcess(command, args, { cwd, env: { ...process.env, ...env }, name });
   let stopping = false;
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  child.on('exit', (code, signal) => {
-    if (!stopping && code !== 0) log(`${name ?? command} exited with ${code ?? signal}:\n${output.slice(-4000)}`);
+  void proc.exited.then(({ code, signal }) => {
+    if (!stopping && code !== 0) log(`${name} exited with ${code ?? signal}:\n${proc.output().slice(-4000)}`);
   });
   return {
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+    ...proc,
+    stop() {
       stopping = true;
-      const exited = new Promise((r) => child.once('exit', r));
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
+      return proc.stop();
     },
   };
 }
@@ -140,7 +93,7 @@ export async function startRegistry(dir, verdaccioBin) {
     cwd: dir,
     name: 'verdaccio',
   });
-  await waitForHttp(`${url}-/ping`);
+  await proc.waitForHttp(`${url}-/ping`);
   // npm publish needs an authenticated user: create one through the registry's user API.
   const response = await fetch(`${url}-/user/org.couchdb.user:release-check`, {
     method: 'PUT',
