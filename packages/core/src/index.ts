@@ -11,6 +11,7 @@ export {
   redactUrl,
   redactSecrets,
   hideSecrets,
+  scrubSecrets,
   type HeadersLike,
 } from './redact.js';
 export type {

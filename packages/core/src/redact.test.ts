@@ -78,3 +78,11 @@ describe('hideSecrets', () => {
     expect(target.token).toBe(TOKEN);
   });
 });
+
+describe('scrubSecrets', () => {
+  it('replaces every occurrence of each secret and leaves short values alone', async () => {
+    const { scrubSecrets } = await import('./redact.js');
+    const text = 'code y0_SECRETVALUE rejected; y0_SECRETVALUE again; id ab';
+    expect(scrubSecrets(text, ['y0_SECRETVALUE', 'ab', undefined])).toBe('code [REDACTED] rejected; [REDACTED] again; id ab');
+  });
+});

@@ -133,6 +133,19 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   return out;
 }
 
+/**
+ * Replace every occurrence of the given secrets (the values a call sent) in upstream text that
+ * may be quoted in an error message. Secrets shorter than 4 characters are skipped: replacing
+ * them would shred ordinary words without protecting anything.
+ */
+export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
 /** The symbol Node's `util.inspect` looks up; `Symbol.for` so core needs no `node:util`. */
 export const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 

@@ -7,7 +7,7 @@
 import { ConfigurationError, OAuthResponseError, TokenExchangeError } from '../errors.js';
 import { base64Encode } from '../encoding.js';
 import { describeRequest, isRetryableStatus, readJsonSafely, upstreamFetch } from '../http/upstream.js';
-import { REDACTED } from '../redact.js';
+import { scrubSecrets } from '../redact.js';
 import { DEFAULT_OAUTH_URL, type FetchLike, type OAuthTokenSet } from '../types.js';
 
 /**
@@ -100,15 +100,6 @@ function basicAuthorization(clientId: string, clientSecret: string): string {
   return `Basic ${base64Encode(`${encode(clientId)}:${encode(clientSecret)}`)}`;
 }
 
-/** Replace every secret we sent that an upstream text might echo back. */
-export function scrub(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
-
 /**
  * POST a form to Yandex OAuth and return the parsed JSON of a 2xx answer. Error answers
  * become {@link OAuthResponseError} (a 4xx with `{error, error_description}`) or
@@ -152,7 +143,7 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
     });
   }
   const error = typeof json?.error === 'string' ? json.error : undefined;
-  const description = typeof json?.error_description === 'string' ? scrub(json.error_description, secrets) : undefined;
+  const description = typeof json?.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
   if (error !== undefined && !isRetryableStatus(response.status)) {
     const detail = description ? `${error} (${description})` : error;
     throw new OAuthResponseError(`${call.what} refused: ${detail}: ${where}`, {

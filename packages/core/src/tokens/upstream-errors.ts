@@ -3,7 +3,7 @@
  * what failed and where, classify retryability, carry `Retry-After`, and never contain a secret.
  */
 import { TokenExchangeError, isAbortedError, isTrackerAuthError } from '../errors.js';
-import { REDACTED } from '../redact.js';
+import { scrubSecrets } from '../redact.js';
 import { describeRequest, isRetryableStatus, parseRetryAfter, readJsonSafely, upstreamFetch, type UpstreamRequest } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
@@ -23,8 +23,7 @@ const MAX_QUOTED = 200;
 
 /** Quote upstream text in a message: one line, bounded, with this call's secrets removed. */
 function quote(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/\s+/g, ' ').trim();
-  for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
+  const out = scrubSecrets(text.replace(/\s+/g, ' ').trim(), secrets);
   return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED)}…` : out;
 }
 
