@@ -1,3 +1,4 @@
 // Public exports of this area, chosen one by one (see index.ts).
 export { createTrackerClient, type TrackerClientOptions } from './client/tracker-client.js';
+export { assertTrackerClientOptions } from './client/client-options.js';
 export { verifyAccess, type TrackerUser } from './client/verify-access.js';

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, isConfigurationError } from './errors.js';
 import { buildTrackerHeaders } from './headers.js';
-import { assertToken, assertUrl, endpointUrl, normalizeOrg } from './validate.js';
+import { assertAppPath, assertToken, assertUrl, endpointUrl, normalizeOrg } from './validate.js';
 
 /** A distinctive value every bad input below carries; it must never come back out. */
 const S = 'SeCrEt7x9Q';
@@ -170,5 +170,50 @@ describe('endpointUrl', () => {
     expect(endpointUrl('http://127.0.0.1:3000/oauth', 'authorize').href).toBe('http://127.0.0.1:3000/oauth/authorize');
     expect(endpointUrl('http://127.0.0.1:3000/oauth/', '/token').href).toBe('http://127.0.0.1:3000/oauth/token');
     expect(endpointUrl('https://oauth.yandex.ru', 'authorize').href).toBe('https://oauth.yandex.ru/authorize');
+  });
+});
+
+describe('assertAppPath', () => {
+  it('returns good paths unchanged and the fallback for undefined', () => {
+    expect(assertAppPath('/auth/login', 'signInPath')).toBe('/auth/login');
+    expect(assertAppPath('/', 'signInPath')).toBe('/');
+    expect(assertAppPath('/a/b%20c/~x:y@z', 'signInPath')).toBe('/a/b%20c/~x:y@z');
+    expect(assertAppPath(undefined, 'signInPath', { fallback: '/api/auth/sign-in' })).toBe('/api/auth/sign-in');
+  });
+
+  it.each([
+    ['no fallback for undefined', undefined],
+    ['not a string', 42],
+    ['empty', ''],
+    ['relative', 'app/sign-in'],
+    ['protocol-relative', '//evil.example'],
+    ['backslash', '/\\evil.example'],
+    ['double slash inside', '/auth//login'],
+    ['dot segment', '/auth/../admin'],
+    ['single dot segment', '/auth/.'],
+    ['query', '/auth/login?x=1'],
+    ['fragment', '/auth/login#x'],
+    ['space', '/auth/log in'],
+    ['bad escape', '/auth/%zz'],
+    ['absolute URL', 'https://evil.example/'],
+  ])('refuses %s with a ConfigurationError naming the field', (_, value) => {
+    const error = (() => {
+      try {
+        assertAppPath(value, 'signInPath');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(isConfigurationError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'INVALID_OPTION', field: 'signInPath' });
+    if (typeof value === 'string' && value.length > 3) expect((error as Error).message).not.toContain(value);
+  });
+
+  it('refuses escapes when percentEncoded is false, and keeps a given message', () => {
+    expect(() => assertAppPath('/a%20b', 'paths.login', { percentEncoded: false, message: 'custom: paths.login' })).toThrow(
+      new ConfigurationError('INVALID_OPTION', 'paths.login', 'custom: paths.login'),
+    );
+    expect(assertAppPath('/a-b', 'paths.login', { percentEncoded: false })).toBe('/a-b');
   });
 });

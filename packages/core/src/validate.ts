@@ -208,6 +208,51 @@ export function assertUrl(value: unknown, field: string, options: AssertUrlOptio
   return url;
 }
 
+/** Options of {@link assertAppPath}. */
+export interface AssertAppPathOptions {
+  /** Returned when the value is `undefined` (the option's default). Without it, `undefined` is refused. */
+  fallback?: string | undefined;
+  /** Allow `%XX` escapes. Default `true`; `false` where the path becomes a router pattern. */
+  percentEncoded?: boolean | undefined;
+  /** The whole error message, for callers that keep their own wording (it must not echo the value). */
+  message?: string | undefined;
+}
+
+/** RFC 3986 `pchar` and `/`, with `%` (checked as `%XX` separately). */
+const APP_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+const PCT_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/**
+ * Check a path option of the app's own routes (a sign-in route, a callback path) and return
+ * it unchanged: one leading `/` (so never `//host`, which browsers treat as another origin),
+ * no `//` anywhere, no `.`/`..` segments, no backslash, no query or fragment, only RFC 3986
+ * path characters (`%XX` escapes unless `percentEncoded: false`).
+ *
+ * @throws {ConfigurationError} code `INVALID_OPTION`, with `field`
+ * @example
+ * const signInPath = assertAppPath(options.signInPath, 'signInPath', { fallback: '/api/auth/sign-in' });
+ */
+export function assertAppPath(value: unknown, field: string, options: AssertAppPathOptions = {}): string {
+  if (value === undefined && options.fallback !== undefined) return options.fallback;
+  const ok =
+    typeof value === 'string' &&
+    APP_PATH.test(value) &&
+    !value.includes('//') &&
+    !DOT_SEGMENT.test(value) &&
+    (options.percentEncoded === false ? !value.includes('%') : !PCT_ESCAPE.test(value));
+  if (!ok) {
+    const example = options.fallback ?? '/auth/login';
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      field,
+      options.message ??
+        `${field} must be a path of this app such as "${example}": one leading "/", no "//", "." or ".." segments, backslash, query or fragment.`,
+    );
+  }
+  return value;
+}
+
 /**
  * Resolve an endpoint path against a base URL, keeping any path prefix of the base
  * (`http://127.0.0.1:3000/oauth` + `authorize` → `http://127.0.0.1:3000/oauth/authorize`).

@@ -5,9 +5,9 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
+  assertTrackerClientOptions,
   ConfigurationError,
   createTrackerAuth,
-  createTrackerClient,
   isSignInRequiredError,
   type CreateTrackerAuthOptions,
   type TrackerAuth,
@@ -38,14 +38,6 @@ export interface TrackerUserOptions {
 }
 
 export type TrackerAuthOptions = TrackerServiceOptions | TrackerUserOptions;
-
-/** Stands in for a user's auth when checking client options at construction; never called. */
-const PROBE_AUTH: TrackerAuth = {
-  org: { orgId: '0' },
-  credentials: { kind: 'oauth', id: 'probe', getToken: () => Promise.reject(new Error('probe')) },
-  headers: () => Promise.reject(new Error('probe')),
-  invalidate: () => Promise.resolve(),
-};
 
 /**
  * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token,
@@ -80,8 +72,8 @@ export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
       throw new ConfigurationError('INVALID_OPTION', 'oauth', 'trackerAuth: oauth must be the middleware returned by trackerOAuth().');
     }
     if (typeof required !== 'boolean') throw new ConfigurationError('INVALID_OPTION', 'required', 'trackerAuth: required must be true or false.');
-    // Clients are made per request in user mode; build one now so bad client options fail at start.
-    createTrackerClient(PROBE_AUTH, client);
+    // Clients are made per request in user mode; check their options now so they fail at start.
+    assertTrackerClientOptions(client ?? {}, 'client');
     return function trackerUserAuth(req: Request, res: Response, next: NextFunction): void {
       oauth.userAuth(req).then(
         (user) => {

@@ -8,6 +8,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
+  assertAppPath,
   ConfigurationError,
   createOAuthFlow,
   type GetSessionOptions,
@@ -45,7 +46,6 @@ export interface TrackerOAuthRouter extends RequestHandler {
 }
 
 const BRAND = Symbol.for('@tracker-auth/express.oauth');
-const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 
 /** True for the middleware returned by {@link trackerOAuth}. */
 export function isTrackerOAuth(value: unknown): value is TrackerOAuthRouter {
@@ -53,11 +53,12 @@ export function isTrackerOAuth(value: unknown): value is TrackerOAuthRouter {
 }
 
 function routePath(value: string | undefined, fallback: string, field: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !PATH.test(value) || value.includes('//') || /\/\.\.?(\/|$)/.test(value)) {
-    throw new ConfigurationError('INVALID_OPTION', field, `trackerOAuth: ${field} must be a plain path such as "${fallback}".`);
-  }
-  return value.length > 1 && value.endsWith('/') ? value.slice(0, -1) : value;
+  const path = assertAppPath(value, field, {
+    fallback,
+    percentEncoded: false,
+    message: `trackerOAuth: ${field} must be a plain path such as "${fallback}".`,
+  });
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 /**

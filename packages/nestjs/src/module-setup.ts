@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import {
+  assertTrackerClientOptions,
   assertUrl,
   ConfigurationError,
   createOAuthFlow,
@@ -49,27 +50,17 @@ export function createTrackerAuthSetup(options: TrackerAuthModuleOptions): Track
   }
   if (baseUrl !== undefined) assertUrl(baseUrl, 'baseUrl');
   if (trustProxy !== undefined && typeof trustProxy !== 'boolean') invalid('trustProxy', '`trustProxy` must be true or false.');
-  const clientOptions = options.client ?? {};
-  if (typeof clientOptions !== 'object') invalid('client', '`client` must be an options object of createTrackerClient().');
 
   const auth = credentials === undefined ? null : createTrackerAuth({ credentials, org, store: options.store, refresh: options.refresh });
-  // In user mode only, the client options still fail now rather than at the first signed-in
-  // request: validate them against a placeholder auth that is never called.
-  const client = createTrackerClient(auth ?? placeholderAuth(org), clientOptions);
+  // Clients of signed-in users are made per request: their options must still fail now.
+  const clientOptions = assertTrackerClientOptions(options.client ?? {}, 'client');
   const flow = oauth === undefined ? null : createOAuthFlow({ ...oauth, org: oauth.org ?? org });
 
   return {
     auth,
-    client: auth === null ? null : client,
+    client: auth === null ? null : createTrackerClient(auth, clientOptions),
     flow,
     clientOptions,
     webRequest: (req) => toWebRequest(req, { baseUrl, trustProxy, body: false }),
   };
-}
-
-function placeholderAuth(org: TrackerAuthModuleOptions['org']): TrackerAuth {
-  const unused = (): never => {
-    throw new Error('unreachable: placeholder auth used for option validation only');
-  };
-  return { org, credentials: { kind: 'oauth', id: 'placeholder', getToken: unused }, headers: unused, invalidate: unused };
 }

@@ -5,6 +5,8 @@
  * errors (redirect, notFound, dynamic-usage bailouts) back to Next untouched.
  */
 import {
+  assertAppPath,
+  assertTrackerClientOptions,
   ConfigurationError,
   createTrackerClient,
   isSignInRequiredError,
@@ -65,14 +67,6 @@ export interface TrackerServerHelpers {
   signOut(options?: { returnTo?: string | undefined }): Promise<never>;
 }
 
-function assertPath(field: string, value: string | undefined, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/.test(value) || value.startsWith('//')) {
-    throw new ConfigurationError('INVALID_OPTION', field, `createTrackerServerHelpers: ${field} must be a path such as "${fallback}".`);
-  }
-  return value;
-}
-
 /** `?returnTo=…` for a same-origin relative path (the flow validates it again). */
 function withReturnTo(path: string, returnTo: string | undefined): string {
   return returnTo === undefined ? path : `${path}?returnTo=${encodeURIComponent(returnTo)}`;
@@ -106,13 +100,12 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
   if (!flow && !service) {
     throw new ConfigurationError('INVALID_OPTION', 'user', 'createTrackerServerHelpers: pass user (sign-in routes), service (an app credential), or both.');
   }
-  const signInPath = assertPath('signInPath', options.signInPath, '/api/auth/sign-in');
-  const signOutPath = assertPath('signOutPath', options.signOutPath, '/api/auth/sign-out');
+  const path = (field: 'signInPath' | 'signOutPath', fallback: string) =>
+    assertAppPath(options[field], field, { fallback, message: `createTrackerServerHelpers: ${field} must be a path such as "${fallback}".` });
+  const [signInPath, signOutPath] = [path('signInPath', '/api/auth/sign-in'), path('signOutPath', '/api/auth/sign-out')];
   const scope = options.requestScope ?? nextRequestScope;
-  const clientOptions = options.client ?? {};
-  // Validates client options now (createTrackerClient throws ConfigurationError), once.
+  const clientOptions = assertTrackerClientOptions(options.client ?? {}, 'client');
   const serviceClient = service ? createTrackerClient(service, clientOptions) : undefined;
-  if (!serviceClient) createTrackerClient(placeholderAuth, clientOptions);
 
   function requireFlow(what: string): OAuthFlow {
     if (!flow) throw new ConfigurationError('INVALID_OPTION', 'user', `${what} needs user (sign-in routes) in createTrackerServerHelpers().`);
@@ -156,11 +149,3 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
     },
   };
 }
-
-/** Only used to validate client options when no service credential exists; never called. */
-const placeholderAuth: TrackerAuth = {
-  org: { orgId: '0' },
-  credentials: { kind: 'oauth', id: 'placeholder', getToken: () => Promise.reject(new Error('unused')) },
-  headers: () => Promise.reject(new Error('unused')),
-  invalidate: () => Promise.resolve(),
-};

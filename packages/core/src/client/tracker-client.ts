@@ -15,39 +15,19 @@ import ky, { HTTPError, type Hooks, type KyInstance, type Options, type Response
 import { ConfigurationError, TimeoutError } from '../errors.js';
 import { parseRetryAfter } from '../http/upstream.js';
 import { redactUrl } from '../redact.js';
-import { DEFAULT_TRACKER_URL, type FetchLike, type TrackerAuth } from '../types.js';
+import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
 import { networkErrorFrom, toClientError } from './client-errors.js';
+import { resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
-/** Options of {@link createTrackerClient}. */
-export interface TrackerClientOptions {
-  /** Base URL of the Tracker API. Default `https://api.tracker.yandex.net` (point it at the fake in tests). */
-  trackerUrl?: string | undefined;
-  /** API version path segment (yandex-api.md 1.1). Default `v3`. */
-  apiVersion?: 'v2' | 'v3' | undefined;
-  /** A `fetch` to use instead of the global one (whose keep-alive pool is shared). */
-  fetch?: FetchLike | undefined;
-  /** Timeout of one HTTP attempt, ms. Default 10 000. */
-  timeoutMs?: number | undefined;
-  retry?: {
-    /** Retries after the first attempt (429/503 for any method; 5xx/network for idempotent ones). Default 2. */
-    limit?: number | undefined;
-    /** Give up instead of waiting when `Retry-After` asks for longer than this, ms. Default 30 000. */
-    maxRetryAfterMs?: number | undefined;
-  } | undefined;
-  /** Extra headers on every request (not `Authorization` or the org headers: those come from `auth`). */
-  headers?: Record<string, string> | undefined;
-  /** More ky hooks; they run after the client's own `beforeRequest`/`afterResponse` hooks. */
-  hooks?: Hooks | undefined;
-}
+export type { TrackerClientOptions } from './client-options.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 /** Statuses where the server did not act on the request, so even a POST may be sent again. */
 const REFUSED = new Set([429, 503]);
 /** Statuses worth another attempt (REFUSED for every method, the rest for idempotent ones). */
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
-const AUTH_HEADERS = new Set(['authorization', 'x-org-id', 'x-cloud-org-id']);
 
 /** Per-call state, keyed by the call's ky `context` object (fresh for every call). */
 interface CallState {
@@ -68,7 +48,10 @@ interface CallState {
  * await tracker.post('issues', { json: { queue: 'TEST', summary: 'From the API' } });
  */
 export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOptions = {}): KyInstance {
-  const config = validate(auth, options);
+  if (!auth || typeof auth.headers !== 'function' || typeof auth.invalidate !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth() (an object with headers() and invalidate()).');
+  }
+  const config = resolveClientConfig(options, 'options');
   const states = new WeakMap<object, CallState>();
   const stateOf = (context: object): CallState => {
     let state = states.get(context);
@@ -156,58 +139,6 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     },
   };
   return withMappedErrors(ky.create(kyOptions), config);
-}
-
-interface ClientConfig {
-  prefixUrl: string;
-  timeoutMs: number;
-  limit: number;
-  maxRetryAfterMs: number;
-}
-
-function validate(auth: TrackerAuth, options: TrackerClientOptions): ClientConfig {
-  const fn = 'createTrackerClient';
-  if (!auth || typeof auth.headers !== 'function' || typeof auth.invalidate !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'auth', `${fn}: \`auth\` must come from createTrackerAuth() (an object with headers() and invalidate()).`);
-  }
-  const apiVersion = options.apiVersion ?? 'v3';
-  if (apiVersion !== 'v2' && apiVersion !== 'v3') {
-    throw new ConfigurationError('INVALID_OPTION', 'apiVersion', `${fn}: \`apiVersion\` must be 'v2' or 'v3'.`);
-  }
-  let base: URL;
-  try {
-    base = new URL(options.trackerUrl ?? DEFAULT_TRACKER_URL);
-  } catch {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must be an absolute URL such as ${DEFAULT_TRACKER_URL}.`);
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must use http or https.`);
-  }
-  if (base.search || base.hash || base.username || base.password) {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must not carry a query, fragment or credentials; pass the bare API origin.`);
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
-  }
-  const limit = options.retry?.limit ?? 2;
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new ConfigurationError('INVALID_OPTION', 'retry.limit', `${fn}: \`retry.limit\` must be an integer ≥ 0 (0 turns retries off).`);
-  }
-  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
-  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
-    throw new ConfigurationError('INVALID_OPTION', 'retry.maxRetryAfterMs', `${fn}: \`retry.maxRetryAfterMs\` must be a number of milliseconds ≥ 0.`);
-  }
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (AUTH_HEADERS.has(name.toLowerCase())) {
-      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` is set by \`auth\`; configure the credential or org in createTrackerAuth() instead.`);
-    }
-    if (typeof value !== 'string') {
-      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` must be a string.`);
-    }
-  }
-  const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
-  return { prefixUrl, timeoutMs, limit, maxRetryAfterMs };
 }
 
 const RESPONSE_BODY_METHODS = ['json', 'text', 'formData', 'arrayBuffer', 'blob', 'bytes'] as const;
