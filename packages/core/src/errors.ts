@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'NETWORK_ERROR',
   'ABORTED',
+  // an upstream answered something unusable (not JSON where JSON is due, larger than the limit)
+  'INVALID_RESPONSE',
 ] as const;
 
 /** Literal union of all error codes. */
@@ -276,6 +278,42 @@ export class AbortedError extends TrackerAuthError {
   }
 }
 
+export interface InvalidResponseErrorInit {
+  /** HTTP status of the answer. */
+  status: number;
+  method: string;
+  /** The full request URL without query secrets (see `redactUrl`), for server logs; messages name only the path. */
+  url: string;
+  /** What was wrong: the body is not JSON, or the answer is larger than the limit. */
+  reason: 'not-json' | 'too-large';
+  cause?: unknown;
+}
+
+/**
+ * An upstream answered, but not with something usable: a 2xx whose body is not JSON where JSON
+ * was asked for (Tracker's `.json()`), or an answer larger than the size limit.
+ */
+export class InvalidResponseError extends TrackerAuthError {
+  override name = 'InvalidResponseError';
+  declare readonly code: 'INVALID_RESPONSE';
+  readonly status: number;
+  readonly method: string;
+  readonly url: string;
+  readonly reason: 'not-json' | 'too-large';
+
+  constructor(message: string, init: InvalidResponseErrorInit) {
+    super('INVALID_RESPONSE', message, { cause: init.cause });
+    this.status = init.status;
+    this.method = init.method;
+    this.url = init.url;
+    this.reason = init.reason;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), status: this.status, method: this.method, url: this.url, reason: this.reason };
+  }
+}
+
 const SUBCLASS_NAMES = {
   ConfigurationError: ['ConfigurationError'],
   OAuthCallbackError: ['OAuthCallbackError'],
@@ -288,6 +326,7 @@ const SUBCLASS_NAMES = {
   TimeoutError: ['TimeoutError'],
   NetworkError: ['NetworkError'],
   AbortedError: ['AbortedError'],
+  InvalidResponseError: ['InvalidResponseError'],
 } as const;
 
 const ALL_NAMES = new Set<string>(['TrackerAuthError', ...Object.values(SUBCLASS_NAMES).flat()]);
@@ -324,6 +363,7 @@ export const isUnauthorizedError = guard(UnauthorizedError, SUBCLASS_NAMES.Unaut
 export const isTimeoutError = guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
 export const isNetworkError = guard(NetworkError, SUBCLASS_NAMES.NetworkError);
 export const isAbortedError = guard(AbortedError, SUBCLASS_NAMES.AbortedError);
+export const isInvalidResponseError = guard(InvalidResponseError, SUBCLASS_NAMES.InvalidResponseError);
 
 /**
  * The HTTP status an app should answer with for a tracker-auth error. Adapters use this so
@@ -332,7 +372,7 @@ export const isAbortedError = guard(AbortedError, SUBCLASS_NAMES.AbortedError);
  * - configuration → 500 (a deployment bug, not the user's fault)
  * - callback/state problems, sealed-session problems → 400 / 401
  * - sign in again, unauthorized → 401
- * - upstream trouble (token exchange, network) → 502; timeouts → 504; Tracker statuses pass through
+ * - upstream trouble (token exchange, network, an unusable answer) → 502; timeouts → 504; Tracker statuses pass through
  */
 export function httpStatusForError(error: unknown): number {
   if (!isTrackerAuthError(error)) return 500;
@@ -363,6 +403,7 @@ export function httpStatusForError(error: unknown): number {
     case 'TIMEOUT':
       return 504;
     case 'NETWORK_ERROR':
+    case 'INVALID_RESPONSE':
       return 502;
     case 'ABORTED':
       return 499;
