@@ -36,6 +36,9 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'NETWORK_ERROR',
   'ABORTED',
+  // a client request the server cannot take (Node bridge: forbidden method, malformed Host)
+  'BAD_REQUEST',
+  'METHOD_NOT_ALLOWED',
   // an upstream answered something unusable (not JSON where JSON is due, larger than the limit)
   'INVALID_RESPONSE',
 ] as const;
@@ -314,6 +317,39 @@ export class InvalidResponseError extends TrackerAuthError {
   }
 }
 
+/** Codes of {@link RequestRejectedError}. */
+export type RequestRejectedErrorCode = 'BAD_REQUEST' | 'METHOD_NOT_ALLOWED';
+
+/**
+ * A client's request cannot be taken as sent (the Node bridge: a method the fetch standard
+ * forbids such as TRACE, a `Host` header that is not a host): a 400 or 405, never a 500.
+ * `status` and `headers` are also read by Express's default error handler.
+ */
+export class RequestRejectedError extends TrackerAuthError {
+  override name = 'RequestRejectedError';
+  declare readonly code: RequestRejectedErrorCode;
+  /** 400 (`BAD_REQUEST`) or 405 (`METHOD_NOT_ALLOWED`). */
+  readonly status: 400 | 405;
+  /** For 405: the methods that could be used instead (the `Allow` header). */
+  readonly allow: string | undefined;
+  /** Headers of the answer (`Allow` for a 405), in the shape Express's error handler reads. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: RequestRejectedErrorCode, message: string, allow?: string) {
+    super(code, message);
+    this.status = code === 'METHOD_NOT_ALLOWED' ? 405 : 400;
+    this.allow = allow;
+    this.headers = allow === undefined ? undefined : { Allow: allow };
+    // Bad client input, not a server fault: a stack would only show a client our file paths
+    // (Express's development error page prints it).
+    this.stack = `${this.name}: ${message}`;
+  }
+
+  override toJSON() {
+    return { ...super.toJSON(), status: this.status };
+  }
+}
+
 const SUBCLASS_NAMES = {
   ConfigurationError: ['ConfigurationError'],
   OAuthCallbackError: ['OAuthCallbackError'],
@@ -327,6 +363,7 @@ const SUBCLASS_NAMES = {
   NetworkError: ['NetworkError'],
   AbortedError: ['AbortedError'],
   InvalidResponseError: ['InvalidResponseError'],
+  RequestRejectedError: ['RequestRejectedError'],
 } as const;
 
 const ALL_NAMES = new Set<string>(['TrackerAuthError', ...Object.values(SUBCLASS_NAMES).flat()]);
@@ -364,6 +401,7 @@ export const isTimeoutError = guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
 export const isNetworkError = guard(NetworkError, SUBCLASS_NAMES.NetworkError);
 export const isAbortedError = guard(AbortedError, SUBCLASS_NAMES.AbortedError);
 export const isInvalidResponseError = guard(InvalidResponseError, SUBCLASS_NAMES.InvalidResponseError);
+export const isRequestRejectedError = guard(RequestRejectedError, SUBCLASS_NAMES.RequestRejectedError);
 
 /**
  * The HTTP status an app should answer with for a tracker-auth error. Adapters use this so
@@ -405,6 +443,10 @@ export function httpStatusForError(error: unknown): number {
     case 'NETWORK_ERROR':
     case 'INVALID_RESPONSE':
       return 502;
+    case 'BAD_REQUEST':
+      return 400;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
     case 'ABORTED':
       return 499;
     default:
