@@ -64,7 +64,12 @@ export interface FakeYandex {
   readonly requests: readonly LoggedRequest[];
   readonly faults: { inject(endpoint: FakeEndpoint, fault: FaultSpec): FaultHandle; clear(endpoint?: FakeEndpoint): void };
   readonly oauth: {
-    registerApp(app: { clientId?: string; clientSecret?: string | null; redirectUris: string[]; scopes?: string[]; name?: string }): FakeOAuthApp;
+    /**
+     * Registers (or replaces) an app; omit `clientSecret` for a public client. Redirect URIs
+     * match exactly, as at Yandex; `anyLoopbackPort: true` (opt-in, kinder) lets a loopback
+     * URI registered without a port match any port.
+     */
+    registerApp(app: { clientId?: string; clientSecret?: string | null; redirectUris: string[]; scopes?: string[]; name?: string; anyLoopbackPort?: boolean }): FakeOAuthApp;
     issueToken(opts?: { uid?: number; login?: string; scopes?: string[]; expiresIn?: number; clientId?: string; deviceId?: string }): IssuedOAuthToken;
     /** Approve a device flow `user_code`, or a pending consent id; for a consent, returns the redirect URL. */
     approve(codeOrConsentId: string, user?: { uid?: number; login?: string }): string | undefined;
@@ -78,9 +83,18 @@ export interface FakeYandex {
     setDeviceInterval(seconds: number): void;
     /** The user /authorize acts as when no `login_hint` matches (default: the demo user). */
     setSignedInUser(user: { uid?: number; login?: string } | undefined): void;
-    /** Refresh returns the same access token with a new refresh token (default false). */
-    setRefreshReusesAccessToken(on: boolean): void;
-    /** Only device tokens may be revoked, others get unsupported_token_type (default false). */
+    /**
+     * Opt-in (default false): every refresh grant returns a new access token. By default, as
+     * Yandex documents, an access token with more than 10 % of its lifetime left comes back
+     * unchanged with a new refresh token (the old refresh token dies either way).
+     */
+    setRefreshAlwaysNewAccessToken(on: boolean): void;
+    /**
+     * Opt-in (default false): `/revoke_token` also revokes tokens issued without a
+     * `device_id`. By default, as at Yandex, those get `unsupported_token_type`.
+     */
+    setRevokeAnyToken(on: boolean): void;
+    /** @deprecated Strict revocation is the default now; `setStrictRevoke(false)` is `setRevokeAnyToken(true)`. */
     setStrictRevoke(on: boolean): void;
   };
   readonly iam: {
@@ -183,6 +197,8 @@ export async function startFakeYandex(options: FakeYandexOptions = {}): Promise<
     clientSecret: state.ids.hex32(),
     redirectUris: [...(options.demoRedirectUris ?? ['http://127.0.0.1/callback']), `${url}/verification_code`],
     name: 'Demo app',
+    // Sample apps on random ports share the demo app's portless loopback URI (opt-in, kinder).
+    anyLoopbackPort: true,
   });
   const oauthTok = state.issueOAuth({ uid: demoUser.uid, scopes: TRACKER_SCOPES, clientId: app.clientId });
   const readOnly = state.issueOAuth({ uid: demoUser.uid, scopes: ['tracker:read'], clientId: app.clientId });
@@ -253,8 +269,9 @@ export async function startFakeYandex(options: FakeYandexOptions = {}): Promise<
         store.deviceIntervalS = seconds;
       },
       setSignedInUser: (who) => void (store.signedInUid = who ? state.resolveUser(who, defaultUser()).uid : undefined),
-      setRefreshReusesAccessToken: (on) => void (store.refreshReusesAccessToken = on),
-      setStrictRevoke: (on) => void (store.strictRevoke = on),
+      setRefreshAlwaysNewAccessToken: (on) => void (store.refreshAlwaysNewAccessToken = on === true),
+      setRevokeAnyToken: (on) => void (store.revokeAnyToken = on === true),
+      setStrictRevoke: (on) => void (store.revokeAnyToken = on !== true),
     },
     iam: {
       createServiceAccount: (o) => iam.createServiceAccount(o),

@@ -65,7 +65,8 @@ export class FaultRegistry {
     if (!list) return undefined;
     for (const f of list) {
       if (f.spec.rate !== undefined) {
-        if (this.random() < f.spec.rate) return f.spec;
+        // rate 1 means every call, whatever the random source returns.
+        if (f.spec.rate >= 1 || this.random() < f.spec.rate) return f.spec;
         continue;
       }
       if (f.remaining > 0) {

@@ -2,7 +2,7 @@ import type { RequestContext } from './context.js';
 import { redirect, sendText } from './http-util.js';
 import { consentPage, devicePage, page, verificationCodePage } from './oauth-pages.js';
 import { redirectUriAllowed, type AuthorizeRequest, type OAuthStore } from './oauth-store.js';
-import { parseScopes } from './oauth-token.js';
+import { parseScopes, validDeviceId } from './oauth-token.js';
 import type { FakeState } from './state.js';
 import type { FakeUser } from './types.js';
 import { escapeHtml, isForm } from './http-util.js';
@@ -47,18 +47,21 @@ export class OAuthAuthorizeApi {
     const requested = parseScopes(q.get('scope')) ?? app.scopes;
     const bad = requested.find((s) => !app.scopes.includes(s));
     if (bad) return fail('invalid_scope', `the app may not request ${bad}`);
-    const optional = (parseScopes(q.get('optional_scope')) ?? []).filter((s) => app.scopes.includes(s));
+    const askedOptional = parseScopes(q.get('optional_scope')) ?? [];
+    // Optional rights the app may not have are dropped, not refused: fewer rights than asked.
+    const optional = askedOptional.filter((s) => app.scopes.includes(s));
     const challenge = q.get('code_challenge') ?? undefined;
     const methodRaw = q.get('code_challenge_method');
     if (methodRaw !== null && methodRaw !== 'S256' && methodRaw !== 'plain') return fail('invalid_request', 'code_challenge_method must be S256 or plain');
     if (challenge !== undefined && !/^[A-Za-z0-9\-._~]{43,128}$/.test(challenge)) return fail('invalid_request', 'code_challenge is malformed');
     const deviceId = q.get('device_id') ?? undefined;
-    if (deviceId !== undefined && !/^[\x21-\x7e]{6,50}$/.test(deviceId)) return fail('invalid_request', 'device_id must be 6-50 printable ASCII characters');
+    if (deviceId !== undefined && !validDeviceId(deviceId)) return fail('invalid_request', 'device_id must be 6-50 printable ASCII characters');
     const request: AuthorizeRequest = {
       responseType,
       clientId: app.clientId,
       redirectUri,
       scopes: [...new Set([...requested, ...optional])],
+      askedScopes: [...new Set([...requested, ...askedOptional])],
       state,
       loginHint: q.get('login_hint') ?? undefined,
       codeChallenge: challenge,

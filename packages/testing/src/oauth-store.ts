@@ -13,6 +13,8 @@ export interface AuthCodeRecord {
   redirectUri: string;
   uid: number;
   scopes: string[];
+  /** Rights the client asked for (`scope` + `optional_scope`); more than `scopes` → `/token` names `scope`. */
+  askedScopes: string[];
   codeChallenge: string | undefined;
   codeChallengeMethod: 'S256' | 'plain' | undefined;
   deviceId: string | undefined;
@@ -25,6 +27,8 @@ export interface DeviceCodeRecord {
   userCode: string;
   clientId: string;
   scopes: string[];
+  /** Rights the client asked for; see {@link AuthCodeRecord.askedScopes}. */
+  askedScopes: string[];
   deviceId: string | undefined;
   expiresAt: number;
   status: 'pending' | 'approved' | 'denied' | 'consumed';
@@ -37,7 +41,10 @@ export interface AuthorizeRequest {
   responseType: 'code' | 'token';
   clientId: string;
   redirectUri: string;
+  /** Rights that will be granted: `scope`, plus the `optional_scope` entries the app may have. */
   scopes: string[];
+  /** Rights asked for (`scope` + `optional_scope`), granted or not. */
+  askedScopes: string[];
   state: string | undefined;
   loginHint: string | undefined;
   codeChallenge: string | undefined;
@@ -67,11 +74,13 @@ export function pkceMatches(verifier: string, challenge: string, method: 'S256' 
 }
 
 /**
- * Redirect URI matching: exact, except that a registered loopback URI without a port matches
- * any port (RFC 8252 7.3), so sample apps on random ports can share the demo app.
+ * Redirect URI matching: exact (yandex-api.md 2.1: one registered for the app). Only an app
+ * registered with `anyLoopbackPort` (the demo app) lets a registered loopback URI without a
+ * port match any port (RFC 8252 7.3), so sample apps on random ports can share it.
  */
 export function redirectUriAllowed(app: FakeOAuthApp, uri: string): boolean {
   if (app.redirectUris.includes(uri)) return true;
+  if (!app.anyLoopbackPort) return false;
   let u: URL;
   try {
     u = new URL(uri);
@@ -97,10 +106,17 @@ export class OAuthStore {
   autoApprove: boolean;
   hook: AuthorizeHook | undefined;
   deviceIntervalS = 5;
-  /** Only device tokens may be revoked (yandex-api.md 2.5); off by default so logout flows work. */
-  strictRevoke = false;
-  /** /token refresh answers with the same access token (and a new refresh token). */
-  refreshReusesAccessToken = false;
+  /**
+   * Opt-in, kinder than Yandex: `/revoke_token` also revokes tokens issued without a
+   * `device_id`. Yandex documents revocation for device tokens only and answers
+   * `unsupported_token_type` for the others (yandex-api.md 2.5).
+   */
+  revokeAnyToken = false;
+  /**
+   * Opt-in: every refresh grant returns a new access token. By default, as Yandex documents
+   * (yandex-api.md 2.3), a token with long to live comes back unchanged (see oauth-token.ts).
+   */
+  refreshAlwaysNewAccessToken = false;
   signedInUid: number | undefined;
 
   constructor(
@@ -111,7 +127,7 @@ export class OAuthStore {
   }
 
   /** Registers (or replaces) an app. Omit `clientSecret` for a public client. */
-  registerApp(input: { clientId?: string; clientSecret?: string | null; redirectUris: string[]; scopes?: string[]; name?: string }): FakeOAuthApp {
+  registerApp(input: { clientId?: string; clientSecret?: string | null; redirectUris: string[]; scopes?: string[]; name?: string; anyLoopbackPort?: boolean }): FakeOAuthApp {
     if (!Array.isArray(input.redirectUris) || input.redirectUris.length === 0) {
       throw new TypeError('oauth.registerApp: redirectUris must list at least one URI');
     }
@@ -128,6 +144,7 @@ export class OAuthStore {
       redirectUris: [...input.redirectUris],
       scopes: input.scopes ? [...input.scopes] : [...TRACKER_SCOPES],
       name: input.name ?? 'Test app',
+      anyLoopbackPort: input.anyLoopbackPort === true,
     };
     this.state.apps.set(app.clientId, app);
     return app;
@@ -143,7 +160,7 @@ export class OAuthStore {
     return full;
   }
 
-  newDeviceCode(clientId: string, scopes: string[], deviceId: string | undefined): DeviceCodeRecord {
+  newDeviceCode(clientId: string, scopes: string[], askedScopes: string[], deviceId: string | undefined): DeviceCodeRecord {
     let userCode: string;
     do userCode = this.state.ids.digits(7);
     while ([...this.deviceCodes.values()].some((d) => d.userCode === userCode));
@@ -152,6 +169,7 @@ export class OAuthStore {
       userCode,
       clientId,
       scopes,
+      askedScopes,
       deviceId,
       expiresAt: this.state.clock.now() + CODE_LIFETIME_MS,
       status: 'pending',
@@ -200,6 +218,7 @@ export class OAuthStore {
         redirectUri: request.redirectUri,
         uid,
         scopes: request.scopes,
+        askedScopes: request.askedScopes,
         codeChallenge: request.codeChallenge,
         codeChallengeMethod: request.codeChallengeMethod,
         deviceId: request.deviceId,

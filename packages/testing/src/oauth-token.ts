@@ -12,10 +12,22 @@ export function oauthError(ctx: RequestContext, error: string, description: stri
   sendJson(ctx.res, status, { error, error_description: description }, { 'cache-control': 'no-store' });
 }
 
-/** Device ids are 6–50 printable ASCII chars, names up to 100 chars (yandex-api.md 2.1). */
+/**
+ * Share of an access token's lifetime below which a refresh grant issues a new access token.
+ * Above it the token "still has long to live" and comes back unchanged with a new refresh
+ * token (yandex-api.md 2.3); Yandex publishes no number, so the fake picks 10 %.
+ */
+export const REFRESH_REISSUE_SHARE = 0.1;
+
+/** Device ids are 6–50 printable ASCII chars, space (32) to `~` (126) (yandex-api.md 2.1). */
+export function validDeviceId(id: string): boolean {
+  return /^[\x20-\x7e]{6,50}$/.test(id);
+}
+
+/** Device names are up to 100 chars (yandex-api.md 2.1). */
 function checkDevice(form: URLSearchParams): string | undefined {
   const id = form.get('device_id');
-  if (id !== null && !/^[\x21-\x7e]{6,50}$/.test(id)) return 'device_id must be 6-50 printable ASCII characters';
+  if (id !== null && !validDeviceId(id)) return 'device_id must be 6-50 printable ASCII characters';
   const name = form.get('device_name');
   if (name !== null && name.length > 100) return 'device_name must be at most 100 characters';
   return undefined;
@@ -87,11 +99,22 @@ export class OAuthTokenApi {
     return app;
   }
 
-  private sendToken(ctx: RequestContext, rec: OAuthTokenRecord): void {
+  /**
+   * The success body (yandex-api.md 2.3). `scope` appears only when fewer rights were granted
+   * than asked (`asked`), listing the granted ones space-separated.
+   */
+  private sendToken(ctx: RequestContext, rec: OAuthTokenRecord, asked: readonly string[] = rec.scopes): void {
+    const fewer = asked.some((s) => !rec.scopes.includes(s));
     sendJson(
       ctx.res,
       200,
-      { access_token: rec.token, refresh_token: rec.refreshToken, token_type: 'bearer', expires_in: this.state.secondsLeft(rec.expiresAt) },
+      {
+        access_token: rec.token,
+        refresh_token: rec.refreshToken,
+        token_type: 'bearer',
+        expires_in: this.state.secondsLeft(rec.expiresAt),
+        ...(fewer ? { scope: rec.scopes.join(' ') } : {}),
+      },
       { 'cache-control': 'no-store' },
     );
   }
@@ -141,7 +164,7 @@ export class OAuthTokenApi {
     rec.used = true; // single use, even when the exchange below fails later
     const deviceId = form.get('device_id') ?? rec.deviceId;
     const tok = this.state.issueOAuth({ uid: rec.uid, scopes: rec.scopes, clientId: app.clientId, ...(deviceId ? { deviceId } : {}) });
-    this.sendToken(ctx, tok);
+    this.sendToken(ctx, tok, rec.askedScopes);
   }
 
   private refreshGrant(ctx: RequestContext, form: URLSearchParams, app: FakeOAuthApp): void {
@@ -158,16 +181,12 @@ export class OAuthTokenApi {
     rec.used = true;
     this.state.refreshTokens.delete(refresh);
     const old = this.state.oauthTokens.get(rec.accessToken);
-    if (this.store.refreshReusesAccessToken && old && !old.revoked && old.expiresAt > now) {
-      // "the access token may come back unchanged" (yandex-api.md 2.3): new refresh token only.
-      const fresh = this.state.issueOAuth({ uid: rec.uid, scopes: rec.scopes, clientId: app.clientId });
-      this.state.oauthTokens.delete(fresh.token);
-      const newRefresh = this.state.refreshTokens.get(fresh.refreshToken ?? '');
-      if (newRefresh) {
-        newRefresh.accessToken = old.token;
-        newRefresh.expiresAt = old.expiresAt;
-      }
-      old.refreshToken = fresh.refreshToken;
+    const longToLive = old !== undefined && !old.revoked && old.expiresAt - now > (old.expiresAt - old.issuedAt) * REFRESH_REISSUE_SHARE;
+    if (old && longToLive && !this.store.refreshAlwaysNewAccessToken) {
+      // Yandex's default (yandex-api.md 2.3): the access token comes back unchanged, with a
+      // new refresh token that lives as long as it does.
+      const newRefresh = this.state.issueRefresh(old);
+      old.refreshToken = newRefresh.refreshToken;
       return this.sendToken(ctx, old);
     }
     const lifetimeS = old ? Math.round((old.expiresAt - old.issuedAt) / 1000) : undefined;
@@ -213,7 +232,7 @@ export class OAuthTokenApi {
     }
     rec.status = 'consumed';
     const tok = this.state.issueOAuth({ uid: rec.uid ?? 0, scopes: rec.scopes, clientId: app.clientId, ...(rec.deviceId ? { deviceId: rec.deviceId } : {}) });
-    this.sendToken(ctx, tok);
+    this.sendToken(ctx, tok, rec.askedScopes);
   }
 
   /** `POST /device/code` (yandex-api.md 2.4). */
@@ -224,10 +243,13 @@ export class OAuthTokenApi {
     if (deviceError) return oauthError(ctx, 'invalid_request', deviceError);
     const app = this.authenticate(ctx, form, false);
     if (!app) return;
-    const scopes = [...(parseScopes(form.get('scope')) ?? app.scopes), ...(parseScopes(form.get('optional_scope')) ?? []).filter((s) => app.scopes.includes(s))];
-    const bad = scopes.find((s) => !app.scopes.includes(s));
+    const required = parseScopes(form.get('scope')) ?? app.scopes;
+    const bad = required.find((s) => !app.scopes.includes(s));
     if (bad) return oauthError(ctx, 'invalid_scope', `the app may not request ${bad}`);
-    const rec = this.store.newDeviceCode(app.clientId, [...new Set(scopes)], form.get('device_id') ?? undefined);
+    const optional = parseScopes(form.get('optional_scope')) ?? [];
+    // Optional rights the app may not have are dropped, not refused: fewer rights than asked.
+    const granted = [...new Set([...required, ...optional.filter((s) => app.scopes.includes(s))])];
+    const rec = this.store.newDeviceCode(app.clientId, granted, [...new Set([...required, ...optional])], form.get('device_id') ?? undefined);
     sendJson(ctx.res, 200, {
       device_code: rec.deviceCode,
       user_code: rec.userCode,
@@ -249,7 +271,7 @@ export class OAuthTokenApi {
     if (!rec || (rec.clientId !== undefined && rec.clientId !== app.clientId)) {
       return oauthError(ctx, 'invalid_request', 'no such token for this client');
     }
-    if (this.store.strictRevoke && rec.deviceId === undefined) {
+    if (!this.store.revokeAnyToken && rec.deviceId === undefined) {
       return oauthError(ctx, 'unsupported_token_type', 'only tokens issued for a device_id can be revoked');
     }
     this.state.revoke(token);

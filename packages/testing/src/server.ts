@@ -6,7 +6,7 @@ import { sendJson, sendText } from './http-util.js';
 import { iamErrorBody } from './iam-api.js';
 import { METADATA_TOKEN_PATH } from './metadata-api.js';
 import { redactHeaders, redactPath, type CallLog } from './request-log.js';
-import { trackerError } from './tracker-api.js';
+import { NOT_AUTHORIZED_MESSAGE, trackerError } from './tracker-error.js';
 import type { FakeClock, FakeEndpoint, FaultSpec, LoggedRequest } from './types.js';
 
 /** A handler for one routed request. */
@@ -34,7 +34,8 @@ const RPC_FOR_STATUS: Record<number, number> = { 400: 3, 401: 16, 403: 7, 404: 5
 function defaultFaultBody(endpoint: FakeEndpoint, status: number): { text: string; type: string } {
   const reason = STATUS_CODES[status] ?? 'Injected fault';
   const json = (v: unknown) => ({ text: JSON.stringify(v), type: 'application/json; charset=utf-8' });
-  if (endpoint === 'tracker') return json(trackerError(status, [reason]));
+  // A 401 fault reads exactly like Tracker's own 401, so "Tracker always answers 401" is one inject.
+  if (endpoint === 'tracker') return json(trackerError(status, [status === 401 ? NOT_AUTHORIZED_MESSAGE : reason]));
   if (endpoint === 'iam.tokens') {
     const code = RPC_FOR_STATUS[status] ?? 2;
     return json(iamErrorBody(code, reason));
@@ -119,6 +120,9 @@ export class FakeServer {
     const url = new URL(rawPath, this.base);
     const { endpoint, handler } = this.router(url.pathname);
     const ctx = new RequestContext(req, res, url);
+    // `Date` comes from the fake clock, as a real server's would from its own: a client that
+    // corrects for a skewed local clock reads it (node's own Date would be the local time).
+    res.setHeader('date', new Date(this.clock.now()).toUTCString());
     this.log.record(endpoint);
     const entry: LoggedRequest = {
       endpoint,

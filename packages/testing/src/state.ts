@@ -138,21 +138,25 @@ export class FakeState {
       revoked: false,
       refreshToken: undefined,
     };
-    // The refresh token lives as long as the access token (yandex-api.md 2.3).
+    this.oauthTokens.set(rec.token, rec);
+    rec.refreshToken = this.issueRefresh(rec).refreshToken;
+    return rec;
+  }
+
+  /** A new refresh token for `access`; it lives as long as the access token (yandex-api.md 2.3). */
+  issueRefresh(access: OAuthTokenRecord): RefreshRecord {
     const refresh: RefreshRecord = {
       refreshToken: this.ids.refreshToken(),
-      accessToken: rec.token,
-      clientId: opts.clientId,
-      uid: opts.uid,
-      scopes: rec.scopes,
-      deviceId: opts.deviceId,
-      expiresAt: rec.expiresAt,
+      accessToken: access.token,
+      clientId: access.clientId,
+      uid: access.uid,
+      scopes: access.scopes,
+      deviceId: access.deviceId,
+      expiresAt: access.expiresAt,
       used: false,
     };
-    rec.refreshToken = refresh.refreshToken;
-    this.oauthTokens.set(rec.token, rec);
     this.refreshTokens.set(refresh.refreshToken, refresh);
-    return rec;
+    return refresh;
   }
 
   /**

@@ -4,11 +4,11 @@ import type { FakeState, Principal } from './state.js';
 import { issueJson, queueJson, type FakeIssue, type TrackerData } from './tracker-data.js';
 import type { FakeUser } from './types.js';
 import { toTrackerDate } from './clock.js';
+import { IssueSearch } from './issue-search.js';
+import { sendPage } from './page-mode.js';
+import { NOT_AUTHORIZED_MESSAGE, trackerError } from './tracker-error.js';
 
-/** Tracker's error body (yandex-api.md 1.5). */
-export function trackerError(status: number, messages: string[], errors: Record<string, string> = {}, errorCode?: number): Record<string, unknown> {
-  return { errors, errorMessages: messages, statusCode: status, ...(errorCode !== undefined ? { errorCode } : {}) };
-}
+export { trackerError } from './tracker-error.js';
 
 /** The 403 for a missing, unknown or wrong-kind organization (yandex-api.md 1.3). */
 const ORG_ERROR = { errors: {}, errorMessages: ['Organization is not available, not ready or not found'], errorCode: 620345 };
@@ -19,15 +19,18 @@ interface TrackerCaller {
   orgId: string;
 }
 
-/** `GET /v2/myself` body (yandex-api.md 1.4). */
-export function myselfJson(base: string, user: FakeUser, now: number): Record<string, unknown> {
+/**
+ * `GET /v2|v3/myself` body (yandex-api.md 1.4): `self` names the API version asked,
+ * `cloudUid` (a string) is there for Yandex Cloud users only.
+ */
+export function myselfJson(base: string, user: FakeUser, now: number, version: 'v2' | 'v3' = 'v2'): Record<string, unknown> {
   return {
-    self: `${base}/v2/users/${user.uid}`,
+    self: `${base}/${version}/users/${user.uid}`,
     uid: user.uid,
     login: user.login,
     trackerUid: user.uid,
     passportUid: user.serviceAccountId ? undefined : user.uid,
-    ...(user.cloudUid !== undefined ? { cloudUid: user.cloudUid } : {}),
+    ...(user.cloudUid !== undefined ? { cloudUid: String(user.cloudUid) } : {}),
     firstName: user.firstName,
     lastName: user.lastName,
     display: `${user.firstName} ${user.lastName}`,
@@ -48,15 +51,19 @@ export function myselfJson(base: string, user: FakeUser, now: number): Record<st
  * Order of checks: token (401), organization (403 620345), rights (403), then the resource.
  */
 export class TrackerApi {
+  private readonly issueSearch: IssueSearch;
+
   constructor(
     private readonly state: FakeState,
     private readonly data: TrackerData,
-  ) {}
+  ) {
+    this.issueSearch = new IssueSearch(state, data, (i) => this.issueJson(i));
+  }
 
   private authorize(ctx: RequestContext): TrackerCaller | undefined {
     const principal = this.state.principalFor(header(ctx.req, 'authorization'));
     if (!principal) {
-      sendJson(ctx.res, 401, trackerError(401, ['Not authorized']));
+      sendJson(ctx.res, 401, trackerError(401, [NOT_AUTHORIZED_MESSAGE]));
       return undefined;
     }
     // X-Cloud-Org-Id wins when present: YTC sends `X-Org-Id: not provided` alongside it (yandex-api.md, fact 2).
@@ -91,24 +98,24 @@ export class TrackerApi {
     const segs = rest.split('/').filter(Boolean).map(safeDecode);
     const m = ctx.method;
     const [a, b, c] = segs;
+    const version = ctx.url.pathname.startsWith('/v3') ? 'v3' : 'v2';
 
     if (a === 'myself' && segs.length === 1) {
       if (m !== 'GET') return this.methodNotAllowed(ctx);
       if (!this.requireScope(ctx, caller, false)) return;
-      return sendJson(ctx.res, 200, myselfJson(base, caller.principal.user, this.state.clock.now()));
+      return sendJson(ctx.res, 200, myselfJson(base, caller.principal.user, this.state.clock.now(), version));
     }
     if (a === 'users' && b !== undefined && segs.length === 2 && m === 'GET') {
       if (!this.requireScope(ctx, caller, false)) return;
       const user = this.state.users.get(Number(b)) ?? this.state.userByLogin(b);
       if (!user) return sendJson(ctx.res, 404, trackerError(404, ['User does not exist.']));
-      return sendJson(ctx.res, 200, myselfJson(base, user, this.state.clock.now()));
+      return sendJson(ctx.res, 200, myselfJson(base, user, this.state.clock.now(), version));
     }
     if (a === 'queues') {
       if (m !== 'GET') return this.methodNotAllowed(ctx);
       if (!this.requireScope(ctx, caller, false)) return;
       if (b === undefined) {
-        const all = [...this.data.queues.values()].map((q) => queueJson(base, q, this.state.users.get(q.leadUid)));
-        return this.sendPage(ctx, all);
+        return sendPage(ctx, base, [...this.data.queues.values()], (q) => queueJson(base, q, this.state.users.get(q.leadUid)));
       }
       const q = this.data.queues.get(b);
       if (!q || segs.length > 2) return sendJson(ctx.res, 404, trackerError(404, ['Queue does not exist.']));
@@ -122,7 +129,9 @@ export class TrackerApi {
       if (b === '_search' && c === undefined) {
         if (m !== 'POST') return this.methodNotAllowed(ctx);
         if (!this.requireScope(ctx, caller, false)) return;
-        return this.search(ctx);
+        const body = await this.jsonBody(ctx);
+        if (!body) return;
+        return this.issueSearch.search(ctx, body, caller.principal.user.uid);
       }
       if (c !== undefined) return sendJson(ctx.res, 404, trackerError(404, ['Not found']));
       if (m === 'GET') {
@@ -193,58 +202,6 @@ export class TrackerApi {
     issue.version += 1;
     issue.updatedAt = this.state.clock.now();
     sendJson(ctx.res, 200, this.issueJson(issue));
-  }
-
-  private async search(ctx: RequestContext): Promise<void> {
-    const body = await this.jsonBody(ctx);
-    if (!body) return;
-    const filter = (body.filter && typeof body.filter === 'object' ? body.filter : {}) as Record<string, unknown>;
-    const queue = typeof body.queue === 'string' ? body.queue : typeof filter.queue === 'string' ? filter.queue : undefined;
-    const keys = typeof body.keys === 'string' ? [body.keys] : Array.isArray(body.keys) ? body.keys.map(String) : undefined;
-    // A sliver of the query language, enough for samples: `Queue: KEY`.
-    const queryQueue = typeof body.query === 'string' ? /queue:\s*"?([A-Z][A-Z0-9]*)"?/i.exec(body.query)?.[1]?.toUpperCase() : undefined;
-    const summary = typeof filter.summary === 'string' ? filter.summary.toLowerCase() : undefined;
-    const found = this.data.sortedIssues().filter(
-      (i) =>
-        (queue === undefined || i.queue === queue) &&
-        (queryQueue === undefined || i.queue === queryQueue) &&
-        (keys === undefined || keys.includes(i.key)) &&
-        (summary === undefined || i.summary.toLowerCase().includes(summary)),
-    );
-    this.sendPage(ctx, found.map((i) => this.issueJson(i)));
-  }
-
-  /**
-   * Page mode (yandex-api.md 1.6): `perPage` (default 50) and `page` (default 1) in, then
-   * `X-Total-Count`, `X-Total-Pages` and a `Link` header out: rel `first`, `next` (while more
-   * pages follow) and `seek`, a URL template with `{&page}` as the Python client expects.
-   */
-  private sendPage(ctx: RequestContext, items: unknown[]): void {
-    const perPageRaw = ctx.url.searchParams.get('perPage');
-    const pageRaw = ctx.url.searchParams.get('page');
-    const perPage = perPageRaw === null ? 50 : Number(perPageRaw);
-    const page = pageRaw === null ? 1 : Number(pageRaw);
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000 || !Number.isInteger(page) || page < 1) {
-      return sendJson(ctx.res, 400, trackerError(400, ['perPage must be 1..1000 and page ≥ 1']));
-    }
-    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
-    const slice = items.slice((page - 1) * perPage, page * perPage);
-    const link = (p: number) => {
-      const u = new URL(ctx.url.pathname + ctx.url.search, this.state.url);
-      u.searchParams.set('perPage', String(perPage));
-      u.searchParams.set('page', String(p));
-      return u.toString();
-    };
-    const links = [`<${link(1)}>; rel="first"`];
-    if (page < totalPages) links.push(`<${link(page + 1)}>; rel="next"`);
-    const seek = new URL(link(1));
-    seek.searchParams.delete('page');
-    links.push(`<${seek.toString()}{&page}>; rel="seek"`);
-    sendJson(ctx.res, 200, slice, {
-      'x-total-count': String(items.length),
-      'x-total-pages': String(totalPages),
-      link: links.join(', '),
-    });
   }
 }
 

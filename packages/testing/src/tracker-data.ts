@@ -41,6 +41,8 @@ export class TrackerData {
   readonly queues = new Map<string, FakeQueue>();
   readonly issues = new Map<string, FakeIssue>();
   private nextQueueId = 1;
+  /** Issues in search order, rebuilt only after a change (searches over thousands stay fast). */
+  private sorted: FakeIssue[] | undefined;
 
   constructor(private readonly clock: FakeClock) {}
 
@@ -79,13 +81,20 @@ export class TrackerData {
       version: 1,
     };
     this.issues.set(issue.key, issue);
+    this.sorted = undefined;
     return issue;
   }
 
-  /** Issues sorted by queue then number. */
+  /** Issues sorted by queue then number (a copy the caller may change). */
   sortedIssues(): FakeIssue[] {
+    return [...this.sortedView()];
+  }
+
+  /** The cached sorted list itself; callers must not change it. */
+  sortedView(): readonly FakeIssue[] {
     const num = (k: string) => Number(k.slice(k.lastIndexOf('-') + 1));
-    return [...this.issues.values()].sort((a, b) => a.queue.localeCompare(b.queue) || num(a.key) - num(b.key));
+    this.sorted ??= [...this.issues.values()].sort((a, b) => a.queue.localeCompare(b.queue) || num(a.key) - num(b.key));
+    return this.sorted;
   }
 }
 

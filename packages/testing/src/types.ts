@@ -56,7 +56,7 @@ export interface FaultSpec {
   malformed?: boolean;
   /** Apply to the next N calls (default 1). Ignored when `rate` is set. */
   times?: number;
-  /** Apply to this fraction (0..1) of calls until cleared. */
+  /** Apply to this fraction (0..1) of calls until cleared; `1` = every call (e.g. "Tracker always answers 401"). */
   rate?: number;
 }
 
@@ -106,6 +106,12 @@ export interface FakeOAuthApp {
   /** Rights the app may request; default `tracker:read tracker:write`. */
   scopes: string[];
   name: string;
+  /**
+   * Opt-in, kinder than Yandex: a registered loopback URI without a port
+   * (`http://127.0.0.1/callback`) matches any port (RFC 8252 7.3). Yandex matches the
+   * registered redirect URI exactly (yandex-api.md 2.1). On for the demo app only.
+   */
+  anyLoopbackPort: boolean;
 }
 
 /** A Tracker user (a Yandex account or a service account). */

@@ -26,9 +26,15 @@ describe('GET /authorize, code flow', () => {
     expect(target.searchParams.get('state')).toBe('st&ate=1');
   });
 
-  it('a registered loopback URI without a port matches any port; with a port it must match exactly', async () => {
+  it('redirect URIs match exactly, as at Yandex; only an app with anyLoopbackPort (the demo app) lets a portless loopback URI match any port', async () => {
     const any = await authorizeLocation(authorizeUrl({ response_type: 'code', redirect_uri: 'http://127.0.0.1:43210/callback' }));
     expect(any.location).toMatch(/^http:\/\/127\.0\.0\.1:43210\/callback\?code=\d{7}$/);
+    const exact = fake.oauth.registerApp({ redirectUris: ['http://127.0.0.1/cb'] });
+    const refused = await authorizeLocation(`${fake.url}/authorize?${new URLSearchParams({ response_type: 'code', client_id: exact.clientId, redirect_uri: 'http://127.0.0.1:43210/cb' })}`);
+    expect(refused.status).toBe(400);
+    const optedIn = fake.oauth.registerApp({ redirectUris: ['http://127.0.0.1/cb'], anyLoopbackPort: true });
+    const allowed = await authorizeLocation(`${fake.url}/authorize?${new URLSearchParams({ response_type: 'code', client_id: optedIn.clientId, redirect_uri: 'http://127.0.0.1:43210/cb' })}`);
+    expect(allowed.status).toBe(302);
     const app = fake.oauth.registerApp({ redirectUris: ['http://127.0.0.1:3000/cb'] });
     const bad = await authorizeLocation(`${fake.url}/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: 'http://127.0.0.1:3001/cb' })}`);
     expect(bad.status).toBe(400);

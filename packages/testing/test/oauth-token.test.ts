@@ -30,35 +30,63 @@ async function getCode(params: Record<string, string> = {}): Promise<string> {
   return code as string;
 }
 
+const refreshGrant = (refreshToken: string) => postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: refreshToken, ...appAuth() });
+
 describe('POST /token grant_type=refresh_token', () => {
-  it('rotates: new access + refresh token; the old refresh token is then invalid_grant', async () => {
+  it('by default (as Yandex documents) a long-lived access token comes back unchanged with a new refresh token; the old one dies', async () => {
     const first = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, expiresIn: 3600 });
-    const res = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: first.refreshToken, ...appAuth() });
+    fake.clock.advance(1000 * 1000); // 72 % of the lifetime left
+    const res = await refreshGrant(first.refreshToken);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({ access_token: first.accessToken, refresh_token: expect.any(String), token_type: 'bearer', expires_in: 2600 });
+    expect(body.refresh_token).not.toBe(first.refreshToken);
+    expect((await fetch(`${fake.url}/v3/myself`, { headers: orgHeaders(fake, first.accessToken) })).status).toBe(200);
+    expect(await oauthErr(await refreshGrant(first.refreshToken))).toMatchObject({ status: 400, error: 'invalid_grant' });
+
+    // The new refresh token works, and rotates again.
+    const again = (await (await refreshGrant(body.refresh_token as string)).json()) as Record<string, unknown>;
+    expect(again.access_token).toBe(first.accessToken);
+    expect(again.refresh_token).not.toBe(body.refresh_token);
+    expect(await oauthErr(await refreshGrant(body.refresh_token as string))).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a new access token (full lifetime) once 10 % or less of the lifetime is left', async () => {
+    const first = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, expiresIn: 3600 });
+    fake.clock.advance(3240 * 1000); // exactly 10 % left
+    const body = (await (await refreshGrant(first.refreshToken)).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
     expect(body.access_token).toMatch(/^y[0-3]_/);
     expect(body.access_token).not.toBe(first.accessToken);
     expect(body.refresh_token).not.toBe(first.refreshToken);
     expect((await fetch(`${fake.url}/v3/myself`, { headers: orgHeaders(fake, body.access_token as string) })).status).toBe(200);
-
-    const replay = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: first.refreshToken, ...appAuth() });
-    expect(await oauthErr(replay)).toMatchObject({ status: 400, error: 'invalid_grant' });
+    expect(await oauthErr(await refreshGrant(first.refreshToken))).toMatchObject({ error: 'invalid_grant' });
   });
 
-  it('can return the same access token with a new refresh token', async () => {
-    fake.oauth.setRefreshReusesAccessToken(true);
+  it('setRefreshAlwaysNewAccessToken(true): a new access token on every refresh', async () => {
+    fake.oauth.setRefreshAlwaysNewAccessToken(true);
     try {
-      const first = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
-      const res = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: first.refreshToken, ...appAuth() });
-      const body = (await res.json()) as Record<string, string>;
-      expect(body.access_token).toBe(first.accessToken);
+      const first = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, expiresIn: 3600 });
+      const body = (await (await refreshGrant(first.refreshToken)).json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ token_type: 'bearer', expires_in: 3600 });
+      expect(body.access_token).not.toBe(first.accessToken);
       expect(body.refresh_token).not.toBe(first.refreshToken);
-      const again = await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: body.refresh_token as string, ...appAuth() });
-      expect(again.status).toBe(200);
+      expect(await oauthErr(await refreshGrant(first.refreshToken))).toMatchObject({ error: 'invalid_grant' });
     } finally {
-      fake.oauth.setRefreshReusesAccessToken(false);
+      fake.oauth.setRefreshAlwaysNewAccessToken(false);
     }
+    expect('setRefreshReusesAccessToken' in fake.oauth).toBe(false);
+  });
+
+  it('a refreshed device token stays a device token (revocable) on both paths', async () => {
+    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, deviceId: 'laptop 01', expiresIn: 3600 });
+    const same = (await (await refreshGrant(t.refreshToken)).json()) as Record<string, string>;
+    expect(same.access_token).toBe(t.accessToken);
+    fake.clock.advance(3500 * 1000);
+    const fresh = (await (await refreshGrant(same.refresh_token as string)).json()) as Record<string, string>;
+    expect(fresh.access_token).not.toBe(t.accessToken);
+    const revoked = await postForm(`${fake.url}/revoke_token`, { access_token: fresh.access_token as string, ...appAuth() });
+    expect(await revoked.json()).toEqual({ status: 'ok' });
   });
 
   it('accepts Basic client authentication, and the header wins over the body pair', async () => {
@@ -185,23 +213,25 @@ describe('POST /token grant_type=authorization_code', () => {
 });
 
 describe('POST /revoke_token', () => {
-  it('revokes: {"status":"ok"}, then Tracker 401 and its refresh token is dead', async () => {
-    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
-    const res = await postForm(`${fake.url}/revoke_token`, { access_token: t.accessToken, ...appAuth() });
+  const revokeUrl = () => `${fake.url}/revoke_token`;
+
+  it('revokes a device token: {"status":"ok"}, then Tracker 401 and its refresh token is dead', async () => {
+    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, deviceId: 'device-123' });
+    const res = await postForm(revokeUrl(), { access_token: t.accessToken, ...appAuth() });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
     expect((await fetch(`${fake.url}/v3/myself`, { headers: orgHeaders(fake, t.accessToken) })).status).toBe(401);
-    expect(await oauthErr(await postForm(tokenUrl(), { grant_type: 'refresh_token', refresh_token: t.refreshToken, ...appAuth() }))).toMatchObject({ error: 'invalid_grant' });
+    expect(await oauthErr(await refreshGrant(t.refreshToken))).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('with Basic authentication', async () => {
-    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
-    const res = await postForm(`${fake.url}/revoke_token`, { access_token: t.accessToken }, basic(fake.demo.app.clientId, fake.demo.app.clientSecret));
+    const t = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, deviceId: 'device-123' });
+    const res = await postForm(revokeUrl(), { access_token: t.accessToken }, basic(fake.demo.app.clientId, fake.demo.app.clientSecret));
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('errors: missing token, unknown token, another client’s token, bad client', async () => {
-    const url = `${fake.url}/revoke_token`;
+    const url = revokeUrl();
     expect(await oauthErr(await postForm(url, { ...appAuth() }))).toMatchObject({ error: 'invalid_request' });
     expect(await oauthErr(await postForm(url, { access_token: 'y0_nope', ...appAuth() }))).toMatchObject({ error: 'invalid_request' });
     const other = fake.oauth.registerApp({ redirectUris: ['http://127.0.0.1/x'] });
@@ -210,15 +240,20 @@ describe('POST /revoke_token', () => {
     expect(await oauthErr(await postForm(url, { access_token: foreign.accessToken, client_id: other.clientId, client_secret: 'bad' }))).toMatchObject({ error: 'invalid_client' });
   });
 
-  it('strict mode: only device tokens may be revoked (unsupported_token_type otherwise)', async () => {
-    fake.oauth.setStrictRevoke(true);
+  it('by default (as at Yandex) a token issued without device_id is not revocable: unsupported_token_type, and it keeps working', async () => {
+    const plain = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
+    expect(await oauthErr(await postForm(revokeUrl(), { access_token: plain.accessToken, ...appAuth() }))).toMatchObject({ status: 400, error: 'unsupported_token_type' });
+    expect((await fetch(`${fake.url}/v3/myself`, { headers: orgHeaders(fake, plain.accessToken) })).status).toBe(200);
+  });
+
+  it('setRevokeAnyToken(true) revokes tokens issued without device_id too', async () => {
+    fake.oauth.setRevokeAnyToken(true);
     try {
       const plain = fake.oauth.issueToken({ clientId: fake.demo.app.clientId });
-      expect(await oauthErr(await postForm(`${fake.url}/revoke_token`, { access_token: plain.accessToken, ...appAuth() }))).toMatchObject({ error: 'unsupported_token_type' });
-      const device = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, deviceId: 'device-123' });
-      expect((await postForm(`${fake.url}/revoke_token`, { access_token: device.accessToken, ...appAuth() })).status).toBe(200);
+      expect(await (await postForm(revokeUrl(), { access_token: plain.accessToken, ...appAuth() })).json()).toEqual({ status: 'ok' });
+      expect((await fetch(`${fake.url}/v3/myself`, { headers: orgHeaders(fake, plain.accessToken) })).status).toBe(401);
     } finally {
-      fake.oauth.setStrictRevoke(false);
+      fake.oauth.setRevokeAnyToken(false);
     }
   });
 });

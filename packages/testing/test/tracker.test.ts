@@ -22,7 +22,8 @@ describe('GET /v2|v3/myself', () => {
     for (const field of ['self', 'uid', 'login', 'trackerUid', 'passportUid', 'firstName', 'lastName', 'display', 'email', 'external', 'hasLicense', 'dismissed', 'useNewFilters', 'disableNotifications', 'firstLoginDate', 'lastLoginDate', 'welcomeMailSent']) {
       expect(me).toHaveProperty(field);
     }
-    expect(me.self).toBe(`${fake.url}/v2/users/${fake.demo.user.uid}`);
+    // `self` names the version asked: /v3/myself → /v3/users/<uid>, /v2 stays /v2.
+    expect(me.self).toBe(`${fake.url}${path.slice(0, 3)}/users/${fake.demo.user.uid}`);
     expect(me.login).toBe(fake.demo.user.login);
   });
 
