@@ -1,25 +1,42 @@
 /**
- * The one place core talks to Yandex's auth upstreams (OAuth, IAM, metadata) with plain
- * fetch: per-call timeout and abort, network/timeout errors mapped to the error hierarchy,
- * messages in the form "what failed: METHOD URL" with secrets stripped from the URL.
+ * The one place core talks to an upstream with plain fetch (OAuth, IAM, metadata; the proxy may
+ * adopt it too): one deadline and one size cap over the whole exchange, headers and body, the
+ * caller's signal honoured until the body is consumed, and network/timeout/abort failures mapped
+ * to the error hierarchy once, with messages in the form "what failed: METHOD URL" (secrets
+ * stripped from the URL).
  *
- * The Tracker API itself goes through ky (see the client); this is for token endpoints.
+ * Why the body is covered: fetch resolves as soon as the headers arrive. A timer cleared there
+ * leaves `response.text()` unbounded, so a server that sends headers and stalls would keep a
+ * sign-in callback or a logout pending forever and hold the connection open.
+ *
+ * The Tracker API itself goes through ky (see the client); this is for everything else.
  */
-import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
+import { AbortedError, InvalidResponseError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { FetchLike } from '../types.js';
 
+/** Default deadline of one upstream exchange (headers and body), ms. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+/** Default size cap of one upstream answer (header bytes plus body bytes). Token answers are < 4 KiB. */
+export const DEFAULT_UPSTREAM_MAX_BYTES = 1024 * 1024;
+
+/** One request of {@link fetchWithDeadline}. */
 export interface UpstreamRequest {
-  method: 'GET' | 'POST';
+  method: string;
   url: string;
-  headers?: Record<string, string>;
-  /** A form body (`application/x-www-form-urlencoded`) or a JSON value. */
-  form?: URLSearchParams;
+  headers?: Record<string, string> | undefined;
+  /** A form body (`application/x-www-form-urlencoded`). */
+  form?: URLSearchParams | undefined;
+  /** A JSON body. */
   json?: unknown;
+  /** A `fetch` to use instead of the global one. */
   fetch?: FetchLike | undefined;
+  /** The caller's signal: honoured until the body has been read to the end. */
   signal?: AbortSignal | undefined;
-  /** Default 10 000 ms. */
+  /** Deadline of the whole exchange, headers and body, ms. Default {@link DEFAULT_UPSTREAM_TIMEOUT_MS}. */
   timeoutMs?: number | undefined;
+  /** Cap on header bytes plus body bytes. Default {@link DEFAULT_UPSTREAM_MAX_BYTES}. */
+  maxBytes?: number | undefined;
   /** Human label for messages, e.g. `IAM token exchange`. */
   what: string;
 }
@@ -29,26 +46,69 @@ export function describeRequest(method: string, url: string): string {
   return `${method} ${redactUrl(url)}`;
 }
 
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+const ignore = () => undefined;
+
+/** Bytes the headers take on the wire (`name: value\r\n`), near enough for a cap. */
+function headerBytes(headers: Headers): number {
+  let size = 0;
+  headers.forEach((value, name) => {
+    size += name.length + value.length + 4;
+  });
+  return size;
+}
+
 /**
- * `fetch` with a timeout and the caller's signal combined. Resolves with any HTTP answer
- * (the caller decides what a status means); rejects with {@link TimeoutError},
- * {@link AbortedError} or {@link NetworkError}.
+ * `fetch` with one deadline and one size cap over the whole exchange.
+ *
+ * Resolves, once the headers are in, with a `Response` of any status (the caller decides what a
+ * status means) whose body is guarded: reading it (`text()`, `json()`, the stream) fails with
+ * {@link TimeoutError} when the deadline passes, {@link AbortedError} when `signal` fires, and
+ * {@link InvalidResponseError} (`reason: 'too-large'`) past `maxBytes`; in each case the fetch is
+ * aborted, so its connection is released, not left open. The timer and the signal listener end
+ * when the body has been read to the end or cancelled (`response.body.cancel()`, or
+ * {@link discardResponse}); a body nobody reads is dropped at the deadline.
+ *
+ * Rejects, before the headers, with {@link TimeoutError}, {@link AbortedError} or
+ * {@link NetworkError} (its `cause` keeps only the name, message and code of the failure).
+ * Messages read "`what` timed out after N ms: METHOD URL" with query secrets redacted.
+ *
+ * @internal Shared by the OAuth grants, the IAM and metadata token sources (and the proxy).
+ * @example
+ * const response = await fetchWithDeadline({ method: 'POST', url, form, what: 'Yandex OAuth code exchange', timeoutMs: 5000 });
+ * const text = await response.text(); // within the same 5 s, at most 1 MiB
  */
-export async function upstreamFetch(request: UpstreamRequest): Promise<Response> {
+export async function fetchWithDeadline(request: UpstreamRequest): Promise<Response> {
   const fetchImpl = request.fetch ?? globalThis.fetch;
-  const timeoutMs = request.timeoutMs ?? 10_000;
+  const timeoutMs = request.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_UPSTREAM_MAX_BYTES;
+  const where = describeRequest(request.method, request.url);
+  const signal = request.signal;
+  const aborted = () => new AbortedError(`${request.what} aborted: ${where}`, { cause: signal?.reason });
+  const timedOut = () => new TimeoutError(`${request.what} timed out after ${timeoutMs} ms: ${where}`);
+  if (signal?.aborted) throw aborted();
+
   const controller = new AbortController();
-  const onAbort = () => controller.abort(request.signal?.reason);
-  if (request.signal?.aborted) {
-    throw new AbortedError(`${request.what} aborted: ${describeRequest(request.method, request.url)}`, {
-      cause: request.signal.reason,
-    });
-  }
-  request.signal?.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
+  /** Set once the exchange is over: the reason the body stream fails with, or null when done. */
+  let fail: ((error: Error) => void) | undefined;
+  let finished = false;
+  let timedOutFlag = false;
+  const finish = () => {
+    finished = true;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  const stop = (error: Error) => {
+    if (finished) return;
+    finish();
+    fail?.(error);
+    controller.abort(error);
+  };
+  const onAbort = () => stop(aborted());
+  signal?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
+    timedOutFlag = true;
+    stop(timedOut());
   }, timeoutMs);
   // Never keep a process alive for a pending upstream call's timer.
   (timer as { unref?: () => void }).unref?.();
@@ -62,17 +122,92 @@ export async function upstreamFetch(request: UpstreamRequest): Promise<Response>
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(request.json);
   }
+
+  let response: Response;
   try {
-    return await fetchImpl(request.url, { method: request.method, headers, body, signal: controller.signal });
+    response = await fetchImpl(request.url, { method: request.method, headers, body, signal: controller.signal });
   } catch (error) {
-    const where = describeRequest(request.method, request.url);
-    if (timedOut) throw new TimeoutError(`${request.what} timed out after ${timeoutMs} ms: ${where}`);
-    if (request.signal?.aborted) throw new AbortedError(`${request.what} aborted: ${where}`, { cause: request.signal.reason });
+    finish();
+    if (timedOutFlag) throw timedOut();
+    if (signal?.aborted) throw aborted();
     throw new NetworkError(`${request.what} failed (network error): ${where}`, { cause: safeCause(error) });
-  } finally {
-    clearTimeout(timer);
-    request.signal?.removeEventListener('abort', onAbort);
   }
+  if (finished) {
+    // The deadline or the caller's abort won the race with a fetch that ignores its signal.
+    discardResponse(response);
+    throw timedOutFlag ? timedOut() : aborted();
+  }
+
+  const tooLarge = () =>
+    new InvalidResponseError(`${request.what} failed: the answer is larger than ${maxBytes} bytes: ${where}`, {
+      status: response.status,
+      method: request.method,
+      url: redactUrl(request.url),
+      reason: 'too-large',
+    });
+  let size = headerBytes(response.headers);
+  if (size > maxBytes) {
+    const error = tooLarge();
+    stop(error);
+    discardResponse(response);
+    throw error;
+  }
+  const source = response.body;
+  if (!source || NULL_BODY_STATUSES.has(response.status)) {
+    finish();
+    if (source) discardResponse(response);
+    return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
+  const reader = source.getReader();
+  const guarded = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      fail = (error) => {
+        streamController.error(error);
+        reader.cancel(error).catch(ignore);
+      };
+    },
+    async pull(streamController) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // Our own stop() already errored the stream with the typed reason.
+        if (finished) return;
+        finish();
+        streamController.error(new NetworkError(`${request.what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) }));
+        return;
+      }
+      if (finished) return;
+      if (chunk.done) {
+        finish();
+        streamController.close();
+        return;
+      }
+      size += chunk.value.byteLength;
+      if (size > maxBytes) {
+        stop(tooLarge());
+        return;
+      }
+      streamController.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      if (finished) return;
+      finish();
+      reader.cancel(reason).catch(ignore);
+      controller.abort(reason);
+    },
+  });
+  return new Response(guarded, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/**
+ * Drop a response body nobody will read: cancel it so its connection is released now rather
+ * than at the deadline. A body already being read is left to its reader. Never throws.
+ */
+export function discardResponse(response: Response): void {
+  const body = response.body;
+  if (body && !body.locked) body.cancel().catch(ignore);
 }
 
 /** Keep the cause's class and message (network errors carry no secrets) but not a request object. */
@@ -84,20 +219,29 @@ function safeCause(error: unknown): unknown {
   return error;
 }
 
-/** Read a JSON body; `undefined` when the body is empty or not JSON (never throws). */
-export async function readJsonSafely(response: Response): Promise<unknown> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return undefined;
-  }
+/**
+ * Read a guarded body as JSON: `undefined` when the body is empty or not JSON. A deadline,
+ * abort or size-cap failure while reading rejects with its typed error.
+ */
+export async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
   if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The upstream's `Date` header as epoch ms, or undefined when absent or unparseable. Used to
+ * read absolute expiries against the upstream's own clock (clock skew).
+ */
+export function upstreamDate(response: Response): number | undefined {
+  const value = response.headers.get('date');
+  if (!value) return undefined;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
 }
 
 /** 429 and 5xx are worth another try; other statuses are not. */

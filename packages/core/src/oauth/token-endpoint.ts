@@ -4,11 +4,12 @@
  * errors (yandex-api.md 2.3–2.5). The grants (`exchangeCode`, `refreshOAuthToken`, the
  * device flow, `revokeToken`) are thin callers of {@link postOAuthForm}.
  */
-import { ConfigurationError, OAuthResponseError, TokenExchangeError } from '../errors.js';
+import { ConfigurationError, OAuthResponseError, TokenExchangeError, isInvalidResponseError } from '../errors.js';
 import { base64Encode } from '../encoding.js';
-import { describeRequest, isRetryableStatus, readJsonSafely, upstreamFetch } from '../http/upstream.js';
+import { describeRequest, fetchWithDeadline, isRetryableStatus, readJson } from '../http/upstream.js';
 import { scrubSecrets } from '../redact.js';
 import { DEFAULT_OAUTH_URL, type FetchLike, type OAuthTokenSet } from '../types.js';
+import { assertUrl, endpointUrl } from '../validate.js';
 
 /**
  * How the app proves its identity to the token endpoint: `basic` sends
@@ -25,7 +26,7 @@ export interface OAuthRequestOptions {
   fetch?: FetchLike | undefined;
   /** Aborts the call ({@link AbortedError}). */
   signal?: AbortSignal | undefined;
-  /** Timeout of one HTTP call, ms. Default 10 000. */
+  /** Deadline of one HTTP call, headers and body, ms. Default 10 000. */
   timeoutMs?: number | undefined;
 }
 
@@ -70,25 +71,19 @@ export function checkOAuthOptions(fn: string, options: OAuthRequestOptions & Par
   if (options.clientAuth !== undefined && options.clientAuth !== 'basic' && options.clientAuth !== 'body') {
     throw new ConfigurationError('INVALID_OPTION', 'clientAuth', `${fn}: \`clientAuth\` must be 'basic' or 'body'.`);
   }
-  if (options.oauthUrl !== undefined) oauthEndpoint(options.oauthUrl, '/token', fn);
+  if (options.oauthUrl !== undefined) oauthEndpoint(options.oauthUrl, '/token');
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
   }
 }
 
-/** `oauthUrl` + path, keeping any path prefix of `oauthUrl` (useful behind a proxy). */
-export function oauthEndpoint(oauthUrl: string | undefined, path: string, fn = 'Yandex OAuth'): string {
-  const base = oauthUrl ?? DEFAULT_OAUTH_URL;
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new ConfigurationError('INVALID_URL', 'oauthUrl', `${fn}: \`oauthUrl\` must be an absolute http(s) URL such as ${DEFAULT_OAUTH_URL}.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError('INVALID_URL', 'oauthUrl', `${fn}: \`oauthUrl\` must use http or https.`);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}${path}`;
+/**
+ * `oauthUrl` + path, keeping any path prefix of `oauthUrl` (useful behind a proxy). The URL is
+ * checked by the shared `assertUrl` (`INVALID_URL`, field `oauthUrl`).
+ */
+export function oauthEndpoint(oauthUrl: string | undefined, path: string): string {
+  const base = oauthUrl === undefined ? DEFAULT_OAUTH_URL : assertUrl(oauthUrl, 'oauthUrl');
+  return endpointUrl(base, path).href;
 }
 
 /**
@@ -119,45 +114,53 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
   for (const [key, value] of Object.entries(call.form)) {
     if (value !== undefined) form.set(key, value);
   }
-  const response = await upstreamFetch({
-    method: 'POST',
-    url,
-    headers,
-    form,
-    fetch: call.fetch,
-    signal: call.signal,
-    timeoutMs: call.timeoutMs,
-    what: call.what,
-  });
-  const body = await readJsonSafely(response);
-  const secrets = [call.clientSecret, ...(call.secrets ?? [])];
   const where = describeRequest('POST', url);
+  let status = 0;
+  let body: unknown;
+  let ok = false;
+  try {
+    // One deadline over the answer's headers and body: a stalled body ends in TimeoutError.
+    const response = await fetchWithDeadline({ method: 'POST', url, headers, form, fetch: call.fetch, signal: call.signal, timeoutMs: call.timeoutMs, what: call.what });
+    status = response.status;
+    ok = response.ok;
+    body = await readJson(response);
+  } catch (error) {
+    if (!isInvalidResponseError(error)) throw error;
+    throw new TokenExchangeError(`${call.what} failed: HTTP ${error.status} with an answer larger than the limit: ${where}`, {
+      source: 'oauth',
+      status: error.status,
+      retryable: false,
+      cause: error,
+    });
+  }
+  const secrets = [call.clientSecret, ...(call.secrets ?? [])];
+  if (call.clientSecret !== undefined) secrets.push(`${call.clientId}:${call.clientSecret}`, basicAuthorization(call.clientId, call.clientSecret).slice('Basic '.length));
   const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 
-  if (response.ok && !(call.errorIn2xxIsRefusal && typeof json?.error === 'string')) {
+  if (ok && !(call.errorIn2xxIsRefusal && typeof json?.error === 'string')) {
     if (json) return json;
-    throw new TokenExchangeError(`${call.what} failed: HTTP ${response.status} with a body that is not a JSON object: ${where}`, {
+    throw new TokenExchangeError(`${call.what} failed: HTTP ${status} with a body that is not a JSON object: ${where}`, {
       source: 'oauth',
-      status: response.status,
+      status,
       retryable: false,
     });
   }
   const error = typeof json?.error === 'string' ? json.error : undefined;
   const description = typeof json?.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
-  if (error !== undefined && !isRetryableStatus(response.status)) {
+  if (error !== undefined && !isRetryableStatus(status)) {
     const detail = description ? `${error} (${description})` : error;
     throw new OAuthResponseError(`${call.what} refused: ${detail}: ${where}`, {
       error,
       errorDescription: description,
-      status: response.status,
+      status,
     });
   }
   const detail = error ? ` (${error})` : '';
-  throw new TokenExchangeError(`${call.what} failed: HTTP ${response.status}${detail}: ${where}`, {
+  throw new TokenExchangeError(`${call.what} failed: HTTP ${status}${detail}: ${where}`, {
     source: 'oauth',
-    status: response.status,
+    status,
     upstreamCode: error,
-    retryable: isRetryableStatus(response.status),
+    retryable: isRetryableStatus(status),
   });
 }
 

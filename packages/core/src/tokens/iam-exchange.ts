@@ -34,14 +34,42 @@ export function parseIamExpiresAt(value: unknown): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
+/** IAM tokens live at most 12 hours (yandex-api.md 3.2): a longer computed lifetime is capped. */
+export const MAX_IAM_LIFETIME_MS = 12 * 60 * 60 * 1000;
+/**
+ * The lifetime assumed when an answer without a `Date` header carries an `expiresAt` that the
+ * local clock already (or almost) puts in the past: a local clock running ahead must not turn
+ * every `getToken()` into an exchange. Short enough that a token that really is dead is
+ * replaced soon (and a Tracker 401 replaces it at once).
+ */
+export const MIN_IAM_LIFETIME_MS = 60_000;
+
+/**
+ * When the token expires by the local clock. IAM's `expiresAt` is absolute, by IAM's clock: with
+ * the answer's `Date` header the lifetime is `expiresAt − Date`, applied to the local arrival
+ * time, so a skewed local clock neither disables caching nor keeps an expired token. Without
+ * `Date`, `expiresAt` is taken as is, but never less than {@link MIN_IAM_LIFETIME_MS} away.
+ * Returns undefined when IAM's own clock says the token is already expired.
+ */
+export function localIamExpiry(expiresAt: number, issuedAt: number, upstreamDate: number | undefined): number | undefined {
+  if (upstreamDate !== undefined) {
+    const lifetime = expiresAt - upstreamDate;
+    if (lifetime <= 0) return undefined;
+    return issuedAt + Math.min(lifetime, MAX_IAM_LIFETIME_MS);
+  }
+  return issuedAt + Math.min(Math.max(expiresAt - issuedAt, MIN_IAM_LIFETIME_MS), MAX_IAM_LIFETIME_MS);
+}
+
 /** One exchange attempt; the refresh engine adds caching, single-flight and retries around it. */
 export async function exchangeForIamToken(request: IamExchangeRequest): Promise<StoredToken> {
   const url = endpointUrl(request.iamUrl, IAM_TOKENS_PATH).href;
   const info: UpstreamCallInfo = { source: 'iam', what: 'IAM token exchange', method: 'POST', url, secrets: request.secrets };
-  const { body, status, issuedAt } = await fetchTokenJson({ json: request.body, fetch: request.fetch, signal: request.signal, timeoutMs: request.timeoutMs }, info, request.now);
+  const { body, status, issuedAt, upstreamDate } = await fetchTokenJson({ json: request.body, fetch: request.fetch, signal: request.signal, timeoutMs: request.timeoutMs }, info, request.now);
   const { iamToken, expiresAt } = (body ?? {}) as { iamToken?: unknown; expiresAt?: unknown };
   if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformedResponseError(info, status, 'no iamToken');
   const expires = parseIamExpiresAt(expiresAt);
   if (expires === undefined) throw malformedResponseError(info, status, 'no valid expiresAt');
-  return { token: iamToken, kind: 'iam', issuedAt, expiresAt: expires };
+  const localExpiresAt = localIamExpiry(expires, issuedAt, upstreamDate);
+  if (localExpiresAt === undefined) throw malformedResponseError(info, status, 'expiresAt is not after the answer\'s Date');
+  return { token: iamToken, kind: 'iam', issuedAt, expiresAt: localExpiresAt };
 }

@@ -2,9 +2,9 @@
  * Turning failed upstream token calls (IAM, metadata) into {@link TokenExchangeError}s that say
  * what failed and where, classify retryability, carry `Retry-After`, and never contain a secret.
  */
-import { TokenExchangeError, isAbortedError, isTrackerAuthError } from '../errors.js';
+import { TokenExchangeError, isAbortedError, isInvalidResponseError, isTrackerAuthError } from '../errors.js';
 import { scrubSecrets } from '../redact.js';
-import { describeRequest, isRetryableStatus, parseRetryAfter, readJsonSafely, upstreamFetch, type UpstreamRequest } from '../http/upstream.js';
+import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
   source: 'iam' | 'metadata';
@@ -32,7 +32,12 @@ function quote(text: string, secrets: readonly string[] = []): string {
  * (yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
  */
 export async function errorFromResponse(response: Response, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
-  const body = await readJsonSafely(response);
+  // The status is known: a body that stalls past the deadline or is too large only loses its
+  // detail. The caller's abort still wins.
+  const body = await readJson(response).catch((error: unknown) => {
+    if (isAbortedError(error)) throw error;
+    return undefined;
+  });
   const rpc = body && typeof body === 'object' ? (body as { code?: unknown; message?: unknown; error?: unknown }) : {};
   const upstreamCode = typeof rpc.code === 'number' || typeof rpc.code === 'string' ? rpc.code : undefined;
   const upstreamMessage = typeof rpc.message === 'string' ? rpc.message : typeof rpc.error === 'string' ? rpc.error : undefined;
@@ -57,12 +62,15 @@ export function malformedResponseError(info: UpstreamCallInfo, status: number, p
 }
 
 /**
- * Wrap a transport failure from `upstreamFetch` (network error, timeout) as a retryable
- * {@link TokenExchangeError} with the original as `cause`, so callers catch one type. Caller
- * aborts and errors that are already typed pass through unchanged.
+ * Wrap a transport failure from `fetchWithDeadline` (network error, timeout, an answer over the
+ * size cap) as a retryable {@link TokenExchangeError} with the original as `cause`, so callers
+ * catch one type. Caller aborts and other errors pass through unchanged.
  */
 export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unknown {
   if (isAbortedError(error)) return error;
+  if (isInvalidResponseError(error)) {
+    return malformedResponseError(info, error.status, 'larger than the size limit');
+  }
   if (isTrackerAuthError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT')) {
     const why = error.code === 'TIMEOUT' ? 'timed out' : 'could not connect or the connection dropped';
     return new TokenExchangeError(`${info.what} failed (${why}): ${describeRequest(info.method, info.url)}`, {
@@ -81,24 +89,30 @@ export interface TokenJsonAnswer {
   status: number;
   /** The clock when the answer arrived: the base of the token's lifetime. */
   issuedAt: number;
+  /** The upstream's `Date` header (epoch ms by the upstream's clock), when present. */
+  upstreamDate: number | undefined;
 }
 
 /**
- * One upstream token call (IAM exchange, metadata) with the shared error handling: transport
- * failures via {@link errorFromTransport}, non-2xx via {@link errorFromResponse}, a body that is
- * not JSON via {@link malformedResponseError}.
+ * One upstream token call (IAM exchange, metadata) with the shared error handling: one deadline
+ * and size cap over headers and body ({@link fetchWithDeadline}), transport failures via
+ * {@link errorFromTransport}, non-2xx via {@link errorFromResponse}, a body that is not JSON via
+ * {@link malformedResponseError}.
  */
 export async function fetchTokenJson(request: Omit<UpstreamRequest, 'method' | 'url' | 'what'>, info: UpstreamCallInfo, now: () => number): Promise<TokenJsonAnswer> {
   let response: Response;
+  let text: string;
+  let issuedAt: number;
   try {
-    response = await upstreamFetch({ ...request, method: info.method, url: info.url, what: info.what });
+    response = await fetchWithDeadline({ ...request, method: info.method, url: info.url, what: info.what });
+    issuedAt = now();
+    if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
+    text = await response.text();
   } catch (error) {
     throw errorFromTransport(error, info);
   }
-  const issuedAt = now();
-  if (!response.ok) throw await errorFromResponse(response, info, issuedAt);
   try {
-    return { body: JSON.parse(await response.text()) as unknown, status: response.status, issuedAt };
+    return { body: JSON.parse(text) as unknown, status: response.status, issuedAt, upstreamDate: upstreamDate(response) };
   } catch {
     throw malformedResponseError(info, response.status, 'not JSON');
   }
