@@ -35,7 +35,8 @@ const AUTHORIZATION = /^\s*(?:OAuth|Bearer)\s+(\S+)\s*$/i;
  * `headers()` resolves to `{ Authorization, X-Org-ID | X-Cloud-Org-ID }`; printing the auth
  * object or the headers never shows the token. After Tracker answers 401, pass the rejected
  * `Authorization` value to `invalidate()` and call `headers()` again (one refresh for any
- * number of concurrent 401s).
+ * number of concurrent 401s); when `invalidate()` resolves `false` the credential was just
+ * refreshed (forced-refresh cooldown) and `headers()` would return the same one: do not retry.
  *
  * @example
  * const auth = createTrackerAuth({ credentials: oauthToken(process.env.TRACKER_OAUTH_TOKEN!), org: { orgId: '1234567' } });
@@ -77,14 +78,11 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       cachedHeaders = built;
       return built;
     },
-    async invalidate(authorization?: string): Promise<void> {
-      if (authorization === undefined) {
-        await credentials.invalidate?.();
-        return;
-      }
+    async invalidate(authorization?: string): Promise<boolean | void> {
+      if (authorization === undefined) return credentials.invalidate?.();
       const match = typeof authorization === 'string' ? AUTHORIZATION.exec(authorization) : null;
       // A value we cannot parse was not produced by headers(): nothing of ours to invalidate.
-      if (match) await credentials.invalidate?.(match[1]);
+      if (match) return credentials.invalidate?.(match[1]);
     },
   };
   return hideSecrets(auth, () => ({ org, credentials: { id: credentials.id, kind: credentials.kind } }), 'TrackerAuth');

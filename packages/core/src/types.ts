@@ -51,8 +51,12 @@ export interface TokenSource {
    * Drop the cached token if it is still `token` (the value that got a 401), so that the next
    * `getToken()` obtains a new one. A no-op when the cache already holds something newer, so
    * N concurrent 401s with the same stale token cause one refresh, not N.
+   *
+   * May resolve to `false` to say "the next `getToken()` serves this same token again" (a token
+   * within its forced-refresh cooldown, see {@link RefreshOptions.forcedRefreshCooldownMs}):
+   * clients then skip the replay, which would only be refused again. `true` or nothing: replay.
    */
-  invalidate?(token?: string): void | Promise<void>;
+  invalidate?(token?: string): void | boolean | Promise<void | boolean>;
 }
 
 /** What a {@link TokenStore} keeps per credential. Serializable (JSON) on purpose. */
@@ -89,6 +93,15 @@ export interface RefreshOptions {
   maxBackoffMs?: number;
   /** Timeout of one upstream token call, ms. Default 10 000. */
   timeoutMs?: number;
+  /**
+   * After a forced refresh (a 401 passed to `invalidate()`, or `getToken({ forceRefresh: true })`),
+   * the token it produced is not force-refreshed again for this long, ms: within the window
+   * `invalidate(thatToken)` keeps it (and resolves `false`), `forceRefresh` serves it, so a
+   * Tracker that keeps answering 401 costs at most one token exchange per window, and the
+   * client fails fast with `UnauthorizedError` instead of replaying. An expired token is always
+   * refreshed. `0` turns the cooldown off. Default 30 000.
+   */
+  forcedRefreshCooldownMs?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -108,8 +121,11 @@ export interface TrackerAuth {
   /**
    * Mark the credential behind `authorization` (a header value previously returned by
    * `headers()`) as rejected, so the next `headers()` refreshes. No-op when already replaced.
+   * Resolves `false` when the next `headers()` will carry the same credential again (a static
+   * token source that says so, or a token inside its forced-refresh cooldown,
+   * {@link RefreshOptions.forcedRefreshCooldownMs}): a replay would only be refused again.
    */
-  invalidate(authorization?: string): Promise<void>;
+  invalidate(authorization?: string): Promise<boolean | void>;
 }
 
 /** Upstream base URLs; every one can point at `@tracker-auth/testing`'s fake. */

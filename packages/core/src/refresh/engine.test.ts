@@ -202,6 +202,124 @@ describe('createRefreshingTokenSource', () => {
     });
   });
 
+  describe('forced-refresh cooldown', () => {
+    const SECOND = 1000;
+    const source = (h: ReturnType<typeof harness>, refresh: object = {}) =>
+      createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, ...refresh } });
+
+    it('a token from a forced refresh is not force-refreshed again within 30 s: invalidate() resolves false and keeps it', async () => {
+      const h = harness();
+      const s = source(h);
+      const first = (await s.getToken()).token;
+      expect(await s.invalidate(first)).toBe(true); // a cached token gets its one forced refresh
+      expect((await s.getToken()).token).toBe('t-2');
+      for (let i = 0; i < 20; i++) {
+        expect(await s.invalidate('t-2')).toBe(false);
+        expect((await s.getToken()).token).toBe('t-2');
+      }
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      h.clock.t += 30 * SECOND - 1;
+      expect(await s.invalidate('t-2')).toBe(false);
+      h.clock.t += 1; // the window is over: one more forced refresh, then a new window
+      expect(await s.invalidate('t-2')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-3');
+      expect(await s.invalidate('t-3')).toBe(false);
+      expect(await s.invalidate()).toBe(false); // "whatever is cached" is held back all the same
+      expect(h.fetchToken).toHaveBeenCalledTimes(3);
+    });
+
+    it('covers forceRefresh too, and a refresh that returns the same token value', async () => {
+      const h = harness();
+      h.plan.push(({ now }) => ({ token: 'same', kind: 'iam', issuedAt: now(), expiresAt: now() + HOUR }));
+      h.plan.push(({ now }) => ({ token: 'same', kind: 'iam', issuedAt: now(), expiresAt: now() + HOUR }));
+      const s = source(h);
+      expect((await s.getToken()).token).toBe('same');
+      expect((await s.getToken({ forceRefresh: true })).token).toBe('same'); // refreshed: same value, new window
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      expect((await s.getToken({ forceRefresh: true })).token).toBe('same');
+      expect(await s.invalidate('same')).toBe(false);
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      h.clock.t += 30 * SECOND;
+      expect((await s.getToken({ forceRefresh: true })).token).toBe('t-1');
+      expect(h.fetchToken).toHaveBeenCalledTimes(3);
+    });
+
+    it('N concurrent 401s on a cached token share one refresh; then N more on its successor all fail fast', async () => {
+      const h = harness();
+      const s = source(h);
+      const stale = (await s.getToken()).token;
+      const first = await Promise.all(Array.from({ length: 50 }, async () => [await s.invalidate(stale), (await s.getToken()).token] as const));
+      expect(new Set(first.map(([replay, token]) => `${replay}:${token}`))).toEqual(new Set(['true:t-2']));
+      const second = await Promise.all(Array.from({ length: 50 }, async () => [await s.invalidate('t-2'), (await s.getToken()).token] as const));
+      expect(new Set(second.map(([replay, token]) => `${replay}:${token}`))).toEqual(new Set(['false:t-2']));
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not hold back expiry: an expired token is refreshed inside the window', async () => {
+      const h = harness(10 * SECOND);
+      const s = source(h);
+      await s.getToken();
+      await s.invalidate('t-1');
+      expect((await s.getToken()).token).toBe('t-2');
+      h.clock.t += 10 * SECOND; // t-2 expired, 10 s into its 30 s window
+      expect(await s.invalidate('t-2')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-3');
+    });
+
+    it('never starts from the first token or an expiry-driven refresh, so a first 401 always gets its refresh', async () => {
+      const h = harness(2 * HOUR);
+      const s = source(h);
+      await s.getToken();
+      h.clock.t += 3 * HOUR; // expired: t-2 comes from an expiry-driven refresh
+      expect((await s.getToken()).token).toBe('t-2');
+      expect(await s.invalidate('t-2')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-3');
+    });
+
+    it('a clock that steps back does not stretch the window', async () => {
+      const h = harness();
+      const s = source(h);
+      await s.getToken();
+      await s.invalidate('t-1');
+      await s.getToken();
+      h.clock.t -= 30 * SECOND;
+      expect(await s.invalidate('t-2')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-3');
+    });
+
+    it('forcedRefreshCooldownMs: 0 turns it off; a custom window is honoured', async () => {
+      const off = harness();
+      const s = source(off, { forcedRefreshCooldownMs: 0 });
+      await s.getToken();
+      for (let i = 0; i < 3; i++) {
+        const { token } = await s.getToken();
+        expect(await s.invalidate(token)).toBe(true);
+      }
+      expect((await s.getToken()).token).toBe('t-4');
+
+      const h = harness();
+      const custom = source(h, { forcedRefreshCooldownMs: 5 * SECOND });
+      await custom.getToken();
+      await custom.invalidate('t-1');
+      await custom.getToken();
+      h.clock.t += 5 * SECOND - 1;
+      expect(await custom.invalidate('t-2')).toBe(false);
+      h.clock.t += 1;
+      expect(await custom.invalidate('t-2')).toBe(true);
+    });
+
+    it('a failed forced refresh starts no window: the next 401 tries again (and the rejected token is never served)', async () => {
+      const h = harness();
+      const s = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0 } });
+      await s.getToken();
+      h.plan.push(() => Promise.reject(failure(503)));
+      expect(await s.invalidate('t-1')).toBe(true);
+      await expect(s.getToken()).rejects.toSatisfy(isTokenExchangeError);
+      expect(await s.invalidate('t-1')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-2');
+    });
+  });
+
   describe('retries', () => {
     it('retries 5xx and network errors with backoff, up to `retries` more attempts', async () => {
       const h = harness();
@@ -337,6 +455,10 @@ describe('createRefreshingTokenSource', () => {
     expect(attempt({ refresh: { maxAgeMs: -1 } })).toThrow(expect.objectContaining({ field: 'refresh.maxAgeMs' }));
     expect(attempt({ refresh: { timeoutMs: 0 } })).toThrow(expect.objectContaining({ field: 'refresh.timeoutMs' }));
     expect(attempt({ refresh: { retries: 1.5 } })).toThrow(expect.objectContaining({ field: 'refresh.retries' }));
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '30000']) {
+      expect(attempt({ refresh: { forcedRefreshCooldownMs: bad } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', field: 'refresh.forcedRefreshCooldownMs' }));
+    }
+    expect(attempt({ refresh: { forcedRefreshCooldownMs: 0 } })).not.toThrow();
     expect(attempt({ store: {} })).toThrow(expect.objectContaining({ field: 'store' }));
     expect(attempt({ initial: { token: '' } })).toThrow(expect.objectContaining({ code: 'INVALID_TOKEN' }));
   });

@@ -11,7 +11,7 @@ import { hideSecrets } from '../redact.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
 import { createMemoryTokenStore } from './memory-store.js';
-import { backoffDelay, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
+import { backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
 
 /** What `fetchToken` receives for one attempt. */
 export interface FetchTokenContext {
@@ -52,7 +52,13 @@ export interface RefreshingTokenSourceOptions {
 
 /** A {@link TokenSource} backed by the engine: `invalidate` is always present. */
 export interface RefreshingTokenSource extends TokenSource {
-  invalidate(token?: string): Promise<void>;
+  /**
+   * Mark `token` (default: whatever is cached) as rejected, so the next `getToken()` waits for a
+   * new one. Resolves `false`, and changes nothing, when that token came from a forced refresh
+   * less than `refresh.forcedRefreshCooldownMs` ago: the next `getToken()` serves it again.
+   * Resolves `true` otherwise (marked, already replaced, or nothing cached).
+   */
+  invalidate(token?: string): Promise<boolean>;
 }
 
 /**
@@ -87,6 +93,13 @@ const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
  *   if it fails and a still-valid, non-invalidated token is stored, that token is served,
  *   otherwise the refresh error is thrown.
  *
+ * Forced-refresh cooldown: a refresh caused by `invalidate()` or `forceRefresh` is a "forced"
+ * one. The token it produced is not force-refreshed again for `refresh.forcedRefreshCooldownMs`
+ * (default 30 s): `invalidate()` of it resolves `false` and keeps it, `forceRefresh` serves it.
+ * A Tracker that answers 401 to everything then costs one token call per window instead of one
+ * per request, while a token that was merely cached (not just force-refreshed) still gets its
+ * one refresh on the first 401. Expiry-driven refreshes are never held back.
+ *
  * Retries: `refresh.retries` more attempts for retryable errors, exponential backoff with jitter,
  * `Retry-After` honoured (a wait longer than `maxBackoffMs` ends the retries instead).
  *
@@ -115,6 +128,8 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
   let rejected: string | undefined;
   let backgroundFailures = 0;
   let backgroundNotBefore = 0;
+  /** The token the last forced refresh produced, and when (engine clock): the cooldown. */
+  let forced: { token: string; at: number } | undefined;
   let lastStored: StoredToken | undefined;
   let lastAccess: AccessToken | undefined;
 
@@ -160,10 +175,14 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     }
   }
 
-  async function runRefresh(seen: StoredToken | undefined, forced: boolean): Promise<StoredToken> {
+  /**
+   * `forceRefresh`: skip the shared-store shortcut. `cause`: `forced` (an invalidated token or
+   * `forceRefresh`) starts the cooldown for the token obtained.
+   */
+  async function runRefresh(seen: StoredToken | undefined, forceRefresh: boolean, cause: 'forced' | 'expiry'): Promise<StoredToken> {
     const latest = await store.get(id);
     // A store shared between instances may already hold a newer token: take it instead of calling upstream.
-    if (!forced && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && tokenFreshness(latest, now(), policy) === 'fresh') {
+    if (!forceRefresh && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && tokenFreshness(latest, now(), policy) === 'fresh') {
       return latest;
     }
     const current = latest ?? seen;
@@ -172,6 +191,7 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
         const fetched = await attemptOnce(current, attempt);
         const stored: StoredToken = { ...fetched, kind: fetched.kind ?? kind, issuedAt: fetched.issuedAt ?? now() };
         await store.set(id, stored);
+        if (cause === 'forced') forced = { token: stored.token, at: now() };
         rejected = undefined;
         backgroundFailures = 0;
         backgroundNotBefore = 0;
@@ -187,9 +207,9 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     }
   }
 
-  function sharedRefresh(seen: StoredToken | undefined, forced: boolean): Promise<StoredToken> {
+  function sharedRefresh(seen: StoredToken | undefined, forceRefresh: boolean, cause: 'forced' | 'expiry'): Promise<StoredToken> {
     if (!inflight) {
-      const promise = runRefresh(seen, forced).finally(() => {
+      const promise = runRefresh(seen, forceRefresh, cause).finally(() => {
         if (inflight === promise) inflight = undefined;
       });
       // Callers may all have stopped waiting (aborted); the rejection must never go unhandled.
@@ -201,16 +221,18 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
 
   function refreshInBackground(seen: StoredToken): void {
     if (inflight || now() < backgroundNotBefore) return;
-    sharedRefresh(seen, false).catch(() => {
+    sharedRefresh(seen, false, 'expiry').catch(() => {
       backgroundFailures++;
       backgroundNotBefore = now() + Math.min(MAX_BACKGROUND_COOLDOWN_MS, policy.maxBackoffMs * 2 ** Math.min(backgroundFailures - 1, 16));
     });
   }
 
   async function getToken(getOptions: GetTokenOptions = {}): Promise<AccessToken> {
-    const { forceRefresh = false, signal } = getOptions;
+    const { signal } = getOptions;
     throwIfAborted(signal, id);
     const cached = await read();
+    // Inside the cooldown, forceRefresh gets the token the last forced refresh just produced.
+    const forceRefresh = getOptions.forceRefresh === true && !(cached !== undefined && cooling(cached));
     if (!forceRefresh && cached !== undefined && cached.token !== rejected) {
       const freshness = tokenFreshness(cached, now(), policy);
       if (freshness === 'fresh') return toAccessToken(cached);
@@ -220,7 +242,8 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
       }
     }
     try {
-      return toAccessToken(await waitWithSignal(sharedRefresh(cached, forceRefresh), signal, id));
+      const cause = forceRefresh || (cached !== undefined && cached.token === rejected) ? 'forced' : 'expiry';
+      return toAccessToken(await waitWithSignal(sharedRefresh(cached, forceRefresh, cause), signal, id));
     } catch (error) {
       if (isAbortedError(error)) throw error;
       // Upstream trouble must not break requests while a valid token is in hand.
@@ -230,13 +253,24 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     }
   }
 
-  async function invalidate(token?: string): Promise<void> {
+  /** Whether `stored` is the token of a forced refresh still inside its cooldown (and not already rejected). */
+  function cooling(stored: StoredToken): boolean {
+    return stored.token !== rejected && inForcedRefreshCooldown(stored, forced, now(), policy);
+  }
+
+  async function invalidate(token?: string): Promise<boolean> {
     const stored = await store.get(id);
-    if (stored === undefined || (token !== undefined && stored.token !== token)) return;
+    if (stored === undefined || (token !== undefined && stored.token !== token)) return true;
+    // Refreshing again within seconds of a forced refresh would hand out an equivalent token
+    // (or the same one: Yandex may return an unchanged access token). Keep serving it: every
+    // request still reaches Tracker, so a recovered Tracker is used at once, and the client
+    // fails fast on a 401 instead of replaying. The next invalidate() after the window refreshes.
+    if (cooling(stored)) return false;
     rejected = stored.token;
     // Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
     // instance sharing the store, so the next getToken() waits for a new token.
     await store.set(id, { ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) });
+    return true;
   }
 
   const source: RefreshingTokenSource = { id, kind, getToken, invalidate };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../errors.js';
-import { DEFAULT_REFRESH_OPTIONS, backoffDelay, isUsable, resolveRefreshOptions, tokenFreshness } from './refresh-policy.js';
+import { DEFAULT_REFRESH_OPTIONS, backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness } from './refresh-policy.js';
 
 const HOUR = 3_600_000;
 const t0 = 1_700_000_000_000;
@@ -61,5 +61,20 @@ describe('resolveRefreshOptions', () => {
     expect(() => resolveRefreshOptions({ earlyMs: Number.NaN }, 'refresh')).toThrow(ConfigurationError);
     expect(() => resolveRefreshOptions({ now: 5 as never })).toThrow(/refresh\.now/);
     expect(() => resolveRefreshOptions('x' as never)).toThrow(/refresh must be an object/);
+  });
+});
+
+describe('inForcedRefreshCooldown', () => {
+  const token = { token: 'x', kind: 'iam' as const, issuedAt: t0, expiresAt: t0 + HOUR };
+  const policy = { forcedRefreshCooldownMs: DEFAULT_REFRESH_OPTIONS.forcedRefreshCooldownMs };
+
+  it('defaults to 30 s, only for the token the forced refresh produced, and never past expiry', () => {
+    expect(DEFAULT_REFRESH_OPTIONS.forcedRefreshCooldownMs).toBe(30_000);
+    expect(inForcedRefreshCooldown(token, undefined, t0, policy)).toBe(false);
+    expect(inForcedRefreshCooldown(token, { token: 'x', at: t0 }, t0 + 29_999, policy)).toBe(true);
+    expect(inForcedRefreshCooldown(token, { token: 'x', at: t0 }, t0 + 30_000, policy)).toBe(false);
+    expect(inForcedRefreshCooldown(token, { token: 'y', at: t0 }, t0, policy)).toBe(false);
+    expect(inForcedRefreshCooldown({ ...token, expiresAt: t0 + 1000 }, { token: 'x', at: t0 }, t0 + 1000, policy)).toBe(false);
+    expect(inForcedRefreshCooldown(token, { token: 'x', at: t0 }, t0, { forcedRefreshCooldownMs: 0 })).toBe(false);
   });
 });

@@ -14,10 +14,14 @@ export interface ResolvedRefreshOptions {
   backoffMs: number;
   maxBackoffMs: number;
   timeoutMs: number;
+  forcedRefreshCooldownMs: number;
   now: () => number;
 }
 
-/** Defaults: refresh 1 h after issue or 5 min before expiry; 3 retries from 200 ms up to 5 s; 10 s per call. */
+/**
+ * Defaults: refresh 1 h after issue or 5 min before expiry; 3 retries from 200 ms up to 5 s;
+ * 10 s per call; a token from a forced refresh is not force-refreshed again for 30 s.
+ */
 export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now'>> = Object.freeze({
   maxAgeMs: 60 * 60 * 1000,
   earlyMs: 5 * 60 * 1000,
@@ -25,9 +29,12 @@ export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now
   backoffMs: 200,
   maxBackoffMs: 5000,
   timeoutMs: 10_000,
+  // Long enough that a Tracker answering 401 to everything costs a handful of token calls a
+  // minute, short enough that a token revoked right after its refresh recovers within a minute.
+  forcedRefreshCooldownMs: 30_000,
 });
 
-const NUMERIC_FIELDS = ['maxAgeMs', 'earlyMs', 'retries', 'backoffMs', 'maxBackoffMs', 'timeoutMs'] as const;
+const NUMERIC_FIELDS = ['maxAgeMs', 'earlyMs', 'retries', 'backoffMs', 'maxBackoffMs', 'timeoutMs', 'forcedRefreshCooldownMs'] as const;
 
 /**
  * Fill defaults and validate (at construction): every number finite and ≥ 0 (`timeoutMs` > 0),
@@ -58,6 +65,23 @@ export function resolveRefreshOptions(options: RefreshOptions | undefined, field
     resolved.now = options.now;
   }
   return resolved;
+}
+
+/**
+ * Whether a forced refresh of `token` must be skipped: it is the token the last forced refresh
+ * produced (`forced`, stamped with the engine clock), that refresh is less than
+ * `forcedRefreshCooldownMs` away from `now` (either way, so a clock stepping back does not
+ * stretch the window), and the token has not expired.
+ */
+export function inForcedRefreshCooldown(
+  token: StoredToken,
+  forced: { token: string; at: number } | undefined,
+  now: number,
+  options: Pick<ResolvedRefreshOptions, 'forcedRefreshCooldownMs'>,
+): boolean {
+  if (forced === undefined || forced.token !== token.token || options.forcedRefreshCooldownMs === 0) return false;
+  if (token.expiresAt !== undefined && now >= token.expiresAt) return false;
+  return Math.abs(now - forced.at) < options.forcedRefreshCooldownMs;
 }
 
 /**
