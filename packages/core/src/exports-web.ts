@@ -4,12 +4,13 @@ export {
   DEFAULT_PROXY_METHODS,
   DEFAULT_PROXY_PATHS,
   DEFAULT_PROXY_MAX_BODY_BYTES,
+  DEFAULT_PROXY_BODY_TIMEOUT_MS,
   type TrackerProxy,
   type TrackerProxyAuth,
   type TrackerProxyContext,
   type TrackerProxyOptions,
 } from './web/proxy.js';
-export { sameOriginSignedIn, type TrackerProxyGate } from './web/proxy-gate.js';
+export { isCrossSiteRequest, sameOriginSignedIn, type CrossSiteOptions, type TrackerProxyGate } from './web/proxy-gate.js';
 export {
   createOAuthFlow,
   type OAuthFlow,

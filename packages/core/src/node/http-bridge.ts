@@ -5,6 +5,7 @@
  * bodies, copies headers and handles disconnects the same way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestRejectedError } from '../errors.js';
 import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 export interface ToWebRequestOptions {
@@ -34,6 +35,25 @@ export interface ToWebRequestOptions {
 /** Request methods that never carry a body. */
 const BODYLESS = new Set(['GET', 'HEAD']);
 
+/**
+ * Methods the fetch standard forbids in a `Request` (`new Request()` throws for them). Node's
+ * parser lets TRACE through (and CONNECT, to a `connect` listener): answered 405, not 500.
+ */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+/** The `Allow` header of that 405: what a bridged handler can be asked with. */
+const BRIDGED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
+
+/**
+ * An unread request body at most this long (declared `Content-Length`) is read and discarded
+ * after an early answer, so the keep-alive connection stays usable. Anything longer, or of
+ * unknown length (chunked), closes the connection instead: reading it would let a client make
+ * the server take in an endless upload after saying no.
+ */
+export const DRAIN_MAX_BYTES = 64 * 1024;
+
+/** Cuts a bridged body stream off from its Node request (set while the stream is attached). */
+const detachers = new WeakMap<IncomingMessage, () => void>();
+
 /** Connection-scoped headers that must not cross the bridge. */
 const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
 
@@ -52,9 +72,12 @@ function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
     if (proto === 'http' || proto === 'https') protocol = proto;
     host = firstValue(req.headers['x-forwarded-host']) ?? host;
   }
-  // A Host header that is not a plain host[:port] (userinfo, a path, spaces) is not trusted
-  // to build a URL from; fall back to a neutral name rather than let it redirect the URL.
-  if (!host || !/^[A-Za-z0-9.\-[\]:]+$/.test(host)) host = 'localhost';
+  if (!host) return `${protocol}://localhost`;
+  // A Host that is not a host[:port] (userinfo, a path, spaces, port 99999, `[::1`) must not
+  // build a URL: it is the client's mistake, answered 400 instead of failing later as a 500.
+  if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host) || !URL.canParse(`${protocol}://${host}`)) {
+    throw new RequestRejectedError('BAD_REQUEST', 'The Host header is not a valid host name.');
+  }
   return `${protocol}://${host}`;
 }
 
@@ -87,7 +110,9 @@ function bodyOf(req: IncomingMessage): BodyInit | undefined {
   const detach = () => {
     done = true;
     for (const [event, listener] of listeners) req.off(event, listener);
+    detachers.delete(req);
   };
+  detachers.set(req, detach);
   return new ReadableStream<Uint8Array>({
     start(controller) {
       listeners.push(
@@ -122,9 +147,9 @@ function bodyOf(req: IncomingMessage): BodyInit | undefined {
     },
     cancel() {
       detach();
-      // The consumer gave up (e.g. a size limit): drain and discard the rest so the connection
-      // stays usable and the answer (413) can still be sent.
-      req.resume();
+      // The consumer gave up (a size limit, a deadline): stop reading. Draining here would read
+      // an endless body forever; `sendWebResponse` closes the connection after the answer.
+      req.pause();
     },
   });
 }
@@ -167,14 +192,25 @@ function buildRequest(req: IncomingMessage, options: ToWebRequestOptions, signal
     if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
     else headers.push([name, value]);
   }
+  const method = req.method ?? 'GET';
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+    throw new RequestRejectedError('METHOD_NOT_ALLOWED', `Method ${method.toUpperCase()} is not supported.`, BRIDGED_METHODS);
+  }
+  const url = originOf(req, options) + targetOf(req);
   const body = options.body === false ? undefined : bodyOf(req);
-  const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers };
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (signal) init.signal = signal;
   if (body !== undefined) {
     init.body = body;
     init.duplex = 'half';
   }
-  return new Request(originOf(req, options) + targetOf(req), init);
+  try {
+    return new Request(url, init);
+  } catch {
+    // Whatever else undici refuses (a target that is no URL path) is the client's input.
+    detachers.get(req)?.();
+    throw new RequestRejectedError('BAD_REQUEST', 'The request cannot be read: its method or target is malformed.');
+  }
 }
 
 /**
@@ -182,6 +218,9 @@ function buildRequest(req: IncomingMessage, options: ToWebRequestOptions, signal
  * streamed body (no buffering; `duplex: 'half'`), with a `signal` that aborts when the client
  * disconnects before the response is done.
  *
+ * @throws {RequestRejectedError} for a request no handler can take: a method the fetch
+ * standard forbids (TRACE, TRACK, CONNECT → 405 with `Allow`) or a malformed `Host` without
+ * `baseUrl` (→ 400). Answer it with `toErrorResponse(error)`.
  * @example
  * http.createServer(async (req, res) => {
  *   const response = await handler(toWebRequest(req, { baseUrl: 'https://app.example.com' }));
@@ -215,8 +254,15 @@ export function toWebRequestAndSignal(req: IncomingMessage, options: ToWebReques
  * separately, hop-by-hop headers dropped) and the body streamed with backpressure. When the
  * client disconnects mid-body, the response body is cancelled (which aborts an upstream fetch
  * it came from). Resolves when the response is finished or abandoned.
+ *
+ * An answer given before the request body was read (413, 404, 403, 408…) does not wait for
+ * that body: a short one (declared `Content-Length` up to {@link DRAIN_MAX_BYTES}) is read and
+ * discarded so the connection can be reused; a longer or chunked one gets `Connection: close`
+ * and the socket is closed once the answer is flushed.
  */
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  const req = (res as { req?: IncomingMessage }).req;
+  if (req && hasUnreadBody(req)) releaseUnreadBody(req, res);
   res.statusCode = response.status;
   if (response.statusText) res.statusMessage = response.statusText;
   for (const [name, value] of response.headers) {
@@ -277,4 +323,25 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** The request announced a body (length or chunked) that has not been read to its end. */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete || req.readableEnded) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Drain a short unread body, or close the connection after the answer instead of reading on. */
+function releaseUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  detachers.get(req)?.();
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] === undefined && length !== undefined && /^\d+$/.test(length) && Number(length) <= DRAIN_MAX_BYTES) {
+    req.resume();
+    return;
+  }
+  req.pause();
+  // Node destroys the socket once a `Connection: close` answer is flushed.
+  if (!res.headersSent) res.setHeader('connection', 'close');
+  else res.once('finish', () => req.socket?.destroy());
 }

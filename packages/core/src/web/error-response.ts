@@ -6,7 +6,7 @@
  * are fixed strings; anything else becomes a generic 500 so a stack or an upstream detail
  * never reaches a browser.
  */
-import { httpStatusForError, isTrackerAuthError, type TrackerAuthErrorCode } from '../errors.js';
+import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, type TrackerAuthErrorCode } from '../errors.js';
 
 /** Codes a web handler answers with besides the {@link TrackerAuthErrorCode}s. */
 export type WebErrorCode =
@@ -16,6 +16,8 @@ export type WebErrorCode =
   | 'PATH_NOT_ALLOWED'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
+  | 'NAVIGATION_REFUSED'
   | 'FORBIDDEN'
   | 'CROSS_SITE_REQUEST'
   | 'INTERNAL_ERROR';
@@ -29,6 +31,8 @@ const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
+  // An error body is data: even opened as a page it runs nothing.
+  'content-security-policy': "sandbox; default-src 'none'",
 } as const;
 
 /** A JSON error response with a fixed code and message. */
@@ -52,6 +56,9 @@ export function jsonError(
 export function toErrorResponse(error: unknown, headers?: Record<string, string>): Response {
   if (isTrackerAuthError(error)) {
     const status = httpStatusForError(error);
+    // A 405 names what is allowed instead (RFC 9110 requires `Allow`).
+    const allow = isRequestRejectedError(error) ? error.allow : undefined;
+    if (allow !== undefined) headers = { ...headers, allow };
     // 499 is nginx's "client closed request": not a status `new Response` accepts everywhere
     // and nobody is listening anyway.
     return jsonError(status >= 200 && status <= 599 ? status : 500, error.code, error.message, headers);

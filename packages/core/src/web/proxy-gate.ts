@@ -12,10 +12,15 @@ export type TrackerProxyGate = (request: Request) => Promise<boolean>;
 /**
  * A proxy gate that lets a request through only when
  * - it carries a valid session of `flow` (a sealed cookie that opens and has not expired), and
- * - the browser did not send it on behalf of another site: `Sec-Fetch-Site` is not `cross-site`
- *   or `same-site`. A same-site sibling (`evil.example.com` next to `app.example.com`) is refused
- *   too, because the SameSite=Lax session cookie accompanies its requests. A missing header
- *   (server-side callers, browsers before 2023) is not held against the request.
+ * - another site did not make it ({@link isCrossSiteRequest}): `Sec-Fetch-Site` is not
+ *   `cross-site` or `same-site`, and an `Origin`, when present, is the app's own (the request
+ *   URL's origin: set the adapter's `baseUrl` or `trustProxy` behind a reverse proxy). A
+ *   same-site sibling (`evil.example.com` next to `app.example.com`) is refused too, because the
+ *   SameSite=Lax session cookie accompanies its requests. A request with neither header
+ *   (server-side callers) is not held against.
+ *
+ * Page loads of proxy URLs (address bar, links, frames) are refused by the proxy itself
+ * (`NAVIGATION_REFUSED`), whatever the gate.
  *
  * This is the default `authorize` of the adapters in user mode (`@tracker-auth/express`'s
  * `trackerProxy({ auth: trackerOAuth(…) })`, `@tracker-auth/next`'s
@@ -35,13 +40,36 @@ export function sameOriginSignedIn(flow: Pick<OAuthFlow, 'getSession'>): Tracker
     throw new ConfigurationError('INVALID_OPTION', 'flow', 'sameOriginSignedIn(flow): pass what createOAuthFlow() returned.');
   }
   return async function sameOriginSignedInGate(request: Request): Promise<boolean> {
-    if (isFromAnotherSite(request)) return false;
+    if (isCrossSiteRequest(request)) return false;
     return (await flow.getSession(request)) !== null;
   };
 }
 
-/** `Sec-Fetch-Site` says the request was made by another site (cross-site or a same-site sibling). */
-function isFromAnotherSite(request: Request): boolean {
+/** Options of {@link isCrossSiteRequest}. */
+export interface CrossSiteOptions {
+  /** Origins besides the request URL's own that count as the app (e.g. `https://app.example.com`). */
+  allowedOrigins?: Iterable<string> | undefined;
+}
+
+/**
+ * True when a browser sent `request` on behalf of another site, the CSRF check for any
+ * state-changing route of an app: `Sec-Fetch-Site` is `cross-site` or `same-site` (a sibling
+ * subdomain), or an `Origin` header is present (`null` included) and is neither the request
+ * URL's origin nor one of `allowedOrigins`. `Origin` is checked whatever `Sec-Fetch-Site` says
+ * or lacks (older browsers and some clients send only `Origin`). A request with neither header
+ * (curl, server-side callers) is not cross-site.
+ *
+ * @example
+ * if (isCrossSiteRequest(request)) return new Response('Cross-site request refused', { status: 403 });
+ */
+export function isCrossSiteRequest(request: Request, options: CrossSiteOptions = {}): boolean {
   const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase();
-  return site === 'cross-site' || site === 'same-site';
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = request.headers.get('origin')?.trim();
+  if (origin === undefined) return false;
+  if (origin === new URL(request.url).origin) return false;
+  if (options.allowedOrigins !== undefined) {
+    for (const allowed of options.allowedOrigins) if (origin === allowed) return false;
+  }
+  return true;
 }

@@ -8,6 +8,51 @@ import { DEFAULT_TRACKER_URL } from '../types.js';
 import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default deadline for receiving a whole request body, from the moment the proxy starts reading it. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
+/**
+ * Added to every proxied response. Tracker content (an attachment served as `text/html` or
+ * `image/svg+xml`) arrives on the app's own origin: without these a browser would run its
+ * script with the app's cookies. `sandbox` gives the document an opaque origin even if it is
+ * opened inline; `default-src 'none'` loads nothing; `nosniff` stops type guessing.
+ */
+export const ISOLATION_HEADERS: readonly (readonly [string, string])[] = [
+  ['x-content-type-options', 'nosniff'],
+  ['content-security-policy', "sandbox; default-src 'none'"],
+];
+
+/** `application/json` or any `+json` type: data, never rendered as a document. */
+export function isJsonType(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/**
+ * `Content-Disposition` for a non-JSON body: the upstream's own with its type forced to
+ * `attachment` (the filename kept), or a bare `attachment`.
+ */
+export function attachmentDisposition(upstream: string | null): string {
+  if (upstream === null) return 'attachment';
+  const rest = upstream.replace(/^\s*[^;]*/, '');
+  return `attachment${rest}`;
+}
+
+/** `Sec-Fetch-Dest` values of a document load: a page, a frame or a plugin. */
+const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'embed', 'object']);
+
+/**
+ * The browser is loading this URL as a page (address bar, link, form, frame, `<embed>`), not
+ * calling it with `fetch()`. Judged from `Sec-Fetch-Mode`/`Sec-Fetch-Dest`, which script cannot
+ * set; browsers that send neither are covered by the isolation headers.
+ */
+export function isNavigation(request: Request): boolean {
+  const mode = request.headers.get('sec-fetch-mode');
+  if (mode !== null && mode.trim().toLowerCase() === 'navigate') return true;
+  const dest = request.headers.get('sec-fetch-dest');
+  return dest !== null && DOCUMENT_DESTINATIONS.has(dest.trim().toLowerCase());
+}
 export const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 export const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
@@ -113,11 +158,20 @@ export function trackerBaseOf(value: string | undefined): string {
 /**
  * The whole body, or a verdict. The declared length is checked first, then the bytes are
  * counted while reading, so a chunked body without Content-Length is cut off at the limit.
+ * The whole body must arrive within `timeoutMs` (a client trickling bytes gets `'timeout'`);
+ * on every verdict the rest of the stream is cancelled, never read on.
  */
-export async function readBody(request: Request, max: number): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length' | 'unreadable'> {
+export async function readBody(
+  request: Request,
+  max: number,
+  timeoutMs: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined | 'too-large' | 'bad-length' | 'unreadable' | 'timeout'> {
   const declared = request.headers.get('content-length');
   if (declared !== null) {
-    if (!/^\d+$/.test(declared.trim())) return 'bad-length';
+    if (!/^\d+$/.test(declared.trim())) {
+      await request.body?.cancel().catch(() => undefined);
+      return 'bad-length';
+    }
     if (Number(declared) > max) {
       await request.body?.cancel().catch(() => undefined);
       return 'too-large';
@@ -125,23 +179,35 @@ export async function readBody(request: Request, max: number): Promise<Uint8Arra
   }
   if (request.body === null) return undefined;
   const reader = request.body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => undefined);
+  }, timeoutMs);
+  (timer as { unref?: () => void }).unref?.();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    let step: ReadableStreamReadResult<Uint8Array>;
-    try {
-      step = await reader.read();
-    } catch {
-      return 'unreadable';
+  try {
+    for (;;) {
+      let step: ReadableStreamReadResult<Uint8Array>;
+      try {
+        step = await reader.read();
+      } catch {
+        return timedOut ? 'timeout' : 'unreadable';
+      }
+      const { done, value } = step;
+      // A cancelled reader reports `done`: the deadline passed, not the end of the body.
+      if (timedOut) return 'timeout';
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel().catch(() => undefined);
+        return 'too-large';
+      }
+      chunks.push(value);
     }
-    const { done, value } = step;
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      return 'too-large';
-    }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   if (total === 0) return undefined;
   const out = new Uint8Array(total);

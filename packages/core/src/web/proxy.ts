@@ -13,7 +13,10 @@
  *   body is answered 413 and no byte of it reaches Tracker, and a buffered body lets a 401 be
  *   replayed once after `auth.invalidate()`;
  * - response bodies stream back; response headers are allow-listed (pagination kept,
- *   Set-Cookie dropped) and Tracker URLs in `Link`/`Location` are rewritten to the proxy.
+ *   Set-Cookie dropped) and Tracker URLs in `Link`/`Location` are rewritten to the proxy;
+ * - responses are isolated from the app's origin: always `nosniff` and a sandbox CSP, and a
+ *   non-JSON body (an attachment) is a download (`Content-Disposition: attachment`);
+ * - page loads (address bar, links, frames) are refused: the proxy is for `fetch()`.
  */
 import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
@@ -22,14 +25,19 @@ import { jsonError, toErrorResponse } from './error-response.js';
 import {
   BODYLESS_METHODS,
   DANGEROUS_ESCAPE,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_REQUEST_HEADERS,
   DEFAULT_RESPONSE_HEADERS,
   DEFAULT_TIMEOUT_MS,
   DOT_SEGMENT,
+  ISOLATION_HEADERS,
   KNOWN_METHODS,
   SAFE_PATH,
+  attachmentDisposition,
   headerList,
   invalid,
+  isJsonType,
+  isNavigation,
   isSafeTrackerPath,
   normalizeBasePath,
   readBody,
@@ -43,6 +51,8 @@ export const DEFAULT_PROXY_METHODS: readonly string[] = Object.freeze(['GET', 'H
 export const DEFAULT_PROXY_PATHS: readonly string[] = Object.freeze(['/v2/', '/v3/']);
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
+/** Default time for a whole request body to arrive: 30 s (then 408). */
+export const DEFAULT_PROXY_BODY_TIMEOUT_MS = DEFAULT_BODY_TIMEOUT_MS;
 
 
 /** Whom the proxy acts as: one credential for all, or one per request (user mode). */
@@ -82,6 +92,23 @@ export interface TrackerProxyOptions {
   allowPaths?: readonly string[] | undefined;
   /** Largest request body accepted, bytes; larger → 413 before anything is sent. Default 1 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Time for the whole request body to arrive once the proxy starts reading it, ms; a slower
+   * body → 408 and nothing is sent. Default 30 000.
+   */
+  bodyTimeoutMs?: number | undefined;
+  /**
+   * Tracker path prefixes (as in `allowPaths`) whose non-JSON responses are served inline, e.g.
+   * images shown with `<img src>`. Elsewhere a non-JSON body gets `Content-Disposition:
+   * attachment`. The sandbox CSP and `nosniff` apply everywhere regardless. Default none.
+   */
+  inlinePaths?: readonly string[] | undefined;
+  /**
+   * `true`: let the browser load proxy URLs as pages (links, address bar, frames), e.g. for
+   * download links. By default such loads (`Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest`
+   * document, frame, iframe, embed or object) get 403 `NAVIGATION_REFUSED`.
+   */
+  allowNavigation?: true | undefined;
   /** Extra request header names to forward (Authorization, Cookie, Host, hop-by-hop are refused). */
   requestHeaders?: readonly string[] | undefined;
   /** Extra response header names to pass back (Set-Cookie and hop-by-hop are refused). */
@@ -166,14 +193,13 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
   if (methods.size === 0) invalid('methods', 'createTrackerProxy: methods must not be empty.');
   const allowHeader = [...methods].join(', ');
 
-  const allowPaths: string[] = [];
-  for (const prefix of options.allowPaths ?? DEFAULT_PROXY_PATHS) {
-    if (typeof prefix !== 'string' || !SAFE_PATH.test(prefix) || DOT_SEGMENT.test(prefix) || DANGEROUS_ESCAPE.test(prefix)) {
-      invalid('allowPaths', 'createTrackerProxy: allowPaths entries must be plain paths such as "/v3/" or "/v3/issues".');
-    }
-    allowPaths.push(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
-  }
+  const allowPaths = pathPrefixes(options.allowPaths ?? DEFAULT_PROXY_PATHS, 'allowPaths');
   if (allowPaths.length === 0) invalid('allowPaths', 'createTrackerProxy: allowPaths must not be empty.');
+  const inlinePaths = pathPrefixes(options.inlinePaths ?? [], 'inlinePaths');
+  if (options.allowNavigation !== undefined && options.allowNavigation !== true) {
+    invalid('allowNavigation', 'createTrackerProxy: allowNavigation can only be true.');
+  }
+  const allowNavigation = options.allowNavigation === true;
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROXY_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
@@ -181,6 +207,10 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('timeoutMs', 'createTrackerProxy: timeoutMs must be a positive number of milliseconds.');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
+    invalid('bodyTimeoutMs', 'createTrackerProxy: bodyTimeoutMs must be a positive number of milliseconds.');
+  }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'createTrackerProxy: fetch must be a function.');
 
   const trackerBase = trackerBaseOf(options.trackerUrl);
@@ -188,12 +218,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
   const responseHeaders = headerList(options.responseHeaders, DEFAULT_RESPONSE_HEADERS, 'responseHeaders');
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
-  const isAllowedPath = (path: string): boolean => {
-    for (const prefix of allowPaths) {
-      if (path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47 /* / */)) return true;
-    }
-    return false;
-  };
+  const isAllowedPath = (path: string): boolean => matchesPrefix(allowPaths, path);
 
   const report = (error: unknown, request: Request): void => {
     try {
@@ -226,6 +251,13 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       return jsonError(400, 'BAD_PATH', 'The request path is not a valid Tracker API path.');
     }
     if (!isAllowedPath(path)) return jsonError(404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.');
+    if (!allowNavigation && isNavigation(request)) {
+      return jsonError(
+        403,
+        'NAVIGATION_REFUSED',
+        "The Tracker proxy answers the app's fetch() calls only; it is not opened as a page, link or frame, so Tracker content never runs as this site.",
+      );
+    }
 
     try {
       if (authorize !== undefined && (await authorize(request)) !== true) {
@@ -238,7 +270,8 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (!BODYLESS_METHODS.has(method)) {
-      const read = await readBody(request, maxBodyBytes);
+      const read = await readBody(request, maxBodyBytes, bodyTimeoutMs);
+      if (read === 'timeout') return jsonError(408, 'REQUEST_TIMEOUT', `The request body did not arrive within ${bodyTimeoutMs} ms.`);
       if (read === 'too-large') {
         return jsonError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`);
       }
@@ -281,9 +314,13 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       const length = response.headers.get('content-length');
       if (length !== null && !response.headers.has('content-encoding')) headers.set('content-length', length);
       headers.set('cache-control', 'no-store');
+      for (const [name, value] of ISOLATION_HEADERS) headers.set(name, value);
+      const noBody = method === 'HEAD' || response.status === 204 || response.status === 304;
+      if (!noBody && !isJsonType(response.headers.get('content-type')) && !matchesPrefix(inlinePaths, path)) {
+        headers.set('content-disposition', attachmentDisposition(response.headers.get('content-disposition')));
+      }
       const setCookie = userAuth?.setCookie;
       if (setCookie) headers.append('set-cookie', setCookie);
-      const noBody = method === 'HEAD' || response.status === 204 || response.status === 304;
       if (noBody) await response.body?.cancel().catch(() => undefined);
       return new Response(noBody ? null : response.body, { status: response.status, statusText: response.statusText, headers });
     } catch (error) {
@@ -326,16 +363,45 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       const response = await fetchImpl(target, { method, headers, body, signal, redirect: 'manual' });
       return { response, authorization: authHeaders.Authorization };
     } catch (error) {
-      const where = `${method} ${redactUrl(target)}`;
-      if (timedOut) throw new TimeoutError(`Tracker proxy: no answer within ${timeoutMs} ms: ${where}`);
-      if (clientSignal?.aborted) throw new AbortedError(`Tracker proxy: the client went away: ${where}`);
+      // The message reaches the browser: the operation and Tracker path only, never the
+      // upstream origin. The full URL stays on `cause.url` for server logs (`onError`).
+      const where = `${method} ${pathOf(target)}`;
+      const url = redactUrl(target);
+      if (timedOut) throw new TimeoutError(`Tracker proxy: no answer within ${timeoutMs} ms: ${where}`, { cause: { url } });
+      if (clientSignal?.aborted) throw new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause: { url } });
       throw new NetworkError(`Tracker proxy: Tracker could not be reached: ${where}`, {
-        cause: error instanceof Error ? { name: error.name, message: error.message } : undefined,
+        cause: error instanceof Error ? { name: error.name, message: error.message, url } : { url },
       });
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** The path of a Tracker URL (no origin, no query): what an error message may name. */
+function pathOf(target: string): string {
+  return new URL(target).pathname;
+}
+
+/** Validated path prefixes without their trailing slash. */
+function pathPrefixes(list: readonly string[], field: string): string[] {
+  if (!Array.isArray(list)) invalid(field, `createTrackerProxy: ${field} must be an array of paths.`);
+  const out: string[] = [];
+  for (const prefix of list) {
+    if (typeof prefix !== 'string' || !SAFE_PATH.test(prefix) || DOT_SEGMENT.test(prefix) || DANGEROUS_ESCAPE.test(prefix)) {
+      invalid(field, `createTrackerProxy: ${field} entries must be plain paths such as "/v3/" or "/v3/issues".`);
+    }
+    out.push(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+  }
+  return out;
+}
+
+/** Segment-wise prefix match: `/v3/issues` matches `/v3/issues` and `/v3/issues/…`, not `/v3/issues2`. */
+function matchesPrefix(prefixes: readonly string[], path: string): boolean {
+  for (const prefix of prefixes) {
+    if (path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47 /* / */)) return true;
+  }
+  return false;
 }
 
 function stripSlash(path: string): string {
