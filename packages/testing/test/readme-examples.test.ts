@@ -37,6 +37,9 @@ test('faults', () => {
   expect(h.remaining).toBe(Infinity);
   h.remove();
   fake.faults.clear();
+  const always401 = fake.faults.inject('tracker', { status: 401, rate: 1 });
+  expect(always401.remaining).toBe(Infinity);
+  always401.remove();
 });
 
 test('oauth, iam, metadata, tracker', () => {
@@ -50,6 +53,11 @@ test('oauth, iam, metadata, tracker', () => {
   fake.oauth.setDeviceInterval(1);
   fake.oauth.setSignedInUser({ login: 'demo.user' });
   fake.oauth.setSignedInUser(undefined);
+  fake.oauth.setRefreshAlwaysNewAccessToken(true);
+  fake.oauth.setRefreshAlwaysNewAccessToken(false);
+  fake.oauth.setRevokeAnyToken(true);
+  fake.oauth.setRevokeAnyToken(false);
+  expect(fake.oauth.registerApp({ redirectUris: ['http://127.0.0.1/cb'], anyLoopbackPort: true }).anyLoopbackPort).toBe(true);
 
   const sa = fake.iam.createServiceAccount({ name: 'ci' });
   fake.iam.addKey(sa.serviceAccountId);
