@@ -1,7 +1,8 @@
 /** Web-standard byte helpers shared by PKCE, JWT signing and session sealing. */
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// `@__PURE__`: module-level instances a bundler may drop when nothing here is imported.
+const encoder = /* @__PURE__ */ new TextEncoder();
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {

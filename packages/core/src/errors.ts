@@ -367,7 +367,7 @@ const SUBCLASS_NAMES = {
 } as const;
 
 const ALL_NAMES = new Set<string>(['TrackerAuthError', ...Object.values(SUBCLASS_NAMES).flat()]);
-const CODES = new Set<string>(ERROR_CODES);
+const CODES = /* @__PURE__ */ new Set<string>(ERROR_CODES);
 
 function hasShape(value: unknown): value is { name: string; code: string } {
   return (
@@ -384,24 +384,25 @@ export function isTrackerAuthError(value: unknown): value is TrackerAuthError {
   return hasShape(value) && ALL_NAMES.has(value.name) && CODES.has(value.code);
 }
 
+// Top-level calls below carry `@__PURE__` so bundlers drop the guards an app does not import.
 function guard<T extends TrackerAuthError>(cls: abstract new (...args: any[]) => T, names: readonly string[]) {
   return (value: unknown): value is T =>
     value instanceof cls || (isTrackerAuthError(value) && names.includes(value.name));
 }
 
-export const isConfigurationError = guard(ConfigurationError, SUBCLASS_NAMES.ConfigurationError);
-export const isOAuthCallbackError = guard(OAuthCallbackError, SUBCLASS_NAMES.OAuthCallbackError);
-export const isOAuthResponseError = guard(OAuthResponseError, SUBCLASS_NAMES.OAuthResponseError);
-export const isSessionError = guard(SessionError, SUBCLASS_NAMES.SessionError);
-export const isTokenExchangeError = guard(TokenExchangeError, SUBCLASS_NAMES.TokenExchangeError);
-export const isSignInRequiredError = guard(SignInRequiredError, SUBCLASS_NAMES.SignInRequiredError);
-export const isTrackerHttpError = guard(TrackerHttpError, SUBCLASS_NAMES.TrackerHttpError);
-export const isUnauthorizedError = guard(UnauthorizedError, SUBCLASS_NAMES.UnauthorizedError);
-export const isTimeoutError = guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
-export const isNetworkError = guard(NetworkError, SUBCLASS_NAMES.NetworkError);
-export const isAbortedError = guard(AbortedError, SUBCLASS_NAMES.AbortedError);
-export const isInvalidResponseError = guard(InvalidResponseError, SUBCLASS_NAMES.InvalidResponseError);
-export const isRequestRejectedError = guard(RequestRejectedError, SUBCLASS_NAMES.RequestRejectedError);
+export const isConfigurationError = /* @__PURE__ */ guard(ConfigurationError, SUBCLASS_NAMES.ConfigurationError);
+export const isOAuthCallbackError = /* @__PURE__ */ guard(OAuthCallbackError, SUBCLASS_NAMES.OAuthCallbackError);
+export const isOAuthResponseError = /* @__PURE__ */ guard(OAuthResponseError, SUBCLASS_NAMES.OAuthResponseError);
+export const isSessionError = /* @__PURE__ */ guard(SessionError, SUBCLASS_NAMES.SessionError);
+export const isTokenExchangeError = /* @__PURE__ */ guard(TokenExchangeError, SUBCLASS_NAMES.TokenExchangeError);
+export const isSignInRequiredError = /* @__PURE__ */ guard(SignInRequiredError, SUBCLASS_NAMES.SignInRequiredError);
+export const isTrackerHttpError = /* @__PURE__ */ guard(TrackerHttpError, SUBCLASS_NAMES.TrackerHttpError);
+export const isUnauthorizedError = /* @__PURE__ */ guard(UnauthorizedError, SUBCLASS_NAMES.UnauthorizedError);
+export const isTimeoutError = /* @__PURE__ */ guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
+export const isNetworkError = /* @__PURE__ */ guard(NetworkError, SUBCLASS_NAMES.NetworkError);
+export const isAbortedError = /* @__PURE__ */ guard(AbortedError, SUBCLASS_NAMES.AbortedError);
+export const isInvalidResponseError = /* @__PURE__ */ guard(InvalidResponseError, SUBCLASS_NAMES.InvalidResponseError);
+export const isRequestRejectedError = /* @__PURE__ */ guard(RequestRejectedError, SUBCLASS_NAMES.RequestRejectedError);
 
 /**
  * The HTTP status an app should answer with for a tracker-auth error. Adapters use this so
