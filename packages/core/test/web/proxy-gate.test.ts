@@ -6,7 +6,7 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
 // Through the package entry, so the exported names are the ones checked.
-import { createOAuthFlow, createTrackerProxy, sameOriginSignedIn, type OAuthFlow } from '../../src/index.js';
+import { createOAuthFlow, createTrackerProxy, isCrossSiteRequest, sameOriginSignedIn, type OAuthFlow } from '../../src/index.js';
 
 const APP = 'http://app.test';
 const REDIRECT = `${APP}/auth/callback`;
@@ -47,6 +47,16 @@ describe('sameOriginSignedIn', () => {
     }
   });
 
+  it('refuses a foreign Origin whatever Sec-Fetch-Site says or lacks; accepts the app own origin', async () => {
+    const gate = sameOriginSignedIn(flow);
+    // Older browsers and some clients send Origin without any Sec-Fetch-* header.
+    expect(await gate(request({ cookie: session, origin: 'https://evil.example' }, 'POST'))).toBe(false);
+    expect(await gate(request({ cookie: session, origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }, 'POST'))).toBe(false);
+    expect(await gate(request({ cookie: session, origin: 'null' }, 'POST'))).toBe(false);
+    expect(await gate(request({ cookie: session, origin: 'https://app.test' }, 'POST'))).toBe(false);
+    expect(await gate(request({ cookie: session, origin: APP }, 'POST'))).toBe(true);
+  });
+
   it('refuses a request without a session, with a forged one, or one sealed with another secret', async () => {
     const gate = sameOriginSignedIn(flow);
     expect(await gate(request())).toBe(false);
@@ -79,5 +89,20 @@ describe('sameOriginSignedIn', () => {
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as ConfigurationError).field).toBe('flow');
     }
+  });
+});
+
+describe('isCrossSiteRequest', () => {
+  const at = (headers: Record<string, string>) => new Request(`${APP}/issues`, { method: 'POST', headers });
+  it('is true for Sec-Fetch-Site cross-site or same-site, and for a foreign or null Origin', () => {
+    expect(isCrossSiteRequest(at({ 'sec-fetch-site': 'cross-site' }))).toBe(true);
+    expect(isCrossSiteRequest(at({ 'sec-fetch-site': 'same-site', origin: APP }))).toBe(true);
+    expect(isCrossSiteRequest(at({ origin: 'https://evil.example' }))).toBe(true);
+    expect(isCrossSiteRequest(at({ origin: 'null' }))).toBe(true);
+  });
+  it('is false for the request own origin, an allowed origin, and a request with neither header', () => {
+    expect(isCrossSiteRequest(at({ origin: APP, 'sec-fetch-site': 'same-origin' }))).toBe(false);
+    expect(isCrossSiteRequest(at({ origin: 'https://app.example.com' }), { allowedOrigins: ['https://app.example.com'] })).toBe(false);
+    expect(isCrossSiteRequest(at({}))).toBe(false);
   });
 });

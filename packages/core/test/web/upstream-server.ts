@@ -56,6 +56,15 @@ const routes: Record<string, Route> = {
     res.writeHead(204);
     res.end();
   },
+  // A Tracker attachment whose uploader chose the type: HTML that would run script inline.
+  '/v3/issues/TEST-1/attachments/7/page.html': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-disposition': 'inline; filename="page.html"' });
+    res.end('<script>parent.stolen = document.cookie</script>');
+  },
+  '/v3/issues/TEST-1/attachments/8/pixel.svg': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'image/svg+xml' });
+    res.end('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+  },
   '/v2/hang': () => {
     // never answers
   },
