@@ -134,15 +134,58 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
 }
 
 /**
- * Replace every occurrence of the given secrets (the values a call sent) in upstream text that
- * may be quoted in an error message. Secrets shorter than 4 characters are skipped: replacing
- * them would shred ordinary words without protecting anything.
+ * Credentials recognised by shape, whoever's they are: an auth scheme word followed by its
+ * credential (`Basic …`, `Bearer …`, `OAuth …`, as an echoed `Authorization` header reads), a
+ * Yandex OAuth token (`y0_…`, yandex-api.md 1.2) and an IAM token (`t1.…`).
  */
-export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  // A credential has a digit or a symbol in it (or is long): "Bearer token expired" stays readable.
+  [/\b(Basic|Bearer|OAuth)(\s+|%20|\+)(?:(?=[A-Za-z]*[0-9._~+/=%-])[A-Za-z0-9._~+/=%-]{6,}|[A-Za-z]{24,})/gi, `$1$2${REDACTED}`],
+  [/\by[0-3]_[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\bt1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{40,}={0,2}/g, REDACTED],
+];
+
+/** Standard base64 of a string's UTF-8 bytes, without `node:` (core's default entry is web-standard). */
+function base64Of(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The forms a secret may come back in: as is, base64 (padded, unpadded, url-safe), URL- and form-encoded. */
+function encodingsOf(secret: string): string[] {
+  const base64 = base64Of(secret);
+  const unpadded = base64.replace(/=+$/, '');
+  const forms = new Set([
+    secret,
+    base64,
+    unpadded,
+    unpadded.replace(/\+/g, '-').replace(/\//g, '_'),
+    encodeURIComponent(secret),
+    encodeURIComponent(secret).replace(/%20/g, '+'),
+  ]);
+  return [...forms].filter((form) => form.length >= 4);
+}
+
+/**
+ * Remove secrets from upstream text that may be quoted in an error message: each given secret
+ * (the values a call sent) in every form it may be echoed in (as is, base64, so
+ * `base64(clientId:clientSecret)` when `clientId:clientSecret` is given, base64url, URL- and
+ * form-encoded), then every credential recognised by shape (`Basic …`, `Bearer …`, `OAuth …`,
+ * `y0_…` OAuth tokens, `t1.…` IAM tokens), whoever's it is. Secrets shorter than 4 characters are skipped: replacing them would
+ * shred ordinary words without protecting anything.
+ *
+ * @example
+ * scrubSecrets('bad header Basic aWQ6c2VjcmV0', []) // 'bad header Basic [REDACTED]'
+ */
+export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+  // Longest form first across all secrets: one secret's base64 can sit inside another's
+  // (base64 of `id:secret` ends with base64 of `secret` when `id:` is 3n bytes long).
+  const forms = [...new Set(secrets.flatMap((secret) => (secret && secret.length >= 4 ? encodingsOf(secret) : [])))];
   let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
+  for (const form of forms.sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
+  for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
 

@@ -45,17 +45,27 @@ export const MAX_IAM_LIFETIME_MS = 12 * 60 * 60 * 1000;
 export const MIN_IAM_LIFETIME_MS = 60_000;
 
 /**
- * When the token expires by the local clock. IAM's `expiresAt` is absolute, by IAM's clock: with
- * the answer's `Date` header the lifetime is `expiresAt − Date`, applied to the local arrival
- * time, so a skewed local clock neither disables caching nor keeps an expired token. Without
- * `Date`, `expiresAt` is taken as is, but never less than {@link MIN_IAM_LIFETIME_MS} away.
- * Returns undefined when IAM's own clock says the token is already expired.
+ * Clocks this close are taken to agree: `Date` has one-second resolution and the answer spends
+ * some time in transit, so a smaller difference says nothing about skew.
+ */
+export const CLOCK_AGREEMENT_MS = 2_000;
+
+/**
+ * When the token expires by the local clock. IAM's `expiresAt` is absolute, by IAM's clock: when
+ * the answer's `Date` header shows the clocks differ, the lifetime is `expiresAt − Date`, applied
+ * to the local arrival time, so a skewed local clock neither disables caching nor keeps an
+ * expired token. Without `Date`, `expiresAt` is taken as is, but never less than
+ * {@link MIN_IAM_LIFETIME_MS} away. Returns undefined when IAM's own clock says the token has
+ * already expired.
  */
 export function localIamExpiry(expiresAt: number, issuedAt: number, upstreamDate: number | undefined): number | undefined {
   if (upstreamDate !== undefined) {
-    const lifetime = expiresAt - upstreamDate;
-    if (lifetime <= 0) return undefined;
-    return issuedAt + Math.min(lifetime, MAX_IAM_LIFETIME_MS);
+    if (expiresAt <= upstreamDate) return undefined;
+    // `Date` is cut to whole seconds: IAM's clock read up to a second more. Counting from the end
+    // of that second errs towards refreshing early, never towards sending an expired token.
+    const skew = upstreamDate + 1000 - issuedAt;
+    const local = Math.abs(skew) < CLOCK_AGREEMENT_MS ? expiresAt : expiresAt - skew;
+    return Math.min(local, issuedAt + MAX_IAM_LIFETIME_MS);
   }
   return issuedAt + Math.min(Math.max(expiresAt - issuedAt, MIN_IAM_LIFETIME_MS), MAX_IAM_LIFETIME_MS);
 }

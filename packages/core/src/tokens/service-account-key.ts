@@ -72,18 +72,84 @@ export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffe
   } catch {
     fail(field, 'has a damaged PEM body (not base64); copy the key file again.');
   }
-  if (der.length < 100 || der[0] !== 0x30 || !containsBytes(der.subarray(0, 64), RSA_OID)) {
-    fail(field, 'is not an RSA PKCS#8 private key; Yandex Cloud authorized keys are RSA_2048 or RSA_4096.');
-  }
+  checkPkcs8Structure(der, field);
   return der;
 }
 
-function containsBytes(haystack: Uint8Array, needle: readonly number[]): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
+/** One DER element: its tag, and where its content starts and ends in the buffer. */
+interface DerElement {
+  tag: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Read the DER element at `offset` of `der[..limit)`, or undefined when its header or length
+ * runs past `limit` (a truncated or damaged key). Definite lengths only, as DER requires.
+ */
+function readElement(der: Uint8Array, offset: number, limit: number): DerElement | undefined {
+  if (offset + 2 > limit) return undefined;
+  const tag = der[offset]!;
+  let length = der[offset + 1]!;
+  let start = offset + 2;
+  if (length & 0x80) {
+    const octets = length & 0x7f;
+    if (octets === 0 || octets > 4 || start + octets > limit) return undefined;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + der[start + i]!;
+    start += octets;
   }
-  return false;
+  const end = start + length;
+  return end <= limit ? { tag, start, end } : undefined;
+}
+
+/** The elements of a constructed element's content; undefined unless they fill it exactly. */
+function children(der: Uint8Array, parent: DerElement): DerElement[] | undefined {
+  const out: DerElement[] = [];
+  let offset = parent.start;
+  while (offset < parent.end) {
+    const element = readElement(der, offset, parent.end);
+    if (!element) return undefined;
+    out.push(element);
+    offset = element.end;
+  }
+  return out;
+}
+
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const OCTET_STRING = 0x04;
+const OID = 0x06;
+
+/**
+ * Walk the PKCS#8 `PrivateKeyInfo` (RFC 5208) and the RSA key inside it (RFC 8017 A.1.2)
+ * synchronously, checking every ASN.1 length, so that a damaged key (say, a PEM whose body
+ * lost its second half) fails at the factory, not at the first `getToken()` when WebCrypto
+ * imports it. Only the structure is checked here; WebCrypto checks the numbers.
+ */
+function checkPkcs8Structure(der: Uint8Array, field: string): void {
+  const damaged = (): never => fail(field, 'is damaged (its PKCS#8 structure is incomplete or inconsistent); copy the authorized key file again.');
+  const notRsa = (): never => fail(field, 'is not an RSA PKCS#8 private key; Yandex Cloud authorized keys are RSA_2048 or RSA_4096.');
+  const outer = readElement(der, 0, der.length);
+  if (!outer || outer.tag !== SEQUENCE) return damaged();
+  if (outer.end !== der.length) return damaged();
+  const info = children(der, outer);
+  if (!info || info.length < 3) return damaged();
+  const [version, algorithm, privateKey] = info as [DerElement, DerElement, DerElement];
+  if (version.tag !== INTEGER || algorithm.tag !== SEQUENCE || privateKey.tag !== OCTET_STRING) return damaged();
+  const algorithmParts = children(der, algorithm);
+  const oid = algorithmParts?.[0];
+  if (!oid || oid.tag !== OID) return damaged();
+  const oidBytes = der.subarray(oid.start - 2, oid.end);
+  if (oidBytes.length !== RSA_OID.length || RSA_OID.some((byte, i) => oidBytes[i] !== byte)) return notRsa();
+  const rsa = readElement(der, privateKey.start, privateKey.end);
+  if (!rsa || rsa.tag !== SEQUENCE || rsa.end !== privateKey.end) return damaged();
+  // version, n, e, d, p, q, dP, dQ, qInv (+ otherPrimeInfos for multi-prime keys)
+  const numbers = children(der, rsa);
+  if (!numbers || numbers.length < 9 || numbers.slice(0, 9).some((element) => element.tag !== INTEGER || element.end === element.start)) return damaged();
+  const modulus = numbers[1]!;
+  const modulusBytes = modulus.end - modulus.start - (der[modulus.start] === 0 ? 1 : 0);
+  if (modulusBytes < 256) fail(field, 'is an RSA key shorter than 2048 bits; Yandex Cloud authorized keys are RSA_2048 or RSA_4096.');
 }
 
 /**
