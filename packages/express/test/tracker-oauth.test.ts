@@ -135,7 +135,6 @@ describe('trackerOAuth: device tokens', () => {
     const server = express();
     const local = await listen(server);
     fake.oauth.registerApp({ clientId: 'express-device', clientSecret: 'device-secret', redirectUris: [`${local.url}/auth/callback`] });
-    fake.oauth.setStrictRevoke(true); // like Yandex: only device tokens can be revoked
     const device = trackerOAuth({
       clientId: 'express-device',
       clientSecret: 'device-secret',
@@ -168,7 +167,6 @@ describe('trackerOAuth: device tokens', () => {
       const after = await fetch(`${fake.url}/v3/myself`, { headers: { Authorization: `OAuth ${tokens.accessToken}`, 'X-Org-ID': fake.demo.orgId } });
       expect(after.status).toBe(401);
     } finally {
-      fake.oauth.setStrictRevoke(false);
       await local.close();
     }
   });

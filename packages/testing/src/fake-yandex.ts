@@ -94,8 +94,6 @@ export interface FakeYandex {
      * `device_id`. By default, as at Yandex, those get `unsupported_token_type`.
      */
     setRevokeAnyToken(on: boolean): void;
-    /** @deprecated Strict revocation is the default now; `setStrictRevoke(false)` is `setRevokeAnyToken(true)`. */
-    setStrictRevoke(on: boolean): void;
   };
   readonly iam: {
     createServiceAccount(opts?: { name?: string; keyPair?: PemKeyPair; serviceAccountId?: string }): FakeServiceAccount;
@@ -271,7 +269,6 @@ export async function startFakeYandex(options: FakeYandexOptions = {}): Promise<
       setSignedInUser: (who) => void (store.signedInUid = who ? state.resolveUser(who, defaultUser()).uid : undefined),
       setRefreshAlwaysNewAccessToken: (on) => void (store.refreshAlwaysNewAccessToken = on === true),
       setRevokeAnyToken: (on) => void (store.revokeAnyToken = on === true),
-      setStrictRevoke: (on) => void (store.revokeAnyToken = on !== true),
     },
     iam: {
       createServiceAccount: (o) => iam.createServiceAccount(o),

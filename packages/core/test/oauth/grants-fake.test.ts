@@ -155,7 +155,8 @@ describe('userTokenSource against the fake', () => {
   });
 
   it('asks the user to sign in again when the refresh token is dead', async () => {
-    const issued = fake.oauth.issueToken({ expiresIn: 3600 });
+    // Yandex only revokes device-bound tokens (the fake's default, as documented).
+    const issued = fake.oauth.issueToken({ expiresIn: 3600, deviceId: 'core-tests-device' });
     const credentials = userTokenSource({ tokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, tokenType: 'bearer' }, ...app() });
     const client = clientFor(credentials);
     await verifyAccess(client);
@@ -176,8 +177,8 @@ describe('userTokenSource against the fake', () => {
 });
 
 describe('revokeToken against the fake', () => {
-  it('revokes a token so that Tracker answers 401 (UnauthorizedError after one replay)', async () => {
-    const issued = fake.oauth.issueToken({});
+  it('revokes a device-bound token so that Tracker answers 401 (UnauthorizedError after one replay)', async () => {
+    const issued = fake.oauth.issueToken({ deviceId: 'core-tests-device' });
     const client = clientFor(oauthToken(issued.accessToken));
     await verifyAccess(client);
     await revokeToken({ accessToken: issued.accessToken, ...app() });
