@@ -29,7 +29,9 @@ export interface TrackerClientOptions {
   hooks?: Hooks | undefined;
 }
 
-const AUTH_HEADERS = new Set(['authorization', 'x-org-id', 'x-cloud-org-id']);
+/** The organization headers `auth` sets (lower case, as `Headers` reports them). */
+const ORG_HEADERS = ['x-org-id', 'x-cloud-org-id'] as const;
+const AUTH_HEADERS = new Set<string>(['authorization', ...ORG_HEADERS]);
 
 /** What the client needs from validated options. */
 export interface ClientConfig {
@@ -89,6 +91,26 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   }
   const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
   return { prefixUrl, timeoutMs, limit, maxRetryAfterMs };
+}
+
+/**
+ * Refuse a request that brings its own organization header: `auth` adds the configured one,
+ * and Tracker would get both (which org wins is up to Tracker). Thrown from the call, before
+ * any token or network work, as the client-level `headers` option does at construction.
+ *
+ * @internal
+ * @throws {ConfigurationError} `INVALID_OPTION`, field `headers.X-Org-ID` / `headers.X-Cloud-Org-ID`.
+ */
+export function assertNoOrgHeaders(headers: Headers): void {
+  for (const name of ORG_HEADERS) {
+    if (!headers.has(name)) continue;
+    const shown = name === 'x-org-id' ? 'X-Org-ID' : 'X-Cloud-Org-ID';
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      `headers.${shown}`,
+      `createTrackerClient: a request must not set \`${shown}\`; the org header comes from \`auth\` (the org given to createTrackerAuth()). Use a client with another auth to call another organization.`,
+    );
+  }
 }
 
 /**

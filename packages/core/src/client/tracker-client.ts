@@ -7,7 +7,12 @@
  *   one forced retry through `ky.retry()`; the retry runs `beforeRequest` again, so it carries
  *   fresh headers and the original body. N concurrent 401s with the same stale token share
  *   one refresh, because `invalidate()` is a no-op once the token was replaced.
+ * - No replay when `invalidate()` resolves `false`: the token was force-refreshed moments ago
+ *   (the refresh engine's `forcedRefreshCooldownMs`), so the replay would send the very token
+ *   Tracker just refused. The 401 is an {@link UnauthorizedError} at once.
  * - A second 401 is an {@link UnauthorizedError}; never a loop.
+ * - The org header comes from `auth` only: a call that brings its own `X-Org-ID` /
+ *   `X-Cloud-Org-ID` is refused before any network (see {@link createTrackerClient}).
  * - 429 and 503 are retried for every method (the server refused before acting), honouring
  *   `Retry-After`; other 5xx and network failures only for idempotent methods.
  */
@@ -19,7 +24,7 @@ import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
 import { networkErrorFrom, toClientError } from './client-errors.js';
-import { resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
+import { assertNoOrgHeaders, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
 export type { TrackerClientOptions } from './client-options.js';
 
@@ -39,6 +44,15 @@ interface CallState {
  * are relative (`client.get('myself')`, `client.post('issues', { json })`). Errors are
  * {@link TrackerHttpError} / {@link UnauthorizedError} / {@link TimeoutError} /
  * {@link NetworkError} / {@link AbortedError}; none carries a credential.
+ *
+ * A Tracker that keeps answering 401 gets one refresh and one replay per forced-refresh
+ * cooldown window (`refresh.forcedRefreshCooldownMs` of the token source, default 30 s);
+ * inside the window every 401 is an {@link UnauthorizedError} at once, without a replay.
+ *
+ * The organization header comes only from `auth`: a call with its own `X-Org-ID` or
+ * `X-Cloud-Org-ID` header (any case, in `options.headers`, a `Request` or `extend()` defaults)
+ * rejects with {@link ConfigurationError} `INVALID_OPTION` (field `headers.<name>`) before any
+ * token or Tracker call, because Tracker would receive two org headers.
  *
  * @throws {ConfigurationError} at once, for bad options.
  * @example
@@ -75,7 +89,10 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     }
   };
 
-  const setAuthHeaders = async (request: Request) => {
+  const setAuthHeaders = async (request: Request, _options: unknown, { retryCount }: { retryCount: number }) => {
+    // Only the first attempt carries the caller's headers alone; retries reuse the request
+    // with the org header this hook set.
+    if (retryCount === 0) assertNoOrgHeaders(request.headers);
     const headers = await auth.headers({ signal: request.signal });
     for (const [name, value] of Object.entries(headers)) {
       if (value !== undefined) request.headers.set(name, value);
@@ -87,7 +104,10 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     const state = stateOf(kyOptions.context);
     if (state.replayed) return; // the second 401 becomes UnauthorizedError in beforeError
     state.replayed = true;
-    await auth.invalidate(request.headers.get('authorization') ?? undefined);
+    const replaced = await auth.invalidate(request.headers.get('authorization') ?? undefined);
+    // `false`: the token was force-refreshed moments ago and stays (forced-refresh cooldown);
+    // replaying would send Tracker the token it just refused. Fail fast with UnauthorizedError.
+    if (replaced === false) return;
     return ky.retry({ delay: 0, code: 'TRACKER_AUTH_REFRESHED' });
   };
 
