@@ -8,7 +8,14 @@ import { ConfigurationError, OAuthResponseError, SignInRequiredError, isOAuthRes
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { allowDefaults, fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
-import { checkOAuthOptions, refreshOAuthTokenAt, requireString, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';
+import {
+  checkOAuthOptions,
+  refreshOAuthTokenAt,
+  requireString,
+  type OAuthClientCredentials,
+  type OAuthRequestOptions,
+  type RefreshOAuthTokenOptions,
+} from './token-endpoint.js';
 
 /** Options of {@link userTokenSource}. */
 export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signal' | 'timeoutMs'>, Omit<OAuthClientCredentials, 'clientSecret'> {
@@ -47,6 +54,25 @@ export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
  * problem and is reported as is.
  */
 const SIGN_IN_AGAIN = new Set(['invalid_grant', 'invalid_token', 'access_denied']);
+
+/**
+ * One refresh grant for a signed-in user: the token endpoint's answer, or
+ * {@link SignInRequiredError} when the refresh token itself is dead (`invalid_grant`,
+ * `invalid_token`, `access_denied`); other failures (outages, `invalid_client`) pass through.
+ * Shared by {@link userTokenSource} and the sign-in flow's session cache.
+ */
+export async function refreshUserTokens(options: RefreshOAuthTokenOptions, now: () => number): Promise<OAuthTokenSet> {
+  try {
+    return await refreshOAuthTokenAt(options, now);
+  } catch (error) {
+    if (isOAuthResponseError(error) && SIGN_IN_AGAIN.has(error.error)) {
+      throw new SignInRequiredError(`The Yandex OAuth session can no longer be refreshed (${error.error}): sign in again.`, {
+        cause: error as OAuthResponseError,
+      });
+    }
+    throw error;
+  }
+}
 
 /**
  * A token source for one signed-in user: serves their OAuth token (`Authorization: OAuth …`),
@@ -98,20 +124,10 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
       if (refreshToken === undefined) {
         throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
       }
-      let next: OAuthTokenSet;
-      try {
-        next = await refreshOAuthTokenAt(
-          { refreshToken, clientId: options.clientId, clientSecret: options.clientSecret, clientAuth: options.clientAuth, oauthUrl: options.oauthUrl, fetch: options.fetch, signal, timeoutMs },
-          now,
-        );
-      } catch (error) {
-        if (isOAuthResponseError(error) && SIGN_IN_AGAIN.has(error.error)) {
-          throw new SignInRequiredError(`The Yandex OAuth session can no longer be refreshed (${error.error}): sign in again.`, {
-            cause: error as OAuthResponseError,
-          });
-        }
-        throw error;
-      }
+      const next = await refreshUserTokens(
+        { refreshToken, clientId: options.clientId, clientSecret: options.clientSecret, clientAuth: options.clientAuth, oauthUrl: options.oauthUrl, fetch: options.fetch, signal, timeoutMs },
+        now,
+      );
       // Yandex may omit a new refresh token; the old one then stays valid.
       latest = { ...next, refreshToken: next.refreshToken ?? refreshToken };
       return { token: latest.accessToken, kind: 'oauth', expiresAt: latest.expiresAt, issuedAt: now(), refreshToken: latest.refreshToken };

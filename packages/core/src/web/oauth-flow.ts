@@ -123,6 +123,17 @@ export interface GetSessionOptions {
   includeTokens?: boolean | undefined;
 }
 
+/** What `refreshSession` tells a middleware to do before the page renders. */
+export interface SessionRefresh {
+  /**
+   * `Set-Cookie` values to add to the response: the re-sealed session after its tokens rotated,
+   * or a clearing cookie once the session is dead. Empty when nothing changed.
+   */
+  setCookie: string[];
+  /** Whether the request still has a usable session (false: none, unreadable, ended or dead). */
+  signedIn: boolean;
+}
+
 /** What {@link createOAuthFlow} returns: web-standard handlers and session helpers. */
 export interface OAuthFlow {
   /** `GET`: start sign-in; answers 302 to Yandex with a fresh state + PKCE in a login cookie. */
@@ -131,13 +142,31 @@ export interface OAuthFlow {
   callback(request: Request): Promise<Response>;
   /** `POST` (same-origin): clears the session cookie, revokes the token best-effort, 303 onwards. */
   logout(request: Request): Promise<Response>;
-  /** The signed-in session of this request, or `null`. Never throws for a bad cookie. */
+  /**
+   * The signed-in session of this request, or `null` (also once Yandex refused its refresh
+   * token). Never throws for a bad cookie. No network.
+   */
   getSession(request: Request, options?: GetSessionOptions): Promise<OAuthSession | null>;
   /**
    * Tracker auth acting as the signed-in user.
    * @throws {SignInRequiredError} no session, or one that can no longer be opened or refreshed
    */
   userAuth(request: Request): Promise<UserAuth>;
+  /**
+   * For a middleware that runs before rendering (where cookies can still be written, e.g. a
+   * Next.js `middleware.ts`/`proxy.ts`): when the session's access token is due for a refresh or
+   * expired, refresh it now (awaited, at most `refresh.timeoutMs`) and return the `Set-Cookie`
+   * values to send; a rotation made earlier that the browser has not received yet is returned
+   * too, and a dead session gets a clearing cookie. Cheap when nothing is due: it opens the
+   * cookie and makes no network call. Never throws: upstream trouble is reported to `onError`
+   * and leaves the cookie as it is.
+   *
+   * @example
+   * const { setCookie } = await flow.refreshSession(request);
+   * const response = NextResponse.next();
+   * for (const cookie of setCookie) response.headers.append('set-cookie', cookie);
+   */
+  refreshSession(request: Request): Promise<SessionRefresh>;
 }
 
 const LOGIN_TTL_SECONDS = 10 * 60;
@@ -283,6 +312,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     now,
     seal: (payload) => codec.sealSession(payload),
     cookie: (sealed, payload, request) => serializeCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
+    clearCookie: (request) => clearCookie(request, sessionName),
   });
 
   async function login(request: Request): Promise<Response> {
@@ -321,6 +351,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         a: tokens.accessToken,
         r: tokens.refreshToken,
         e: tokens.expiresAt,
+        n: signedInAt,
         t: tokens.tokenType,
         s: tokens.scope,
         i: signedInAt,
@@ -362,7 +393,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   async function getSession(request: Request, getOptions?: GetSessionOptions): Promise<OAuthSession | null> {
-    const session = await readSession(request);
+    const opened = await readSession(request);
+    // The newest tokens known here (a rotation this process made), or none when the session is dead.
+    const session = opened === undefined ? undefined : await users.current(opened);
     if (session === undefined) return null;
     const info: OAuthSession = {
       signedInAt: session.i,
@@ -395,7 +428,21 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     return await users.forSession(session, request);
   }
 
-  return { login, callback, logout, getSession, userAuth };
+  async function refreshSession(request: Request): Promise<SessionRefresh> {
+    const session = await readSession(request);
+    if (session === undefined) return { setCookie: [], signedIn: false };
+    try {
+      const user = await users.forSession(session, request);
+      const setCookie = user.setCookie;
+      return { setCookie: setCookie === undefined ? [] : [setCookie], signedIn: user.signedIn !== false };
+    } catch (error) {
+      // An outage while refreshing an expired token: the page's own Tracker calls will say so.
+      report(error, request);
+      return { setCookie: [], signedIn: true };
+    }
+  }
+
+  return { login, callback, logout, getSession, userAuth, refreshSession };
 }
 
 /** `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's. */

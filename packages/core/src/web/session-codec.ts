@@ -16,6 +16,11 @@ export interface SessionPayload {
   r?: string | undefined;
   /** Access token expiry, epoch ms. */
   e?: number | undefined;
+  /**
+   * When this access token was obtained (sign-in or last refresh), epoch ms: the refresh window
+   * (`refresh.maxAgeMs`) counts from it, across restarts. Absent in cookies sealed before it existed.
+   */
+  n?: number | undefined;
   /** Token type as issued (`bearer`). */
   t: string;
   /** Granted scope, when Yandex reported it. */
@@ -75,7 +80,8 @@ export function createSessionCodec(secrets: string | readonly string[], field: s
         typeof p.x !== 'number' ||
         !isOptionalString(p.r) ||
         !isOptionalString(p.s) ||
-        !isOptionalNumber(p.e)
+        !isOptionalNumber(p.e) ||
+        !isOptionalNumber(p.n)
       ) {
         malformed();
       }

@@ -1,38 +1,49 @@
 /**
  * What a signed-in request acts with: a `TrackerAuth` built from the user's sealed tokens,
- * plus the Set-Cookie value to send when those tokens were refreshed while serving it.
+ * plus the Set-Cookie value to send when those tokens changed while serving it.
  *
- * Per session (keyed by its refresh token) one token source is kept for a while in a small,
- * bounded in-memory cache. That makes concurrent requests of one user share one refresh, and
- * requests that still carry the pre-rotation cookie (sent before the browser stored the new
- * one) get the rotated tokens and the new cookie instead of refreshing again with a refresh
- * token Yandex may already have replaced.
+ * Per session one entry (see user-session.ts) is kept in a small, bounded in-memory cache,
+ * indexed by every refresh token the session has had. That makes concurrent requests of one user
+ * share one refresh, and requests that still carry the pre-rotation cookie get the rotated tokens
+ * and the new cookie instead of refreshing again with a refresh token Yandex already replaced.
  *
- * With a shared {@link TokenStore} (several app instances behind a load balancer), the current
- * tokens of each session also live in the store, under `oauth:user:sha256:<SHA-256 of the
- * cookie's refresh token>` (never the token itself: store keys may be visible, e.g. in Redis).
- * Then the instance that refreshes first writes the rotated tokens there, and another instance
- * that gets the same pre-rotation cookie serves them (and re-seals the cookie) instead of
- * replaying a refresh token Yandex has already rotated away.
+ * No rotation is held only in memory: a request that finds its token due waits for the refresh
+ * (bounded by `refresh.timeoutMs`) so its own response carries the new cookie, and a rotation no
+ * response has delivered yet is pinned (kept past the idle time) until a request arrives with the
+ * new cookie or the session ends. A refused refresh token marks the session dead (see
+ * dead-sessions.ts): its cookie is cleared and no further OAuth call is made for it.
  */
 import { createTrackerAuth } from '../auth.js';
-import { userTokenSource } from '../oauth/user-token-source.js';
-import { base64UrlEncode, utf8 } from '../encoding.js';
+import { SignInRequiredError } from '../errors.js';
+import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
 import { hideSecrets, REDACTED } from '../redact.js';
-import type { AccessToken, FetchLike, OAuthTokenSet, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
+import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
+import type { FetchLike, RefreshOptions, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
+import { createDeadSessions, sessionFingerprint } from './dead-sessions.js';
 import type { SessionPayload } from './session-codec.js';
+import { createSessionEntry, storeKeyOf, tokensDiffer, type SessionEntry } from './user-session.js';
 
 /** The result of `OAuthFlow.userAuth(request)`. */
 export interface UserAuth {
-  /** Auth headers for this user's Tracker calls; an expired access token refreshes on use. */
+  /**
+   * Auth headers for this user's Tracker calls; an expired access token refreshes on use. Once
+   * the session is dead (`signedIn` false), every call rejects with `SignInRequiredError`
+   * without contacting Yandex.
+   */
   readonly auth: TrackerAuth;
   /**
-   * A `Set-Cookie` header value re-sealing the user's tokens after a refresh (rotation), or
-   * `undefined` while nothing changed. It reflects the latest refresh, so read it after your
-   * Tracker calls finished and send it with the response; otherwise the next request refreshes
-   * again from the old refresh token.
+   * A `Set-Cookie` header value to send with the response: the re-sealed session after its
+   * tokens changed (any of access token, refresh token or expiry), a clearing cookie once the
+   * session is dead, or `undefined` while nothing changed. It is a getter reflecting the latest
+   * state, so read it after your Tracker calls finished.
    */
   readonly setCookie?: string | undefined;
+  /**
+   * `false` once Yandex refused the session's refresh token (revoked, expired or rotated away):
+   * treat the request as signed out and send `setCookie` (it clears the cookie). `true` (or
+   * absent, in a `UserAuth` made by hand) otherwise.
+   */
+  readonly signedIn?: boolean | undefined;
 }
 
 export interface UserAuthCacheOptions {
@@ -45,148 +56,140 @@ export interface UserAuthCacheOptions {
   seal: (payload: SessionPayload) => Promise<string>;
   /** The Set-Cookie value for a sealed payload, with this request's cookie attributes. */
   cookie: (sealed: string, payload: SessionPayload, request: Request) => string;
+  /** The Set-Cookie value deleting the session cookie, with this request's attributes. */
+  clearCookie: (request: Request) => string;
 }
 
 export interface UserAuthCache {
+  /** The user's auth for this request; a due or expired token is refreshed before it resolves. */
   forSession(session: SessionPayload, request: Request): Promise<UserAuth>;
+  /** The newest known tokens of a session, or `undefined` when it is dead. No network. */
+  current(session: SessionPayload): Promise<SessionPayload | undefined>;
   /** Drop a session's entry (sign-out), here and in the shared store. */
   forget(session: SessionPayload): Promise<void>;
 }
 
-interface Entry {
-  auth: TrackerAuth;
-  /** The newest tokens of this session (after any rotation). */
-  current: SessionPayload;
-  /** `current`, sealed; set once a rotation happened. */
-  sealed: string | undefined;
-  lastUsed: number;
-}
-
-/** Sessions kept at once; the oldest idle one goes first. */
+/** Cache keys held at once (an entry has one per refresh token); the least recently used go first. */
 const MAX_ENTRIES = 5000;
-/** An entry idle this long is rebuilt from the cookie on the next request. */
+/** An unpinned entry idle this long is rebuilt from the cookie on the next request. */
 const IDLE_MS = 15 * 60 * 1000;
+/** How often idle entries are looked for, at most (and whenever the cache is over its size). */
+const SWEEP_EVERY_MS = 60 * 1000;
 
 const keyOf = (session: SessionPayload) => session.r ?? `a:${session.a}`;
 
-/**
- * The shared-store key of a session: a SHA-256 fingerprint of its refresh token (WebCrypto), so
- * the key names the session without revealing anything usable. Sessions without a refresh token
- * never rotate and need no sharing.
- */
-async function storeKeyOf(session: SessionPayload): Promise<string | undefined> {
-  if (session.r === undefined) return undefined;
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', utf8(session.r));
-  return `oauth:user:sha256:${base64UrlEncode(digest)}`;
-}
-
 export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCache {
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, SessionEntry>();
+  const dead = createDeadSessions(options.now);
+  // User tokens live long (a year at Yandex): refresh about every 3 months, as Yandex suggests.
+  const refresh: RefreshOptions = { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh };
+  const policy = resolveRefreshOptions(refresh);
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
-  const store = options.store;
+  const deadSource = {
+    id: 'oauth:user:signed-out',
+    kind: 'oauth' as const,
+    getToken: () => Promise.reject(new SignInRequiredError('Sign in with Yandex again: this session has ended.')),
+  };
+  const deadAuth = createTrackerAuth({ credentials: deadSource, org: options.org });
 
-  function create(session: SessionPayload, storeKey: string | undefined): Entry {
-    const tokens: OAuthTokenSet = { accessToken: session.a, refreshToken: session.r, tokenType: session.t, expiresAt: session.e, scope: session.s };
-    const entry: Entry = { auth: undefined as unknown as TrackerAuth, current: session, sealed: undefined, lastUsed: 0 };
-    const shared = store !== undefined && storeKey !== undefined ? { store, id: storeKey } : {};
-    const credentials = userTokenSource({
-      ...options.oauth,
-      ...shared,
-      tokens,
-      refresh: options.refresh,
-      // Awaited by the refresh engine before the new token is handed out, so `setCookie` is
-      // ready as soon as the Tracker call that needed the refresh has its headers.
-      onTokens: async (next) => {
-        const current: SessionPayload = {
-          ...entry.current,
-          a: next.accessToken,
-          r: next.refreshToken ?? entry.current.r,
-          e: next.expiresAt,
-          t: next.tokenType,
-          s: next.scope ?? entry.current.s,
-        };
-        entry.sealed = await options.seal(current);
-        entry.current = current;
-      },
-    });
-    if (store === undefined || storeKey === undefined) {
-      entry.auth = createTrackerAuth({ credentials, org: options.org });
-      return entry;
-    }
-    const sharedStore = store;
-    const sharedKey = storeKey;
-    // A token this instance did not refresh itself came from the shared store (another instance
-    // rotated this session): take the stored tokens into the session, so `setCookie` re-seals them.
-    async function adopt(access: AccessToken): Promise<void> {
-      if (access.token === entry.current.a) return;
-      const stored = await sharedStore.get(sharedKey);
-      if (stored === undefined || stored.token !== access.token || stored.token === entry.current.a) return;
-      const current: SessionPayload = {
-        ...entry.current,
-        a: stored.token,
-        r: stored.refreshToken ?? entry.current.r,
-        e: stored.expiresAt,
-      };
-      const sealed = await options.seal(current);
-      entry.sealed = sealed;
-      entry.current = current;
-    }
-    const synced: TokenSource = {
-      id: credentials.id,
-      kind: credentials.kind,
-      async getToken(getOptions) {
-        const access = await credentials.getToken(getOptions);
-        await adopt(access);
-        return access;
-      },
-      invalidate: (token) => credentials.invalidate(token),
-    };
-    entry.auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id: synced.id, kind: synced.kind }), 'TokenSource'), org: options.org });
-    return entry;
+  function index(key: string, entry: SessionEntry): void {
+    // Map order is least recently used first.
+    entries.delete(key);
+    entries.set(key, entry);
+    entry.keys.add(key);
+  }
+
+  const entryOptions = {
+    org: options.org,
+    oauth: options.oauth,
+    refresh,
+    policy,
+    store: options.store,
+    dead,
+    seal: options.seal,
+    // Indexed under the new refresh token too: the request carrying the new cookie finds the same
+    // entry, which tells that the rotation was delivered.
+    onRotated: (entry: SessionEntry) => index(keyOf(entry.current), entry),
+  };
+
+  function usable(entry: SessionEntry | undefined, now: number): entry is SessionEntry {
+    return entry !== undefined && (now - entry.lastUsed < IDLE_MS || (entry.pinned && !entry.dead && now < entry.current.x));
   }
 
   function sweep(now: number): void {
+    if (entries.size <= MAX_ENTRIES && now - lastSweep < SWEEP_EVERY_MS) return;
+    lastSweep = now;
     for (const [key, entry] of entries) {
-      // Map order is least recently used first: stop at the first entry still in use.
-      if (entries.size <= MAX_ENTRIES && now - entry.lastUsed < IDLE_MS) break;
+      if (!usable(entry, now)) entries.delete(key);
+    }
+    // Memory stays bounded even when everything is pinned: the oldest go first.
+    for (const key of entries.keys()) {
+      if (entries.size <= MAX_ENTRIES) break;
       entries.delete(key);
     }
+  }
+
+  /** The session's entry, or `undefined` when the session is known dead. */
+  async function entryFor(session: SessionPayload, now: number): Promise<SessionEntry | undefined> {
+    const key = keyOf(session);
+    let entry = entries.get(key);
+    if (!usable(entry, now)) {
+      const fingerprint = await sessionFingerprint(session);
+      if (dead.has(fingerprint)) return undefined;
+      // Look again after the await: a concurrent first request may have built the entry, and
+      // two entries would mean two refresh engines for one session.
+      entry = entries.get(key);
+      if (!usable(entry, now)) entry = createSessionEntry(session, fingerprint, entryOptions);
+    }
+    entry.lastUsed = now;
+    index(key, entry);
+    sweep(now);
+    return entry;
+  }
+
+  function userAuthOf(entry: SessionEntry | undefined, session: SessionPayload, request: Request): UserAuth {
+    const result: UserAuth = {
+      auth: entry?.auth ?? deadAuth,
+      get signedIn() {
+        return entry !== undefined && !entry.dead;
+      },
+      get setCookie() {
+        if (entry === undefined || entry.dead) return options.clearCookie(request);
+        return entry.sealed !== undefined && tokensDiffer(entry.current, session) ? options.cookie(entry.sealed, entry.current, request) : undefined;
+      },
+    };
+    // A sealed cookie is as good as the tokens inside it: never print it.
+    return hideSecrets(
+      result,
+      () => ({ auth: result.auth, signedIn: result.signedIn, setCookie: result.setCookie === undefined ? undefined : REDACTED }),
+      'UserAuth',
+    );
   }
 
   return {
     async forSession(session, request) {
-      const now = options.now();
-      const key = keyOf(session);
-      const live = () => {
-        const found = entries.get(key);
-        return found !== undefined && now - found.lastUsed < IDLE_MS ? found : undefined;
-      };
-      let entry = live();
-      if (entry === undefined) {
-        // The store key (a SHA-256) is only needed to build an entry, not on every request.
-        const storeKey = store === undefined ? undefined : await storeKeyOf(session);
-        // Look again after the await: a concurrent first request may have built the entry,
-        // and two entries would mean two refresh engines for one session.
-        entry = live() ?? create(session, storeKey);
-      }
-      entries.delete(key);
-      entry.lastUsed = now;
-      entries.set(key, entry);
-      sweep(now);
-      const found = entry;
-      const result: UserAuth = {
-        auth: found.auth,
-        get setCookie() {
-          return found.sealed !== undefined && found.current.a !== session.a ? options.cookie(found.sealed, found.current, request) : undefined;
-        },
-      };
-      // A sealed cookie is as good as the tokens inside it: never print it.
-      return hideSecrets(result, () => ({ auth: found.auth, setCookie: result.setCookie === undefined ? undefined : REDACTED }), 'UserAuth');
+      const entry = await entryFor(session, options.now());
+      if (entry === undefined || entry.dead) return userAuthOf(undefined, session, request);
+      // The browser sent the newest cookie: the rotation reached it, nothing is pinned any more.
+      if (!tokensDiffer(entry.current, session)) entry.pinned = false;
+      await entry.sync();
+      await entry.refreshIfDue();
+      return userAuthOf(entry, session, request);
+    },
+    async current(session) {
+      const entry = entries.get(keyOf(session));
+      if (usable(entry, options.now())) return entry.dead ? undefined : entry.current;
+      return dead.has(await sessionFingerprint(session)) ? undefined : session;
     },
     async forget(session) {
-      entries.delete(keyOf(session));
-      const storeKey = store === undefined ? undefined : await storeKeyOf(session);
-      if (store !== undefined && storeKey !== undefined) await store.delete(storeKey);
+      const entry = entries.get(keyOf(session));
+      const fingerprints = new Set(entry?.fingerprints ?? []);
+      fingerprints.add(await sessionFingerprint(session));
+      for (const key of entry?.keys ?? [keyOf(session)]) entries.delete(key);
+      const store = options.store;
+      if (store === undefined || session.r === undefined) return;
+      for (const fingerprint of fingerprints) await store.delete(storeKeyOf(fingerprint));
     },
   };
 }
