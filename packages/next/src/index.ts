@@ -1,7 +1,7 @@
 /**
  * @tracker-auth/next: Yandex Tracker for the Next.js App Router (15 and 16). Route handlers
- * for a token-free proxy and "Sign in with Yandex", and server helpers for server components
- * and server actions.
+ * for a token-free proxy and "Sign in with Yandex", server helpers for server components
+ * and server actions, and a session refresher for `proxy.ts`/`middleware.ts`.
  *
  * Server-only: importing this entry into a client component fails the build (`server-only`),
  * because the helpers hold credentials.
@@ -29,5 +29,11 @@ export {
   type TrackerServerHelpers,
   type TrackerServerHelpersOptions,
 } from './server-helpers.js';
+export {
+  createSessionRefresher,
+  type SessionRefresher,
+  type SessionRefresherOptions,
+  type SessionRefreshResult,
+} from './session-refresher.js';
 export type { RequestScope } from './request-scope.js';
 export { applySetCookies, type NextCookieOptions, type WritableCookieStore } from './set-cookie.js';

@@ -7,9 +7,11 @@
  */
 type Navigation = typeof import('next/navigation');
 type NextHeaders = typeof import('next/headers');
+type NextServer = typeof import('next/server');
 
 let navigation: Promise<Navigation> | undefined;
 let headers: Promise<NextHeaders> | undefined;
+let server: Promise<NextServer> | undefined;
 
 /** `next/navigation` (`redirect`, `unstable_rethrow`). */
 export function nextNavigation(): Promise<Navigation> {
@@ -19,6 +21,11 @@ export function nextNavigation(): Promise<Navigation> {
 /** `next/headers` (`headers`, `cookies`). */
 export function nextHeaders(): Promise<NextHeaders> {
   return (headers ??= import('next/headers.js') as Promise<NextHeaders>);
+}
+
+/** `next/server` (`NextResponse`). */
+export function nextServer(): Promise<NextServer> {
+  return (server ??= import('next/server.js') as Promise<NextServer>);
 }
 
 /** Hand Next's control-flow errors (redirect, notFound, dynamic bailouts) back to Next untouched. */

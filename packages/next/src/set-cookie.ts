@@ -70,3 +70,35 @@ export function applySetCookies(store: WritableCookieStore, source: Response | r
   }
   return written;
 }
+
+/** Whether a parsed `Set-Cookie` deletes its cookie (`Max-Age` ≤ 0 or `Expires` in the past). */
+function deletes(cookie: ParsedSetCookie, now: number): boolean {
+  const { maxAge, expires } = cookie.options;
+  if (maxAge !== undefined) return maxAge <= 0;
+  return expires !== undefined && expires.getTime() <= now;
+}
+
+/** The name of one `name=value` pair of a `Cookie` header (a bare `name` has no value). */
+function cookieName(pair: string): string {
+  const eq = pair.indexOf('=');
+  return (eq === -1 ? pair : pair.slice(0, eq)).trim();
+}
+
+/**
+ * The `Cookie` request header a browser would send after storing `setCookies`: each named
+ * cookie replaced by its new value, or dropped when the `Set-Cookie` deletes it; other cookies
+ * stay as they were, in order. Returns `''` when no cookie is left.
+ */
+export function cookieHeaderAfter(cookieHeader: string | null, setCookies: readonly string[], now = Date.now()): string {
+  let pairs = (cookieHeader ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean);
+  for (const header of setCookies) {
+    const parsed = parseSetCookie(header);
+    if (!parsed) continue;
+    pairs = pairs.filter((pair) => cookieName(pair) !== parsed.name);
+    if (!deletes(parsed, now)) pairs.push(`${parsed.name}=${parsed.value}`);
+  }
+  return pairs.join('; ');
+}

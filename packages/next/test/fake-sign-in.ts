@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
-import { createOAuthRouteHandlers, type OAuthRouteHandlers } from '../src/index.js';
+import { createOAuthRouteHandlers, type OAuthRouteHandlers, type OAuthRouteHandlersOptions } from '../src/index.js';
 
 export const APP = 'http://app.test';
 export const CALLBACK = `${APP}/api/auth/callback`;
@@ -19,6 +19,11 @@ export interface SignInWorld {
   sessionSecret: string;
   /** Shift of the flow's clock, ms (token expiry is judged on it). */
   clock: { offset: number };
+  /**
+   * The same sign-in routes as a new server process would build them (a restart: no memory of
+   * earlier refreshes), on a clock of their own.
+   */
+  restart(clock: { offset: number }): OAuthRouteHandlers;
 }
 
 export async function startWorld(): Promise<SignInWorld> {
@@ -26,7 +31,7 @@ export async function startWorld(): Promise<SignInWorld> {
   const app = fake.oauth.registerApp({ redirectUris: [CALLBACK] });
   const sessionSecret = randomBytes(32).toString('base64url');
   const clock = { offset: 0 };
-  const auth = createOAuthRouteHandlers({
+  const options = (flowClock: { offset: number }): OAuthRouteHandlersOptions => ({
     clientId: app.clientId,
     clientSecret: app.clientSecret!,
     redirectUri: CALLBACK,
@@ -37,9 +42,11 @@ export async function startWorld(): Promise<SignInWorld> {
     // Longer than the fake's one-year tokens, so a test can move the clock past a token's
     // expiry while the session itself stays valid.
     sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
-    refresh: { now: () => Date.now() + clock.offset },
+    refresh: { now: () => Date.now() + flowClock.offset },
   });
-  return { fake, auth, clientSecret: app.clientSecret!, sessionSecret, clock };
+  const auth = createOAuthRouteHandlers(options(clock));
+  const restart = (flowClock: { offset: number }) => createOAuthRouteHandlers(options(flowClock));
+  return { fake, auth, clientSecret: app.clientSecret!, sessionSecret, clock, restart };
 }
 
 /** `name=value` pairs of Set-Cookie headers; a cleared cookie maps to ''. */
