@@ -18,6 +18,7 @@ export {
   type OAuthFlowCookieOptions,
   type OAuthSession,
   type GetSessionOptions,
+  type SessionRefresh,
 } from './web/oauth-flow.js';
 export type { UserAuth } from './web/user-auth.js';
 export { toErrorResponse, type WebErrorBody, type WebErrorCode } from './web/error-response.js';
