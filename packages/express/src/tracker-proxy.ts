@@ -8,6 +8,7 @@ import {
   ConfigurationError,
   createTrackerProxy,
   sameOriginSignedIn,
+  toErrorResponse,
   type TrackerAuth,
   type TrackerProxyOptions as CoreProxyOptions,
   type UserAuth,
@@ -80,9 +81,14 @@ export function trackerProxy(options: TrackerProxyOptions): RequestHandler {
   });
 
   return function trackerProxyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const { request, signal } = proxyRequestOf(req, res, { baseUrl, trustProxy });
-    proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl, signal })
-      .then((response) => sendWebResponse(res, response))
-      .catch(next);
+    let answer: Promise<globalThis.Response>;
+    try {
+      const { request, signal } = proxyRequestOf(req, res, { baseUrl, trustProxy });
+      answer = proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl, signal });
+    } catch (error) {
+      // The bridge refused the request (TRACE, a malformed Host): core's 405/400 answer.
+      answer = Promise.resolve(toErrorResponse(error));
+    }
+    answer.then((response) => sendWebResponse(res, response)).catch(next);
   };
 }
