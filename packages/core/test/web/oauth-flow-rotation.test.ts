@@ -1,0 +1,209 @@
+/**
+ * Every token rotation reaches the browser, against the fake Yandex in its default mode: a
+ * refresh answers the same access token (still long-lived) with a new refresh token
+ * (yandex-api.md 2.3), so only the refresh token tells that the session changed.
+ */
+import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
+import { createTrackerProxy } from '../../src/web/proxy.js';
+import { flowOptions, REDIRECT } from './flow-options.js';
+import { cookiePairOf, signIn, tokensIn, withCookie } from './sign-in-helpers.js';
+
+const MINUTE = 60 * 1000;
+const DAY = 24 * 60 * MINUTE;
+/** The fake's access tokens live a year (365 days). */
+const TOKEN_LIFETIME_MS = 365 * DAY;
+
+let fake: FakeYandex;
+let app: { clientId: string; clientSecret: string };
+/** The app's clock runs `skew` ahead of the fake's (the fake keeps honouring its tokens). */
+let skew = 0;
+const appNow = () => Date.now() + skew;
+
+beforeAll(async () => {
+  fake = await startFakeYandex();
+  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT] });
+  app = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  skew = 0;
+  fake.calls.reset();
+  fake.faults.clear();
+});
+
+function makeFlow(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
+  return createOAuthFlow(flowOptions(fake, app, appNow, overrides));
+}
+
+/** The browser-facing proxy of one app instance, acting as the signed-in user. */
+function proxyOf(flow: OAuthFlow) {
+  return createTrackerProxy({ auth: (request) => flow.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: fake.url });
+}
+
+describe('rotation reaches the browser (fake in its default mode)', () => {
+  it('401 → refresh with the same access token → new cookie; a restarted instance 16 min later serves and refreshes with it', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    const before = (await tokensIn(flow, cookie))!;
+    fake.calls.reset();
+
+    fake.faults.inject('tracker', { status: 401, times: 1 });
+    const response = await proxyOf(flow)(withCookie(cookie));
+    expect(response.status).toBe(200);
+    expect(fake.calls.count('oauth.token')).toBe(1);
+    const rotated = cookiePairOf(response.headers.getSetCookie());
+    const after = (await tokensIn(flow, rotated))!;
+    // Yandex's documented answer: the access token is unchanged, the refresh token is new.
+    expect(after.accessToken).toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+
+    // A restart: a new flow (nothing in memory), 16 minutes later (past the idle time and the
+    // forced-refresh cooldown), and only the cookie the browser received.
+    skew = 16 * MINUTE;
+    const restarted = makeFlow();
+    const proxy = proxyOf(restarted);
+    const served = await proxy(withCookie(rotated));
+    expect(served.status).toBe(200);
+    expect(served.headers.getSetCookie()).toEqual([]);
+
+    fake.faults.inject('tracker', { status: 401, times: 1 });
+    const again = await proxy(withCookie(rotated));
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { login: string }).login).toBe(fake.demo.user.login);
+    expect(fake.calls.count('oauth.token')).toBe(2);
+    const second = cookiePairOf(again.headers.getSetCookie());
+    expect((await tokensIn(restarted, second))!.refreshToken).not.toBe(after.refreshToken);
+  });
+
+  it('a response during a due refresh (stale-while-revalidate) carries the rotated cookie', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    const before = (await tokensIn(flow, cookie))!;
+    fake.calls.reset();
+    // Inside the 5-minute window before expiry, still valid: the refresh is due, not required.
+    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    // A slow token endpoint: a refresh left in the background would finish after Tracker answered.
+    fake.faults.inject('oauth.token', { delayMs: 300 });
+
+    const response = await proxyOf(flow)(withCookie(cookie));
+    expect(response.status).toBe(200);
+    expect(fake.calls.count('oauth.token')).toBe(1);
+    const rotated = cookiePairOf(response.headers.getSetCookie());
+    const after = (await tokensIn(flow, rotated))!;
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.expiresAt).toBeGreaterThan(before.expiresAt!);
+  });
+
+  it('keeps an undelivered rotation past the idle time until a request brings the new cookie', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    const proxy = proxyOf(flow);
+    fake.calls.reset();
+
+    // The refresh happens, but its answer never reaches the browser (a lost response).
+    fake.faults.inject('tracker', { status: 401, times: 1 });
+    const lost = await proxy(withCookie(cookie));
+    expect(lost.status).toBe(200);
+    await lost.body?.cancel();
+    expect(fake.calls.count('oauth.token')).toBe(1);
+
+    // 16 minutes later the browser still sends the old cookie, whose refresh token Yandex has
+    // rotated away. The pinned rotation serves it and hands over the new cookie; a 401 now
+    // refreshes from the rotated refresh token instead of the dead one.
+    skew = 16 * MINUTE;
+    fake.faults.inject('tracker', { status: 401, times: 1 });
+    const late = await proxy(withCookie(cookie));
+    expect(late.status).toBe(200);
+    expect(fake.calls.count('oauth.token')).toBe(2);
+    const delivered = cookiePairOf(late.headers.getSetCookie());
+
+    // The browser now holds the newest cookie: nothing more to send.
+    const next = await proxy(withCookie(delivered));
+    expect(next.status).toBe(200);
+    expect(next.headers.getSetCookie()).toEqual([]);
+  });
+});
+
+describe('dead sessions', () => {
+  it('revoked upstream: 5 requests with the old cookie → exactly 1 OAuth call, the cookie cleared, getSession() null', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    const tokens = (await tokensIn(flow, cookie))!;
+    expect(fake.revoke(tokens.refreshToken!)).toBe(true);
+    fake.calls.reset();
+
+    const proxy = proxyOf(flow);
+    for (let i = 0; i < 5; i++) {
+      const response = await proxy(withCookie(cookie));
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_REQUIRED');
+      expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^tracker_session=; Path=\/; Max-Age=0;/)]);
+    }
+    expect(fake.calls.count('oauth.token')).toBe(1);
+    // The revoked token's one 401 from Tracker; the later requests never reach it.
+    expect(fake.calls.count('tracker')).toBe(1);
+    expect(await flow.getSession(withCookie(cookie))).toBeNull();
+    const user = await flow.userAuth(withCookie(cookie));
+    expect(user.signedIn).toBe(false);
+    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [expect.stringMatching(/^tracker_session=; /)], signedIn: false });
+    expect(fake.calls.count('oauth.token')).toBe(1);
+  });
+
+  it('a refresh token refused while the access token was merely due also ends the session', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    fake.revoke((await tokensIn(flow, cookie))!.refreshToken!);
+    fake.calls.reset();
+    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    const result = await flow.refreshSession(withCookie(cookie));
+    expect(result.signedIn).toBe(false);
+    expect(result.setCookie).toEqual([expect.stringMatching(/^tracker_session=; Path=\/; Max-Age=0;/)]);
+    expect(await flow.getSession(withCookie(cookie))).toBeNull();
+    await expect((await flow.userAuth(withCookie(cookie))).auth.headers()).rejects.toMatchObject({ code: 'SIGN_IN_REQUIRED' });
+    expect(fake.calls.count('oauth.token')).toBe(1);
+  });
+});
+
+describe('refreshSession (for a middleware before rendering)', () => {
+  it('does nothing, with no network, while the token is fresh', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    fake.calls.reset();
+    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [], signedIn: true });
+    expect(await flow.refreshSession(new Request('http://app.test/'))).toEqual({ setCookie: [], signedIn: false });
+    expect(await flow.refreshSession(withCookie('tracker_session=garbage'))).toEqual({ setCookie: [], signedIn: false });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refreshes a due token before answering and returns the rotated cookie once', async () => {
+    const flow = makeFlow();
+    const cookie = await signIn(flow);
+    fake.calls.reset();
+    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    fake.faults.inject('oauth.token', { delayMs: 200 });
+    const result = await flow.refreshSession(withCookie(cookie));
+    expect(result.signedIn).toBe(true);
+    expect(fake.calls.count('oauth.token')).toBe(1);
+    const rotated = cookiePairOf(result.setCookie);
+    expect(result.setCookie[0]).toMatch(/; HttpOnly; SameSite=Lax$/);
+    expect(JSON.stringify(result)).not.toContain((await tokensIn(flow, rotated))!.refreshToken!);
+    // With the new cookie, nothing is due any more.
+    expect(await flow.refreshSession(withCookie(rotated))).toEqual({ setCookie: [], signedIn: true });
+    expect(fake.calls.count('oauth.token')).toBe(1);
+  });
+
+  it('an expired token with Yandex down: signed in, no cookie, the error reported', async () => {
+    const errors: unknown[] = [];
+    const flow = makeFlow({ onError: (error) => errors.push(error), refresh: { now: appNow, retries: 0 } });
+    const cookie = await signIn(flow);
+    skew = TOKEN_LIFETIME_MS + DAY;
+    fake.faults.inject('oauth.token', { status: 503, times: 1 });
+    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [], signedIn: true });
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as { code?: string }).code).toBeDefined();
+  });
+});
