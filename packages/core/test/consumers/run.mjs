@@ -1,6 +1,7 @@
 // Consumer check of the BUILT @tracker-auth/core: import (ESM) in this process, require (CJS)
 // in a child process, a sealed value crossing between the two, and a scan proving that the
-// default entry pulls in no `node:` module (architecture principle 1). Run after `npm run build`.
+// default entry pulls in no `node:` module (architecture principle 1), and the declarations in a
+// strict CommonJS TypeScript project. Run after `npm run build`.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { runReadmeExamples } from './readme-examples.mjs';
+import { checkCjsTypes } from './types-cjs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -48,3 +50,6 @@ for (const entry of [distIndex, join(dirname(distIndex), 'index.cjs')]) {
 console.log('core default entry: no node: imports');
 
 runReadmeExamples();
+
+checkCjsTypes();
+console.log('core types: a CommonJS project (node16, skipLibCheck: false) type-checks against dist/*.d.cts');
