@@ -1,6 +1,6 @@
 import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { httpStatusForError, isTrackerAuthError, type TrackerAuthError, type WebErrorBody } from '@tracker-auth/core';
+import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, type TrackerAuthError, type WebErrorBody } from '@tracker-auth/core';
 
 /**
  * Matches tracker-auth errors by core's name-based guard instead of `instanceof`, so errors
@@ -48,6 +48,8 @@ export class TrackerExceptionFilter implements ExceptionFilter<TrackerAuthError>
     const { httpAdapter } = this.adapterHost;
     const res = host.switchToHttp().getResponse();
     httpAdapter.setHeader(res, 'cache-control', 'no-store');
+    // A 405 from the Node bridge (TRACE) names the methods that would work.
+    if (isRequestRejectedError(error) && error.allow !== undefined) httpAdapter.setHeader(res, 'allow', error.allow);
     httpAdapter.reply(res, body, status);
   }
 }

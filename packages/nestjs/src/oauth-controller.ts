@@ -3,8 +3,8 @@
  * `createOAuthFlow` and copy its answer (redirects and every Set-Cookie) back unchanged.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, Get, Inject, Post, Req, Res, type Type } from '@nestjs/common';
-import { ConfigurationError, type OAuthFlow } from '@tracker-auth/core';
+import { All, Controller, Inject, Req, Res, type Type } from '@nestjs/common';
+import { ConfigurationError, toErrorResponse, type OAuthFlow } from '@tracker-auth/core';
 import { sendWebResponse } from '@tracker-auth/core/node';
 import type { TrackerAuthSetup } from './module-setup.js';
 import { TRACKER_AUTH_SETUP } from './user-client.js';
@@ -13,7 +13,7 @@ const PATH = /^[A-Za-z0-9\-._~]+(?:\/[A-Za-z0-9\-._~]+)*$/;
 
 /**
  * A controller serving `GET <path>/login`, `GET <path>/callback` (the path of your
- * `redirectUri`) and `POST <path>/logout`. `TrackerAuthModule.forRoot({ …, signInRoutes: true })`
+ * `redirectUri`) and `POST <path>/logout` (other methods: 405 with `Allow`). `TrackerAuthModule.forRoot({ …, signInRoutes: true })`
  * registers it for you; call this to mount it in a module of your own instead.
  *
  * @example
@@ -37,23 +37,34 @@ export function createTrackerOAuthController(path = 'auth'): Type<unknown> {
       this.flow = setup.flow;
     }
 
-    @Get('login')
+    // Every method is routed: core's flow answers a wrong one with 405 and `Allow` (as in
+    // Express), and a method the bridge cannot carry (TRACE) gets its 405 here, not Nest's 404.
+    @All('login')
     login(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
       return this.send(req, res, this.flow.login);
     }
 
-    @Get('callback')
+    @All('callback')
     callback(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
       return this.send(req, res, this.flow.callback);
     }
 
-    @Post('logout')
+    @All('logout')
     logout(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
       return this.send(req, res, this.flow.logout);
     }
 
     private async send(req: IncomingMessage, res: ServerResponse, handle: (request: Request) => Promise<Response>): Promise<void> {
-      await sendWebResponse(res, await handle(this.setup.webRequest(req)));
+      let request: Request;
+      try {
+        request = this.setup.webRequest(req);
+      } catch (error) {
+        // The bridge refused the request (TRACE, a malformed Host): core's 405/400, whatever
+        // exception filters the app has.
+        await sendWebResponse(res, toErrorResponse(error));
+        return;
+      }
+      await sendWebResponse(res, await handle(request));
     }
   }
   return TrackerOAuthController;
