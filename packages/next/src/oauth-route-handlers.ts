@@ -31,7 +31,12 @@ export interface OAuthRouteHandlers {
   readonly flow: OAuthFlow;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "sandbox; default-src 'none'",
+};
 
 /** Same body shape as core's web handlers: `{ error: { code, message } }`. */
 function errorResponse(status: 404 | 405, allow?: string): Response {

@@ -20,7 +20,7 @@ export const nextRequestScope: RequestScope = {
   cookies: async () => (await (await nextHeaders()).cookies()) as unknown as WritableCookieStore,
 };
 
-/** A plain `host[:port]`; anything else (userinfo, paths, spaces) is not used to build a URL. */
+/** A plain `host[:port]`; anything else (userinfo, paths, spaces, a port out of range) is not used to build a URL. */
 const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
 
 function first(value: string | null): string | undefined {
@@ -37,7 +37,9 @@ export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST'
   const proto = first(incoming.get('x-forwarded-proto'));
   const protocol = proto === 'https' || proto === 'http' ? proto : 'http';
   const candidate = first(incoming.get('x-forwarded-host')) ?? first(incoming.get('host'));
-  const host = candidate && PLAIN_HOST.test(candidate) ? candidate : 'localhost';
+  // A Host that cannot be part of a URL (`evil.example:99999`, `[::1`) is ignored like any other
+  // unusable one, so a hostile header never turns a server action into a 500.
+  const host = candidate && PLAIN_HOST.test(candidate) && URL.canParse(`${protocol}://${candidate}`) ? candidate : 'localhost';
   const forwarded = new Headers();
   incoming.forEach((value, name) => {
     // Body framing headers describe the original request, not this body-less stand-in.

@@ -45,7 +45,8 @@ export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'bas
          * Act as the signed-in user of these sign-in routes. Without `authorize` (and without
          * `allowAnonymous`), core's `sameOriginSignedIn(flow)` gate applies: only requests with
          * a session that another site did not trigger (`Sec-Fetch-Site` cross-site or
-         * same-site) pass; others get 403. Sessions that can no longer be refreshed answer 401.
+         * same-site, or a foreign `Origin`) pass; others get 403. Sessions that can no longer
+         * be refreshed answer 401.
          */
         user: Pick<OAuthRouteHandlers, 'flow'>;
       }

@@ -206,6 +206,14 @@ describe('signIn / signOut / getSession (server actions)', () => {
     expect(store.get('tracker_session')?.maxAge).toBe(0);
   });
 
+  it.each(['evil.example:99999', '[::1'])('a malformed Host (%s) is ignored, never a crash: session read, sign-in redirects', async (host) => {
+    const cookie = await signIn(world);
+    const { requestScope } = scope(cookie, { host });
+    const h = helpers(requestScope);
+    expect((await h.getSession())?.refreshable).toBe(true);
+    expect(redirectUrl(await rejection(h.signIn()))).toMatch(/\/authorize\?/);
+  });
+
   it('signOut() from another site is refused with an error, not a redirect', async () => {
     const { requestScope, store } = scope(await signIn(world), { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     const error = await rejection(helpers(requestScope).signOut());
