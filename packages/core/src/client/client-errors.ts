@@ -6,6 +6,7 @@
 import { HTTPError } from 'ky';
 import {
   AbortedError,
+  InvalidResponseError,
   NetworkError,
   TimeoutError,
   TrackerHttpError,
@@ -13,8 +14,43 @@ import {
   isTrackerAuthError,
   type TrackerHttpErrorInit,
 } from '../errors.js';
-import { redactUrl } from '../redact.js';
+import { redactUrl, scrubSecrets } from '../redact.js';
 import { readErrorBodyText, remainingMs } from './bounded-body.js';
+
+/**
+ * "METHOD /path" for messages: these reach API consumers (an adapter answers with the message),
+ * so they name the operation and the path but never Tracker's origin or the query. The full URL,
+ * query secrets redacted, stays on the error's `url` property for server logs.
+ */
+export function describeCall(method: string, url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = '/';
+  }
+  return `${method} ${path}`;
+}
+
+/** Put the full (redacted) URL on an error that has no `url` field of its own, for server logs. */
+export function withUrl<T extends Error>(error: T, url: string): T & { readonly url: string } {
+  Object.defineProperty(error, 'url', { value: redactUrl(url), enumerable: true });
+  return error as T & { readonly url: string };
+}
+
+/**
+ * A 2xx whose body `.json()` could not parse (a proxy's HTML page, a truncated answer) as a typed
+ * {@link InvalidResponseError} instead of a bare `SyntaxError`.
+ */
+export function invalidJsonError(method: string, url: string, status: number, cause: unknown): InvalidResponseError {
+  return new InvalidResponseError(`Tracker answered HTTP ${status} with a body that is not JSON: ${describeCall(method, url)}`, {
+    status,
+    method,
+    url: redactUrl(url),
+    reason: 'not-json',
+    cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
+  });
+}
 
 /** Tracker's error body (yandex-api.md 1.5): `errors`, `errorMessages`, `statusCode`, `errorCode`. */
 interface TrackerErrorBody {
@@ -42,27 +78,38 @@ function parseErrorBody(text: string | undefined): TrackerErrorBody | undefined 
 
 /**
  * A {@link TrackerHttpError} (or {@link UnauthorizedError} for a 401) from Tracker's answer:
- * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode`.
+ * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode` (with the
+ * request's credential and anything shaped like one scrubbed). The message names the method
+ * and path only.
  * The body is read within what is left of the attempt's `timeoutMs` (`false`: no limit) and
  * only up to 64 KiB; a body that stalls or is larger leaves those fields empty, but the
  * error still carries the status.
  */
 export async function trackerHttpErrorFrom(
   response: Response,
-  request: { method: string; url: string },
+  request: { method: string; url: string; headers?: Headers },
   timeoutMs: number | false,
 ): Promise<TrackerHttpError> {
   const body = parseErrorBody(await readErrorBodyText(response, timeoutMs === false ? undefined : remainingMs(response, timeoutMs)));
-  const errorMessages = Array.isArray(body?.errorMessages) ? body.errorMessages.filter((m): m is string => typeof m === 'string') : undefined;
+  // Tracker's texts are quoted in the message and JSON: the credential the request carried must
+  // not come back through them (say, a 403 whose errorMessages entry quotes the token).
+  const authorization = request.headers?.get('authorization') ?? undefined;
+  const secrets = [authorization, authorization?.replace(/^\s*\S+\s+/, '')];
+  const scrub = (text: string) => scrubSecrets(text, secrets);
+  const errorMessages = Array.isArray(body?.errorMessages)
+    ? body.errorMessages.filter((m): m is string => typeof m === 'string').map(scrub)
+    : undefined;
+  const errors = stringRecord(body?.errors);
+  if (errors) for (const key of Object.keys(errors)) errors[key] = scrub(errors[key]!);
   const init: TrackerHttpErrorInit = {
     status: response.status,
     method: request.method,
     url: redactUrl(request.url),
     errorMessages,
-    errors: stringRecord(body?.errors),
+    errors,
     errorCode: typeof body?.errorCode === 'number' ? body.errorCode : undefined,
   };
-  const where = `${init.method} ${init.url}`;
+  const where = describeCall(init.method, request.url);
   const detail = errorMessages?.length ? ` (${errorMessages.join('; ')})` : '';
   if (response.status === 401) {
     return new UnauthorizedError(`Tracker rejected the credentials even after a refresh and one retry: HTTP 401${detail}: ${where}`, init);
@@ -91,15 +138,15 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
   if (error instanceof HTTPError) return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs);
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;
-  const where =
-    request instanceof Request ? `${request.method} ${redactUrl(request.url)}` : `${site.method} ${redactUrl(site.url)}`;
+  const url = request instanceof Request ? request.url : site.url;
+  const where = describeCall(request instanceof Request ? request.method : site.method, url);
   if (site.signal?.aborted) {
     // ky rejects with the signal's own reason (any value the caller chose, or a DOMException
     // from AbortSignal.timeout()); the documented error for "your signal fired" is AbortedError.
-    return new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason });
+    return withUrl(new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason }), url);
   }
   if (name === 'TimeoutError' && request instanceof Request) {
-    return new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`);
+    return withUrl(new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`), url);
   }
   if (name === 'ForceRetryError') {
     // A 401 whose replay a per-call `retry` option left no room for.
@@ -110,7 +157,7 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
     });
   }
   if (name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
-    return new AbortedError(`Tracker request aborted: ${where}`);
+    return withUrl(new AbortedError(`Tracker request aborted: ${where}`), url);
   }
   return error;
 }
@@ -127,5 +174,5 @@ export function networkErrorFrom(error: unknown, request: Request): NetworkError
               : undefined,
         })
       : undefined;
-  return new NetworkError(`Tracker request failed (network error): ${request.method} ${redactUrl(request.url)}`, { cause });
+  return withUrl(new NetworkError(`Tracker request failed (network error): ${describeCall(request.method, request.url)}`, { cause }), request.url);
 }

@@ -19,11 +19,10 @@
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
 import { ConfigurationError, TimeoutError } from '../errors.js';
 import { parseRetryAfter } from '../http/upstream.js';
-import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
-import { networkErrorFrom, toClientError } from './client-errors.js';
+import { describeCall, invalidJsonError, networkErrorFrom, toClientError, withUrl } from './client-errors.js';
 import { assertNoOrgHeaders, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
 export type { TrackerClientOptions } from './client-options.js';
@@ -190,12 +189,17 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig, timeout: n
     // Callers often use only `.json()`; the wrapped promise must not become an unhandled rejection.
     wrapped.catch(() => undefined);
     const bodyTimeout = where.timeoutMs === false ? undefined : where.timeoutMs;
-    const timedOut = () => new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${where.method} ${redactUrl(where.url)}`);
+    const timedOut = () =>
+      withUrl(new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${describeCall(where.method, where.url)}`), where.url);
+    // A 2xx body that `.json()` cannot parse is a typed error, not a bare SyntaxError.
+    const notJson = async (error: unknown) =>
+      error instanceof SyntaxError ? invalidJsonError(where.method, where.url, (await promise.catch(() => undefined))?.status ?? 0, error) : error;
     for (const method of RESPONSE_BODY_METHODS) {
       const original = (promise as unknown as Record<string, unknown>)[method];
       if (typeof original === 'function') {
         (wrapped as unknown as Record<string, unknown>)[method] = () =>
-          readWithin(promise, (original as () => Promise<unknown>).call(promise), bodyTimeout, timedOut).catch(rethrow);
+          readWithin(promise, (original as () => Promise<unknown>).call(promise), bodyTimeout, timedOut)
+            .catch(method === 'json' ? async (error: unknown) => rethrow(await notJson(error)) : rethrow);
       }
     }
     return wrapped;

@@ -107,7 +107,8 @@ describe('a Tracker answer whose body never ends', () => {
     expect((error as TrackerHttpError).status).toBe(404);
     expect((error as TrackerHttpError).errorMessages).toEqual([]);
     expect((error as Error).message).toContain(`HTTP 404`);
-    expect((error as Error).message).toContain(`GET ${s.url}/v3/issues/TEST-1`);
+    expect((error as Error).message).toMatch(/: GET \/v3\/issues\/TEST-1$/);
+    expect((error as TrackerHttpError).url).toBe(`${s.url}/v3/issues/TEST-1`);
     await expectAllClosedUnfinished(s, 1);
   });
 
@@ -155,7 +156,8 @@ describe('a Tracker answer whose body never ends', () => {
     const client = createTrackerClient(countingAuth(), { trackerUrl: s.url, timeoutMs: TIMEOUT_MS });
     const json = await client.get('myself').json().catch((e: unknown) => e);
     expect(json).toBeInstanceOf(TimeoutError);
-    expect((json as Error).message).toContain(`GET ${s.url}/v3/myself`);
+    expect((json as Error).message).toMatch(/: GET \/v3\/myself$/);
+    expect((json as TimeoutError & { url: string }).url).toBe(`${s.url}/v3/myself`);
     const text = await client.get('issues/TEST-1').text().catch((e: unknown) => e);
     expect(text).toBeInstanceOf(TimeoutError);
     expect(JSON.stringify([json, text])).not.toContain('token-');

@@ -87,7 +87,8 @@ describe('createTrackerClient', () => {
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error).toBeInstanceOf(TrackerHttpError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401, method: 'GET', errorMessages: ['Not authorized'] });
-    expect((error as Error).message).toContain(`GET ${s.url}/v3/myself`);
+    expect((error as Error).message).toMatch(/: GET \/v3\/myself$/);
+    expect((error as TrackerHttpError).url).toBe(`${s.url}/v3/myself`);
     expect(s.requests).toHaveLength(2);
     expect(printed(error)).not.toMatch(/token-\d/);
   });
@@ -167,7 +168,8 @@ describe('createTrackerClient', () => {
     const client = createTrackerClient(countingAuth(), { trackerUrl: s.url, timeoutMs: 100 });
     const timeout = await client.get('myself').json().catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(TimeoutError);
-    expect((timeout as Error).message).toContain(`GET ${s.url}/v3/myself`);
+    expect((timeout as Error).message).toMatch(/: GET \/v3\/myself$/);
+    expect((timeout as TimeoutError & { url: string }).url).toBe(`${s.url}/v3/myself`);
     expect(printed(timeout)).not.toContain('token-1');
 
     const controller = new AbortController();
