@@ -107,6 +107,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/redis/src/**/*.ts'],
+    ignores: ['packages/redis/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          banned(['@tracker-auth/*', '!@tracker-auth/core'], 'the Redis store imports core and its Redis client only.'),
+          banned([...frameworks, 'redis', '@redis/*'], 'the Redis store imports core and ioredis only.'),
+          banned(tools, toolsMessage),
+        ],
+      }],
+    },
+  },
+  {
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'apps/**/*.mjs', 'apps/**/*.js'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -14,6 +14,7 @@ export const sourceAliases = [
   { find: /^@tracker-auth\/express$/, replacement: `${root}packages/express/src/index.ts` },
   { find: /^@tracker-auth\/nestjs$/, replacement: `${root}packages/nestjs/src/index.ts` },
   { find: /^@tracker-auth\/next$/, replacement: `${root}packages/next/src/index.ts` },
+  { find: /^@tracker-auth\/redis$/, replacement: `${root}packages/redis/src/index.ts` },
 ];
 
 export function definePackageConfig(overrides: UserConfig = {}): UserConfig {
