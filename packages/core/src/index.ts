@@ -22,6 +22,7 @@ export type {
   TokenSource,
   StoredToken,
   TokenStore,
+  TokenStoreLock,
   RefreshOptions,
   TrackerHeaders,
   TrackerAuth,

@@ -72,11 +72,46 @@ export interface StoredToken {
 /**
  * Where cached tokens live. The in-memory default is per process; implement this over Redis
  * or a database so several app instances share one token (and one refresh cadence).
+ *
+ * Contract: `get` returns the last value `set` for the key (or `undefined`), `delete` removes
+ * it. A store shared by several instances should also implement {@link TokenStore.lock}, so
+ * they refresh a credential once instead of once each. Reads are on every request's path: a
+ * shared store keeps a short local cache in front of the network (a valid, non-expired value
+ * may be served from it) but never serves an expired value from that cache.
  */
 export interface TokenStore {
   get(key: string): Promise<StoredToken | undefined> | StoredToken | undefined;
-  set(key: string, value: StoredToken): Promise<void> | void;
+  /**
+   * Store `value`. `ttlMs`, when given, is how long the value is worth keeping (the engine
+   * passes the time to the token's expiry): a store may drop it after that. Stores that ignore
+   * the argument stay correct.
+   */
+  set(key: string, value: StoredToken, ttlMs?: number): Promise<void> | void;
   delete(key: string): Promise<void> | void;
+  /**
+   * Optional: a lock per key, so that one instance refreshes while the others wait for the
+   * value it stores. Resolves a {@link TokenStoreLock} when this caller got the lock,
+   * `undefined` when another holder has it (the engine then waits for the stored result,
+   * trying again, and refreshes itself once the lock is free). A rejection means the store
+   * cannot coordinate right now (e.g. unreachable): the engine refreshes locally.
+   *
+   * The lock must expire by itself after `ttlMs` (a holder that died frees it) and be released
+   * only by its holder.
+   */
+  lock?(key: string, options: { ttlMs: number }): Promise<TokenStoreLock | undefined>;
+}
+
+/** A lock got from {@link TokenStore.lock}: a fenced write and a release by its holder only. */
+export interface TokenStoreLock {
+  /** Increases with every lock granted for the key; a write carries it (fencing). */
+  readonly fence: number;
+  /**
+   * Store `value` unless a holder with a higher fence already stored one (this lock expired
+   * and someone else refreshed meanwhile). Resolves whether the value was written.
+   */
+  set(value: StoredToken, ttlMs?: number): Promise<boolean>;
+  /** Free the lock if this caller still holds it; never frees another holder's lock. */
+  release(): Promise<void>;
 }
 
 /** Tuning of the expiry-driven refresh (architecture principle 6). */
