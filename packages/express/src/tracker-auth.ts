@@ -9,6 +9,7 @@ import {
   ConfigurationError,
   createTrackerAuth,
   isSignInRequiredError,
+  SignInRequiredError,
   type CreateTrackerAuthOptions,
   type TrackerAuth,
   type TrackerClientOptions,
@@ -40,9 +41,9 @@ export interface TrackerUserOptions {
 export type TrackerAuthOptions = TrackerServiceOptions | TrackerUserOptions;
 
 /**
- * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token,
- * possibly after the handler started writing, so it is read at the last moment before the
- * headers go out.
+ * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token
+ * (core has already waited for a refresh that was due when the request came in), so it is read
+ * at the last moment before the headers go out.
  */
 function sendRotatedCookie(res: Response, user: UserAuth): void {
   const writeHead = res.writeHead;
@@ -77,7 +78,14 @@ export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
     return function trackerUserAuth(req: Request, res: Response, next: NextFunction): void {
       oauth.userAuth(req).then(
         (user) => {
+          // Rotated tokens (or, for a dead session, the clearing cookie) go out with this response.
           sendRotatedCookie(res, user);
+          if (user.signedIn === false) {
+            // Yandex refused the session's refresh token: signed out, whatever the cookie says.
+            if (required) next(withHttpStatus(new SignInRequiredError('Sign in with Yandex again: this session has ended.')));
+            else next();
+            return;
+          }
           req.tracker = contextFor(user.auth, client);
           next();
         },
