@@ -93,16 +93,29 @@ async function typecheck(dir) {
       `\nimport { createTrackerAuth, oauthToken, type TrackerAuth } from '@tracker-auth/core';\n` +
       `export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });\n`,
   );
-  for (const [label, compilerOptions] of [
-    ['node16', { module: 'node16', moduleResolution: 'node16' }],
-    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  // The same imports from a CommonJS file (`.cts`): `require` resolves every `.d.cts`, where a plain
+  // import of an ESM-only dependency (ky, NestJS 12) fails with TS1479 unless it is type-only with
+  // resolution-mode "import".
+  writeFileSync(
+    join(dir, 'consumer-cjs.cts'),
+    entries
+      .map((e, i) => `import * as m${i} from '${e}';\nexport const n${i}: number = Object.keys(m${i}).length;`)
+      .join('\n') +
+      `\nimport { createTrackerAuth, createTrackerClient, oauthToken, type TrackerAuth } from '@tracker-auth/core';\n` +
+      `export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });\n` +
+      `export const client = createTrackerClient(auth);\n`,
+  );
+  for (const [label, compilerOptions, file] of [
+    ['node16', { module: 'node16', moduleResolution: 'node16' }, 'consumer.ts'],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, 'consumer.ts'],
+    ['node16-cjs', { module: 'node16', moduleResolution: 'node16' }, 'consumer-cjs.cts'],
   ]) {
     writeJson(join(dir, `tsconfig.${label}.json`), {
       compilerOptions: { ...compilerOptions, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], lib: ['es2023', 'dom'], jsx: 'react-jsx', experimentalDecorators: true },
-      files: ['consumer.ts'],
+      files: [file],
     });
     await run(join(dir, 'node_modules/.bin/tsc'), ['-p', `tsconfig.${label}.json`], { cwd: dir, quiet: true });
-    log(`types: consumer typechecks under moduleResolution ${label}`);
+    log(`types: consumer typechecks under ${label} (skipLibCheck: false)`);
   }
 }
 
