@@ -1,13 +1,14 @@
 /**
  * User mode: the signed-in user's Tracker client, as a request-scoped provider. Core's
  * `flow.userAuth()` opens the sealed session cookie (SignInRequiredError → 401 when there is
- * none) and refreshes the user's token on use; when it rotated the tokens, its `setCookie`
- * must reach the browser, so it is added just before the response headers go out.
+ * none or Yandex refused its refresh token) and refreshes the user's token when due or on use;
+ * when the tokens changed, its `setCookie` must reach the browser, so it is added just before
+ * the response headers go out.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Scope, type FactoryProvider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
-import { ConfigurationError, createTrackerClient, type TrackerAuth } from '@tracker-auth/core';
+import { ConfigurationError, createTrackerClient, SignInRequiredError, type TrackerAuth } from '@tracker-auth/core';
 import { TRACKER_USER_CLIENT } from './injection-tokens.js';
 import type { TrackerAuthSetup, TrackerClient } from './module-setup.js';
 
@@ -23,7 +24,10 @@ export async function userClientFor(req: IncomingMessage & { res?: ServerRespons
     throw new ConfigurationError('INVALID_OPTION', 'oauth', 'TrackerAuthModule: @InjectTrackerUserClient() needs the `oauth` option (user mode).');
   }
   const user = await setup.flow.userAuth(setup.webRequest(req));
+  // Rotated tokens (or, for a dead session, the clearing cookie) go out with this response.
   if (req.res) beforeHeaders(req.res, () => user.setCookie);
+  // Yandex refused the session's refresh token: signed out (401), and the cookie is cleared.
+  if (user.signedIn === false) throw new SignInRequiredError('Sign in with Yandex again: this session has ended.');
   let client = clients.get(user.auth);
   if (!client) clients.set(user.auth, (client = createTrackerClient(user.auth, setup.clientOptions)));
   return client;

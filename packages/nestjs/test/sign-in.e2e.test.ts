@@ -129,7 +129,8 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
     expect(rotated).toBeTruthy();
     expect(rotated).not.toBe(cookie.split('=')[1]);
     const after = await flow.getSession(new Request(running.url, { headers: { cookie: `tracker_session=${rotated}` } }), { includeTokens: true });
-    expect(after!.tokens!.accessToken).not.toBe(before!.tokens!.accessToken);
+    // Yandex's answer to a refresh: the same (long-lived) access token with a new refresh token.
+    expect(after!.tokens!.refreshToken).not.toBe(before!.tokens!.refreshToken);
 
     // The new cookie carries the new tokens: no further refresh.
     fake().calls.reset();
