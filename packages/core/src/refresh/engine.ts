@@ -10,6 +10,7 @@ import { AbortedError, ConfigurationError, TimeoutError, isAbortedError, isNetwo
 import { hideSecrets } from '../redact.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
+import { refreshUnderLock } from './coordinated-refresh.js';
 import { createMemoryTokenStore } from './memory-store.js';
 import { backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
 
@@ -80,6 +81,19 @@ export function retryAfterOf(error: unknown): number | undefined {
 
 /** Extra time after `timeoutMs` before the engine gives up on a `fetchToken` that ignores its signal. */
 const TIMEOUT_GRACE_MS = 1000;
+/**
+ * Lock lifetime for a refresh coordinated through a shared store: two attempts' timeouts (default
+ * 20 s). A holder that died frees it after this long; waiters give up waiting (and refresh
+ * themselves) {@link LOCK_WAIT_MARGIN_MS} later.
+ */
+export const lockTtlOf = (timeoutMs: number) => 2 * timeoutMs;
+const LOCK_WAIT_MARGIN_MS = 1000;
+
+/** Whether `stored` is another value than `seen` (a new token, a newer issue time, or a rotated refresh token). */
+function changed(stored: StoredToken, seen: StoredToken | undefined): boolean {
+  return seen === undefined || stored.token !== seen.token || stored.issuedAt !== seen.issuedAt || stored.refreshToken !== seen.refreshToken;
+}
+
 /** Ceiling of the pause between failed background refreshes while the cached token stays valid. */
 const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
 
@@ -135,7 +149,7 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
 
   /** Put `initial` into the store unless it already holds a token (shared stores win). */
   async function seed(initial: StoredToken): Promise<void> {
-    if ((await store.get(id)) === undefined) await store.set(id, { ...initial, kind: initial.kind ?? kind });
+    if ((await store.get(id)) === undefined) await store.set(id, { ...initial, kind: initial.kind ?? kind }, ttlOf(initial));
   }
 
   async function read(): Promise<StoredToken | undefined> {
@@ -185,12 +199,36 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     if (!forceRefresh && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && tokenFreshness(latest, now(), policy) === 'fresh') {
       return latest;
     }
-    const current = latest ?? seen;
+    if (store.lock) {
+      // A store shared by several instances: one of them refreshes, the others adopt its token.
+      const shared = await refreshUnderLock({
+        store: store as Parameters<typeof refreshUnderLock>[0]['store'],
+        id,
+        lockTtlMs: lockTtlOf(policy.timeoutMs),
+        waitMs: lockTtlOf(policy.timeoutMs) + LOCK_WAIT_MARGIN_MS,
+        ttlOf,
+        adoptable: (stored): stored is StoredToken => stored !== undefined && tokenFreshness(stored, now(), policy) === 'fresh' && changed(stored, seen),
+        refresh: (current, save) => fetchAndStore(current, cause, save),
+      });
+      if (shared !== undefined) return shared;
+    }
+    return fetchAndStore(latest ?? seen, cause, async (stored) => {
+      await store.set(id, stored, ttlOf(stored));
+      return stored;
+    });
+  }
+
+  /** How long a stored token is worth keeping: to its expiry; a refresh token (user mode) or no expiry: the store decides. */
+  function ttlOf(stored: StoredToken): number | undefined {
+    return stored.expiresAt === undefined || stored.refreshToken !== undefined ? undefined : Math.max(0, stored.expiresAt - now());
+  }
+
+  /** Call upstream (with retries), then `save` the token; `save` returns what to serve. */
+  async function fetchAndStore(current: StoredToken | undefined, cause: 'forced' | 'expiry', save: (stored: StoredToken) => Promise<StoredToken>): Promise<StoredToken> {
     for (let attempt = 1; ; attempt++) {
       try {
         const fetched = await attemptOnce(current, attempt);
-        const stored: StoredToken = { ...fetched, kind: fetched.kind ?? kind, issuedAt: fetched.issuedAt ?? now() };
-        await store.set(id, stored);
+        const stored = await save({ ...fetched, kind: fetched.kind ?? kind, issuedAt: fetched.issuedAt ?? now() });
         if (cause === 'forced') forced = { token: stored.token, at: now() };
         rejected = undefined;
         backgroundFailures = 0;
@@ -269,7 +307,8 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     rejected = stored.token;
     // Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
     // instance sharing the store, so the next getToken() waits for a new token.
-    await store.set(id, { ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) });
+    const marked = { ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) };
+    await store.set(id, marked, ttlOf(marked));
     return true;
   }
 
