@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-/** The README sections of this work; every ```js block in them must run as is. */
-const SECTIONS = ['40-token-sources.md', '50-refresh-engine.md'];
+/** The README sections of the token sources (and errors); every ```js block in them must run as is. */
+const SECTIONS = ['40-token-sources.md', '50-refresh-engine.md', '95-errors.md'];
 const packages = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRIES: Record<string, string> = {
   '@tracker-auth/core': join(packages, 'core/src/index.ts'),
