@@ -79,6 +79,25 @@ describe('against a fake Yandex, configured like real Yandex (IAM from an OAuth 
     expect(bad.json()).toEqual({ error: { code: 'HTTP_ERROR', message: expect.stringContaining('422') } });
   });
 
+  it('POST /issues refuses a cross-site form and a foreign Origin; nothing is created', async () => {
+    const before = fake.tracker.issues.length;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const headers of [
+      { ...form, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      // Older browsers send Origin without Sec-Fetch-*.
+      { ...form, origin: 'https://evil.example' },
+      { ...form, 'sec-fetch-site': 'same-site' },
+    ]) {
+      const refused = await call('/issues', { method: 'POST', headers, body: 'queue=TEST&summary=x' });
+      expect(refused.res.status).toBe(403);
+      expect(refused.json().error.code).toBe('CROSS_SITE_REQUEST');
+    }
+    expect(fake.tracker.issues.length).toBe(before);
+    // The app's own origin is fine.
+    const own = await call('/issues', { method: 'POST', headers: { 'content-type': 'application/json', origin: sample.url }, body: JSON.stringify({ queue: 'TEST', summary: 'same-origin' }) });
+    expect(own.res.status).toBe(201);
+  });
+
   it('a 401 from Tracker → one IAM refresh → the call replayed', async () => {
     await call('/me');
     fake.faults.inject('tracker', { status: 401, body: { errors: {}, errorMessages: ['Not authorized'], statusCode: 401 } });

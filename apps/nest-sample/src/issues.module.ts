@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Injectable, Module, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Injectable, Module, Post, UseGuards } from '@nestjs/common';
 import { TrackerService } from '@tracker-auth/nestjs';
+import { LocalSameSiteGuard } from './local-same-site.guard';
 
 export interface NewIssue {
   queue: string;
@@ -25,8 +26,10 @@ export class IssuesService {
 export class IssuesController {
   constructor(private readonly issues: IssuesService) {}
 
+  /** Local-only and same-site (see LocalSameSiteGuard): it uses the app's own credential. */
   @Post()
   @HttpCode(201)
+  @UseGuards(LocalSameSiteGuard)
   create(@Body() body: NewIssue) {
     return this.issues.create(body ?? ({} as NewIssue));
   }
