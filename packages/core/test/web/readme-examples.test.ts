@@ -30,8 +30,8 @@ it('the sign-in README example walks the whole chain', async () => {
     // The request handler of the README, with the ky client.
     async function handler(request: Request): Promise<Response> {
       try {
-        const { auth, ...user } = await flow.userAuth(request);
-        const tracker = createTrackerClient(auth, { trackerUrl: fake.url });
+        const user = await flow.userAuth(request);
+        const tracker = createTrackerClient(user.auth, { trackerUrl: fake.url });
         const me = await tracker.get('myself').json();
         const response = Response.json(me);
         if (user.setCookie) response.headers.append('set-cookie', user.setCookie);
@@ -47,6 +47,51 @@ it('the sign-in README example walks the whole chain', async () => {
     const anonymous = await handler(new Request('http://app.test/me'));
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get('location')).toBe('http://app.test/auth/login');
+  } finally {
+    await fake.close();
+  }
+});
+
+it('the refreshSession README example puts the rotated cookie on the rendered page', async () => {
+  const fake = await startFakeYandex();
+  try {
+    const app = fake.oauth.registerApp({ redirectUris: ['http://app.test/auth/callback'] });
+    let skew = 0;
+    const flow = createOAuthFlow({
+      clientId: app.clientId,
+      clientSecret: app.clientSecret!,
+      redirectUri: 'http://app.test/auth/callback',
+      org: { orgId: fake.demo.orgId },
+      sessionSecret: 'a-test-session-secret-of-at-least-32-bytes!',
+      oauthUrl: fake.url,
+      refresh: { now: () => Date.now() + skew },
+      sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
+    });
+    const login = await flow.login(new Request('http://app.test/auth/login'));
+    const toApp = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+    const done = await flow.callback(new Request(toApp.headers.get('location')!, { headers: { cookie: login.headers.getSetCookie()[0]!.split(';')[0]! } }));
+    const session = done.headers.getSetCookie().find((c) => c.startsWith('tracker_session='))!.split(';')[0]!;
+
+    // As in the README.
+    async function beforeRender(request: Request, render: (request: Request) => Promise<Response>): Promise<Response> {
+      const { setCookie, signedIn } = await flow.refreshSession(request);
+      if (!signedIn) return Response.redirect(new URL('/auth/login', request.url), 302);
+      const response = await render(request);
+      for (const cookie of setCookie) response.headers.append('set-cookie', cookie);
+      return response;
+    }
+    const render = async () => new Response('<h1>Issues</h1>', { headers: { 'content-type': 'text/html' } });
+
+    const fresh = await beforeRender(new Request('http://app.test/issues', { headers: { cookie: session } }), render);
+    expect(fresh.headers.getSetCookie()).toEqual([]);
+    // A minute before the access token expires (to the app's clock): refreshed before rendering.
+    skew = 365 * 24 * 60 * 60 * 1000 - 60 * 1000;
+    const due = await beforeRender(new Request('http://app.test/issues', { headers: { cookie: session } }), render);
+    expect(due.status).toBe(200);
+    expect(due.headers.getSetCookie()).toEqual([expect.stringMatching(/^tracker_session=v1\./)]);
+    expect(fake.calls.count('oauth.token')).toBe(2);
+    const anonymous = await beforeRender(new Request('http://app.test/issues'), render);
+    expect(anonymous.status).toBe(302);
   } finally {
     await fake.close();
   }
