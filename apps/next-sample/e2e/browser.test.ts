@@ -4,36 +4,18 @@
  * reads the user and queues, creates an issue with a server action, loads the proxy-backed
  * list, signs out — and checks that nothing the browser received holds a secret.
  */
-import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createOAuthFlow } from '@tracker-auth/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { fakeEnv } from '../scripts/fake-env.mjs';
 import { appDir, ensureBuilt, freePort, startNext, type StartedNext } from './processes';
 import { startRecordingProxy, type RecordingProxy } from './recording-proxy';
 import { findSecrets, scanDirectory, type SecretList } from './secret-scan';
+import { browserSuite, launchChromium } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const inCI = process.env.CI === 'true' || process.env.CI === '1';
-const haveChromium = existsSync(CHROMIUM);
-// Only a developer machine without Chromium may skip; in CI a missing browser is a failure.
-const suite = haveChromium || inCI ? describe : describe.skip;
-if (!haveChromium && !inCI) console.warn(`next-sample e2e: SKIPPING the browser test: ${CHROMIUM} not found (apt-get install -y chromium)`);
-const title = haveChromium || inCI
-  ? 'next-sample in headless Chromium'
-  : `next-sample in headless Chromium — SKIPPED: ${CHROMIUM} not found (install it: apt-get install -y chromium)`;
+const { suite, title } = browserSuite('next-sample in headless Chromium');
 
 /** OAuth token shapes the fake (and Yandex) issue: access `y0_…`, refresh `1:…:…`. */
 const TOKEN_SHAPES: Record<string, RegExp> = {
@@ -57,7 +39,6 @@ suite(title, () => {
   const foreign: { url: string; headers: Record<string, string> }[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
     ensureBuilt();
     fake = await startFakeYandex();
     const port = await freePort();
@@ -65,7 +46,7 @@ suite(title, () => {
     base = recorder.url;
     env = fakeEnv(fake, base);
     next = await startNext(port, env);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     page.on('response', async (response) => {

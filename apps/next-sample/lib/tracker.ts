@@ -5,12 +5,24 @@
  */
 import 'server-only';
 import { createTrackerAuth, credentialsFromEnv } from '@tracker-auth/core';
-import { createOAuthRouteHandlers, createTrackerRouteHandler, createTrackerServerHelpers } from '@tracker-auth/next';
+import { createOAuthRouteHandlers, createSessionRefresher, createTrackerRouteHandler, createTrackerServerHelpers } from '@tracker-auth/next';
 
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`next-sample: set ${name} (see apps/next-sample/README.md)`);
   return value;
+}
+
+/**
+ * `SESSION_REFRESH_AFTER_SECONDS`: refresh the user's token once it is this old. Unset: core's
+ * default (about 3 months, as Yandex suggests for its year-long tokens); the e2e sets a few
+ * seconds to watch a rotation reach the browser.
+ */
+function refreshAfter(): { maxAgeMs: number } | undefined {
+  const raw = process.env.SESSION_REFRESH_AFTER_SECONDS;
+  if (!raw) return undefined;
+  if (!/^[1-9]\d*$/.test(raw)) throw new Error('next-sample: SESSION_REFRESH_AFTER_SECONDS must be a whole number of seconds > 0');
+  return { maxAgeMs: Number(raw) * 1000 };
 }
 
 function build() {
@@ -27,7 +39,12 @@ function build() {
     sessionSecret: required('SESSION_SECRET'),
     oauthUrl: process.env.YANDEX_OAUTH_URL || undefined,
     afterLogoutPath: '/signed-out',
+    refresh: refreshAfter(),
   });
+
+  // For proxy.ts: refresh a due session before a page renders, so the rotated cookie reaches the
+  // browser (server components cannot set cookies) and the page itself only reads.
+  const refreshSession = createSessionRefresher({ user: auth });
 
   // The app's own credential, when one is configured (TRACKER_OAUTH_TOKEN, a service-account key…).
   const hasServiceCredential = ['TRACKER_OAUTH_TOKEN', 'TRACKER_IAM_TOKEN', 'TRACKER_IAM_FROM_OAUTH_TOKEN', 'TRACKER_SERVICE_ACCOUNT_KEY', 'TRACKER_USE_METADATA'].some(
@@ -43,7 +60,7 @@ function build() {
   const proxy = { ...reads, POST: search.POST };
 
   const helpers = createTrackerServerHelpers({ user: auth, service, client: { trackerUrl } });
-  return { auth, proxy, hasService: service !== undefined, ...helpers };
+  return { auth, proxy, refreshSession, hasService: service !== undefined, ...helpers };
 }
 
 let built: ReturnType<typeof build> | undefined;
