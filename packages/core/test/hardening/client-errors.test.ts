@@ -29,7 +29,9 @@ describe('messages name the path, the error keeps the URL', () => {
   });
 
   it('a network failure names the path only, with the URL on the error', async () => {
-    server = await startLocalServer((_req, res) => res.destroy());
+    server = await startLocalServer((_req, res) => {
+      res.destroy();
+    });
     const url = server.url;
     const tracker = createTrackerClient(auth(), { trackerUrl: url, retry: { limit: 0 } });
     const error = await tracker.get('myself').json().catch((e: unknown) => e);
