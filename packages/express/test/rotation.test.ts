@@ -26,12 +26,13 @@ const route = (handler: (req: Request, res: Response) => Promise<void>) => (req:
 /** One app instance: sign-in routes, a user-mode `/me` (optional: `/maybe`) and the proxy. */
 async function startApp() {
   const server = express();
-  let oauth: ReturnType<typeof trackerOAuth> | undefined;
-  server.use((req, res, next) => (oauth ? oauth(req, res, next) : next()));
+  // The redirect URI needs the port, known only after listen(): the router is mounted then.
+  const mounted: { oauth?: ReturnType<typeof trackerOAuth> } = {};
+  server.use((req, res, next) => (mounted.oauth ? mounted.oauth(req, res, next) : next()));
   const listening = await listen(server);
   apps.push(listening);
   fake.oauth.registerApp({ ...CLIENT, redirectUris: [`${listening.url}/auth/callback`] });
-  oauth = trackerOAuth({
+  const oauth = trackerOAuth({
     ...CLIENT,
     redirectUri: `${listening.url}/auth/callback`,
     org: { orgId: fake.demo.orgId },
@@ -39,6 +40,7 @@ async function startApp() {
     oauthUrl: fake.url,
     refresh: { now: () => Date.now() + skew },
   });
+  mounted.oauth = oauth;
   const client = { trackerUrl: fake.url, retry: { limit: 0 } };
   server.use('/me', trackerAuth({ oauth, client }));
   server.get('/me', route(async (req, res) => void res.json({ login: (await req.tracker!.verifyAccess()).login })));
