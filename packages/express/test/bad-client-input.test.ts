@@ -21,18 +21,17 @@ beforeAll(async () => {
   fake = await startFakeYandex();
   upstream = await startUpstream();
   const server = express();
-  let oauth: TrackerOAuthRouter | undefined;
-  let userProxy: ReturnType<typeof trackerProxy> | undefined;
-  let userAuth: ReturnType<typeof trackerAuth> | undefined;
-  server.use((req, res, next) => (oauth ? oauth(req, res, next) : next()));
+  // Built after listen(): the redirect URI needs the port.
+  const late: { oauth?: TrackerOAuthRouter; userProxy?: ReturnType<typeof trackerProxy>; userAuth?: ReturnType<typeof trackerAuth> } = {};
+  server.use((req, res, next) => (late.oauth ? late.oauth(req, res, next) : next()));
   server.use('/svc/api/tracker', trackerProxy({ auth: staticAuth(), authorize: () => true, trackerUrl: upstream.url, maxBodyBytes: 64 * 1024 }));
-  server.use('/api/tracker', (req, res, next) => userProxy!(req, res, next));
-  server.use('/me', (req, res, next) => userAuth!(req, res, next));
+  server.use('/api/tracker', (req, res, next) => late.userProxy!(req, res, next));
+  server.use('/me', (req, res, next) => late.userAuth!(req, res, next));
   server.all('/me', (_req, res) => void res.json({ ok: true }));
   app = await listen(server);
   port = Number(new URL(app.url).port);
   fake.oauth.registerApp({ clientId: 'bad-input', clientSecret: 'bad-input-secret', redirectUris: [`${app.url}/auth/callback`] });
-  oauth = trackerOAuth({
+  const oauth = trackerOAuth({
     clientId: 'bad-input',
     clientSecret: 'bad-input-secret',
     redirectUri: `${app.url}/auth/callback`,
@@ -40,8 +39,9 @@ beforeAll(async () => {
     sessionSecret: 'x'.repeat(32) + '-bad-input-session-secret',
     oauthUrl: fake.url,
   });
-  userProxy = trackerProxy({ auth: oauth, trackerUrl: fake.url });
-  userAuth = trackerAuth({ oauth, client: { trackerUrl: fake.url } });
+  late.oauth = oauth;
+  late.userProxy = trackerProxy({ auth: oauth, trackerUrl: fake.url });
+  late.userAuth = trackerAuth({ oauth, client: { trackerUrl: fake.url } });
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
