@@ -173,8 +173,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       if (entry === undefined || entry.dead) return userAuthOf(undefined, session, request);
       // The browser sent the newest cookie: the rotation reached it, nothing is pinned any more.
       if (!tokensDiffer(entry.current, session)) entry.pinned = false;
-      await entry.sync();
-      await entry.refreshIfDue();
+      await entry.refreshIfDue(await entry.sync());
       return userAuthOf(entry, session, request);
     },
     async current(session) {

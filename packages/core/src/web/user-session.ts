@@ -61,10 +61,13 @@ export interface SessionEntry {
   readonly keys: Set<string>;
   /** Fingerprints of every refresh token this session has had (dead-session and store keys). */
   readonly fingerprints: ReadonlySet<string>;
-  /** Shared store: take a rotation another instance made into `current`. */
-  sync(): Promise<void>;
-  /** Refresh now when the token is due or expired, waiting at most `refresh.timeoutMs`. */
-  refreshIfDue(): Promise<void>;
+  /** Shared store: take a rotation another instance made into `current`; resolves to what the store held. */
+  sync(): Promise<StoredToken | undefined>;
+  /**
+   * Refresh now when the token is due or expired, waiting at most `refresh.timeoutMs`. `known`:
+   * the stored token just read by `sync()`, to spare a second store read.
+   */
+  refreshIfDue(known?: StoredToken): Promise<void>;
 }
 
 /** Whether two payloads hold different token sets (what a new cookie is for). */
@@ -159,13 +162,14 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
 
   const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: options.refresh, initial, fetchToken, onRefresh: apply });
 
-  async function sync(): Promise<void> {
-    if (!shared) return;
+  async function sync(): Promise<StoredToken | undefined> {
+    if (!shared) return undefined;
     const stored = await shared.get(id);
-    if (stored === undefined) return;
+    if (stored === undefined) return undefined;
     if (stored.token !== current.a || (stored.refreshToken !== undefined && stored.refreshToken !== current.r) || (stored.issuedAt ?? 0) > (current.n ?? 0)) {
       await apply(stored);
     }
+    return stored;
   }
 
   const synced: TokenSource = {
@@ -183,9 +187,9 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     invalidate: (token) => source.invalidate(token),
   };
 
-  async function refreshIfDue(): Promise<void> {
+  async function refreshIfDue(known?: StoredToken): Promise<void> {
     const now = policy.now();
-    const stored = (await store.get(id)) ?? initial;
+    const stored = known ?? (await store.get(id)) ?? initial;
     const freshness = tokenFreshness(stored, now, policy);
     if (freshness === 'fresh' || (freshness === 'due' && now < dueRetryAt)) return;
     // Waiting here (not in the background) is what puts the rotated cookie on this response.
