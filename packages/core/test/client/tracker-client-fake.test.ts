@@ -74,7 +74,7 @@ describe('createTrackerClient against the fake', () => {
     for (const version of ['v3', 'v2'] as const) {
       const me = await verifyAccess(orgClient(fake.demo.oauthToken, version));
       expect(me).toMatchObject({ login: fake.demo.user.login, uid: fake.demo.user.uid });
-      expect(me.self).toContain(`/v2/users/${fake.demo.user.uid}`);
+      expect(me.self).toContain(`/${version}/users/${fake.demo.user.uid}`);
     }
     expect(fake.requests.slice(-2).map((r) => r.path)).toEqual(['/v3/myself', '/v2/myself']);
   });
