@@ -45,10 +45,27 @@ function rawGet(url: string, path: string, cookie: string): Promise<{ status: nu
   });
 }
 
+/** Sign in through the running app's routes and the fake; returns the cookie jar. */
+async function signInOver(url: string): Promise<Map<string, string>> {
+  const jar = new Map<string, string>();
+  const start = await fetch(`${url}/api/auth/sign-in`, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  cookieFrom(start, jar);
+  expect(jar.has('tracker_login')).toBe(true);
+  const back = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
+  const done = await fetch(back, { redirect: 'manual', headers: { cookie: header(jar) } });
+  expect(done.status).toBe(302);
+  cookieFrom(done, jar);
+  expect(jar.has('tracker_session')).toBe(true);
+  return jar;
+}
+
 describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built and started', { timeout: 180_000 }, () => {
   let fake: FakeYandex;
   let next: RunningNext;
   let serviceLogin: string;
+  /** The app's environment for a server on `appUrl` (a new OAuth app registered for its callback). */
+  let envFor: (appUrl: string) => Record<string, string>;
 
   // `next build` takes a minute or two on a busy two-core machine.
   beforeAll(async () => {
@@ -58,21 +75,23 @@ describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built an
     const built = nextBuild(nextBin, appDir);
     if (built.status !== 0) throw new Error(`next build (Next 15) failed:\n${built.output}`);
     fake = await startFakeYandex();
-    const port = await freePort();
-    const appUrl = `http://127.0.0.1:${port}`;
-    const app = fake.oauth.registerApp({ redirectUris: [`${appUrl}/api/auth/callback`] });
     const robot = fake.tracker.addUser({ login: 'robot-next15' });
     serviceLogin = robot.login;
-    next = await nextStart(nextBin, appDir, {
-      APP_URL: appUrl,
-      TRACKER_API_URL: fake.url,
-      YANDEX_OAUTH_URL: fake.url,
-      TRACKER_ORG_ID: fake.demo.orgId,
-      YANDEX_CLIENT_ID: app.clientId,
-      YANDEX_CLIENT_SECRET: app.clientSecret!,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      TRACKER_OAUTH_TOKEN: fake.oauth.issueToken({ uid: robot.uid }).accessToken,
-    }, port);
+    envFor = (appUrl) => {
+      const app = fake.oauth.registerApp({ redirectUris: [`${appUrl}/api/auth/callback`] });
+      return {
+        APP_URL: appUrl,
+        TRACKER_API_URL: fake.url,
+        YANDEX_OAUTH_URL: fake.url,
+        TRACKER_ORG_ID: fake.demo.orgId,
+        YANDEX_CLIENT_ID: app.clientId,
+        YANDEX_CLIENT_SECRET: app.clientSecret!,
+        SESSION_SECRET: randomBytes(32).toString('base64url'),
+        TRACKER_OAUTH_TOKEN: fake.oauth.issueToken({ uid: robot.uid }).accessToken,
+      };
+    };
+    const port = await freePort();
+    next = await nextStart(nextBin, appDir, envFor(`http://127.0.0.1:${port}`), port);
   }, 400_000);
 
   afterAll(async () => {
@@ -93,16 +112,7 @@ describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built an
       expect(anonymous).toContain(`service:${serviceLogin}`);
       expect(anonymous).toContain('signed-out');
 
-      const jar = new Map<string, string>();
-      const start = await fetch(`${next.url}/api/auth/sign-in`, { redirect: 'manual' });
-      expect(start.status).toBe(302);
-      cookieFrom(start, jar);
-      expect(jar.has('tracker_login')).toBe(true);
-      const back = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
-      const done = await fetch(back, { redirect: 'manual', headers: { cookie: header(jar) } });
-      expect(done.status).toBe(302);
-      cookieFrom(done, jar);
-      expect(jar.has('tracker_session')).toBe(true);
+      const jar = await signInOver(next.url);
       const cookie = header(jar);
 
       const page = await (await fetch(`${next.url}/`, { headers: { cookie } })).text();
@@ -128,6 +138,56 @@ describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built an
       expect(jar.has('tracker_session')).toBe(false);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- next start output ---\n${next.output()}`, { cause: error });
+    }
+  });
+
+  it('rotates a due session in middleware.js (Edge runtime): the page response carries the new cookie, and only it works after a restart', async () => {
+    // A server of its own whose sessions are due 3 s after each refresh (core's default is ~3 months).
+    const refreshAfterS = 3;
+    const port = await freePort();
+    const env = { ...envFor(`http://127.0.0.1:${port}`), SESSION_REFRESH_AFTER_SECONDS: String(refreshAfterS) };
+    let rotating = await nextStart(nextBin, appDir, env, port);
+    /** A clock to pass (the token must age), not work to settle. */
+    const untilDue = (from: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, from + refreshAfterS * 1000 + 250 - Date.now())));
+    try {
+      const jar = await signInOver(rotating.url);
+      const first = jar.get('tracker_session')!;
+      const authorizations = fake.calls.count('oauth.authorize');
+      await untilDue(Date.now());
+
+      const refreshes = fake.calls.count('oauth.token');
+      const page = await fetch(`${rotating.url}/`, { headers: { cookie: header(jar) } });
+      const rotatedAt = Date.now();
+      expect(page.status).toBe(200);
+      // The render already read the new session (no refresh of its own, no sign-in again)...
+      expect(await page.text()).toContain(`user:${fake.demo.user.login}`);
+      expect(fake.calls.count('oauth.token')).toBe(refreshes + 1);
+      // ...and the page response brings the browser the rotated cookie.
+      expect(page.headers.getSetCookie().join('\n')).toMatch(/tracker_session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+      cookieFrom(page, jar);
+      const rotated = jar.get('tracker_session')!;
+      expect(rotated).not.toBe(first);
+
+      // Restart: nothing remembered. Only the rotated cookie, due again: refreshed, signed in.
+      await rotating.stop();
+      rotating = await nextStart(nextBin, appDir, env, port);
+      await untilDue(rotatedAt);
+      const again = await fetch(`${rotating.url}/`, { headers: { cookie: `tracker_session=${rotated}` } });
+      expect(await again.text()).toContain(`user:${fake.demo.user.login}`);
+      expect(fake.calls.count('oauth.token')).toBe(refreshes + 2);
+      const renewed = cookieFrom(again).get('tracker_session');
+      expect(renewed).toBeTruthy();
+      expect(renewed).not.toBe(rotated);
+      // The pre-rotation cookie is dead at Yandex: cleared, and the page renders signed out.
+      const stale = await fetch(`${rotating.url}/`, { headers: { cookie: `tracker_session=${first}` } });
+      expect(stale.status).toBe(200);
+      expect(await stale.text()).toContain('signed-out');
+      expect(stale.headers.getSetCookie().join('\n')).toMatch(/tracker_session=; .*Max-Age=0/);
+      expect(fake.calls.count('oauth.authorize')).toBe(authorizations);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- next start output ---\n${rotating.output()}`, { cause: error });
+    } finally {
+      await rotating.stop();
     }
   });
 

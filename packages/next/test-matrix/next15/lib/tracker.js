@@ -2,7 +2,7 @@
 // runtime environment does not exist during `next build`).
 import 'server-only';
 import { createTrackerAuth, oauthToken } from '@tracker-auth/core';
-import { createOAuthRouteHandlers, createTrackerRouteHandler, createTrackerServerHelpers } from '@tracker-auth/next';
+import { createOAuthRouteHandlers, createSessionRefresher, createTrackerRouteHandler, createTrackerServerHelpers } from '@tracker-auth/next';
 
 let built;
 
@@ -17,10 +17,13 @@ export function tracker() {
     org,
     sessionSecret: env.SESSION_SECRET,
     oauthUrl: env.YANDEX_OAUTH_URL,
+    // The test makes sessions due within seconds; unset, core's default (about 3 months) applies.
+    refresh: env.SESSION_REFRESH_AFTER_SECONDS ? { maxAgeMs: Number(env.SESSION_REFRESH_AFTER_SECONDS) * 1000 } : undefined,
   });
   const service = createTrackerAuth({ credentials: oauthToken(env.TRACKER_OAUTH_TOKEN), org });
   const proxy = createTrackerRouteHandler({ user: auth, trackerUrl: env.TRACKER_API_URL });
   const helpers = createTrackerServerHelpers({ user: auth, service, client: { trackerUrl: env.TRACKER_API_URL } });
-  built = { auth, proxy, ...helpers };
+  const refreshSession = createSessionRefresher({ user: auth });
+  built = { auth, proxy, refreshSession, ...helpers };
   return built;
 }
