@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run bench`: the three benchmarks one after the other, each in a fresh node process (so
+ * `npm run bench`: the four benchmarks one after the other, each in a fresh node process (so
  * none inherits another's heap and garbage), printed as Markdown. Arguments (--rounds=…, --dist, …) are passed on.
  * Exits non-zero when a benchmark's check fails (an IAM exchange during cached calls, failed
  * proxy requests, an upstream connection per request); timings are reported, never asserted.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let failed = false;
-for (const script of ['headers.bench.mjs', 'handler.bench.mjs', 'proxy.bench.mjs']) {
+for (const script of ['headers.bench.mjs', 'handler.bench.mjs', 'proxy.bench.mjs', 'redis-store.bench.mjs']) {
   const run = spawnSync(process.execPath, [join(here, script), ...process.argv.slice(2)], { stdio: 'inherit' });
   if (run.status !== 0) failed = true;
   console.log('');

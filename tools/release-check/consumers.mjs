@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { log, run, writeJson } from './lib.mjs';
 import { frameworkChecks } from './framework-consumers.mjs';
 
-const PACKAGES = ['core', 'testing', 'express', 'nestjs', 'next'].map((n) => `@tracker-auth/${n}`);
+const PACKAGES = ['core', 'testing', 'express', 'nestjs', 'next', 'redis'].map((n) => `@tracker-auth/${n}`);
 
 /** Peers of every package at the newest majors we support, so every entry point loads. */
 const BASE_PEERS = {
@@ -69,6 +69,16 @@ async function esmCjs(dir, version) {
   );
   await run(process.execPath, ['load.cjs'], { cwd: dir, quiet: true });
   await run(process.execPath, ['load.mjs'], { cwd: dir, quiet: true });
+  // A tiny use of the Redis store from both module systems, no Redis needed: options are checked
+  // at construction, with core's error class (one copy of core, shared by both packages).
+  const redisUse = (load) =>
+    `const { createRedisTokenStore } = ${load('@tracker-auth/redis')};\nconst { ConfigurationError } = ${load('@tracker-auth/core')};\n` +
+    `try { createRedisTokenStore({ redis: 'http://not-redis', secrets: 'x'.repeat(32) }); throw new Error('no error'); }\n` +
+    `catch (error) { if (!(error instanceof ConfigurationError) || error.field !== 'redis') throw error; }\nconsole.log('redis store: options checked');\n`;
+  writeFileSync(join(dir, 'redis-use.cjs'), redisUse((name) => `require('${name}')`));
+  writeFileSync(join(dir, 'redis-use.mjs'), redisUse((name) => `await import('${name}')`));
+  await run(process.execPath, ['redis-use.cjs'], { cwd: dir, quiet: true });
+  await run(process.execPath, ['redis-use.mjs'], { cwd: dir, quiet: true });
   // Each guarded entry in its own process: the load is expected to fail, with server-only's message.
   for (const entry of guarded) {
     for (const [flag, code] of [['-e', `require(${JSON.stringify(entry)})`], ['--input-type=module', `await import(${JSON.stringify(entry)})`]]) {
@@ -91,7 +101,10 @@ async function typecheck(dir) {
     join(dir, 'consumer.ts'),
     entries.map((e, i) => `import * as m${i} from '${e}';\nexport const n${i}: number = Object.keys(m${i}).length;`).join('\n') +
       `\nimport { createTrackerAuth, oauthToken, type TrackerAuth } from '@tracker-auth/core';\n` +
-      `export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });\n`,
+      `export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });\n` +
+      `import { createRedisTokenStore, type RedisTokenStore } from '@tracker-auth/redis';\n` +
+      `import type { TokenStore } from '@tracker-auth/core';\n` +
+      `export const store: TokenStore = createRedisTokenStore({ redis: { host: '127.0.0.1', lazyConnect: true }, secrets: ['s'.repeat(32)], prefix: 'consumer:' }) satisfies RedisTokenStore;\n`,
   );
   // The same imports from a CommonJS file (`.cts`): `require` resolves every `.d.cts`, where a plain
   // import of an ESM-only dependency (ky, NestJS 12) fails with TS1479 unless it is type-only with

@@ -31,7 +31,7 @@ export function createCommandGuard(options: { timeoutMs: number; pauseMs: number
 
   return {
     paused: () => Date.now() < pausedUntil,
-    async run(operation, command) {
+    async run<T>(operation: RedisOperation, command: () => Promise<T>): Promise<T> {
       if (Date.now() < pausedUntil) throw new NetworkError(`Redis is unavailable (${operation} skipped until it answers again).`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {

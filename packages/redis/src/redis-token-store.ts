@@ -169,7 +169,11 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
     get(key) {
       const entry = local.get(key);
       // The hot path: a recent, valid local copy is returned synchronously, no Redis round trip.
-      if (entry !== undefined && usable(entry.value) && (Date.now() - entry.at < localCacheMs || guard.paused())) return entry.value;
+      if (entry !== undefined) {
+        const now = Date.now();
+        const { value } = entry;
+        if ((value.expiresAt === undefined || now < value.expiresAt) && (now - entry.at < localCacheMs || guard.paused())) return value;
+      }
       if (guard.paused()) return entry?.value;
       return readRemote(key, entry);
     },
@@ -236,9 +240,7 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
 }
 
 function clientOf(redis: RedisTokenStoreOptions['redis']): { client: Redis | Cluster; owned: boolean } {
-  if (redis !== null && typeof redis === 'object' && typeof (redis as Redis).eval === 'function' && typeof (redis as Redis).get === 'function') {
-    return { client: redis as Redis | Cluster, owned: false };
-  }
+  if (isClient(redis)) return { client: redis, owned: false };
   const defaults: RedisOptions = {
     // Fail a command after one reconnect attempt instead of twenty; our own timeout bounds it anyway.
     maxRetriesPerRequest: 1,
@@ -252,13 +254,17 @@ function clientOf(redis: RedisTokenStoreOptions['redis']): { client: Redis | Clu
     }
     client = new Redis(redis, defaults);
   } else if (redis !== null && typeof redis === 'object') {
-    client = new Redis({ ...defaults, ...redis });
+    client = new Redis({ ...defaults, ...(redis as RedisOptions) });
   } else {
     throw new ConfigurationError('INVALID_OPTION', 'redis', 'redis is required: a redis:// URL, ioredis options, or an ioredis client.');
   }
   // Connection errors are reported as outages by the command guard; without a listener ioredis prints each one.
   client.on('error', () => undefined);
   return { client, owned: true };
+}
+
+function isClient(redis: unknown): redis is Redis | Cluster {
+  return redis !== null && typeof redis === 'object' && typeof (redis as Redis).eval === 'function' && typeof (redis as Redis).get === 'function';
 }
 
 function checkPrefix(prefix: unknown): string {
