@@ -28,8 +28,9 @@ export function sessionWritingAuth(user: UserAuth, scope: RequestScope): Tracker
           written = setCookie;
         } catch (error) {
           await rethrowNextControlFlow(error);
-          // Server components cannot set cookies. Core keeps the rotated tokens for this session
-          // a while, and the next action or route handler that calls Tracker sends the cookie.
+          // Server components cannot set cookies: due sessions are refreshed before the render by
+          // createSessionRefresher(). A refresh forced here (a 401) stays pinned in core until the
+          // next action or route handler of this session that calls Tracker sends the cookie.
         }
       }
       return headers;
