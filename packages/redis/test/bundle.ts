@@ -7,16 +7,20 @@ import { build } from 'esbuild';
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-export async function bundleFixture(name: string): Promise<string> {
+export async function bundleFixture(name: string, entry = src(`./fixtures/${name}.ts`)): Promise<string> {
   const result = await build({
-    entryPoints: [src(`./fixtures/${name}.ts`)],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     write: false,
     logLevel: 'silent',
-    alias: { '@tracker-auth/core': src('../../core/src/index.ts'), '@tracker-auth/redis': src('../src/index.ts') },
+    alias: {
+      '@tracker-auth/core': src('../../core/src/index.ts'),
+      '@tracker-auth/redis': src('../src/index.ts'),
+      '@tracker-auth/testing': src('../../testing/src/index.ts'),
+    },
     // ioredis is CommonJS and requires Node built-ins: give the ESM bundle a require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
