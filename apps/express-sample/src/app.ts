@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { httpStatusForError, isTrackerAuthError } from '@tracker-auth/core';
 import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
 import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
+import { createRedisTokenStore } from '@tracker-auth/redis';
 import type { SampleConfig } from './config.js';
 import { errorPage, homePage, servicePage, signedOutPage, type Profile, type Queue } from './pages.js';
 
@@ -32,6 +33,9 @@ export function createApp(config: SampleConfig): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const appOrigin = new URL(config.appUrl).origin;
+  // REDIS_URL set: users' tokens live in Redis (sealed with the session secret), so any instance
+  // serves any browser and a refresh happens once across instances.
+  const store = config.redisUrl ? createRedisTokenStore({ redis: config.redisUrl, secrets: [config.sessionSecret] }) : undefined;
 
   // Sign in with Yandex: GET /auth/login, GET /auth/callback, POST /auth/logout.
   const oauth = trackerOAuth({
@@ -40,6 +44,7 @@ export function createApp(config: SampleConfig): express.Express {
     redirectUri: config.redirectUri,
     org: config.org,
     sessionSecret: config.sessionSecret,
+    store,
     oauthUrl: config.oauthUrl,
     baseUrl: config.appUrl,
   });

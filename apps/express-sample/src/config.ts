@@ -7,6 +7,10 @@
  * - against real Yandex: leave `FAKE_YANDEX_URL` unset and set `YANDEX_CLIENT_ID`,
  *   `YANDEX_CLIENT_SECRET`, `SESSION_SECRET` and `TRACKER_ORG_ID` (or `TRACKER_CLOUD_ORG_ID`).
  *
+ * Either setup can keep tokens in Redis (`REDIS_URL=redis://…`): several instances of the app
+ * then share the signed-in users' tokens and refresh each once. Unset (the default), tokens stay
+ * in process memory and no Redis is needed.
+ *
  * Missing or bad values stop the process at start with a message naming the variable.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,6 +37,8 @@ export interface SampleConfig {
    * In fake mode the upstream URLs point at the fake.
    */
   serviceEnv: NodeJS.ProcessEnv | undefined;
+  /** `REDIS_URL`: keep tokens in Redis (`@tracker-auth/redis`), shared by every instance; undefined → in memory. */
+  redisUrl: string | undefined;
 }
 
 /** Variables that select an app credential (core's `TRACKER_ENV`); any one enables `/service`. */
@@ -85,6 +91,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfi
     throw new SampleConfigError('TRACKER_ORG_ID or TRACKER_CLOUD_ORG_ID is not set: copy it from https://tracker.yandex.ru/admin/orgs');
   }
 
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new SampleConfigError('REDIS_URL must be a redis:// or rediss:// URL, e.g. REDIS_URL=redis://127.0.0.1:6379 (or unset it to keep tokens in memory)');
+  }
+
   let sessionSecret = env.SESSION_SECRET?.trim();
   if (!sessionSecret) {
     if (mode === 'yandex') {
@@ -112,5 +123,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SampleConfi
         ? { ...env, TRACKER_API_URL: fakeUrl, YANDEX_OAUTH_URL: fakeUrl, YANDEX_IAM_URL: fakeUrl, YANDEX_METADATA_URL: fakeUrl }
         : env
       : undefined,
+    redisUrl,
   };
 }
