@@ -120,6 +120,27 @@ export function invalid(field: string, message: string): never {
   throw new ConfigurationError('INVALID_OPTION', field, message);
 }
 
+/** Validated path prefixes without their trailing slash. */
+export function pathPrefixes(list: readonly string[], field: string): string[] {
+  if (!Array.isArray(list)) invalid(field, `createTrackerProxy: ${field} must be an array of paths.`);
+  const out: string[] = [];
+  for (const prefix of list) {
+    if (typeof prefix !== 'string' || !SAFE_PATH.test(prefix) || DOT_SEGMENT.test(prefix) || DANGEROUS_ESCAPE.test(prefix)) {
+      invalid(field, `createTrackerProxy: ${field} entries must be plain paths such as "/v3/" or "/v3/issues".`);
+    }
+    out.push(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+  }
+  return out;
+}
+
+/** Segment-wise prefix match: `/v3/issues` matches `/v3/issues` and `/v3/issues/…`, not `/v3/issues2`. */
+export function matchesPrefix(prefixes: readonly string[], path: string): boolean {
+  for (const prefix of prefixes) {
+    if (path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47 /* / */)) return true;
+  }
+  return false;
+}
+
 export function normalizeBasePath(value: string | undefined): string {
   if (value === undefined || value === '' || value === '/') return '';
   if (typeof value !== 'string' || !value.startsWith('/') || !SAFE_PATH.test(value) || DOT_SEGMENT.test(value)) {

@@ -24,22 +24,21 @@ import type { FetchLike, TrackerAuth } from '../types.js';
 import { jsonError, toErrorResponse } from './error-response.js';
 import {
   BODYLESS_METHODS,
-  DANGEROUS_ESCAPE,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_REQUEST_HEADERS,
   DEFAULT_RESPONSE_HEADERS,
   DEFAULT_TIMEOUT_MS,
-  DOT_SEGMENT,
   ISOLATION_HEADERS,
   KNOWN_METHODS,
-  SAFE_PATH,
   attachmentDisposition,
   headerList,
   invalid,
   isJsonType,
   isNavigation,
   isSafeTrackerPath,
+  matchesPrefix,
   normalizeBasePath,
+  pathPrefixes,
   readBody,
   trackerBaseOf,
 } from './proxy-rules.js';
@@ -381,27 +380,6 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 /** The path of a Tracker URL (no origin, no query): what an error message may name. */
 function pathOf(target: string): string {
   return new URL(target).pathname;
-}
-
-/** Validated path prefixes without their trailing slash. */
-function pathPrefixes(list: readonly string[], field: string): string[] {
-  if (!Array.isArray(list)) invalid(field, `createTrackerProxy: ${field} must be an array of paths.`);
-  const out: string[] = [];
-  for (const prefix of list) {
-    if (typeof prefix !== 'string' || !SAFE_PATH.test(prefix) || DOT_SEGMENT.test(prefix) || DANGEROUS_ESCAPE.test(prefix)) {
-      invalid(field, `createTrackerProxy: ${field} entries must be plain paths such as "/v3/" or "/v3/issues".`);
-    }
-    out.push(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
-  }
-  return out;
-}
-
-/** Segment-wise prefix match: `/v3/issues` matches `/v3/issues` and `/v3/issues/…`, not `/v3/issues2`. */
-function matchesPrefix(prefixes: readonly string[], path: string): boolean {
-  for (const prefix of prefixes) {
-    if (path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 47 /* / */)) return true;
-  }
-  return false;
 }
 
 function stripSlash(path: string): string {
