@@ -1,7 +1,8 @@
 /**
  * Errors → HTTP answers, the same way in every adapter: core's `httpStatusForError` picks the
- * status and `toErrorResponse` the JSON body (`{ error: { code, message } }`; messages never
- * hold a secret). Express only gets the answer copied onto `res`.
+ * status and `toErrorResponse` the JSON body (`{ error: { code, message, details? } }`, where
+ * `details` holds Tracker's field `errors` and `errorMessages`; nothing in it holds a secret).
+ * Express only gets the answer copied onto `res`.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { ConfigurationError, httpStatusForError, isTrackerAuthError, toErrorResponse } from '@tracker-auth/core';

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, type TrackerAuthError, type WebErrorBody } from '@tracker-auth/core';
+import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, toErrorBody, type TrackerAuthError, type WebErrorBody } from '@tracker-auth/core';
 
 /**
  * Matches tracker-auth errors by core's name-based guard instead of `instanceof`, so errors
@@ -12,17 +12,18 @@ class AnyTrackerAuthError {
   }
 }
 
-/** Status and body for a tracker-auth error: core's status mapping and core's web error shape. */
+/** Status and body for a tracker-auth error: core's status mapping and core's web error shape (with Tracker's `details`). */
 function answerFor(error: TrackerAuthError): { status: number; body: WebErrorBody } {
   const status = httpStatusForError(error);
   // 499 (the caller aborted) is not a status every platform accepts, and nobody listens anyway.
-  return { status: status >= 200 && status <= 599 && status !== 499 ? status : 500, body: { error: { code: error.code, message: error.message } } };
+  return { status: status >= 200 && status <= 599 && status !== 499 ? status : 500, body: toErrorBody(error) };
 }
 
 /**
  * Answers tracker-auth errors the way every adapter does (sign-in required → 401, Tracker's own
  * 4xx passed through, upstream trouble → 502/503, timeouts → 504) with the JSON body
- * `{ "error": { "code", "message" } }`; messages never hold a secret, and no stack is sent.
+ * `{ "error": { "code", "message", "details"? } }` (`details`: Tracker's field `errors` and
+ * `errorMessages`); messages never hold a secret, and no stack is sent.
  * `TrackerAuthModule` registers it app-wide unless `exceptionFilter: false`.
  *
  * @example

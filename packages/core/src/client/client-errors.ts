@@ -80,7 +80,8 @@ function parseErrorBody(text: string | undefined): TrackerErrorBody | undefined 
  * A {@link TrackerHttpError} (or {@link UnauthorizedError} for a 401) from Tracker's answer:
  * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode` (with the
  * request's credential and anything shaped like one scrubbed). The message names the method
- * and path only.
+ * and path (never Tracker's origin or the query), then what Tracker said:
+ * `Tracker answered HTTP 422: POST /v3/issues: queue: Queue does not exist`.
  * The body is read within what is left of the attempt's `timeoutMs` (`false`: no limit) and
  * only up to 64 KiB; a body that stalls or is larger leaves those fields empty, but the
  * error still carries the status.
@@ -100,21 +101,43 @@ export async function trackerHttpErrorFrom(
     ? body.errorMessages.filter((m): m is string => typeof m === 'string').map(scrub)
     : undefined;
   const errors = stringRecord(body?.errors);
-  if (errors) for (const key of Object.keys(errors)) errors[key] = scrub(errors[key]!);
+  // Field names are Tracker's text too: a key may quote the credential as well as a value.
+  const scrubbedErrors = errors && Object.fromEntries(Object.entries(errors).map(([key, value]) => [scrub(key), scrub(value)]));
   const init: TrackerHttpErrorInit = {
     status: response.status,
     method: request.method,
     url: redactUrl(request.url),
     errorMessages,
-    errors,
+    errors: scrubbedErrors,
     errorCode: typeof body?.errorCode === 'number' ? body.errorCode : undefined,
   };
   const where = describeCall(init.method, request.url);
-  const detail = errorMessages?.length ? ` (${errorMessages.join('; ')})` : '';
+  const said = trackerSaid(errorMessages, scrubbedErrors);
+  const detail = said ? `: ${said}` : '';
   if (response.status === 401) {
-    return new UnauthorizedError(`Tracker rejected the credentials even after a refresh and one retry: HTTP 401${detail}: ${where}`, init);
+    return new UnauthorizedError(`Tracker rejected the credentials even after a refresh and one retry: HTTP 401: ${where}${detail}`, init);
   }
-  return new TrackerHttpError(`Tracker answered HTTP ${response.status}${detail}: ${where}`, init);
+  return new TrackerHttpError(`Tracker answered HTTP ${response.status}: ${where}${detail}`, init);
+}
+
+/** Longest piece of Tracker's text quoted in a message, characters (the fields keep it whole). */
+const MAX_QUOTED = 300;
+
+/** One line of upstream text for a message: no control characters (log injection), bounded. */
+function quoted(text: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
+}
+
+/**
+ * What Tracker said, for the message: its `errorMessages`, then each field error as
+ * `field: message` (`queue: Queue does not exist`), joined by `; `. Already scrubbed.
+ */
+function trackerSaid(errorMessages: readonly string[] | undefined, errors: Record<string, string> | undefined): string {
+  const parts = (errorMessages ?? []).map(quoted).filter((part) => part !== '');
+  for (const [field, message] of Object.entries(errors ?? {})) parts.push(`${quoted(field)}: ${quoted(message)}`);
+  return parts.join('; ');
 }
 
 /** Where a call went, for messages of errors that have no request attached. */

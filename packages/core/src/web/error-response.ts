@@ -1,12 +1,12 @@
 /**
  * The one JSON error shape every web handler of core answers with, so the Express, NestJS and
- * Next.js adapters send byte-identical errors: `{ "error": { "code", "message" } }`.
+ * Next.js adapters send byte-identical errors: `{ "error": { "code", "message", "details"? } }`.
  *
  * Messages come from tracker-auth errors (written never to hold a secret, see errors.ts) or
  * are fixed strings; anything else becomes a generic 500 so a stack or an upstream detail
  * never reaches a browser.
  */
-import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, type TrackerAuthErrorCode } from '../errors.js';
+import { httpStatusForError, isRequestRejectedError, isTrackerAuthError, isTrackerHttpError, type TrackerAuthErrorCode } from '../errors.js';
 
 /** Codes a web handler answers with besides the {@link TrackerAuthErrorCode}s. */
 export type WebErrorCode =
@@ -22,9 +22,24 @@ export type WebErrorCode =
   | 'CROSS_SITE_REQUEST'
   | 'INTERNAL_ERROR';
 
+/**
+ * What Tracker said about a refused call (its error body), as a web error carries it: the
+ * `errors` map (field → message, e.g. `{ "queue": "Queue does not exist" }`) and the
+ * `errorMessages`. Credentials are scrubbed; Tracker's origin and the query never appear.
+ */
+export interface WebErrorDetails {
+  errors: Record<string, string>;
+  errorMessages: string[];
+}
+
 /** The body of every error response of core's web handlers. */
 export interface WebErrorBody {
-  error: { code: WebErrorCode | TrackerAuthErrorCode; message: string };
+  error: {
+    code: WebErrorCode | TrackerAuthErrorCode;
+    message: string;
+    /** Tracker's field errors and messages, for a `TrackerHttpError` whose body had any. */
+    details?: WebErrorDetails;
+  };
 }
 
 const JSON_HEADERS = {
@@ -42,13 +57,34 @@ export function jsonError(
   message: string,
   headers?: Record<string, string>,
 ): Response {
-  const body: WebErrorBody = { error: { code, message } };
-  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS });
+  return jsonBody(status, { error: { code, message } }, headers);
 }
 
 /**
- * The HTTP answer for any thrown value: tracker-auth errors keep their code and message with
- * the status of {@link httpStatusForError}; anything else is a generic 500 `INTERNAL_ERROR`.
+ * The JSON body for any thrown value: a tracker-auth error's code and message (written never to
+ * hold a secret), plus `details` for a {@link TrackerHttpError} that carried Tracker's `errors`
+ * or `errorMessages`; anything else is `INTERNAL_ERROR` with a fixed message. For adapters that
+ * write the body through their framework (a Nest exception filter) instead of a `Response`.
+ *
+ * @example
+ * httpAdapter.reply(res, toErrorBody(error), httpStatusForError(error));
+ */
+export function toErrorBody(error: unknown): WebErrorBody {
+  if (!isTrackerAuthError(error)) return { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } };
+  const body: WebErrorBody = { error: { code: error.code, message: error.message } };
+  if (isTrackerHttpError(error)) {
+    // Copies: the error's own fields stay the error's. Both were scrubbed when it was built.
+    const errors = { ...(error.errors ?? {}) };
+    const errorMessages = [...(error.errorMessages ?? [])];
+    if (Object.keys(errors).length > 0 || errorMessages.length > 0) body.error.details = { errors, errorMessages };
+  }
+  return body;
+}
+
+/**
+ * The HTTP answer for any thrown value: tracker-auth errors keep their code and message (and
+ * Tracker's `details`, see {@link toErrorBody}) with the status of {@link httpStatusForError};
+ * anything else is a generic 500 `INTERNAL_ERROR`.
  *
  * @example
  * try { … } catch (error) { return toErrorResponse(error); }
@@ -61,7 +97,11 @@ export function toErrorResponse(error: unknown, headers?: Record<string, string>
     if (allow !== undefined) headers = { ...headers, allow };
     // 499 is nginx's "client closed request": not a status `new Response` accepts everywhere
     // and nobody is listening anyway.
-    return jsonError(status >= 200 && status <= 599 ? status : 500, error.code, error.message, headers);
+    return jsonBody(status >= 200 && status <= 599 ? status : 500, toErrorBody(error), headers);
   }
-  return jsonError(500, 'INTERNAL_ERROR', 'Internal error', headers);
+  return jsonBody(500, toErrorBody(error), headers);
+}
+
+function jsonBody(status: number, body: WebErrorBody, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS });
 }
