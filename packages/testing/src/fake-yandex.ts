@@ -119,6 +119,8 @@ export interface FakeYandex {
     readonly issues: FakeIssue[];
     readonly queues: FakeQueue[];
     readonly users: FakeUser[];
+    /** Issue-search scrolls still held: neither past their TTL nor released (`system/search/scroll/_clear`); one read to the end is held until its TTL lapses. */
+    readonly openScrolls: number;
   };
   /** Revoke any token the fake issued; revoked tokens get 401 from Tracker. */
   revoke(token: string): boolean;
@@ -323,6 +325,9 @@ export async function startFakeYandex(options: FakeYandexOptions = {}): Promise<
       },
       get users() {
         return [...state.users.values()];
+      },
+      get openScrolls() {
+        return tracker.openScrolls;
       },
     },
     revoke: (t) => state.revoke(t),

@@ -42,6 +42,7 @@ interface ScrollClaims {
  * that answer (fake clock); `Link` rel `next` appears while items remain. A request after
  * the last item answers `[]` without scroll headers. An expired token → 403 "Expired
  * signature"; a missing, altered or other user's token → 403 "Invalid signature".
+ * `POST system/search/scroll/_clear` ({@link IssueSearch.release}) ends scrolls early.
  */
 export class IssueSearch {
   private readonly scrolls = new Map<string, ScrollContext>();
@@ -77,6 +78,30 @@ export class IssueSearch {
     const context: ScrollContext = { id: randomBytes(16).toString('hex'), uid, keys, position: 0, perScroll, ttlMs, expiresAt: 0 };
     this.scrolls.set(context.id, context);
     this.sendScrollPage(ctx, context);
+  }
+
+  /**
+   * `POST /v2|v3/system/search/scroll/_clear`, body `{ "<X-Scroll-Id>": "<X-Scroll-Token>", … }`
+   * (Tracker's "Releasing scroll view resources"): answers 200 with an empty body. Each pair
+   * whose token is valid for that scroll and this user ends the scroll; its next page is then
+   * 403 "Expired signature", as for a lapsed TTL. Tracker documents no answer for other pairs
+   * (expired, unknown, another user's): they are ignored, so nobody can end a scroll by its id
+   * alone.
+   */
+  release(ctx: RequestContext, body: Record<string, unknown>, uid: number): void {
+    const now = this.state.clock.now();
+    for (const [scrollId, token] of Object.entries(body)) {
+      const claims = typeof token === 'string' ? this.verify(token) : undefined;
+      if (claims && claims.s === scrollId && claims.u === uid && claims.e > now) this.scrolls.delete(scrollId);
+    }
+    ctx.res.writeHead(200, { 'content-length': '0' });
+    ctx.res.end();
+  }
+
+  /** Scrolls still held (neither past their TTL nor released), for tests. */
+  get openScrolls(): number {
+    this.purgeExpired();
+    return this.scrolls.size;
   }
 
   private continueScroll(ctx: RequestContext, scrollId: string, token: string | null, uid: number): void {

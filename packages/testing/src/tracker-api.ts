@@ -143,7 +143,19 @@ export class TrackerApi {
       if (m === 'PATCH') return this.patchIssue(ctx, caller, b);
       return this.methodNotAllowed(ctx);
     }
+    if (a === 'system' && b === 'search' && c === 'scroll' && segs[3] === '_clear' && segs.length === 4) {
+      if (m !== 'POST') return this.methodNotAllowed(ctx);
+      if (!this.requireScope(ctx, caller, false)) return;
+      const body = await this.jsonBody(ctx);
+      if (!body) return;
+      return this.issueSearch.release(ctx, body, caller.principal.user.uid);
+    }
     sendJson(ctx.res, 404, trackerError(404, ['Not found']));
+  }
+
+  /** Scrolls of issue search still held (neither past their TTL nor released). */
+  get openScrolls(): number {
+    return this.issueSearch.openScrolls;
   }
 
   private methodNotAllowed(ctx: RequestContext): void {

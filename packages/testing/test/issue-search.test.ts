@@ -156,6 +156,51 @@ describe('scroll mode', () => {
   });
 });
 
+describe('releasing a scroll: POST system/search/scroll/_clear', () => {
+  const clear = (body: unknown, headers = orgHeaders(fake), version = 'v3') =>
+    postJson(`${fake.url}/${version}/system/search/scroll/_clear`, body, headers);
+  const open = async () => {
+    const first = await search('?scrollType=sorted&perScroll=10', { filter: { queue: 'BIG' } });
+    return { id: first.headers.get('x-scroll-id') ?? '', token: first.headers.get('x-scroll-token') ?? '' };
+  };
+  const next = (s: { id: string; token: string }) => search(`?${new URLSearchParams({ scrollId: s.id, scrollToken: s.token })}`, {});
+
+  it('200 with an empty body; the released scroll then answers 403 "Expired signature" (v2 and v3)', async () => {
+    for (const version of ['v2', 'v3']) {
+      const a = await open();
+      const b = await open();
+      const held = fake.tracker.openScrolls;
+      const res = await clear({ [a.id]: a.token, [b.id]: b.token }, orgHeaders(fake), version);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('');
+      expect(fake.tracker.openScrolls).toBe(held - 2);
+      for (const s of [a, b]) {
+        const after = await next(s);
+        expect(after.status).toBe(403);
+        expect(await after.json()).toEqual({ errors: {}, errorMessages: ['Expired signature'], statusCode: 403 });
+      }
+    }
+  });
+
+  it('pairs that do not verify (altered token, other scroll, other user) release nothing', async () => {
+    const a = await open();
+    const b = await open();
+    const other = fake.tracker.addUser({ login: 'other.releaser' });
+    const otherToken = fake.oauth.issueToken({ uid: other.uid }).accessToken;
+    expect((await clear({ [a.id]: `${a.token.slice(0, -2)}xx`, [b.id]: a.token })).status).toBe(200);
+    expect((await clear({ [a.id]: a.token }, orgHeaders(fake, otherToken))).status).toBe(200);
+    expect((await next(a)).status).toBe(200);
+    expect((await next(b)).status).toBe(200);
+  });
+
+  it('needs the same auth as any Tracker call, POST only, a JSON object body', async () => {
+    expect((await clear({}, { Authorization: 'OAuth nope', 'X-Org-ID': fake.demo.orgId })).status).toBe(401);
+    expect((await clear([])).status).toBe(400);
+    const get = await fetch(`${fake.url}/v3/system/search/scroll/_clear`, { headers: orgHeaders(fake) });
+    expect(get.status).toBe(405);
+  });
+});
+
 describe('page mode over many issues', () => {
   it(`${BIG} issues are added quickly and page with Link/X-Total-* (v2 too)`, async () => {
     expect(seedMs).toBeLessThan(2000);
