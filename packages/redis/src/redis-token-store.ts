@@ -112,7 +112,6 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
     const tag = codec.tagOf(key);
     return { tag, value: `${prefix}${tag}:t`, lock: `${prefix}${tag}:l`, fence: `${prefix}${tag}:f` };
   };
-  const usable = (value: StoredToken) => value.expiresAt === undefined || Date.now() < value.expiresAt;
 
   function ttlOf(value: StoredToken, ttlMs: number | undefined): number {
     if (value.refreshToken !== undefined || (ttlMs === undefined && value.expiresAt === undefined)) return retentionMs;
