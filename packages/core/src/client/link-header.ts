@@ -1,0 +1,61 @@
+/**
+ * Reading Tracker's paging headers: RFC 8288 `Link` (rel `next` and `seek`, yandex-api.md 1.6)
+ * and turning a link into a path for the client.
+ */
+
+/** The targets of a `Link` header by relation (`next`, `seek`, `first`, …); the first one wins. */
+export function parseLinkHeader(value: string | null): Map<string, string> {
+  const links = new Map<string, string>();
+  if (!value) return links;
+  // `<target>` may hold commas and semicolons, so targets are matched whole before the params.
+  for (const match of value.matchAll(/<([^>]*)>((?:\s*;\s*[^;,<]*)*)/g)) {
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2] ?? '');
+    for (const name of (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/)) {
+      if (name && !links.has(name)) links.set(name, match[1] ?? '');
+    }
+  }
+  return links;
+}
+
+/** The API version segment Tracker's paths start with (yandex-api.md 1.1). */
+const VERSION_SEGMENT = /^(?:.*?)\/v[23]\//;
+
+/**
+ * A link target as a path relative to the client's `prefixUrl` (`${trackerUrl}/${apiVersion}/`),
+ * or undefined when it names no Tracker API path.
+ *
+ * Only the path after the API version segment and the query are kept, as the Python client
+ * keeps only path and query: the link's scheme, host and port are dropped, so a `Link` can never
+ * send the client's credential to another origin, and links still work when the app reaches
+ * Tracker through a proxy whose origin (or path prefix) differs from the one Tracker printed.
+ */
+export function clientPathFromLink(target: string, base: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(target, base);
+  } catch {
+    return undefined;
+  }
+  const match = VERSION_SEGMENT.exec(url.pathname);
+  if (!match) return undefined;
+  const rest = url.pathname.slice(match[0].length);
+  return rest ? `${rest}${url.search}` : undefined;
+}
+
+/**
+ * A `seek` template (`…?perPage=50{&page}`, RFC 6570 form-style continuation) with `page` filled
+ * in; undefined when the template has no `{&page}` / `{?page}` slot.
+ */
+export function expandSeek(template: string, page: number): string | undefined {
+  if (!/\{[&?]page\}/.test(template)) return undefined;
+  const before = template.slice(0, template.search(/\{[&?]page\}/));
+  // `{&page}` continues a query and `{?page}` starts one; either way the result must be a URL.
+  return template.replace(/\{[&?]page\}/, `${before.includes('?') ? '&' : '?'}page=${page}`);
+}
+
+/** A non-negative integer header (`X-Total-Count`, `X-Total-Pages`), or undefined. */
+export function intHeader(headers: Headers, name: string): number | undefined {
+  const raw = headers.get(name);
+  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
+  return Number(raw);
+}
