@@ -104,4 +104,9 @@ describe('refresh through a store with a lock', () => {
     expect((await source.getToken()).token).toBe('local');
     expect(store.get('iam:down')).toMatchObject({ token: 'local' });
   });
+
+  it('a store whose lock is not a function is refused at construction', () => {
+    const store = { ...lockableStore(), lock: 'yes' } as unknown as TokenStore;
+    expect(() => createRefreshingTokenSource({ id: 'x', kind: 'iam', store, fetchToken: async () => ({ token: 't', kind: 'iam' }) })).toThrow(/store\.lock must be a function/);
+  });
 });
