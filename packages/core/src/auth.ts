@@ -4,6 +4,7 @@
  * built header object; nothing is re-validated per request.
  */
 import { ConfigurationError } from './errors.js';
+import { assertEventHandler, attachEventHandler, type TrackerAuthEventHandler } from './events.js';
 import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
 import { hideSecrets } from './redact.js';
 import { rebuildHook } from './tokens/source-options.js';
@@ -22,6 +23,14 @@ export interface CreateTrackerAuthOptions {
   store?: TokenStore | undefined;
   /** Refresh tuning, merged under the source's own `refresh` options (the source's win). */
   refresh?: RefreshOptions | undefined;
+  /**
+   * Observer of what the library does (see `TrackerAuthEvent`): the credential's refreshes
+   * (`refresh.start` / `end` / `failure` / `retry` / `cooldown`, for sources made by this
+   * library that were not given their own `onEvent`), and, for clients built on this auth
+   * without their own `onEvent`, retries, 429 waits and 401 replays. No event holds a secret;
+   * what the handler throws is swallowed.
+   */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** The scheme word of an `Authorization` value, then the token. */
@@ -48,11 +57,12 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
   }
   const org = normalizeOrg(options.org, 'org');
   let credentials = assertTokenSource(options.credentials);
-  if (options.store !== undefined || options.refresh !== undefined) {
+  const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createTrackerAuth');
+  if (options.store !== undefined || options.refresh !== undefined || onEvent !== undefined) {
     const rebuild = rebuildHook(credentials);
     if (rebuild) {
-      credentials = rebuild({ store: options.store, refresh: options.refresh });
-    } else {
+      credentials = rebuild({ store: options.store, refresh: options.refresh, onEvent });
+    } else if (options.store !== undefined || options.refresh !== undefined) {
       // A custom source cannot take these settings from here; say so instead of ignoring them.
       throw new ConfigurationError(
         'INVALID_OPTION',
@@ -85,6 +95,8 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       if (match) return credentials.invalidate?.(match[1]);
     },
   };
+  // Clients built on this auth report their retries and replays to the same handler.
+  attachEventHandler(auth, onEvent);
   return hideSecrets(auth, () => ({ org, credentials: { id: credentials.id, kind: credentials.kind } }), 'TrackerAuth');
 }
 

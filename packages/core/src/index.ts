@@ -32,6 +32,23 @@ export type {
 } from './types.js';
 export { DEFAULT_TRACKER_URL, DEFAULT_OAUTH_URL, DEFAULT_IAM_URL, DEFAULT_METADATA_URL } from './types.js';
 export { parseRetryAfter } from './http/upstream.js';
+export type {
+  TrackerAuthEvent,
+  TrackerAuthEventHandler,
+  TrackerAuthEventError,
+  RefreshReason,
+  RefreshStartEvent,
+  RefreshEndEvent,
+  RefreshFailureEvent,
+  RefreshRetryEvent,
+  RefreshCooldownEvent,
+  RequestRetryEvent,
+  RateLimitedEvent,
+  UnauthorizedReplayEvent,
+  UnauthorizedCooldownEvent,
+  SessionRotatedEvent,
+  SessionDeadEvent,
+} from './events.js';
 // Each area keeps its own list of chosen exports.
 export * from './exports-offline.js';
 export * from './exports-tokens.js';

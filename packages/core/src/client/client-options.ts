@@ -5,6 +5,7 @@
  */
 import type { Hooks } from 'ky';
 import { ConfigurationError } from '../errors.js';
+import type { TrackerAuthEventHandler } from '../events.js';
 import { DEFAULT_TRACKER_URL, type FetchLike } from '../types.js';
 
 /** Options of {@link createTrackerClient}. */
@@ -27,6 +28,13 @@ export interface TrackerClientOptions {
   headers?: Record<string, string> | undefined;
   /** More ky hooks; they run after the client's own `beforeRequest`/`afterResponse` hooks. */
   hooks?: Hooks | undefined;
+  /**
+   * Observer of the client's `request.retry`, `request.rate-limited` (429 wait),
+   * `request.unauthorized-replay` and `request.unauthorized-cooldown` events (method and path
+   * only, never the origin, query or a header). Default: the `onEvent` given to
+   * `createTrackerAuth()` for `auth`. What it throws is swallowed.
+   */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** The organization headers `auth` sets (lower case, as `Headers` reports them). */
@@ -80,6 +88,9 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
   if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
     throw new ConfigurationError('INVALID_OPTION', 'retry.maxRetryAfterMs', `${fn}: \`retry.maxRetryAfterMs\` must be a number of milliseconds ≥ 0.`);
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${fn}: \`onEvent\` must be a function (event) => void when given.`);
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (AUTH_HEADERS.has(name.toLowerCase())) {

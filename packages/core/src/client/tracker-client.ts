@@ -18,6 +18,7 @@
  */
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
 import { ConfigurationError, TimeoutError } from '../errors.js';
+import { emitEvent, eventError, eventHandlerOf, eventPath } from '../events.js';
 import { parseRetryAfter } from '../http/upstream.js';
 import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
@@ -65,6 +66,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth() (an object with headers() and invalidate()).');
   }
   const config = resolveClientConfig(options, 'options');
+  const onEvent = options.onEvent ?? eventHandlerOf(auth);
   const states = new WeakMap<object, CallState>();
   const stateOf = (context: object): CallState => {
     let state = states.get(context);
@@ -73,7 +75,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
   };
   // Failures that may be retried (network errors of idempotent calls); everything else thrown
   // before an answer (token errors, aborts) must not be.
-  const retryableFailures = new WeakSet<object>();
+  const retryableFailures = new WeakMap<object, { method: string; path: string }>();
   const baseFetch = options.fetch ?? ((input: Request | string | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
   const fetchTracker = async (request: Request, init?: RequestInit): Promise<Response> => {
@@ -83,7 +85,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     } catch (error) {
       if (request.signal.aborted) throw await toClientError(error, { method: request.method, url: request.url, timeoutMs: config.timeoutMs });
       const mapped = networkErrorFrom(error, request);
-      if (IDEMPOTENT.has(request.method)) retryableFailures.add(mapped);
+      if (IDEMPOTENT.has(request.method)) retryableFailures.set(mapped, { method: request.method, path: eventPath(request.url) });
       throw mapped;
     }
   };
@@ -106,7 +108,12 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     const replaced = await auth.invalidate(request.headers.get('authorization') ?? undefined);
     // `false`: the token was force-refreshed moments ago and stays (forced-refresh cooldown);
     // replaying would send Tracker the token it just refused. Fail fast with UnauthorizedError.
-    if (replaced === false) return;
+    const call = { method: request.method, path: eventPath(request.url) };
+    if (replaced === false) {
+      emitEvent(onEvent, { type: 'request.unauthorized-cooldown', ...call });
+      return;
+    }
+    emitEvent(onEvent, { type: 'request.unauthorized-replay', ...call });
     return ky.retry({ delay: 0, code: 'TRACKER_AUTH_REFRESHED' });
   };
 
@@ -117,8 +124,9 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       if (retryCount - (state.replayed ? 1 : 0) > config.limit) return false;
       const status = error.response.status;
       if (!RETRY_STATUSES.includes(status)) return false;
+      let wait: number | undefined;
       if (REFUSED.has(status)) {
-        const wait = parseRetryAfter(error.response.headers.get('retry-after'));
+        wait = parseRetryAfter(error.response.headers.get('retry-after'));
         if (wait !== undefined && wait > config.maxRetryAfterMs) return false;
       } else if (!IDEMPOTENT.has(error.request.method)) {
         return false;
@@ -126,9 +134,17 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       // Certain to retry now: free this attempt's connection instead of holding an unread
       // body through the wait (ky leaves it open).
       discardBody(error.response);
+      const call = { method: error.request.method, path: eventPath(error.request.url), retry: retryCount - (state.replayed ? 1 : 0) };
+      emitEvent(
+        onEvent,
+        status === 429 ? { type: 'request.rate-limited', ...call, retryAfterMs: wait } : { type: 'request.retry', ...call, status, retryAfterMs: wait },
+      );
       return undefined; // ky waits: Retry-After for 429/503, else backoff
     }
-    return retryableFailures.has(error) && retryCount <= config.limit ? undefined : false;
+    const call = retryableFailures.get(error);
+    if (call === undefined || retryCount > config.limit) return false;
+    emitEvent(onEvent, { type: 'request.retry', ...call, retry: retryCount, error: eventError(error) });
+    return undefined;
   };
 
   const user = options.hooks ?? {};

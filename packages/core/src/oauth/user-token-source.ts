@@ -7,6 +7,7 @@
 import { ConfigurationError, OAuthResponseError, SignInRequiredError, isOAuthResponseError } from '../errors.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { allowDefaults, fingerprint, mergeDefaults } from '../tokens/source-options.js';
+import type { TrackerAuthEventHandler } from '../events.js';
 import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
 import {
   checkOAuthOptions,
@@ -43,6 +44,8 @@ export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signa
    * which is unique per signed-in session.
    */
   id?: string | undefined;
+  /** Observer of this source's `refresh.*` events (see `TrackerAuthEvent`); what it throws is swallowed. */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** Default `maxAgeMs` of user tokens: about 3 months (yandex-api.md 2.3). */
@@ -105,6 +108,9 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
   if (tokens.expiresAt !== undefined && !Number.isFinite(tokens.expiresAt)) {
     throw new ConfigurationError('INVALID_TOKEN', 'tokens.expiresAt', `${fn}: \`tokens.expiresAt\` must be epoch milliseconds.`);
   }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${fn}: \`onEvent\` must be a function when given.`);
+  }
   if (options.onTokens !== undefined && typeof options.onTokens !== 'function') {
     throw new ConfigurationError('INVALID_OPTION', 'onTokens', `${fn}: \`onTokens\` must be a function when given.`);
   }
@@ -118,6 +124,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
     kind: 'oauth',
     store: options.store,
     refresh: { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh },
+    onEvent: options.onEvent,
     initial,
     fetchToken: async ({ current, signal, timeoutMs, now }) => {
       const refreshToken = current?.refreshToken ?? tokens.refreshToken;

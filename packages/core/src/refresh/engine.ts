@@ -8,6 +8,7 @@
  */
 import { AbortedError, ConfigurationError, TimeoutError, isAbortedError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
 import { hideSecrets } from '../redact.js';
+import { emitEvent, eventError, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
 import { refreshUnderLock } from './coordinated-refresh.js';
@@ -49,6 +50,11 @@ export interface RefreshingTokenSourceOptions {
   isRetryable?: ((error: unknown) => boolean) | undefined;
   /** The upstream's `Retry-After` for a failure, ms. Default: the error's `retryAfterMs`. */
   retryAfterMs?: ((error: unknown) => number | undefined) | undefined;
+  /**
+   * Observer of `refresh.start` / `refresh.end` / `refresh.failure` / `refresh.retry` /
+   * `refresh.cooldown` events (no secret in any); what it throws is swallowed.
+   */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** A {@link TokenSource} backed by the engine: `invalidate` is always present. */
@@ -127,7 +133,7 @@ const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
  */
 export function createRefreshingTokenSource(options: RefreshingTokenSourceOptions): RefreshingTokenSource {
   validateEngineOptions(options);
-  const { id, kind, fetchToken, onRefresh } = options;
+  const { id, kind, fetchToken, onRefresh, onEvent } = options;
   const store: TokenStore = options.store ?? createMemoryTokenStore();
   const policy: ResolvedRefreshOptions = resolveRefreshOptions(options.refresh);
   const isRetryable = options.isRetryable ?? isRetryableTokenError;
@@ -225,6 +231,13 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
 
   /** Call upstream (with retries), then `save` the token; `save` returns what to serve. */
   async function fetchAndStore(current: StoredToken | undefined, cause: 'forced' | 'expiry', save: (stored: StoredToken) => Promise<StoredToken>): Promise<StoredToken> {
+    // Wall time for durations: the engine clock (`refresh.now`) may be a test's frozen one.
+    const started = Date.now();
+    emitEvent(onEvent, { type: 'refresh.start', source: id, reason: cause });
+    const failed = (error: unknown, attempts: number): unknown => {
+      emitEvent(onEvent, { type: 'refresh.failure', source: id, reason: cause, attempts, durationMs: Date.now() - started, error: eventError(error) });
+      return error;
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         const fetched = await attemptOnce(current, attempt);
@@ -233,14 +246,17 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
         rejected = undefined;
         backgroundFailures = 0;
         backgroundNotBefore = 0;
+        emitEvent(onEvent, { type: 'refresh.end', source: id, reason: cause, attempts: attempt, durationMs: Date.now() - started, expiresAt: stored.expiresAt });
         if (onRefresh) await onRefresh(stored);
         return stored;
       } catch (error) {
-        if (attempt > policy.retries || !isRetryable(error)) throw error;
+        if (attempt > policy.retries || !isRetryable(error)) throw failed(error, attempt);
         const hinted = retryAfterMs(error);
         // Honour Retry-After: if upstream asks for longer than we may wait, stop rather than hammer it.
-        if (hinted !== undefined && hinted > policy.maxBackoffMs) throw error;
-        await sleep(hinted ?? backoffDelay(attempt, policy));
+        if (hinted !== undefined && hinted > policy.maxBackoffMs) throw failed(error, attempt);
+        const delayMs = hinted ?? backoffDelay(attempt, policy);
+        emitEvent(onEvent, { type: 'refresh.retry', source: id, attempt, delayMs, error: eventError(error) });
+        await sleep(delayMs);
       }
     }
   }
@@ -270,7 +286,9 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     throwIfAborted(signal, id);
     const cached = await read();
     // Inside the cooldown, forceRefresh gets the token the last forced refresh just produced.
-    const forceRefresh = getOptions.forceRefresh === true && !(cached !== undefined && cooling(cached));
+    const declined = getOptions.forceRefresh === true && cached !== undefined && cooling(cached);
+    if (declined) emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
+    const forceRefresh = getOptions.forceRefresh === true && !declined;
     if (!forceRefresh && cached !== undefined && cached.token !== rejected) {
       const freshness = tokenFreshness(cached, now(), policy);
       if (freshness === 'fresh') return toAccessToken(cached);
@@ -303,7 +321,10 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     // (or the same one: Yandex may return an unchanged access token). Keep serving it: every
     // request still reaches Tracker, so a recovered Tracker is used at once, and the client
     // fails fast on a 401 instead of replaying. The next invalidate() after the window refreshes.
-    if (cooling(stored)) return false;
+    if (cooling(stored)) {
+      emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
+      return false;
+    }
     rejected = stored.token;
     // Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
     // instance sharing the store, so the next getToken() waits for a new token.
@@ -344,7 +365,7 @@ function validateEngineOptions(options: RefreshingTokenSourceOptions): void {
   if (typeof options.fetchToken !== 'function') {
     throw new ConfigurationError('INVALID_OPTION', 'fetchToken', 'fetchToken must be a function returning a Promise of a StoredToken.');
   }
-  for (const name of ['onRefresh', 'isRetryable', 'retryAfterMs'] as const) {
+  for (const name of ['onRefresh', 'isRetryable', 'retryAfterMs', 'onEvent'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new ConfigurationError('INVALID_OPTION', name, `${name} must be a function when given.`);
     }

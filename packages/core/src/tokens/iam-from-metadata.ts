@@ -34,6 +34,7 @@ export function iamFromMetadata(options: IamFromMetadataOptions = {}): Refreshin
     kind: 'iam',
     store: options.store,
     refresh: options.refresh,
+    onEvent: options.onEvent,
     fetchToken: ({ signal, now, timeoutMs }) => fetchMetadataToken(url, options.fetch, signal, timeoutMs, now),
   });
   return allowDefaults(source, (defaults) => iamFromMetadata(mergeDefaults(options, defaults)));

@@ -36,6 +36,7 @@ export function iamFromOAuthToken(options: IamFromOAuthTokenOptions): Refreshing
     kind: 'iam',
     store: options.store,
     refresh: options.refresh,
+    onEvent: options.onEvent,
     fetchToken: ({ signal, now, timeoutMs }) =>
       exchangeForIamToken({
         iamUrl,

@@ -52,6 +52,7 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
     kind: 'iam',
     store: options.store,
     refresh: options.refresh,
+    onEvent: options.onEvent,
     fetchToken: async ({ signal, now, timeoutMs }) => {
       const jwt = await signer.sign(now());
       return exchangeForIamToken({ iamUrl, body: { jwt }, fetch: options.fetch, signal, timeoutMs, now, secrets: [jwt] });

@@ -3,6 +3,7 @@
  * `createTrackerAuth({ store, refresh })` re-create a source with app-wide settings.
  */
 import { ConfigurationError } from '../errors.js';
+import type { TrackerAuthEventHandler } from '../events.js';
 import type { FetchLike, RefreshOptions, TokenSource, TokenStore } from '../types.js';
 
 /** Options shared by the IAM and metadata token sources. */
@@ -15,12 +16,15 @@ export interface TokenSourceOptions {
   refresh?: RefreshOptions | undefined;
   /** Override the store key (default derived from the credential, never containing the secret). */
   id?: string | undefined;
+  /** Observer of this source's `refresh.*` events (see `TrackerAuthEvent`); what it throws is swallowed. */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** Settings `createTrackerAuth()` can apply to a source it is given. */
 export interface SourceDefaults {
   store?: TokenStore | undefined;
   refresh?: RefreshOptions | undefined;
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 const RECONFIGURE = Symbol.for('@tracker-auth/core.reconfigure');
@@ -45,6 +49,7 @@ export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: So
   return {
     ...own,
     store: own.store ?? defaults.store,
+    onEvent: own.onEvent ?? defaults.onEvent,
     refresh: defaults.refresh || own.refresh ? { ...defaults.refresh, ...own.refresh } : undefined,
   };
 }
@@ -54,7 +59,10 @@ export function assertSourceOptions(options: unknown, factory: string): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigurationError('INVALID_OPTION', 'options', `${factory}() needs an options object.`);
   }
-  const { fetch, id } = options as TokenSourceOptions;
+  const { fetch, id, onEvent } = options as TokenSourceOptions;
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${factory}(): onEvent must be a function (event) => void when given.`);
+  }
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new ConfigurationError('INVALID_OPTION', 'fetch', `${factory}(): fetch must be a fetch-compatible function when given.`);
   }

@@ -2,6 +2,7 @@
  * The public option and result types of the sign-in flow (`createOAuthFlow` in
  * oauth-flow.ts), kept apart so the flow itself stays readable.
  */
+import type { TrackerAuthEventHandler } from '../events.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TokenStore, TrackerOrg } from '../types.js';
 import type { UserAuth } from './user-auth.js';
 
@@ -77,6 +78,33 @@ export interface OAuthFlowOptions {
   timeoutMs?: number | undefined;
   /** Observer of failures answered with an error response (for logging; must not throw). */
   onError?: ((error: unknown, request: Request) => void) | undefined;
+  /**
+   * Redirect `login` requests made on another host than the app URL (the host of `redirectUri`)
+   * to the same path and query on the app URL, before sign-in starts: the login cookie only
+   * comes back to the callback on the host it was set on, so sign-in started on `localhost` for
+   * an app at `127.0.0.1` (or on a `www.` alias) would end in `STATE_MISSING`. GET and HEAD get a
+   * 302, POST a 303. Only the host (name and port) is compared, not the scheme, so a
+   * TLS-terminating proxy needs nothing; behind a proxy that rewrites `Host`, tell the adapter
+   * the public URL (`baseUrl`) or set this to `false` (a request the redirect already sent once
+   * is never redirected again, so it cannot loop). Default `true`.
+   */
+  canonicalHost?: boolean | undefined;
+  /**
+   * A path of this app (e.g. `/sign-in-error`) that shows why sign-in failed. When set, a failed
+   * callback (consent declined, a missing or foreign state, a refused code exchange) answers
+   * 303 to `errorPath?error=<code>` with a fixed `SignInErrorCode` (`access_denied`,
+   * `state_missing`, `exchange_failed`, …) instead of a JSON error body; no upstream text or
+   * secret is in the URL. Without it (the default), the callback answers JSON
+   * `{ "error": { "code", "message" } }` with a 4xx/5xx status. `onError` sees the error either way.
+   */
+  errorPath?: string | undefined;
+  /**
+   * Observer of what the flow does (see `TrackerAuthEvent`): signed-in users' token refreshes
+   * (`refresh.*`), `session.rotated` and `session.dead`, and, for clients built on
+   * `userAuth(request).auth` without their own `onEvent`, retries, 429 waits and 401 replays.
+   * No event holds a token or a cookie; what the handler throws is swallowed.
+   */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** What `getSession` tells about a signed-in user. Holds no secret unless asked. */

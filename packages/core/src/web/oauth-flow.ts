@@ -9,7 +9,8 @@
  * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
  * Each sealed value is bound to its purpose, so a login cookie never opens as a session.
  */
-import { ConfigurationError, isOAuthResponseError, SignInRequiredError } from '../errors.js';
+import { ConfigurationError, isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
+import { assertEventHandler } from '../events.js';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.js';
 import { parseCallback } from '../oauth/callback.js';
 import { createPkce } from '../oauth/pkce.js';
@@ -20,10 +21,12 @@ import { hideSecrets, REDACTED } from '../redact.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { OAuthTokenSet } from '../types.js';
-import { assertUrl, normalizeOrg } from '../validate.js';
+import { assertAppPath, assertUrl, normalizeOrg } from '../validate.js';
+import { appHostRedirect } from './app-host.js';
 import { assertCookieAttributes, isValidCookieName, readCookie, serializeCookie, type CookieOptions } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
 import { safeReturnTo } from './return-to.js';
+import { signInErrorCode } from './sign-in-error-code.js';
 import { createSessionCodec, type SessionPayload } from './session-codec.js';
 import type { GetSessionOptions, OAuthFlow, OAuthFlowOptions, OAuthSession, SessionRefresh } from './oauth-flow-types.js';
 import { createUserAuthCache, type UserAuth } from './user-auth.js';
@@ -98,6 +101,10 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     invalid('device', 'device must be { deviceId, deviceName? }.');
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') invalid('onError', 'onError must be a function.');
+  const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createOAuthFlow');
+  const canonicalHost = options.canonicalHost ?? true;
+  if (typeof canonicalHost !== 'boolean') invalid('canonicalHost', 'canonicalHost must be true or false.');
+  const errorPath = options.errorPath === undefined ? undefined : assertAppPath(options.errorPath, 'errorPath');
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'fetch must be a function.');
   const store = options.store;
   if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
@@ -174,12 +181,16 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     seal: (payload) => codec.sealSession(payload),
     cookie: (sealed, payload, request) => serializeCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
     clearCookie: (request) => clearCookie(request, sessionName),
+    onEvent,
   });
 
   async function login(request: Request): Promise<Response> {
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
       return jsonError(405, 'METHOD_NOT_ALLOWED', 'Use GET to start sign-in.', { allow: 'GET, POST' });
     }
+    // The login cookie must be set on the host Yandex sends the browser back to.
+    const appHost = canonicalHost ? appHostRedirect(request, redirectUrl) : undefined;
+    if (appHost !== undefined) return redirect(appHost, request.method === 'POST' ? 303 : 302, []);
     try {
       const state = createState();
       const pkce = await createPkce();
@@ -204,7 +215,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       // An unreadable or expired login cookie counts as missing: parseCallback then refuses
       // with STATE_MISSING ("start sign-in again").
       const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
-      const result = parseCallback(request.url, { expectedState: started?.s, responseType: 'code' });
+      const result = parseCallbackOrExplain(request.url, started?.s);
       if (result.type !== 'code' || started === undefined) throw new Error('unreachable: code flow without login state');
       const tokens = await exchangeCode({ ...oauthCall, ...device, code: result.code, codeVerifier: started.c, redirectUri });
       const signedInAt = now();
@@ -221,7 +232,30 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       return redirect(started.r, 302, [clearLogin, await sessionCookie(request, payload)]);
     } catch (error) {
       report(error, request);
+      // The app's own page, with a fixed code: never upstream text or a secret in the URL.
+      if (errorPath !== undefined) return redirect(`${errorPath}?error=${signInErrorCode(error)}`, 303, [clearLogin]);
       return toErrorResponse(error, { 'set-cookie': clearLogin });
+    }
+  }
+
+  /**
+   * parseCallback, with the flow's own explanation of `STATE_MISSING` for a callback that found
+   * no login cookie: the flow knows why a cookie goes missing, parseCallback alone does not.
+   */
+  function parseCallbackOrExplain(url: string, expectedState: string | undefined) {
+    try {
+      return parseCallback(url, { expectedState, responseType: 'code' });
+    } catch (error) {
+      if (expectedState === undefined && error instanceof OAuthCallbackError && error.code === 'STATE_MISSING') {
+        throw new OAuthCallbackError(
+          'STATE_MISSING',
+          `No sign-in is in progress for this browser: the login cookie did not come back with the redirect from Yandex. ` +
+            `Likely causes: the app was opened on another host than its app URL (${redirectUrl.origin}), and cookies belong to one host; ` +
+            `the browser blocks cookies for this site; or sign-in was started more than ${LOGIN_TTL_SECONDS / 60} minutes ago. ` +
+            `Open the app at ${redirectUrl.origin} and sign in again.`,
+        );
+      }
+      throw error;
     }
   }
 

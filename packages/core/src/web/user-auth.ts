@@ -15,6 +15,7 @@
  */
 import { createTrackerAuth } from '../auth.js';
 import { SignInRequiredError } from '../errors.js';
+import type { TrackerAuthEventHandler } from '../events.js';
 import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
 import { hideSecrets, REDACTED } from '../redact.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
@@ -58,6 +59,8 @@ export interface UserAuthCacheOptions {
   cookie: (sealed: string, payload: SessionPayload, request: Request) => string;
   /** The Set-Cookie value deleting the session cookie, with this request's attributes. */
   clearCookie: (request: Request) => string;
+  /** Observer of the sessions' `refresh.*`, `session.rotated` and `session.dead` events. */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 export interface UserAuthCache {
@@ -108,6 +111,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     store: options.store,
     dead,
     seal: options.seal,
+    onEvent: options.onEvent,
     // Indexed under the new refresh token too: the request carrying the new cookie finds the same
     // entry, which tells that the rotation was delivered.
     onRotated: (entry: SessionEntry) => index(keyOf(entry.current), entry),

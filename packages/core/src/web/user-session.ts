@@ -15,6 +15,7 @@
  */
 import { createTrackerAuth } from '../auth.js';
 import { isSignInRequiredError, SignInRequiredError } from '../errors.js';
+import { emitEvent, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import { refreshUserTokens } from '../oauth/user-token-source.js';
 import { hideSecrets } from '../redact.js';
@@ -44,6 +45,8 @@ export interface SessionEntryOptions {
   seal: (payload: SessionPayload) => Promise<string>;
   /** Called after `current` changed to a new token set (to index the entry under its new refresh token). */
   onRotated: (entry: SessionEntry) => void;
+  /** Observer of `refresh.*`, `session.rotated` and `session.dead` events. */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 export interface SessionEntry {
@@ -90,6 +93,8 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
   /** The token endpoint's last answer (type and scope are not kept in the store). */
   let answered: OAuthTokenSet | undefined;
   let dueRetryAt = 0;
+  /** Names the session in events: a prefix of its first fingerprint (a SHA-256), never a token. */
+  const label = fingerprint.slice(0, 12);
 
   async function apply(stored: StoredToken): Promise<void> {
     const before = current;
@@ -113,9 +118,11 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     sealed = nextSealed;
     entry.pinned = true;
     options.onRotated(entry);
+    emitEvent(options.onEvent, { type: 'session.rotated', session: label, refreshTokenRotated: next.r !== before.r });
   }
 
   function markDead(): void {
+    if (!dead) emitEvent(options.onEvent, { type: 'session.dead', session: label });
     dead = true;
     for (const fp of fingerprints) options.dead.add(fp, current.x);
   }
@@ -160,7 +167,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     }
   }
 
-  const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: options.refresh, initial, fetchToken, onRefresh: apply });
+  const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: options.refresh, initial, fetchToken, onRefresh: apply, onEvent: options.onEvent });
 
   async function sync(): Promise<StoredToken | undefined> {
     if (!shared) return undefined;
@@ -215,7 +222,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     if (freshness === 'due' && tokenFreshness(after, policy.now(), policy) !== 'fresh') dueRetryAt = policy.now() + DUE_RETRY_MS;
   }
 
-  const auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id, kind: 'oauth' }), 'TokenSource'), org: options.org });
+  const auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id, kind: 'oauth' }), 'TokenSource'), org: options.org, onEvent: options.onEvent });
   const entry: SessionEntry = {
     auth,
     get current() {

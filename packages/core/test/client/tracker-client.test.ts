@@ -87,7 +87,7 @@ describe('createTrackerClient', () => {
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error).toBeInstanceOf(TrackerHttpError);
     expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401, method: 'GET', errorMessages: ['Not authorized'] });
-    expect((error as Error).message).toMatch(/: GET \/v3\/myself$/);
+    expect((error as Error).message).toMatch(/: GET \/v3\/myself: Not authorized$/);
     expect((error as TrackerHttpError).url).toBe(`${s.url}/v3/myself`);
     expect(s.requests).toHaveLength(2);
     expect(printed(error)).not.toMatch(/token-\d/);
