@@ -1,6 +1,6 @@
 /**
- * Runs every ```js example of readme/60-oauth-grants.md, 70-tracker-client.md and
- * 85-node-bridge.md, as written, against the fake Yandex: each is written to a temporary module and imported, so
+ * Runs every ```js example of readme/60-oauth-grants.md, 70-tracker-client.md,
+ * 75-pagination.md and 85-node-bridge.md, as written, against the fake Yandex: each is written to a temporary module and imported, so
  * `@tracker-auth/core` and `@tracker-auth/testing` resolve to the sources (vitest aliases).
  * What the examples print is checked where the README states it in a comment.
  */
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmpDir = join(packageDir, 'test', 'client', `.readme-examples-${process.pid}`);
-const SECTIONS = ['60-oauth-grants.md', '70-tracker-client.md', '85-node-bridge.md'];
+const SECTIONS = ['60-oauth-grants.md', '70-tracker-client.md', '85-node-bridge.md', '75-pagination.md'];
 
 function examples(file: string): string[] {
   const text = readFileSync(join(packageDir, 'readme', file), 'utf8');
@@ -39,6 +39,7 @@ describe('README examples run as written', () => {
     expect(examples(SECTIONS[0]!).length).toBeGreaterThanOrEqual(3);
     expect(examples(SECTIONS[1]!).length).toBeGreaterThanOrEqual(2);
     expect(examples(SECTIONS[2]!).length).toBeGreaterThanOrEqual(1);
+    expect(examples(SECTIONS[3]!).length).toBeGreaterThanOrEqual(2);
   });
 
   it('60-oauth-grants: code exchange', async () => {
@@ -74,5 +75,15 @@ describe('README examples run as written', () => {
   it('85-node-bridge: a Tracker proxy on node:http', async () => {
     const out = await run(examples(SECTIONS[2]!)[0]!, 'node-bridge');
     expect(out).toEqual(['demo.user', '201 Through node:http', '403 FORBIDDEN']);
+  });
+
+  it('75-pagination: page mode, scroll with break, pages with a limit', async () => {
+    const out = await run(examples(SECTIONS[3]!)[0]!, 'pagination');
+    expect(out).toEqual(['250', 'BIG-150 0', '1 100 250', '2 20 250']);
+  });
+
+  it('75-pagination: an expired scroll', async () => {
+    const out = await run(examples(SECTIONS[3]!)[1]!, 'pagination-expired');
+    expect(out).toEqual(['true 403 100']);
   });
 });
