@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runToExit } from '@tracker-auth-tools/test-harness';
+import { runToExit, stripAnsi } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleFixture } from './bundle.js';
 import { startRedis, type TestRedis } from './redis-server.js';
@@ -23,7 +23,8 @@ it('README example: IAM through the Redis store, 200 from the fake', async () =>
   const run = await runToExit(process.execPath, [script], { env: { ...process.env, REDIS_URL: redis.url }, timeoutMs: 30_000 });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  expect(run.stdout.trim()).toBe('200');
+  // Nx sets FORCE_COLOR, and console.log colours numbers then.
+  expect(stripAnsi(run.stdout).trim()).toBe('200');
   // The token went through Redis, sealed.
   expect(redis.cli('--scan', '--pattern', 'myapp:*').trim().split('\n').filter(Boolean).length).toBeGreaterThan(0);
 });
