@@ -119,6 +119,21 @@ export default tseslint.config(
       }],
     },
   },
+  // The CLI is built on core only (its default and /node entries). It finds the fake of
+  // @tracker-auth/testing at run time for `tracker-auth fake`; its tests may import the fake.
+  {
+    files: ['packages/cli/src/**/*.ts'],
+    ignores: ['packages/cli/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          banned(['@tracker-auth/*', '!@tracker-auth/core'], 'the CLI imports core (and core/node) only; the fake is found at run time, never imported.'),
+          banned(frameworks, 'the CLI imports core, commander and its spinner only.'),
+          banned(tools, toolsMessage),
+        ],
+      }],
+    },
+  },
   {
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'apps/**/*.mjs', 'apps/**/*.js'],
     rules: {
