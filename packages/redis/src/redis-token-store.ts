@@ -107,6 +107,8 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
   const local = new Map<string, LocalEntry>();
   /** Writes per key, so a read that raced a write does not put the older value back in memory. */
   const writes = new Map<string, number>();
+  /** Redis reads in flight per key: requests arriving while one is pending share it. */
+  const reading = new Map<string, Promise<StoredToken | undefined>>();
 
   const keys = (key: string) => {
     const tag = codec.tagOf(key);
@@ -174,7 +176,12 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): RedisTok
         if ((value.expiresAt === undefined || now < value.expiresAt) && (now - entry.at < localCacheMs || guard.paused())) return value;
       }
       if (guard.paused()) return entry?.value;
-      return readRemote(key, entry);
+      let pending = reading.get(key);
+      if (pending === undefined) {
+        pending = readRemote(key, entry).finally(() => reading.delete(key));
+        reading.set(key, pending);
+      }
+      return pending;
     },
     async set(key, value, ttlMs) {
       remember(key, value);

@@ -164,3 +164,17 @@ describe('createRedisTokenStore', () => {
     await store.close();
   });
 });
+
+describe('reads of an aged local copy', () => {
+  it('concurrent reads share one Redis GET', async () => {
+    const store = createRedisTokenStore({ redis: redis.url, secrets: SECRET, localCacheMs: 0 });
+    await store.set('shared-read', token('t'));
+    const info = () => Number(/total_commands_processed:(\d+)/.exec(redis.cli('INFO', 'stats'))![1]);
+    const before = info();
+    const values = await Promise.all(Array.from({ length: 100 }, () => store.get('shared-read')));
+    expect(values.every((v) => v?.token === 't')).toBe(true);
+    // One GET, plus the INFO command itself.
+    expect(info() - before).toBe(2);
+    await store.close();
+  });
+});
