@@ -251,15 +251,6 @@ export class UnauthorizedError extends TrackerHttpError {
   }
 }
 
-/**
- * Tracker answered 403 "Expired signature" to the next page of an issue-search scroll: the
- * scroll's token outlived its `scrollTTLMillis` (the time between two pages), so the scroll is
- * gone and must be started again. A {@link TrackerHttpError} (status 403, `code: 'HTTP_ERROR'`).
- */
-export class ScrollExpiredError extends TrackerHttpError {
-  override name = 'ScrollExpiredError';
-}
-
 /** A call did not finish within its timeout. */
 export class TimeoutError extends TrackerAuthError {
   override name = 'TimeoutError';
@@ -366,9 +357,10 @@ const SUBCLASS_NAMES = {
   SessionError: ['SessionError'],
   TokenExchangeError: ['TokenExchangeError'],
   SignInRequiredError: ['SignInRequiredError'],
+  // ScrollExpiredError lives beside paginate() (client/scroll-expired-error.ts) so that apps
+  // without pagination do not bundle it; its name is listed here for the guards.
   TrackerHttpError: ['TrackerHttpError', 'UnauthorizedError', 'ScrollExpiredError'],
   UnauthorizedError: ['UnauthorizedError'],
-  ScrollExpiredError: ['ScrollExpiredError'],
   TimeoutError: ['TimeoutError'],
   NetworkError: ['NetworkError'],
   AbortedError: ['AbortedError'],
@@ -408,7 +400,6 @@ export const isTokenExchangeError = /* @__PURE__ */ guard(TokenExchangeError, SU
 export const isSignInRequiredError = /* @__PURE__ */ guard(SignInRequiredError, SUBCLASS_NAMES.SignInRequiredError);
 export const isTrackerHttpError = /* @__PURE__ */ guard(TrackerHttpError, SUBCLASS_NAMES.TrackerHttpError);
 export const isUnauthorizedError = /* @__PURE__ */ guard(UnauthorizedError, SUBCLASS_NAMES.UnauthorizedError);
-export const isScrollExpiredError = /* @__PURE__ */ guard(ScrollExpiredError, SUBCLASS_NAMES.ScrollExpiredError);
 export const isTimeoutError = /* @__PURE__ */ guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
 export const isNetworkError = /* @__PURE__ */ guard(NetworkError, SUBCLASS_NAMES.NetworkError);
 export const isAbortedError = /* @__PURE__ */ guard(AbortedError, SUBCLASS_NAMES.AbortedError);

@@ -7,10 +7,11 @@
  * in Tracker's API reference), which this walk does whenever it ends.
  */
 import type { KyInstance } from 'ky';
-import { ScrollExpiredError, isTrackerHttpError } from '../errors.js';
+import { isTrackerHttpError } from '../errors.js';
 import { REDACTED } from '../redact.js';
 import { describeCall } from './client-errors.js';
 import { intHeader } from './link-header.js';
+import { ScrollExpiredError } from './scroll-expired-error.js';
 import { fetchPage, throwIfAborted, type FetchedPage, type Page } from './page-fetch.js';
 import type { PaginatePlan } from './paginate-options.js';
 

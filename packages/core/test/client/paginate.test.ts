@@ -8,7 +8,8 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
 import { createTrackerClient, paginate, type Issue, type Queue } from '../../src/exports-client.js';
-import { AbortedError, ConfigurationError, ScrollExpiredError, TrackerHttpError, isScrollExpiredError, isTrackerHttpError } from '../../src/errors.js';
+import { AbortedError, ConfigurationError, TrackerHttpError, isTrackerAuthError, isTrackerHttpError } from '../../src/errors.js';
+import { ScrollExpiredError, isScrollExpiredError } from '../../src/exports-client.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
 
 const BIG = 2500;
@@ -201,6 +202,12 @@ describe('scroll mode: POST issues/_search', () => {
     expect(e.url).toContain('scrollToken=%5BREDACTED%5D');
     // The scroll is gone already: no release is sent for it.
     expect(clears()).toHaveLength(0);
+  });
+
+  it('isScrollExpiredError, isTrackerHttpError and isTrackerAuthError also match one from another copy of the package', () => {
+    const foreign = Object.assign(new Error('x'), { name: 'ScrollExpiredError', code: 'HTTP_ERROR', status: 403 });
+    expect([isScrollExpiredError(foreign), isTrackerHttpError(foreign), isTrackerAuthError(foreign)]).toEqual([true, true, true]);
+    expect(isScrollExpiredError(Object.assign(new Error('x'), { name: 'TrackerHttpError', code: 'HTTP_ERROR' }))).toBe(false);
   });
 });
 
