@@ -69,7 +69,13 @@ describe('README examples run as written', () => {
 
   it('70-tracker-client: errors', async () => {
     const out = await run(examples(SECTIONS[1]!)[1]!, 'client-errors');
-    expect(out).toEqual(['true 403 620345', 'Organization is not available, not ready or not found', 'true false']);
+    expect(out).toEqual([
+      'true 403 620345',
+      'Organization is not available, not ready or not found',
+      'true false',
+      'Tracker answered HTTP 422: POST /v3/issues: queue: Queue does not exist',
+      'Queue does not exist',
+    ]);
   });
 
   it('85-node-bridge: a Tracker proxy on node:http', async () => {
