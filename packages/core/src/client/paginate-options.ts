@@ -55,7 +55,15 @@ export interface PaginatePlan {
   hasJson: boolean;
   limit: number | undefined;
   signal: AbortSignal | undefined;
-  scroll: Required<Omit<ScrollOptions, 'perScroll'>> & { perScroll: number | undefined } | undefined;
+  scroll: ScrollPlan | undefined;
+}
+
+/** {@link ScrollOptions} with defaults filled in (`perScroll` stays Tracker's when not given). */
+export interface ScrollPlan {
+  type: 'sorted' | 'unsorted';
+  perScroll: number | undefined;
+  ttlMillis: number;
+  release: boolean;
 }
 
 /** Query parameters the scroll protocol owns: set through `scroll`, never by hand. */
