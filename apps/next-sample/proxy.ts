@@ -11,7 +11,12 @@ export function proxy(request: Request): Promise<Response> {
 }
 
 export const config = {
-  // Pages, server actions and the Tracker proxy route; not the sign-in routes (they set the
-  // session cookie themselves) nor static files.
-  matcher: ['/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)'],
+  // Pages, server actions and the Tracker proxy route, of requests that carry a session at all;
+  // not the sign-in routes (they set the session cookie themselves) nor static files.
+  matcher: [
+    {
+      source: '/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)',
+      has: [{ type: 'cookie', key: 'tracker_session' }], // the session cookie's name (cookies.session)
+    },
+  ],
 };

@@ -57,8 +57,11 @@ export interface SessionRefresher {
  * export function proxy(request: Request) {
  *   return tracker().refreshSession(request);
  * }
- * // Pages only: not the sign-in routes (they set the cookie themselves) nor static files.
- * export const config = { matcher: ['/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)'] };
+ * // Requests with a session cookie; not the sign-in routes (they set the cookie themselves)
+ * // nor static files.
+ * export const config = {
+ *   matcher: [{ source: '/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)', has: [{ type: 'cookie', key: 'tracker_session' }] }],
+ * };
  */
 export function createSessionRefresher(options: SessionRefresherOptions): SessionRefresher {
   const flow: OAuthFlow | undefined = (options as Partial<SessionRefresherOptions> | undefined)?.user?.flow;

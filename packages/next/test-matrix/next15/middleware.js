@@ -7,5 +7,10 @@ export function middleware(request) {
 }
 
 export const config = {
-  matcher: ['/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)'],
+  matcher: [
+    {
+      source: '/((?!api/auth/|_next/static/|_next/image/|favicon.ico).*)',
+      has: [{ type: 'cookie', key: 'tracker_session' }], // the session cookie's name (cookies.session)
+    },
+  ],
 };
