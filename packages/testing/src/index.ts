@@ -12,3 +12,5 @@ export type { FakeIssue, FakeQueue, NewIssue } from './tracker-data.js';
 export { IAM_AUDIENCE } from './jwt-verify.js';
 export { METADATA_TOKEN_PATH } from './metadata-api.js';
 export { generateRsaKeyPair, keyNoticeLine } from './keys.js';
+export { signInThroughApp } from './sign-in-through-app.js';
+export type { AppSignIn, SignInHop, SignInThroughAppOptions } from './sign-in-through-app.js';
