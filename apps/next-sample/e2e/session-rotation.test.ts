@@ -102,6 +102,8 @@ suite(title, () => {
       const documentAnswer = recorder.responses.slice(seen).find((r) => r.method === 'GET' && r.path === '/' && r.contentType.startsWith('text/html'));
       expect(documentAnswer?.status).toBe(200);
       expect(String(documentAnswer?.headers['set-cookie'] ?? '')).toMatch(/tracker_session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+      // The request headers proxy.ts handed to the render stay between Next and the page.
+      expect(Object.keys(documentAnswer?.headers ?? {}).filter((name) => name.startsWith('x-middleware-'))).toEqual([]);
       const rotated = (await sessionCookie(context))!;
       expect(rotated).not.toBe(first);
       const after = await tokens(rotated);
