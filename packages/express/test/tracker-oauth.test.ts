@@ -266,7 +266,9 @@ describe('trackerOAuth: options', () => {
   });
 
   it('marks cookies Secure when the app is served over https', async () => {
-    const secure = trackerOAuth({ ...base, oauthUrl: fake.url });
+    // The app URL is https://app.example.com while this server is http://127.0.0.1: keep
+    // sign-in here instead of redirecting it to the app host, to see the cookie it sets.
+    const secure = trackerOAuth({ ...base, oauthUrl: fake.url, canonicalHost: false });
     const server = express();
     server.use(secure);
     const local = await listen(server);

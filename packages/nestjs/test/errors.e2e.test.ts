@@ -104,7 +104,7 @@ describe('tracker-auth errors → HTTP answers (TrackerExceptionFilter)', () => 
   it("Tracker's 404 passes through", async () => {
     expect(await answer(await fetch(`${running.url}/issues/NOPE-404`))).toEqual({
       status: 404,
-      body: { error: { code: 'HTTP_ERROR', message: expect.stringContaining('404') } },
+      body: { error: { code: 'HTTP_ERROR', message: expect.stringContaining('404'), details: { errors: {}, errorMessages: [expect.any(String)] } } },
       cacheControl: 'no-store',
     });
   });
@@ -115,7 +115,17 @@ describe('tracker-auth errors → HTTP answers (TrackerExceptionFilter)', () => 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ queue: 'NOPE' }),
     });
-    expect(await answer(res)).toMatchObject({ status: 422, body: { error: { code: 'HTTP_ERROR' } } });
+    // Tracker's field errors reach the API consumer: in the message and as `details`.
+    expect(await answer(res)).toMatchObject({
+      status: 422,
+      body: {
+        error: {
+          code: 'HTTP_ERROR',
+          message: 'Tracker answered HTTP 422: POST /v3/issues: queue: Queue does not exist; summary: Required field',
+          details: { errors: { queue: 'Queue does not exist', summary: 'Required field' }, errorMessages: [] },
+        },
+      },
+    });
   });
 
   it('a token Tracker keeps refusing → 401 UNAUTHORIZED', async () => {

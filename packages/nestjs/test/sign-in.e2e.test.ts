@@ -45,6 +45,9 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
               clientSecret: app.clientSecret,
               // The demo app's registered redirect URI; the test replays its query to /auth/callback.
               redirectUri: app.redirectUri,
+              // The registered URI is not this app's host (the test replays the query to it), so the
+              // redirect of sign-in to the app host is off.
+              canonicalHost: false,
               sessionSecret: SESSION_SECRET,
               oauthUrl: fake().url,
             },
