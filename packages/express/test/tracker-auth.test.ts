@@ -45,6 +45,12 @@ beforeAll(async () => {
       res.json({ scheme: headers.Authorization.split(' ')[0], org: headers['X-Org-ID'] });
     }),
   );
+  server.post(
+    '/issues',
+    route(async (req, res) => {
+      res.json(await req.tracker!.client.post('issues', { json: { queue: 'NOSUCHQUEUE', summary: 'From Express' } }).json());
+    }),
+  );
   server.use(trackerErrorHandler());
   app = await listen(server);
 });
@@ -89,6 +95,20 @@ describe('trackerAuth: service mode', () => {
 
     // Still serving afterwards.
     expect((await fetch(`${app.url}/me`)).status).toBe(200);
+  });
+
+  it("answers Tracker's 422 with its field errors as details, without Tracker's address", async () => {
+    const res = await fetch(`${app.url}/issues`, { method: 'POST' });
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({
+      error: {
+        code: 'HTTP_ERROR',
+        message: 'Tracker answered HTTP 422: POST /v3/issues: queue: Queue does not exist',
+        details: { errors: { queue: 'Queue does not exist' }, errorMessages: [] },
+      },
+    });
+    expect(text).not.toContain(new URL(fake.url).host);
   });
 
   it('answers 401 when Tracker keeps refusing the credential, without leaking it', async () => {
