@@ -68,15 +68,18 @@ describe('service account: refreshes, retries, 429, 401 replay, cooldown', () =>
     ]);
     const iamToken = (await auth.credentials.getToken()).token;
 
-    // 429 with Retry-After, then a 503 for a GET: one wait event each.
+    // 429 with Retry-After, a 503 and a dropped connection for a GET: one event each.
     events.length = 0;
     fake.faults.inject('tracker', { status: 429, retryAfter: 0, times: 1 });
     await tracker.get('myself').json();
     fake.faults.inject('tracker', { status: 503, times: 1 });
     await tracker.get('issues/TEST-1').catch(() => undefined);
+    fake.faults.inject('tracker', { drop: true, times: 1 });
+    await tracker.get('queues/TEST').json();
     expect(events).toEqual([
       { type: 'request.rate-limited', method: 'GET', path: '/v3/myself', retry: 1, retryAfterMs: 0 },
       { type: 'request.retry', method: 'GET', path: '/v3/issues/TEST-1', retry: 1, status: 503, retryAfterMs: undefined },
+      { type: 'request.retry', method: 'GET', path: '/v3/queues/TEST', retry: 1, error: expect.objectContaining({ name: 'NetworkError', code: 'NETWORK_ERROR' }) },
     ]);
 
     // A 401: the token is invalidated, refreshed (forced) and the call replayed once.
