@@ -13,6 +13,8 @@ const commands = {
   inject: (endpoint, fault) => void fake.faults.inject(endpoint, fault),
   clear: () => fake.faults.clear(),
   advance: (ms) => fake.clock.advance(ms),
+  // true: /authorize sends the user back with error=access_denied, as when consent is declined.
+  denyConsent: (on) => fake.oauth.setAuthorizeHook(on ? () => 'deny' : undefined),
 };
 
 process.on('message', async ({ id, command, args }) => {

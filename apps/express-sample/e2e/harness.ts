@@ -20,6 +20,8 @@ export interface FakeHandle {
   inject(endpoint: string, fault: Record<string, unknown>): Promise<void>;
   clear(): Promise<void>;
   advance(ms: number): Promise<void>;
+  /** `true`: the fake's /authorize declines (redirects back with `error=access_denied`). */
+  denyConsent(on: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startFake(redirectUris: string[]): Promise<FakeHandle> {
     inject: (endpoint, fault) => call('inject', endpoint, fault),
     clear: () => call('clear'),
     advance: (ms) => call('advance', ms),
+    denyConsent: (on) => call('denyConsent', on),
     stop: () => stopChild(child, { ask: () => child.disconnect() }),
   };
 }

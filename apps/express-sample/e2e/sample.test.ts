@@ -3,6 +3,7 @@
  * file drives them over HTTP like a browser and reads the fake's call counters over IPC.
  */
 import { request as httpRequest } from 'node:http';
+import { signInThroughApp } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   Browser,
@@ -78,6 +79,59 @@ describe('pages and sign-in', () => {
     expect(await fake.count('oauth.token')).toBe(1);
     // No token ever reaches the browser.
     expect(html).not.toMatch(/y0_|OAuth [A-Za-z0-9]/);
+  });
+
+  it('sign-in opened on localhost is moved to the app URL (127.0.0.1) first, and ends signed in', async () => {
+    const localhost = sample.url.replace('127.0.0.1', 'localhost');
+    const browser = new Browser();
+    const { hops, response } = await browser.follow(`${localhost}/auth/login`);
+    const html = await response.text();
+    expect(hops[0]).toEqual({ url: `${localhost}/auth/login`, status: 302 });
+    expect(new URL(hops[1]!.url).origin).toBe(sample.url);
+    expect(hops.slice(1).map((h) => `${h.status} ${new URL(h.url).origin === fake.url ? 'fake' : new URL(h.url).origin === sample.url ? 'app' : h.url}${new URL(h.url).pathname}`)).toEqual([
+      '302 app/auth/login',
+      '302 fake/authorize',
+      '302 app/auth/callback',
+      '200 app/',
+    ]);
+    expect(html).toContain(`<code id="login">${fake.demo.user.login}</code>`);
+    // No cookie was ever set on the other host name.
+    expect(browser.cookies(localhost).size).toBe(0);
+  });
+
+  it("@tracker-auth/testing's signInThroughApp signs in through the sample and returns its session cookie", async () => {
+    const signedIn = await signInThroughApp(sample.url.replace('127.0.0.1', 'localhost'), { fake: fake.url, loginPath: '/auth/login' });
+    expect(Object.keys(signedIn.cookies)).toEqual(['tracker_session']);
+    expect(signedIn.url).toBe(`${sample.url}/`);
+    const page = await fetch(sample.url, { headers: { cookie: signedIn.cookie } });
+    expect(await page.text()).toContain(`<code id="login">${fake.demo.user.login}</code>`);
+  });
+
+  it('consent declined: the callback lands on a readable sign-in error page, not JSON', async () => {
+    await fake.denyConsent(true);
+    try {
+      const browser = new Browser();
+      const { hops, response } = await browser.follow(`${sample.url}/auth/login`);
+      expect(hops.at(-2)).toMatchObject({ status: 303 });
+      expect(hops.at(-1)!.url).toBe(`${sample.url}/sign-in-error?error=access_denied`);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await response.text();
+      expect(html).toContain('<p id="sign-in-error"><code>access_denied</code></p>');
+      expect(html).toContain('You declined the access request');
+      expect(browser.cookies(sample.url).has('tracker_session')).toBe(false);
+      expect(await fake.count('oauth.token')).toBe(0);
+    } finally {
+      await fake.denyConsent(false);
+    }
+  });
+
+  it('the sign-in error page shows only known codes', async () => {
+    const res = await fetch(`${sample.url}/sign-in-error?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<code>unknown</code>');
+    expect(html).not.toContain('script>alert');
   });
 
   it('serves the page script that uses the proxy', async () => {
@@ -164,6 +218,19 @@ describe('creating an issue from the form', () => {
     expect(await fake.count('tracker')).toBe(0);
   });
 
+  it("shows Tracker's field errors (422) on the error page", async () => {
+    const { browser } = await signIn();
+    const res = await browser.fetch(`${sample.url}/issues`, {
+      method: 'POST',
+      headers: { origin: sample.url, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'queue=NOSUCHQUEUE&summary=x',
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('<p id="error-code"><code>HTTP_ERROR</code></p>');
+    expect(html).toContain('<ul id="error-details"><li><code>queue</code>: Queue does not exist</li></ul>');
+  });
+
   it('shows an error page, not a crash, when Tracker is down', async () => {
     const { browser } = await signIn();
     await fake.inject('tracker', { status: 503, times: 10 });
@@ -246,34 +313,38 @@ describe('OAuth bad-input corpus (end to end: no code exchange)', () => {
     return { browser, callback: new URL(authorize.headers.get('location')!) };
   }
 
-  it('missing state → 400 STATE_MISSING', async () => {
+  // errorPath: every failed callback is a 303 to the app's error page with a fixed code.
+  const errorPage = (code: string) => `/sign-in-error?error=${code}`;
+
+  it('missing state → the error page with state_missing', async () => {
     const { browser, callback } = await callbackUrl();
     callback.searchParams.delete('state');
     await fake.reset();
     const res = await browser.fetch(callback.href, { headers: { accept: 'application/json' } });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STATE_MISSING');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(errorPage('state_missing'));
     expect(await fake.count('oauth.token')).toBe(0);
   });
 
-  it('mismatched state → 400 STATE_MISMATCH', async () => {
+  it('mismatched state → the error page with state_mismatch', async () => {
     const { browser, callback } = await callbackUrl();
     callback.searchParams.set('state', 'not-the-state-we-sent-000000');
     await fake.reset();
     const res = await browser.fetch(callback.href);
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STATE_MISMATCH');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(errorPage('state_mismatch'));
     expect(await fake.count('oauth.token')).toBe(0);
   });
 
-  it('tampered login cookie → 400, no code exchange', async () => {
+  it('tampered login cookie → the error page, no code exchange', async () => {
     const { browser, callback } = await callbackUrl();
     const jar = browser.cookies(sample.url);
     const cookie = jar.get('tracker_login')!;
     jar.set('tracker_login', { ...cookie, value: cookie.value.slice(0, -2) + (cookie.value.endsWith('AA') ? 'BB' : 'AA') });
     await fake.reset();
     const res = await browser.fetch(callback.href);
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/sign-in-error\?error=state_/);
     expect(await fake.count('oauth.token')).toBe(0);
   });
 
@@ -282,7 +353,8 @@ describe('OAuth bad-input corpus (end to end: no code exchange)', () => {
     const loginCookie = browser.cookies(sample.url).get('tracker_login')!.value;
     expect((await browser.fetch(callback.href)).status).toBe(302);
     const replay = await fetch(callback.href, { redirect: 'manual', headers: { cookie: `tracker_login=${loginCookie}` } });
-    expect(replay.status).toBeGreaterThanOrEqual(400);
+    expect(replay.status).toBe(303);
+    expect(replay.headers.get('location')).toBe(errorPage('exchange_failed'));
     expect(replay.headers.getSetCookie().some((c) => /^tracker_session=[^;]+/.test(c) && !/Max-Age=0/i.test(c))).toBe(false);
   });
 

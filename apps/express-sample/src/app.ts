@@ -5,12 +5,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { httpStatusForError, isTrackerAuthError } from '@tracker-auth/core';
+import { httpStatusForError, isTrackerAuthError, SIGN_IN_ERROR_CODES, toErrorBody, type SignInErrorCode } from '@tracker-auth/core';
 import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
 import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
 import { createRedisTokenStore } from '@tracker-auth/redis';
 import type { SampleConfig } from './config.js';
-import { errorPage, homePage, servicePage, signedOutPage, type Profile, type Queue } from './pages.js';
+import { errorPage, homePage, servicePage, signedOutPage, signInErrorPage, type Profile, type Queue } from './pages.js';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
@@ -46,7 +46,13 @@ export function createApp(config: SampleConfig): express.Express {
     sessionSecret: config.sessionSecret,
     store,
     oauthUrl: config.oauthUrl,
-    baseUrl: config.appUrl,
+    // Sign-in opened on another host than APP_URL (http://localhost:3000 for an app at
+    // 127.0.0.1:3000) is redirected to APP_URL first: the login cookie only comes back to the
+    // host that set it. (The default; the flow sees the browser's Host, so no `baseUrl` here.)
+    canonicalHost: true,
+    // A failed callback (consent declined, an expired sign-in) lands on a page of this app with a
+    // fixed code, instead of a JSON error body in the browser.
+    errorPath: '/sign-in-error',
   });
 
   // Defence in depth for the server-rendered pages: scripts and styles only from this origin
@@ -86,6 +92,14 @@ export function createApp(config: SampleConfig): express.Express {
       res.type('html').send(servicePage({ mode: config.mode, profile: robot, queues }));
     });
   }
+
+  // Where a failed sign-in lands: `?error=` is one of core's fixed codes; anything else is shown
+  // as a generic failure (the query is the browser's, so it is never echoed as such).
+  app.get('/sign-in-error', (req, res) => {
+    const asked = typeof req.query.error === 'string' ? req.query.error : '';
+    const code = (SIGN_IN_ERROR_CODES as readonly string[]).includes(asked) ? (asked as SignInErrorCode) : undefined;
+    res.status(code === 'access_denied' ? 403 : 400).type('html').send(signInErrorPage({ mode: config.mode, code }));
+  });
 
   // Every page below gets req.tracker when signed in (undefined when signed out).
   app.use(trackerAuth({ oauth, required: false, client: config.trackerUrl ? { trackerUrl: config.trackerUrl } : undefined }));
@@ -131,16 +145,10 @@ export function createApp(config: SampleConfig): express.Express {
       return;
     }
     if (!isTrackerAuthError(error)) console.error('express-sample: unexpected error:', error instanceof Error ? error.name : typeof error);
-    res.status(status).type('html').send(
-      errorPage({
-        mode: config.mode,
-        status,
-        code: isTrackerAuthError(error) ? error.code : 'INTERNAL_ERROR',
-        // tracker-auth messages never contain a secret; anything else stays generic.
-        message: isTrackerAuthError(error) ? error.message : 'Internal error.',
-        signIn: status === 401,
-      }),
-    );
+    // The same code, message and Tracker field errors (`details`) an API caller gets as JSON:
+    // tracker-auth messages never contain a secret; anything else stays generic.
+    const { code, message, details } = toErrorBody(error).error;
+    res.status(status).type('html').send(errorPage({ mode: config.mode, status, code, message, details, signIn: status === 401 }));
   });
   // ...and API callers the library's JSON error shape.
   app.use(trackerErrorHandler());

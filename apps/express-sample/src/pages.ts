@@ -1,4 +1,5 @@
 /** The pages of the sample, as pure functions of their data (escaped by `html`). */
+import type { SignInErrorCode, WebErrorDetails } from '@tracker-auth/core';
 import { html, layout } from './html.js';
 
 export interface Profile {
@@ -82,14 +83,45 @@ export function servicePage(data: { mode: string; profile: Profile; queues: Queu
   );
 }
 
-/** An error page: status, a fixed title and the (non-secret) message of the error. */
-export function errorPage(options: { mode: string; status: number; code: string; message: string; signIn: boolean }): string {
+/** An error page: status, code, the (non-secret) message and Tracker's field errors, when it gave any. */
+export function errorPage(options: { mode: string; status: number; code: string; message: string; details?: WebErrorDetails | undefined; signIn: boolean }): string {
+  const fields = Object.entries(options.details?.errors ?? {});
+  const messages = options.details?.errorMessages ?? [];
   return layout(
     'Error',
     html`<h1>Something went wrong (${options.status})</h1>
 <p id="error-code"><code>${options.code}</code></p>
 <p id="error-message">${options.message}</p>
+${
+  fields.length > 0 || messages.length > 0
+    ? html`<h2>What Tracker said</h2>
+<ul id="error-details">${fields.map(([field, text]) => html`<li><code>${field}</code>: ${text}</li>`)}${messages.map((text) => html`<li>${text}</li>`)}</ul>`
+    : ''
+}
 ${options.signIn ? html`<p><a class="button" href="/auth/login">Sign in again</a></p>` : html`<p><a href="/">Back home</a></p>`}`,
+    options,
+  );
+}
+
+/** What each sign-in failure means for the person at the browser. */
+const SIGN_IN_ERRORS: Record<SignInErrorCode, string> = {
+  access_denied: 'You declined the access request on the Yandex page, so the app cannot act for you.',
+  unauthorized_client: 'Yandex refused this app (it may be blocked or still in moderation).',
+  oauth_error: 'Yandex reported an error while signing you in.',
+  state_missing: 'This browser has no sign-in in progress: it took longer than 10 minutes, cookies are blocked, or sign-in started on another address of the app.',
+  state_mismatch: 'This answer from Yandex belongs to another sign-in (another tab, or a stale link).',
+  callback_invalid: 'The answer from Yandex was malformed.',
+  exchange_failed: 'The app could not complete the sign-in with Yandex (it refused the code, or could not be reached).',
+};
+
+/** Where a failed sign-in lands (`errorPath`): the fixed code from core and what it means. */
+export function signInErrorPage(options: { mode: string; code: SignInErrorCode | undefined }): string {
+  return layout(
+    'Sign-in failed',
+    html`<h1>Sign-in failed</h1>
+<p id="sign-in-error"><code>${options.code ?? 'unknown'}</code></p>
+<p id="sign-in-error-message">${options.code ? SIGN_IN_ERRORS[options.code] : 'Sign-in did not complete.'}</p>
+<p><a class="button" id="try-again" href="/auth/login">Try again</a> <a href="/">Back home</a></p>`,
     options,
   );
 }

@@ -2,6 +2,7 @@
  * Entry point: `node dist/server.js`. Reads the environment (see config.ts), builds the app
  * (bad options stop the process here, with a message naming the fix) and listens.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isConfigurationError } from '@tracker-auth/core';
 import { createApp } from './app.js';
@@ -25,15 +26,28 @@ try {
   fail(error);
 }
 
-const server = app.listen(config.port, config.host, () => {
+// Not `app.listen(port, cb)`: Express 5 calls that callback with the listen error too (a busy
+// port), where server.address() is null. The 'listening' and 'error' events keep them apart.
+const server = createServer(app);
+server.once('listening', () => {
   const { port } = server.address() as AddressInfo;
-  const url = process.env.APP_URL?.trim() || `http://${config.host}:${port}`;
+  const url = process.env.APP_URL?.trim() || `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   console.log(`express-sample listening on ${url} (${config.mode === 'fake' ? 'fake Yandex' : 'Yandex'})`);
 });
-server.on('error', (error) => {
-  console.error(`express-sample: cannot listen on ${config.host}:${config.port}: ${error.message}`);
+server.once('error', (error: NodeJS.ErrnoException) => {
+  const where = `${config.host}:${config.port}`;
+  const why =
+    error.code === 'EADDRINUSE'
+      ? `port ${config.port} is already in use on ${config.host} (another app, or an earlier run still going); stop it or set PORT to a free port, e.g. PORT=3001`
+      : error.code === 'EACCES'
+        ? `not allowed to listen on ${where}; use a port above 1023`
+        : error.code === 'EADDRNOTAVAIL'
+          ? `${config.host} is not an address of this machine; set HOST (default 127.0.0.1)`
+          : `cannot listen on ${where}: ${error.message}`;
+  console.error(`express-sample: cannot start: ${why}`);
   process.exit(1);
 });
+server.listen(config.port, config.host);
 
 function stop(): void {
   server.close(() => process.exit(0));

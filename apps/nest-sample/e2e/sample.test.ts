@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { Browser } from '@tracker-auth-tools/test-harness';
+import { signInThroughApp, startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, cookiesOf, failingSample, freePort, startSample, type SampleProcess } from './harness.js';
 
@@ -76,7 +78,18 @@ describe('against a fake Yandex, configured like real Yandex (IAM from an OAuth 
 
     const bad = await call('/issues', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: 'TEST' }) });
     expect(bad.res.status).toBe(422);
-    expect(bad.json()).toEqual({ error: { code: 'HTTP_ERROR', message: expect.stringContaining('422') } });
+    // Tracker's field errors reach the caller as `details`, and its message says them too.
+    expect(bad.json()).toEqual({
+      error: {
+        code: 'HTTP_ERROR',
+        message: expect.stringContaining('summary: Required field'),
+        details: { errors: { summary: 'Required field' }, errorMessages: [] },
+      },
+    });
+
+    const noQueue = await call('/issues', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: 'NOSUCHQUEUE', summary: 'x' }) });
+    expect(noQueue.res.status).toBe(422);
+    expect(noQueue.json().error.details).toEqual({ errors: { queue: 'Queue does not exist' }, errorMessages: [] });
   });
 
   it('POST /issues refuses a cross-site form and a foreign Origin; nothing is created', async () => {
@@ -138,6 +151,104 @@ describe('against a fake Yandex, configured like real Yandex (IAM from an OAuth 
     const logout = await call('/auth/logout', { method: 'POST', headers: { cookie } });
     expect(logout.res.status).toBe(303);
     expect(cookiesOf(logout.res).get('tracker_session')).toBe('');
+  });
+});
+
+describe('sign-in from a browser', () => {
+  let sample: SampleProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    const app = fake.oauth.registerApp({ redirectUris: [`http://127.0.0.1:${port}/auth/callback`], name: 'nest-sample browser e2e' });
+    sample = await startSample({
+      PORT: String(port),
+      TRACKER_OAUTH_TOKEN: fake.demo.oauthToken,
+      TRACKER_ORG_ID: fake.demo.orgId,
+      TRACKER_API_URL: fake.url,
+      YANDEX_OAUTH_URL: fake.url,
+      YANDEX_CLIENT_ID: app.clientId,
+      YANDEX_CLIENT_SECRET: app.clientSecret!,
+      SESSION_SECRET,
+    });
+  });
+  afterAll(async () => {
+    fake.oauth.setAuthorizeHook(undefined);
+    await sample?.stop();
+  });
+
+  it('binds 127.0.0.1 and prints the app URL; the banner names the Tracker it uses, not "Yandex"', () => {
+    expect(sample.url).toBe(`http://127.0.0.1:${port}`);
+    expect(sample.output()).toContain(`nest-sample listening on http://127.0.0.1:${port} (Tracker: ${fake.url}; sign-in on)`);
+  });
+
+  it('sign-in opened on localhost is moved to the app URL first and ends signed in (signInThroughApp)', async () => {
+    const localhost = `http://localhost:${port}`;
+    const first = await fetch(`${localhost}/auth/login`, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    expect(new URL(first.headers.get('location')!).origin).toBe(sample.url);
+    expect(first.headers.getSetCookie()).toEqual([]);
+
+    const signedIn = await signInThroughApp(localhost, { fake, loginPath: '/auth/login' });
+    expect(signedIn.hops.map((h) => `${h.status} ${h.url}`)).toEqual([
+      `302 ${localhost}/auth/login`,
+      `302 ${sample.url}/auth/login`,
+      `302 ${fake.url}/authorize`,
+      `302 ${sample.url}/auth/callback`,
+      `200 ${sample.url}/user/me`,
+    ]);
+    expect(Object.keys(signedIn.cookies)).toEqual(['tracker_session']);
+    const me = await fetch(`${sample.url}/user/me`, { headers: { cookie: signedIn.cookie } });
+    expect(await me.json()).toMatchObject({ login: fake.demo.user.login });
+  });
+
+  it('consent declined: a readable HTML page with the safe code, not JSON', async () => {
+    fake.oauth.setAuthorizeHook(() => 'deny');
+    try {
+      const browser = new Browser();
+      const { hops, response } = await browser.follow(`${sample.url}/auth/login`);
+      expect(hops.at(-1)!.url).toBe(`${sample.url}/sign-in-error?error=access_denied`);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await response.text();
+      expect(html).toContain('<p id="sign-in-error"><code>access_denied</code></p>');
+      expect(html).toContain('You declined the access request');
+      expect(browser.cookies(sample.url).has('tracker_session')).toBe(false);
+    } finally {
+      fake.oauth.setAuthorizeHook(undefined);
+    }
+    // An unknown code is never echoed.
+    const odd = await fetch(`${sample.url}/sign-in-error?error=%3Cb%3Ex%3C%2Fb%3E`);
+    expect(odd.status).toBe(400);
+    expect(await odd.text()).not.toContain('<b>x');
+  });
+});
+
+describe('a service-account key file (TRACKER_SERVICE_ACCOUNT_KEY_FILE)', () => {
+  it('counts as the credential: no embedded fake, one credential, IAM tokens from the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nest-sample-key-'));
+    const keyFile = join(dir, 'key.json');
+    writeFileSync(keyFile, JSON.stringify(fake.demo.serviceAccount.key), { mode: 0o600 });
+    const sample = await startSample({
+      PORT: String(await freePort()),
+      TRACKER_SERVICE_ACCOUNT_KEY_FILE: keyFile,
+      TRACKER_CLOUD_ORG_ID: fake.demo.cloudOrgId,
+      TRACKER_API_URL: fake.url,
+      YANDEX_IAM_URL: fake.url,
+    });
+    try {
+      expect(sample.output()).not.toContain('embedded fake');
+      expect(sample.output()).toContain(`(Tracker: ${fake.url}; sign-in off)`);
+      fake.calls.reset();
+      const me = await fetch(`${sample.url}/me`);
+      expect(me.status).toBe(200);
+      expect(fake.calls.count('iam.tokens')).toBe(1);
+      // The private key never appears in what the sample printed.
+      expect(sample.output()).not.toContain('PRIVATE KEY');
+    } finally {
+      await sample.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TrackerAuthModule } from '@tracker-auth/nestjs';
 import { trackerOptionsFrom } from './config';
 import { IssuesModule } from './issues.module';
+import { SignInErrorController } from './sign-in-error.controller';
 import { TrackerController } from './tracker.controller';
 import { UserController } from './user.controller';
 
@@ -29,7 +30,7 @@ export class AppModule {
         }),
         IssuesModule,
       ],
-      controllers: [TrackerController, ...(options.signIn ? [UserController] : [])],
+      controllers: [TrackerController, ...(options.signIn ? [UserController, SignInErrorController] : [])],
     };
   }
 }

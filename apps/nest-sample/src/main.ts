@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   if (embedded) app.getHttpServer().once('close', () => void embedded.fake.close());
   await app.listen(port, host);
-  const upstream = embedded ? `the embedded fake Yandex at ${embedded.fake.url}` : 'Yandex';
+  // Name the Tracker the app really talks to: TRACKER_API_URL may point at a fake or a proxy.
+  const trackerUrl = env.TRACKER_API_URL?.trim();
+  const upstream = embedded ? `the embedded fake Yandex at ${embedded.fake.url}` : trackerUrl ? trackerUrl : 'Yandex';
   console.log(`nest-sample listening on ${appUrl} (Tracker: ${upstream}; sign-in ${signIn ? 'on' : 'off'})`);
 }
 
