@@ -11,6 +11,9 @@ import { nextServer } from './next-apis.js';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
 import { cookieHeaderAfter } from './set-cookie.js';
 
+/** Cache-Control of an answer that carries a session cookie. */
+const PRIVATE = 'private, no-cache, no-store, max-age=0, must-revalidate';
+
 /** Options of {@link createSessionRefresher}. */
 export interface SessionRefresherOptions {
   /** The sign-in routes whose sessions to keep fresh (`createOAuthRouteHandlers()`). */
@@ -89,6 +92,8 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     const response = NextResponse.next({ request: { headers: result.requestHeaders } });
     // Core's values as they are (HttpOnly, Secure, SameSite, Max-Age), not re-serialized.
     for (const cookie of result.setCookie) response.headers.append('set-cookie', cookie);
+    // A static page is served with `s-maxage`: a shared cache must not keep this user's cookie.
+    response.headers.set('cache-control', PRIVATE);
     return response;
   }
   return Object.assign(refreshSession, { refresh });

@@ -60,6 +60,7 @@ describe('createSessionRefresher', () => {
     expect(response.headers.get('x-middleware-override-headers')).toBeNull();
     expect(response.headers.getSetCookie()).toEqual([]);
     expect((await refreshSession(page('theme=dark'))).headers.getSetCookie()).toEqual([]);
+    expect(response.headers.get('cache-control')).toBeNull();
     expect(world.fake.calls.count('oauth.token')).toBe(before);
     const result = await refreshSession.refresh(request);
     expect(result.signedIn).toBe(true);
@@ -82,6 +83,8 @@ describe('createSessionRefresher', () => {
       const [header, ...others] = response.headers.getSetCookie();
       expect(others).toEqual([]);
       expect(header).toMatch(/^tracker_session=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+      // Never kept by a shared cache, even on a page Next serves with s-maxage.
+      expect(response.headers.get('cache-control')).toBe('private, no-cache, no-store, max-age=0, must-revalidate');
       const rotated = `tracker_session=${setCookies(response).get('tracker_session')}`;
       expect(rotated).not.toBe(cookie);
       // Yandex's documented answer (the fake's default): same access token, new refresh token.
