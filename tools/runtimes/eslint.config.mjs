@@ -1,0 +1,4 @@
+// @ts-check
+import workspace from '../../eslint.config.mjs';
+
+export default workspace;
