@@ -48,9 +48,14 @@ const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'embed', '
  * set; browsers that send neither are covered by the isolation headers.
  */
 export function isNavigation(request: Request): boolean {
-  const mode = request.headers.get('sec-fetch-mode');
+  return isNavigationBy((name) => request.headers.get(name));
+}
+
+/** {@link isNavigation} over a header lookup (lower-case names), for transports without a `Request`. */
+export function isNavigationBy(header: (name: string) => string | null): boolean {
+  const mode = header('sec-fetch-mode');
   if (mode !== null && mode.trim().toLowerCase() === 'navigate') return true;
-  const dest = request.headers.get('sec-fetch-dest');
+  const dest = header('sec-fetch-dest');
   return dest !== null && DOCUMENT_DESTINATIONS.has(dest.trim().toLowerCase());
 }
 export const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);

@@ -22,37 +22,29 @@ import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
 import { jsonError, toErrorResponse } from './error-response.js';
+import { resolveProxyConfig } from './proxy-config.js';
 import {
-  BODYLESS_METHODS,
-  DEFAULT_BODY_TIMEOUT_MS,
-  DEFAULT_REQUEST_HEADERS,
-  DEFAULT_RESPONSE_HEADERS,
-  DEFAULT_TIMEOUT_MS,
-  ISOLATION_HEADERS,
-  KNOWN_METHODS,
-  attachmentDisposition,
-  headerList,
-  invalid,
-  isJsonType,
-  isNavigation,
-  isSafeTrackerPath,
-  matchesPrefix,
-  normalizeBasePath,
-  pathPrefixes,
-  readBody,
-  trackerBaseOf,
-} from './proxy-rules.js';
+  FORBIDDEN_REFUSAL,
+  NOT_FOUND_REFUSAL,
+  answerHeaders,
+  bodyRefusal,
+  forwardedHeaders,
+  isUserAuth,
+  publicBaseOf,
+  refuseEarly,
+  sendWithReplay,
+  splitTarget,
+  type ProxyRefusal,
+} from './proxy-decide.js';
+import { BODYLESS_METHODS, invalid, readBody } from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
 
-/** Methods the proxy forwards unless `methods` says otherwise: reads plus create/update. */
-export const DEFAULT_PROXY_METHODS: readonly string[] = Object.freeze(['GET', 'HEAD', 'POST', 'PATCH']);
-/** Tracker path prefixes the proxy forwards unless `allowPaths` says otherwise. */
-export const DEFAULT_PROXY_PATHS: readonly string[] = Object.freeze(['/v2/', '/v3/']);
-/** Default request body limit: 1 MiB. */
-export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
-/** Default time for a whole request body to arrive: 30 s (then 408). */
-export const DEFAULT_PROXY_BODY_TIMEOUT_MS = DEFAULT_BODY_TIMEOUT_MS;
-
+export {
+  DEFAULT_PROXY_BODY_TIMEOUT_MS,
+  DEFAULT_PROXY_MAX_BODY_BYTES,
+  DEFAULT_PROXY_METHODS,
+  DEFAULT_PROXY_PATHS,
+} from './proxy-config.js';
 
 /** Whom the proxy acts as: one credential for all, or one per request (user mode). */
 export type TrackerProxyAuth =
@@ -146,8 +138,8 @@ export interface TrackerProxyContext {
 export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => Promise<Response>;
 
 
-function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
-  return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
+function refusalResponse(refusal: ProxyRefusal): Response {
+  return jsonError(refusal.status, refusal.code, refusal.message, refusal.headers);
 }
 
 /**
@@ -163,61 +155,11 @@ function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
  * // GET /api/tracker/v3/issues/TEST-1 → GET https://api.tracker.yandex.net/v3/issues/TEST-1
  */
 export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
-  if (!options || typeof options !== 'object') invalid('options', 'createTrackerProxy: pass an options object.');
+  const config = resolveProxyConfig(options, 'createTrackerProxy');
   const { auth, authorize, onError } = options;
-  if (typeof auth !== 'function' && (typeof auth !== 'object' || auth === null || typeof auth.headers !== 'function')) {
-    invalid('auth', 'createTrackerProxy: auth must be a TrackerAuth (createTrackerAuth()) or a function of the request returning one.');
-  }
-  if (authorize !== undefined && typeof authorize !== 'function') {
-    invalid('authorize', 'createTrackerProxy: authorize must be a function (request) => boolean.');
-  }
-  if (options.allowAnonymous !== undefined && options.allowAnonymous !== true) {
-    invalid('allowAnonymous', 'createTrackerProxy: allowAnonymous can only be true.');
-  }
-  if (authorize === undefined && options.allowAnonymous !== true) {
-    invalid(
-      'authorize',
-      'createTrackerProxy: pass authorize(request) to decide who may use your Tracker credentials, or allowAnonymous: true to let anyone who reaches the proxy use them.',
-    );
-  }
-  if (onError !== undefined && typeof onError !== 'function') invalid('onError', 'createTrackerProxy: onError must be a function.');
-
-  const basePath = normalizeBasePath(options.basePath);
-  const methods = new Set<string>();
-  for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {
-    const upper = typeof method === 'string' ? method.toUpperCase() : '';
-    if (!KNOWN_METHODS.has(upper)) invalid('methods', `createTrackerProxy: methods may only contain ${[...KNOWN_METHODS].join(', ')}.`);
-    methods.add(upper);
-  }
-  if (methods.size === 0) invalid('methods', 'createTrackerProxy: methods must not be empty.');
-  const allowHeader = [...methods].join(', ');
-
-  const allowPaths = pathPrefixes(options.allowPaths ?? DEFAULT_PROXY_PATHS, 'allowPaths');
-  if (allowPaths.length === 0) invalid('allowPaths', 'createTrackerProxy: allowPaths must not be empty.');
-  const inlinePaths = pathPrefixes(options.inlinePaths ?? [], 'inlinePaths');
-  if (options.allowNavigation !== undefined && options.allowNavigation !== true) {
-    invalid('allowNavigation', 'createTrackerProxy: allowNavigation can only be true.');
-  }
-  const allowNavigation = options.allowNavigation === true;
-
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROXY_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
-    invalid('maxBodyBytes', 'createTrackerProxy: maxBodyBytes must be a non-negative integer (bytes).');
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('timeoutMs', 'createTrackerProxy: timeoutMs must be a positive number of milliseconds.');
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  if (!Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
-    invalid('bodyTimeoutMs', 'createTrackerProxy: bodyTimeoutMs must be a positive number of milliseconds.');
-  }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'createTrackerProxy: fetch must be a function.');
-
-  const trackerBase = trackerBaseOf(options.trackerUrl);
-  const requestHeaders = headerList(options.requestHeaders, DEFAULT_REQUEST_HEADERS, 'requestHeaders');
-  const responseHeaders = headerList(options.responseHeaders, DEFAULT_RESPONSE_HEADERS, 'responseHeaders');
+  const { maxBodyBytes, timeoutMs, bodyTimeoutMs, trackerBase } = config;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-
-  const isAllowedPath = (path: string): boolean => matchesPrefix(allowPaths, path);
 
   const report = (error: unknown, request: Request): void => {
     try {
@@ -229,39 +171,19 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 
   return async function trackerProxy(request: Request, context?: TrackerProxyContext): Promise<Response> {
     const method = request.method.toUpperCase();
-    if (!methods.has(method)) {
-      return jsonError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: allowHeader });
-    }
+    const header = (name: string) => request.headers.get(name);
+    if (!config.methods.has(method)) return refusalResponse(refuseEarly(config, method, '', header)!);
 
     const url = new URL(request.url);
-    let path: string;
-    if (context?.path !== undefined) {
-      const raw = context.path;
-      const q = raw.indexOf('?');
-      path = q === -1 ? raw : raw.slice(0, q);
-    } else {
-      const pathname = url.pathname;
-      if (basePath !== '' && pathname !== basePath && !(pathname.startsWith(basePath) && pathname.charCodeAt(basePath.length) === 47)) {
-        return jsonError(404, 'NOT_FOUND', 'Not found.');
-      }
-      path = pathname.slice(basePath.length);
-    }
-    if (!isSafeTrackerPath(path)) {
-      return jsonError(400, 'BAD_PATH', 'The request path is not a valid Tracker API path.');
-    }
-    if (!isAllowedPath(path)) return jsonError(404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.');
-    if (!allowNavigation && isNavigation(request)) {
-      return jsonError(
-        403,
-        'NAVIGATION_REFUSED',
-        "The Tracker proxy answers the app's fetch() calls only; it is not opened as a page, link or frame, so Tracker content never runs as this site.",
-      );
-    }
+    // The adapter's raw target is seen as sent, so dot segments URL parsing would resolve are caught.
+    const target = context?.path !== undefined ? splitTarget(context.path, '', false) : splitTarget(url.pathname, config.basePath, true);
+    if (target === undefined) return refusalResponse(NOT_FOUND_REFUSAL);
+    const { path } = target;
+    const refusal = refuseEarly(config, method, path, header);
+    if (refusal) return refusalResponse(refusal);
 
     try {
-      if (authorize !== undefined && (await authorize(request)) !== true) {
-        return jsonError(403, 'FORBIDDEN', 'Not allowed to use the Tracker proxy.');
-      }
+      if (authorize !== undefined && (await authorize(request)) !== true) return refusalResponse(FORBIDDEN_REFUSAL);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -270,21 +192,12 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (!BODYLESS_METHODS.has(method)) {
       const read = await readBody(request, maxBodyBytes, bodyTimeoutMs);
-      if (read === 'timeout') return jsonError(408, 'REQUEST_TIMEOUT', `The request body did not arrive within ${bodyTimeoutMs} ms.`);
-      if (read === 'too-large') {
-        return jsonError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${maxBodyBytes} bytes.`);
-      }
-      if (read === 'bad-length') return jsonError(400, 'BAD_REQUEST', 'Invalid Content-Length.');
-      if (read === 'unreadable') return jsonError(400, 'BAD_REQUEST', 'The request body could not be read.');
+      if (typeof read === 'string') return refusalResponse(bodyRefusal(config, read));
       body = read;
     }
 
-    const forwarded: [string, string][] = [];
-    for (const name of requestHeaders) {
-      const value = request.headers.get(name);
-      if (value !== null) forwarded.push([name, value]);
-    }
-    const target = trackerBase + path + url.search;
+    const forwarded = forwardedHeaders(config, header);
+    const upstreamUrl = trackerBase + path + url.search;
 
     const clientSignal = context?.signal ?? request.signal;
     let userAuth: UserAuth | undefined;
@@ -293,35 +206,25 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       userAuth = isUserAuth(resolved) ? resolved : undefined;
       const trackerAuth = userAuth ? userAuth.auth : (resolved as TrackerAuth);
 
-      let upstream = await send(trackerAuth, method, target, forwarded, body, clientSignal);
-      if (upstream.response.status === 401) {
-        // One forced credential refresh and one replay, never a loop (architecture principle 6).
-        // The body was buffered, so the replay sends exactly the same request.
-        await upstream.response.body?.cancel().catch(() => undefined);
-        await trackerAuth.invalidate(upstream.authorization);
-        upstream = await send(trackerAuth, method, target, forwarded, body, clientSignal);
-      }
-      const response = upstream.response;
-      const headers = new Headers();
-      const publicBase = context?.basePath !== undefined ? stripSlash(context.basePath) : basePath;
-      for (const name of responseHeaders) {
-        const value = response.headers.get(name);
-        if (value === null) continue;
-        headers.set(name, name === 'link' || name === 'location' ? value.split(trackerBase).join(publicBase) : value);
-      }
-      // fetch decodes compressed bodies, so a Content-Length is only right for identity bodies.
-      const length = response.headers.get('content-length');
-      if (length !== null && !response.headers.has('content-encoding')) headers.set('content-length', length);
-      headers.set('cache-control', 'no-store');
-      for (const [name, value] of ISOLATION_HEADERS) headers.set(name, value);
-      const noBody = method === 'HEAD' || response.status === 204 || response.status === 304;
-      if (!noBody && !isJsonType(response.headers.get('content-type')) && !matchesPrefix(inlinePaths, path)) {
-        headers.set('content-disposition', attachmentDisposition(response.headers.get('content-disposition')));
-      }
-      const setCookie = userAuth?.setCookie;
-      if (setCookie) headers.append('set-cookie', setCookie);
-      if (noBody) await response.body?.cancel().catch(() => undefined);
-      return new Response(noBody ? null : response.body, { status: response.status, statusText: response.statusText, headers });
+      const response = await sendWithReplay(trackerAuth, clientSignal, {
+        send: (authHeaders) => send(authHeaders, method, upstreamUrl, forwarded, body, clientSignal),
+        status: (r) => r.status,
+        discard: (r) => (r.body ? r.body.cancel().catch(() => undefined) : Promise.resolve()),
+      });
+      const answer = answerHeaders(
+        config,
+        method,
+        path,
+        publicBaseOf(config, context?.basePath),
+        { status: response.status, header: (name) => response.headers.get(name), decodes: true },
+        userAuth?.setCookie,
+      );
+      if (answer.noBody) await response.body?.cancel().catch(() => undefined);
+      return new Response(answer.noBody ? null : response.body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: answer.headers,
+      });
     } catch (error) {
       report(error, request);
       const setCookie = userAuth?.setCookie;
@@ -330,14 +233,13 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
   };
 
   async function send(
-    trackerAuth: TrackerAuth,
+    authHeaders: Record<string, string>,
     method: string,
     target: string,
     forwarded: [string, string][],
     body: Uint8Array<ArrayBuffer> | undefined,
     clientSignal: AbortSignal | undefined,
-  ): Promise<{ response: Response; authorization: string }> {
-    const authHeaders = await trackerAuth.headers(clientSignal ? { signal: clientSignal } : undefined);
+  ): Promise<Response> {
     const headers = new Headers(forwarded);
     for (const name in authHeaders) {
       const value = authHeaders[name];
@@ -359,8 +261,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     }
     const signal = controller.signal;
     try {
-      const response = await fetchImpl(target, { method, headers, body, signal, redirect: 'manual' });
-      return { response, authorization: authHeaders.Authorization };
+      return await fetchImpl(target, { method, headers, body, signal, redirect: 'manual' });
     } catch (error) {
       // The message reaches the browser: the operation and Tracker path only, never the
       // upstream origin. The full URL stays on `cause.url` for server logs (`onError`).
@@ -380,8 +281,4 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 /** The path of a Tracker URL (no origin, no query): what an error message may name. */
 function pathOf(target: string): string {
   return new URL(target).pathname;
-}
-
-function stripSlash(path: string): string {
-  return path.endsWith('/') ? path.slice(0, -1) : path;
 }

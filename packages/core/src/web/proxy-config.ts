@@ -1,0 +1,133 @@
+/**
+ * The Tracker proxy's options, validated once into the settings both transports decide with
+ * (`createTrackerProxy` on `fetch`, `createNodeTrackerProxy` on a pooled Node transport), so
+ * the two can never disagree about a limit or a default.
+ */
+import {
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_REQUEST_HEADERS,
+  DEFAULT_RESPONSE_HEADERS,
+  DEFAULT_TIMEOUT_MS,
+  KNOWN_METHODS,
+  headerList,
+  invalid,
+  normalizeBasePath,
+  pathPrefixes,
+  trackerBaseOf,
+} from './proxy-rules.js';
+
+/** Methods the proxy forwards unless `methods` says otherwise: reads plus create/update. */
+export const DEFAULT_PROXY_METHODS: readonly string[] = /* @__PURE__ */ Object.freeze(['GET', 'HEAD', 'POST', 'PATCH']);
+/** Tracker path prefixes the proxy forwards unless `allowPaths` says otherwise. */
+export const DEFAULT_PROXY_PATHS: readonly string[] = /* @__PURE__ */ Object.freeze(['/v2/', '/v3/']);
+/** Default request body limit: 1 MiB. */
+export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
+/** Default time for a whole request body to arrive: 30 s (then 408). */
+export const DEFAULT_PROXY_BODY_TIMEOUT_MS = DEFAULT_BODY_TIMEOUT_MS;
+
+/** The options every transport shares (what is decided, not how it is sent). */
+export interface ProxyRuleOptions {
+  allowAnonymous?: true | undefined;
+  basePath?: string | undefined;
+  methods?: readonly string[] | undefined;
+  allowPaths?: readonly string[] | undefined;
+  maxBodyBytes?: number | undefined;
+  bodyTimeoutMs?: number | undefined;
+  inlinePaths?: readonly string[] | undefined;
+  allowNavigation?: true | undefined;
+  requestHeaders?: readonly string[] | undefined;
+  responseHeaders?: readonly string[] | undefined;
+  trackerUrl?: string | undefined;
+  timeoutMs?: number | undefined;
+  auth?: unknown;
+  authorize?: unknown;
+  onError?: unknown;
+}
+
+/** Validated proxy settings, computed once per proxy. */
+export interface ProxyConfig {
+  methods: ReadonlySet<string>;
+  /** The `Allow` header of a 405. */
+  allowHeader: string;
+  basePath: string;
+  allowPaths: readonly string[];
+  inlinePaths: readonly string[];
+  allowNavigation: boolean;
+  maxBodyBytes: number;
+  timeoutMs: number;
+  bodyTimeoutMs: number;
+  /** Tracker's origin and base path, without a trailing slash. */
+  trackerBase: string;
+  requestHeaders: readonly string[];
+  responseHeaders: readonly string[];
+}
+
+/**
+ * Validate the shared proxy options (ConfigurationError naming the field); `factory` names the
+ * function in messages.
+ */
+export function resolveProxyConfig(options: ProxyRuleOptions, factory: string): ProxyConfig {
+  if (!options || typeof options !== 'object') invalid('options', `${factory}: pass an options object.`);
+  const { auth, authorize, onError } = options;
+  if (
+    typeof auth !== 'function' &&
+    (typeof auth !== 'object' || auth === null || typeof (auth as { headers?: unknown }).headers !== 'function')
+  ) {
+    invalid('auth', `${factory}: auth must be a TrackerAuth (createTrackerAuth()) or a function of the request returning one.`);
+  }
+  if (authorize !== undefined && typeof authorize !== 'function') {
+    invalid('authorize', `${factory}: authorize must be a function (request) => boolean.`);
+  }
+  if (options.allowAnonymous !== undefined && options.allowAnonymous !== true) {
+    invalid('allowAnonymous', `${factory}: allowAnonymous can only be true.`);
+  }
+  if (authorize === undefined && options.allowAnonymous !== true) {
+    invalid(
+      'authorize',
+      `${factory}: pass authorize(request) to decide who may use your Tracker credentials, or allowAnonymous: true to let anyone who reaches the proxy use them.`,
+    );
+  }
+  if (onError !== undefined && typeof onError !== 'function') invalid('onError', `${factory}: onError must be a function.`);
+
+  const basePath = normalizeBasePath(options.basePath);
+  const methods = new Set<string>();
+  for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {
+    const upper = typeof method === 'string' ? method.toUpperCase() : '';
+    if (!KNOWN_METHODS.has(upper)) invalid('methods', `${factory}: methods may only contain ${[...KNOWN_METHODS].join(', ')}.`);
+    methods.add(upper);
+  }
+  if (methods.size === 0) invalid('methods', `${factory}: methods must not be empty.`);
+
+  const allowPaths = pathPrefixes(options.allowPaths ?? DEFAULT_PROXY_PATHS, 'allowPaths');
+  if (allowPaths.length === 0) invalid('allowPaths', `${factory}: allowPaths must not be empty.`);
+  const inlinePaths = pathPrefixes(options.inlinePaths ?? [], 'inlinePaths');
+  if (options.allowNavigation !== undefined && options.allowNavigation !== true) {
+    invalid('allowNavigation', `${factory}: allowNavigation can only be true.`);
+  }
+
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROXY_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    invalid('maxBodyBytes', `${factory}: maxBodyBytes must be a non-negative integer (bytes).`);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('timeoutMs', `${factory}: timeoutMs must be a positive number of milliseconds.`);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
+    invalid('bodyTimeoutMs', `${factory}: bodyTimeoutMs must be a positive number of milliseconds.`);
+  }
+
+  return {
+    methods,
+    allowHeader: [...methods].join(', '),
+    basePath,
+    allowPaths,
+    inlinePaths,
+    allowNavigation: options.allowNavigation === true,
+    maxBodyBytes,
+    timeoutMs,
+    bodyTimeoutMs,
+    trackerBase: trackerBaseOf(options.trackerUrl),
+    requestHeaders: headerList(options.requestHeaders, DEFAULT_REQUEST_HEADERS, 'requestHeaders'),
+    responseHeaders: headerList(options.responseHeaders, DEFAULT_RESPONSE_HEADERS, 'responseHeaders'),
+  };
+}

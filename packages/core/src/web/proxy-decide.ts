@@ -1,0 +1,183 @@
+/**
+ * The proxy's decisions, shared by every transport: what is refused before anything is read,
+ * which headers go up, the one replay on 401, and which headers come back. Each step works on
+ * plain values (a method, a raw path, a header lookup) so the Node transport decides without
+ * building a web `Request` or `Response`.
+ */
+import type { TrackerAuth } from '../types.js';
+import type { WebErrorCode } from './error-response.js';
+import type { ProxyConfig } from './proxy-config.js';
+import {
+  ISOLATION_HEADERS,
+  attachmentDisposition,
+  isJsonType,
+  isNavigationBy,
+  isSafeTrackerPath,
+  matchesPrefix,
+} from './proxy-rules.js';
+import type { UserAuth } from './user-auth.js';
+
+/** A header lookup: the value, or `null` when absent. */
+export type HeaderLookup = (name: string) => string | null;
+
+/** A refusal decided from the request line and headers alone (nothing was read or sent). */
+export interface ProxyRefusal {
+  status: number;
+  code: WebErrorCode;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** The Tracker path below the mount and the query, as a transport found them. */
+export interface ProxyTarget {
+  /** The raw path below the mount point, without the query. */
+  path: string;
+  /** `?…` or `''`. */
+  search: string;
+}
+
+export const NAVIGATION_MESSAGE =
+  "The Tracker proxy answers the app's fetch() calls only; it is not opened as a page, link or frame, so Tracker content never runs as this site.";
+
+/**
+ * The refusal for a method, a path (already cut below the mount) and the navigation headers,
+ * or `undefined` when the request may go on to `authorize`.
+ */
+export function refuseEarly(config: ProxyConfig, method: string, path: string, header: HeaderLookup): ProxyRefusal | undefined {
+  if (!config.methods.has(method)) {
+    return { status: 405, code: 'METHOD_NOT_ALLOWED', message: `Method ${method} is not allowed here.`, headers: { allow: config.allowHeader } };
+  }
+  if (!isSafeTrackerPath(path)) return { status: 400, code: 'BAD_PATH', message: 'The request path is not a valid Tracker API path.' };
+  if (!matchesPrefix(config.allowPaths, path)) {
+    return { status: 404, code: 'PATH_NOT_ALLOWED', message: 'This Tracker API path is not available through the proxy.' };
+  }
+  if (!config.allowNavigation && isNavigationBy(header)) return { status: 403, code: 'NAVIGATION_REFUSED', message: NAVIGATION_MESSAGE };
+  return undefined;
+}
+
+export const FORBIDDEN_REFUSAL: ProxyRefusal = { status: 403, code: 'FORBIDDEN', message: 'Not allowed to use the Tracker proxy.' };
+export const NOT_FOUND_REFUSAL: ProxyRefusal = { status: 404, code: 'NOT_FOUND', message: 'Not found.' };
+
+/** A raw request target (path and query) split, the path cut below `basePath`; `undefined` outside the mount. */
+export function splitTarget(raw: string, basePath: string, stripBase: boolean): ProxyTarget | undefined {
+  const q = raw.indexOf('?');
+  let path = q === -1 ? raw : raw.slice(0, q);
+  const search = q === -1 ? '' : raw.slice(q);
+  if (stripBase && basePath !== '') {
+    if (path !== basePath && !(path.startsWith(basePath) && path.charCodeAt(basePath.length) === 47)) return undefined;
+    path = path.slice(basePath.length);
+  }
+  return { path, search: search === '?' ? '' : search };
+}
+
+/** The verdict of reading a request body, when it is not the body itself. */
+export type BodyVerdict = 'too-large' | 'bad-length' | 'unreadable' | 'timeout';
+
+/** The refusal for a body that could not be taken. */
+export function bodyRefusal(config: ProxyConfig, verdict: BodyVerdict): ProxyRefusal {
+  switch (verdict) {
+    case 'timeout':
+      return { status: 408, code: 'REQUEST_TIMEOUT', message: `The request body did not arrive within ${config.bodyTimeoutMs} ms.` };
+    case 'too-large':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${config.maxBodyBytes} bytes.` };
+    case 'bad-length':
+      return { status: 400, code: 'BAD_REQUEST', message: 'Invalid Content-Length.' };
+    default:
+      return { status: 400, code: 'BAD_REQUEST', message: 'The request body could not be read.' };
+  }
+}
+
+/** The allow-listed request headers to forward, as pairs. */
+export function forwardedHeaders(config: ProxyConfig, header: HeaderLookup): [string, string][] {
+  const forwarded: [string, string][] = [];
+  for (const name of config.requestHeaders) {
+    const value = header(name);
+    if (value !== null) forwarded.push([name, value]);
+  }
+  return forwarded;
+}
+
+export function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
+  return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
+}
+
+/** What a transport must do for the replay rule: send with given auth headers, and throw away an answer. */
+export interface ProxyExchange<R> {
+  send(authHeaders: Record<string, string>): Promise<R>;
+  status(response: R): number;
+  /** Drain or cancel an answer that will not be passed on, so its connection can be reused. */
+  discard(response: R): Promise<void>;
+}
+
+/**
+ * Send once; on a 401, tell `auth` the rejected `Authorization` and replay once with fresh
+ * headers, never a loop (a buffered body makes the replay exact). When `invalidate()` resolves
+ * `false` the credential is in its forced-refresh cooldown and would send the same token
+ * again: the 401 is passed back instead of a replay that cannot succeed.
+ */
+export async function sendWithReplay<R>(auth: TrackerAuth, signal: AbortSignal | undefined, exchange: ProxyExchange<R>): Promise<R> {
+  const first = await auth.headers(signal ? { signal } : undefined);
+  const response = await exchange.send(first);
+  if (exchange.status(response) !== 401) return response;
+  if ((await auth.invalidate(first.Authorization)) === false) return response;
+  await exchange.discard(response);
+  return exchange.send(await auth.headers(signal ? { signal } : undefined));
+}
+
+/** How an upstream answer is described to {@link answerHeaders}. */
+export interface UpstreamAnswer {
+  status: number;
+  header: HeaderLookup;
+  /**
+   * The transport decodes compressed bodies (fetch does), so the upstream Content-Length does
+   * not describe what is sent on.
+   */
+  decodes: boolean;
+}
+
+/**
+ * The response headers the browser gets: allow-listed upstream headers (Tracker URLs in
+ * `Link`/`Location` rewritten to `publicBase`), `no-store`, the isolation headers, a download
+ * disposition for non-JSON bodies outside `inlinePaths`, and a rotated session cookie.
+ * Also says whether the answer has no body (HEAD, 204, 304).
+ */
+export function answerHeaders(
+  config: ProxyConfig,
+  method: string,
+  path: string,
+  publicBase: string,
+  upstream: UpstreamAnswer,
+  setCookie: string | undefined,
+): { headers: [string, string][]; noBody: boolean } {
+  const { header, status } = upstream;
+  const headers: [string, string][] = [];
+  for (const name of config.responseHeaders) {
+    const value = header(name);
+    if (value === null) continue;
+    headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(publicBase) : value]);
+  }
+  const length = header('content-length');
+  if (length !== null && !(upstream.decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
+  if (!upstream.decodes && !config.responseHeaders.includes('content-encoding')) {
+    // The bytes pass on as they came: their encoding must be named.
+    const encoding = header('content-encoding');
+    if (encoding !== null) headers.push(['content-encoding', encoding]);
+  }
+  headers.push(['cache-control', 'no-store']);
+  for (const pair of ISOLATION_HEADERS) headers.push([pair[0], pair[1]]);
+  const noBody = method === 'HEAD' || status === 204 || status === 304;
+  if (!noBody && !isJsonType(header('content-type')) && !matchesPrefix(config.inlinePaths, path)) {
+    const disposition = attachmentDisposition(header('content-disposition'));
+    const at = headers.findIndex(([name]) => name === 'content-disposition');
+    if (at === -1) headers.push(['content-disposition', disposition]);
+    else headers[at] = ['content-disposition', disposition];
+  }
+  if (setCookie) headers.push(['set-cookie', setCookie]);
+  return { headers, noBody };
+}
+
+/** The public mount path for `Link`/`Location` rewriting: the adapter's, else `basePath`. */
+export function publicBaseOf(config: ProxyConfig, contextBasePath: string | undefined): string {
+  if (contextBasePath === undefined) return config.basePath;
+  return contextBasePath.endsWith('/') ? contextBasePath.slice(0, -1) : contextBasePath;
+}
