@@ -13,10 +13,11 @@ export const coreDistEntry = join(root, 'packages/core/dist/index.js');
 /**
  * @typedef {object} BundleTarget
  * @property {string} name file-name prefix
- * @property {'worker' | 'cli' | 'global'} entry which scenario entry (scenario/entry-*.mjs)
+ * @property {'worker' | 'worker-global' | 'cli' | 'global'} entry which scenario entry (scenario/entry-*.mjs)
  * @property {'esm' | 'iife'} format
  * @property {'neutral' | 'browser'} platform
  * @property {string[]} conditions package-export conditions the runtime's own bundler uses
+ * @property {Record<string, string>} [define] constants replaced at build time
  */
 
 /**
@@ -31,6 +32,7 @@ export async function bundleScenario(target) {
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [fileURLToPath(new URL(`../scenario/entry-${target.entry}.mjs`, import.meta.url))],
+    define: target.define ?? {},
     bundle: true,
     format: target.format,
     platform: target.platform,

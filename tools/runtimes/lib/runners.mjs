@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const RUN_TIMEOUT_MS = 60_000;
 
 /**
- * @typedef {{ runtime: string, steps: Record<string, { ok: boolean, value?: any, error?: { name: string, code?: string, message: string, stack?: string } }> }} ScenarioResult
+ * @typedef {{ runtime: string, nodeGlobals: Record<string, string>, steps: Record<string, { ok: boolean, value?: any, error?: { name: string, code?: string, message: string, stack?: string } }> }} ScenarioResult
  * @typedef {{ skipped: false, version: string, bundleBytes: number, result: ScenarioResult } | { skipped: true, reason: string }} RunOutcome
  * @typedef {{ name: string, run: (input: object) => Promise<RunOutcome> }} Runner
  */
@@ -75,6 +75,27 @@ function resultOf(name, run) {
   return JSON.parse(line.slice('SCENARIO_RESULT '.length));
 }
 
+// A date this workerd supports (it refuses dates after its own build); no compatibility flags,
+// so no nodejs_compat: the default entry must not need Node's APIs.
+const WORKERD_COMPATIBILITY_DATE = '2026-04-01';
+
+/**
+ * The workerd binary miniflare would start, checked to run; or why not.
+ * @returns {{ path: string, version: string } | { reason: string }}
+ */
+function workerdBinary() {
+  if (!packageDir('miniflare')) return { reason: 'miniflare is not installed' };
+  let binaryPath;
+  try {
+    // The workerd package throws on load when its platform package is missing.
+    binaryPath = /** @type {{ default: string }} */ (createRequire(require.resolve('miniflare/package.json'))('workerd')).default;
+  } catch (error) {
+    return { reason: `workerd: ${/** @type {Error} */ (error).message.split('\n')[0]}` };
+  }
+  const binary = runnableBinary([binaryPath]);
+  return 'reason' in binary ? { reason: `workerd: ${binary.reason}` } : binary;
+}
+
 /** Vercel's edge-runtime: the Edge Runtime's globals in a Node vm context, in this process. */
 /** @type {Runner} */
 export const edgeRuntime = {
@@ -95,20 +116,12 @@ export const edgeRuntime = {
 export const workerd = {
   name: 'workerd',
   async run(input) {
-    if (!packageDir('miniflare')) return skip('miniflare is not installed');
+    const probe = workerdBinary();
+    if ('reason' in probe) return skip(probe.reason);
     const version = `workerd ${packageVersion('workerd', 'miniflare')} (miniflare ${packageVersion('miniflare')})`;
-    // The workerd package throws on load when its platform package is missing.
-    let binaryPath;
-    try {
-      binaryPath = /** @type {{ default: string }} */ (createRequire(require.resolve('miniflare/package.json'))('workerd')).default;
-    } catch (error) {
-      return skip(`workerd: ${/** @type {Error} */ (error).message.split('\n')[0]}`);
-    }
-    const binary = runnableBinary([binaryPath]);
-    if ('reason' in binary) return skip(`workerd: ${binary.reason}`);
     const { Miniflare } = await import('miniflare');
     const bundle = await bundleScenario({ name: 'worker', entry: 'worker', format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'] });
-    const mf = new Miniflare({ modules: true, modulesRoot: bundle.dir, scriptPath: bundle.file, compatibilityDate: '2026-04-01' });
+    const mf = new Miniflare({ modules: true, modulesRoot: bundle.dir, scriptPath: bundle.file, compatibilityDate: WORKERD_COMPATIBILITY_DATE });
     try {
       const res = await mf.dispatchFetch('http://worker.test/', { method: 'POST', body: JSON.stringify(input) });
       const text = await res.text();
@@ -119,6 +132,40 @@ export const workerd = {
     }
   },
 };
+
+/**
+ * workerd with everything built at global scope (entry-worker-global.mjs) and `concurrency`
+ * requests dispatched at once; the status and body of each answer.
+ * @param {object} input @param {number} concurrency
+ * @returns {Promise<{ skipped: true, reason: string } | { skipped: false, answers: { status: number, body: string }[], loginPage: { status: number, location: string | null } }>}
+ */
+export async function runWorkerdGlobalScope(input, concurrency) {
+  const probe = workerdBinary();
+  if ('reason' in probe) return { skipped: true, reason: probe.reason };
+  const { Miniflare } = await import('miniflare');
+  const bundle = await bundleScenario({
+    name: 'worker-global',
+    entry: 'worker-global',
+    format: 'esm',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    define: { SCENARIO_INPUT: JSON.stringify(input) },
+  });
+  const mf = new Miniflare({ modules: true, modulesRoot: bundle.dir, scriptPath: bundle.file, compatibilityDate: WORKERD_COMPATIBILITY_DATE });
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        const res = await mf.dispatchFetch('http://app.test/me');
+        return { status: res.status, body: await res.text() };
+      }),
+    );
+    const login = await mf.dispatchFetch('http://app.test/auth/login', { redirect: 'manual' });
+    await login.arrayBuffer();
+    return { skipped: false, answers, loginPage: { status: login.status, location: login.headers.get('location') } };
+  } finally {
+    await mf.dispose();
+  }
+}
 
 /** Deno from npm (`deno`, binary in `@deno/<platform>`), with network access to 127.0.0.1 only. */
 /** @type {Runner} */

@@ -178,5 +178,9 @@ export async function runScenario(input) {
     };
   });
 
-  return { runtime: runtimeName(), steps };
+  // Which Node-isms the runtime offers: where it offers none (edge-runtime, workerd without
+  // nodejs_compat), the steps above passing proves core needs none.
+  const g = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis));
+  const nodeGlobals = Object.fromEntries(['process', 'Buffer', 'require', 'setImmediate'].map((name) => [name, typeof g[name]]));
+  return { runtime: runtimeName(), nodeGlobals, steps };
 }

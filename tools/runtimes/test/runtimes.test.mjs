@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { startFakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runners } from '../lib/runners.mjs';
+import { runners, runWorkerdGlobalScope } from '../lib/runners.mjs';
 
 const APP = 'http://app.test';
 const SESSION_SECRET = 'a-runtime-matrix-session-secret-of-32-bytes!';
@@ -34,6 +34,21 @@ async function startControl(fake) {
 /** What each runtime calls itself (navigator.userAgent, or the EdgeRuntime global). */
 const selfNames = { 'edge-runtime': /^edge-runtime \(edge-runtime\)$/, workerd: /^Cloudflare-Workers$/, deno: /^Deno\/2\./, bun: /^Bun\/1\./ };
 
+/** The scenario input for `fake` (and its control server). @param {import('@tracker-auth/testing').FakeYandex} fake @param {string} controlUrl */
+function scenarioInput(fake, controlUrl) {
+  const registered = fake.oauth.registerApp({ redirectUris: [`${APP}/auth/callback`] });
+  return {
+    fakeUrl: fake.url,
+    controlUrl,
+    orgId: fake.demo.orgId,
+    cloudOrgId: fake.demo.cloudOrgId,
+    serviceAccountKey: fake.demo.serviceAccount.keyWithNotice,
+    app: { clientId: registered.clientId, clientSecret: registered.clientSecret ?? '', redirectUri: `${APP}/auth/callback` },
+    appUrl: APP,
+    sessionSecret: SESSION_SECRET,
+  };
+}
+
 describe.each(runners)('$name', (runner) => {
   /** @type {import('@tracker-auth/testing').FakeYandex} */
   let fake;
@@ -41,25 +56,12 @@ describe.each(runners)('$name', (runner) => {
   let control;
   /** @type {import('../lib/runners.mjs').RunOutcome} */
   let outcome;
-  /** @type {{ clientId: string, clientSecret: string, redirectUri: string }} */
-  let app;
 
   beforeAll(async () => {
     fake = await startFakeYandex();
-    const registered = fake.oauth.registerApp({ redirectUris: [`${APP}/auth/callback`] });
-    app = { clientId: registered.clientId, clientSecret: registered.clientSecret ?? '', redirectUri: `${APP}/auth/callback` };
     control = await startControl(fake);
     const started = Date.now();
-    outcome = await runner.run({
-      fakeUrl: fake.url,
-      controlUrl: control.url,
-      orgId: fake.demo.orgId,
-      cloudOrgId: fake.demo.cloudOrgId,
-      serviceAccountKey: fake.demo.serviceAccount.keyWithNotice,
-      app,
-      appUrl: APP,
-      sessionSecret: SESSION_SECRET,
-    });
+    outcome = await runner.run(scenarioInput(fake, control.url));
     if (outcome.skipped) console.warn(`[runtimes] ${runner.name}: SKIPPED: ${outcome.reason}`);
     else console.log(`[runtimes] ${runner.name}: ${outcome.version}, scenario bundle ${(outcome.bundleBytes / 1024).toFixed(1)} KiB, ${Date.now() - started} ms`);
   });
@@ -88,6 +90,11 @@ describe.each(runners)('$name', (runner) => {
   it('is the runtime it claims to be', (ctx) => {
     if (outcome.skipped) return ctx.skip(outcome.reason);
     expect(outcome.result.runtime).toMatch(selfNames[/** @type {keyof typeof selfNames} */ (runner.name)]);
+    console.log(`[runtimes] ${runner.name} Node globals: ${JSON.stringify(outcome.result.nodeGlobals)}`);
+    // The edge sandboxes offer none of Node's globals, so every step below ran without them.
+    if (runner.name === 'edge-runtime' || runner.name === 'workerd') {
+      expect(outcome.result.nodeGlobals).toEqual({ process: 'undefined', Buffer: 'undefined', require: 'undefined', setImmediate: 'undefined' });
+    }
   });
 
   it('buildTrackerHeaders: builds, validates and redacts when printed', (ctx) => {
@@ -143,5 +150,21 @@ describe.each(runners)('$name', (runner) => {
     });
     expect(fake.calls.count('oauth.token')).toBe(1);
     expect(fake.calls.count('oauth.revoke')).toBe(1);
+  });
+});
+
+describe('workerd: everything built at global scope, one token cache shared by concurrent requests', () => {
+  it('constructs without I/O or randomness at global scope, and 5 concurrent requests share one IAM exchange', async (ctx) => {
+    const fake = await startFakeYandex();
+    try {
+      const outcome = await runWorkerdGlobalScope(scenarioInput(fake, 'http://127.0.0.1:9'), 5);
+      if (outcome.skipped) return ctx.skip(outcome.reason);
+      expect(outcome.answers).toEqual(Array.from({ length: 5 }, () => ({ status: 200, body: JSON.stringify({ login: fake.demo.serviceAccount.name }) })));
+      expect(fake.calls.count('iam.tokens')).toBe(1);
+      expect(outcome.loginPage.status).toBe(302);
+      expect(new URL(outcome.loginPage.location ?? '').origin).toBe(fake.url);
+    } finally {
+      await fake.close();
+    }
   });
 });
