@@ -154,10 +154,12 @@ export async function runScenario(input) {
   });
 
   // The OAuth flow's Request → Response handlers: login → the fake's /authorize (auto-approve)
-  // → callback → userAuth → Tracker as the user → logout.
+  // → callback → userAuth → Tracker as the user → a refresh near expiry → logout.
   steps.oauthFlow = await step(async () => {
     const { appUrl, app } = input;
-    const flow = createOAuthFlow({ ...app, org: { orgId }, sessionSecret: input.sessionSecret, oauthUrl: fakeUrl });
+    /** @type {import('@tracker-auth/core').OAuthFlowOptions} */
+    const options = { ...app, org: { orgId }, sessionSecret: input.sessionSecret, oauthUrl: fakeUrl, sessionMaxAgeSeconds: 400 * 24 * 60 * 60 };
+    const flow = createOAuthFlow(options);
     const login = await flow.login(new Request(`${appUrl}/auth/login?returnTo=/issues`));
     const authorize = new URL(login.headers.get('location') ?? '');
     const yandex = await fetch(authorize, { redirect: 'manual' });
@@ -168,12 +170,19 @@ export async function runScenario(input) {
     const user = await flow.userAuth(request);
     const me = await verifyAccess(createTrackerClient(user.auth, { trackerUrl: fakeUrl }));
     const info = await flow.getSession(request);
+    // A minute before the access token expires (a year on), it is due: userAuth refreshes it with
+    // the refresh token (Yandex rotates that one) and hands back the re-sealed cookie.
+    const expiresAt = info?.accessTokenExpiresAt ?? Date.now();
+    const later = createOAuthFlow({ ...options, refresh: { now: () => expiresAt - 60_000 } });
+    const laterUser = await later.userAuth(request);
+    const meLater = await verifyAccess(createTrackerClient(laterUser.auth, { trackerUrl: fakeUrl }));
     const logout = await flow.logout(new Request(`${appUrl}/auth/logout`, { method: 'POST', headers: { cookie: session, origin: appUrl } }));
     return {
       login: { status: login.status, authorizeOrigin: authorize.origin, pkce: authorize.searchParams.get('code_challenge_method') },
       yandex: { status: yandex.status, toCallback: callbackUrl.startsWith(app.redirectUri) },
       callback: { status: callback.status, location: callback.headers.get('location') },
       user: { login: me.login, refreshable: info?.refreshable, setCookie: user.setCookie !== undefined },
+      refreshed: { login: meLater.login, setCookie: (laterUser.setCookie ?? '').startsWith('tracker_session=') },
       logout: { status: logout.status, clears: logout.headers.getSetCookie().some((c) => c.startsWith('tracker_session=;')) },
     };
   });

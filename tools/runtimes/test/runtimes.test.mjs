@@ -140,15 +140,17 @@ describe.each(runners)('$name', (runner) => {
     });
   });
 
-  it('createOAuthFlow: login → the fake /authorize → callback → userAuth → Tracker → logout', (ctx) => {
+  it('createOAuthFlow: login → the fake /authorize → callback → userAuth → Tracker → refresh → logout', (ctx) => {
     expect(valueOf(ctx, 'oauthFlow')).toEqual({
       login: { status: 302, authorizeOrigin: fake.url, pkce: 'S256' },
       yandex: { status: 302, toCallback: true },
       callback: { status: 302, location: '/issues' },
       user: { login: fake.demo.user.login, refreshable: true, setCookie: false },
+      refreshed: { login: fake.demo.user.login, setCookie: true },
       logout: { status: 303, clears: true },
     });
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    const grants = fake.requests.filter((r) => r.endpoint === 'oauth.token').map((r) => [r.params?.grant_type, r.status]);
+    expect(grants).toEqual([['authorization_code', 200], ['refresh_token', 200]]);
     expect(fake.calls.count('oauth.revoke')).toBe(1);
   });
 });
