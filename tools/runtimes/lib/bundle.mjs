@@ -1,7 +1,7 @@
 // The scenario bundled for one runtime from core's BUILT default entry (packages/core/dist),
 // ky included: what an app's bundler makes of the published package. A `node:` import left in
 // the default entry fails the bundle here (platform neutral/browser has no Node built-ins).
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Core's built default entry (ESM). */
 export const coreDistEntry = join(root, 'packages/core/dist/index.js');
+
+/** Temp dirs of this process's bundles, for {@link removeBundles}. @type {Set<string>} */
+const made = new Set();
+
+/** Remove every bundle this process made (and what a runtime cached beside it). */
+export function removeBundles() {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  made.clear();
+}
 
 /**
  * @typedef {object} BundleTarget
@@ -57,6 +66,7 @@ export async function bundleScenario(target) {
   const text = result.outputFiles[0]?.text;
   if (text === undefined) throw new Error(`esbuild produced no output for ${target.name}`);
   const dir = mkdtempSync(join(tmpdir(), `tracker-runtimes-${target.name}-`));
+  made.add(dir);
   const file = join(dir, `${target.name}.${target.format === 'esm' ? 'mjs' : 'js'}`);
   writeFileSync(file, text);
   return { dir, file, bytes: Buffer.byteLength(text) };

@@ -3,11 +3,13 @@
 // (its optional platform package missing, or its binary not runnable) is reported as skipped
 // with the reason; every other failure throws.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { runToExit } from '@tracker-auth-tools/test-harness';
 import { bundleScenario } from './bundle.mjs';
+
+export { removeBundles } from './bundle.mjs';
 
 const require = createRequire(import.meta.url);
 const RUN_TIMEOUT_MS = 60_000;
@@ -104,7 +106,6 @@ export const edgeRuntime = {
     if (!packageDir('edge-runtime')) return skip('edge-runtime is not installed');
     const { EdgeRuntime } = await import('edge-runtime');
     const bundle = await bundleScenario({ name: 'edge', entry: 'global', format: 'iife', platform: 'browser', conditions: ['edge-light', 'worker', 'browser'] });
-    const { readFileSync } = await import('node:fs');
     const runtime = new EdgeRuntime({ initialCode: readFileSync(bundle.file, 'utf8') });
     const json = await runtime.evaluate(`__runTrackerScenario(${JSON.stringify(JSON.stringify(input))})`);
     return ran(`edge-runtime ${packageVersion('edge-runtime')}`, bundle, JSON.parse(json));

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { startFakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runners, runWorkerdGlobalScope } from '../lib/runners.mjs';
+import { removeBundles, runners, runWorkerdGlobalScope } from '../lib/runners.mjs';
 
 const APP = 'http://app.test';
 const SESSION_SECRET = 'a-runtime-matrix-session-secret-of-32-bytes!';
@@ -30,6 +30,8 @@ async function startControl(fake) {
     close: () => new Promise((resolve) => server.close(() => resolve(undefined)).closeAllConnections()),
   };
 }
+
+afterAll(removeBundles);
 
 /** What each runtime calls itself (navigator.userAgent, or the EdgeRuntime global). */
 const selfNames = { 'edge-runtime': /^edge-runtime \(edge-runtime\)$/, workerd: /^Cloudflare-Workers$/, deno: /^Deno\/2\./, bun: /^Bun\/1\./ };
