@@ -29,8 +29,21 @@ export interface AccessToken {
 }
 
 export interface GetTokenOptions {
-  /** Skip the cache and obtain a new token (single-flight all the same). */
+  /**
+   * Skip the cache and obtain a new token (single-flight all the same). Within the forced-refresh
+   * cooldown ({@link RefreshOptions.forcedRefreshCooldownMs}) the token the last forced refresh
+   * produced is served instead.
+   */
   forceRefresh?: boolean | undefined;
+  /**
+   * When the cached token is due (inside the refresh window, still valid), wait for its refresh
+   * instead of serving it and refreshing in the background (single-flight all the same). Not a
+   * forced refresh: the forced-refresh cooldown never holds it back. If the refresh fails, the
+   * still-valid token is served. A fresh token is served at once; an expired one is always
+   * waited for. Used where the caller must see the refreshed token now (user mode, to put a
+   * rotated session in this response's cookie). Default `false`.
+   */
+  waitIfDue?: boolean | undefined;
   /** Aborts waiting for this call; an in-flight refresh shared with others keeps going. */
   signal?: AbortSignal | undefined;
 }
@@ -53,8 +66,9 @@ export interface TokenSource {
    * N concurrent 401s with the same stale token cause one refresh, not N.
    *
    * May resolve to `false` to say "the next `getToken()` serves this same token again" (a token
-   * within its forced-refresh cooldown, see {@link RefreshOptions.forcedRefreshCooldownMs}):
-   * clients then skip the replay, which would only be refused again. `true` or nothing: replay.
+   * within its forced-refresh cooldown, see {@link RefreshOptions.forcedRefreshCooldownMs}, or a
+   * static token that cannot be refreshed): clients then skip the replay, which would only be
+   * refused again. `true` or nothing: replay.
    */
   invalidate?(token?: string): void | boolean | Promise<void | boolean>;
 }

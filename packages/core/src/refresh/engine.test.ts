@@ -308,6 +308,44 @@ describe('createRefreshingTokenSource', () => {
       expect(await custom.invalidate('t-2')).toBe(true);
     });
 
+    it('waitIfDue: a due token is refreshed and awaited even seconds after a forced refresh (cooldown not applied)', async () => {
+      const h = harness();
+      const s = source(h, { maxAgeMs: 1000 });
+      await s.getToken();
+      expect(await s.invalidate('t-1')).toBe(true);
+      expect((await s.getToken()).token).toBe('t-2'); // a forced refresh: its window starts
+      h.clock.t += 2 * SECOND; // t-2 is due (1 s old max), 2 s into the 30 s window
+      expect(await s.invalidate('t-2')).toBe(false); // a 401-driven refresh is still held back
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      // 50 concurrent callers asking to wait share one refresh, and all get its token.
+      const tokens = await Promise.all(Array.from({ length: 50 }, () => s.getToken({ waitIfDue: true })));
+      expect(new Set(tokens.map((t) => t.token))).toEqual(new Set(['t-3']));
+      expect(h.fetchToken).toHaveBeenCalledTimes(3);
+      h.clock.t += 2 * SECOND;
+      expect((await s.getToken({ waitIfDue: true })).token).toBe('t-4');
+      expect((await s.getToken({ waitIfDue: true })).token).toBe('t-4'); // fresh: a lookup
+      expect(h.fetchToken).toHaveBeenCalledTimes(4);
+      // Due refreshes start no window: the first 401 of t-4 still gets its refresh.
+      expect(await s.invalidate('t-4')).toBe(true);
+    });
+
+    it('waitIfDue: a failed refresh of a due token serves the still-valid one; without it the refresh runs in the background', async () => {
+      const h = harness();
+      const s = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0, maxAgeMs: HOUR } });
+      await s.getToken();
+      h.clock.t += HOUR;
+      let release: () => void = () => undefined;
+      h.plan.push(() => new Promise((_, reject) => (release = () => reject(failure(503)))));
+      const waiting = s.getToken({ waitIfDue: true });
+      await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(1 + 1));
+      // Not waiting: the cached token at once, sharing the refresh in flight (no second call).
+      expect((await s.getToken()).token).toBe('t-1');
+      release();
+      expect((await waiting).token).toBe('t-1');
+      expect(h.fetchToken).toHaveBeenCalledTimes(2);
+      expect((await s.getToken({ waitIfDue: true })).token).toBe('t-2');
+    });
+
     it('a failed forced refresh starts no window: the next 401 tries again (and the rejected token is never served)', async () => {
       const h = harness();
       const s = createRefreshingTokenSource({ id: 'iam:test', kind: 'iam', fetchToken: h.fetchToken, refresh: { now: h.now, retries: 0 } });

@@ -108,7 +108,8 @@ const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
  *
  * - fresh cached token → returned from the store (a lookup);
  * - inside the refresh window but still valid → returned at once, one background refresh starts
- *   (its failure is kept quiet; the next attempt waits a growing cooldown);
+ *   (its failure is kept quiet; the next attempt waits a growing cooldown); with `waitIfDue`
+ *   the caller waits for that refresh instead (the still-valid token is served if it fails);
  * - expired, missing, invalidated or `forceRefresh` → callers wait for the one shared refresh;
  *   if it fails and a still-valid, non-invalidated token is stored, that token is served,
  *   otherwise the refresh error is thrown.
@@ -118,7 +119,9 @@ const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
  * (default 30 s): `invalidate()` of it resolves `false` and keeps it, `forceRefresh` serves it.
  * A Tracker that answers 401 to everything then costs one token call per window instead of one
  * per request, while a token that was merely cached (not just force-refreshed) still gets its
- * one refresh on the first 401. Expiry-driven refreshes are never held back.
+ * one refresh on the first 401. Expiry-driven refreshes (a due token, with or without
+ * `waitIfDue`, or an expired one) are never held back: the cooldown is about refreshing a token
+ * that was just issued because Tracker refused it, not about the token's age.
  *
  * Retries: `refresh.retries` more attempts for retryable errors, exponential backoff with jitter,
  * `Retry-After` honoured (a wait longer than `maxBackoffMs` ends the retries instead).
@@ -292,7 +295,7 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
     if (!forceRefresh && cached !== undefined && cached.token !== rejected) {
       const freshness = tokenFreshness(cached, now(), policy);
       if (freshness === 'fresh') return toAccessToken(cached);
-      if (freshness === 'due') {
+      if (freshness === 'due' && getOptions.waitIfDue !== true) {
         refreshInBackground(cached);
         return toAccessToken(cached);
       }

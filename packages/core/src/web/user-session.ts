@@ -200,7 +200,9 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     const freshness = tokenFreshness(stored, now, policy);
     if (freshness === 'fresh' || (freshness === 'due' && now < dueRetryAt)) return;
     // Waiting here (not in the background) is what puts the rotated cookie on this response.
-    const refresh = source.getToken({ forceRefresh: freshness === 'due' }).then(
+    // `waitIfDue`, not `forceRefresh`: a due token is refreshed even seconds after a previous
+    // refresh (the forced-refresh cooldown is for 401s, and would leave the rotation in memory).
+    const refresh = source.getToken({ waitIfDue: true }).then(
       () => undefined,
       (error: unknown) => error,
     );

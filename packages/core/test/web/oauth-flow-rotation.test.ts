@@ -6,6 +6,7 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
+import { createTrackerClient } from '../../src/exports-client.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
 import { flowOptions, REDIRECT } from './flow-options.js';
 import { cookiePairOf, signIn, tokensIn, withCookie } from './sign-in-helpers.js';
@@ -96,6 +97,24 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
     const after = (await tokensIn(flow, rotated))!;
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.expiresAt).toBeGreaterThan(before.expiresAt!);
+  });
+
+  it('due refreshes seconds apart (maxAgeMs 1 s, requests 2 s apart): each is awaited and its response carries the rotated cookie', async () => {
+    // Each due refresh comes seconds after the previous one, well inside the 30 s forced-refresh
+    // cooldown: that cooldown is for 401-driven refreshes and must not hold a due one back.
+    const flow = makeFlow({ refresh: { now: appNow, maxAgeMs: 1000 } });
+    let cookie = await signIn(flow);
+    fake.calls.reset();
+    for (let i = 1; i <= 4; i++) {
+      skew += 2000;
+      const before = (await tokensIn(flow, cookie))!;
+      const user = await flow.userAuth(withCookie(cookie));
+      await expect(createTrackerClient(user.auth, { trackerUrl: fake.url }).get('myself').json()).resolves.toHaveProperty('login');
+      expect(fake.calls.count('oauth.token')).toBe(i);
+      expect(user.setCookie).toBeDefined();
+      cookie = cookiePairOf(user.setCookie);
+      expect((await tokensIn(flow, cookie))!.refreshToken).not.toBe(before.refreshToken);
+    }
   });
 
   it('keeps an undelivered rotation past the idle time until a request brings the new cookie', async () => {
