@@ -1,7 +1,13 @@
 /**
- * @tracker-auth/core/node: the Node-only entry (file system, node:http bridge).
+ * @tracker-auth/core/node: the Node-only entry (file system, node:http bridge, the Node-native Tracker proxy on undici).
  * The default entry stays web-standard (fetch + WebCrypto) so it runs on edge runtimes too.
  * @packageDocumentation
  */
 export * from './node/key-file.js';
 export * from './node/http-bridge.js';
+export {
+  createNodeTrackerProxy,
+  type NodeTrackerProxy,
+  type NodeTrackerProxyContext,
+  type NodeTrackerProxyOptions,
+} from './node/node-proxy.js';

@@ -11,13 +11,15 @@ import { createTrackerAuth } from '../../src/auth.js';
 import { AbortedError } from '../../src/errors.js';
 import { sendWebResponse, toWebRequestAndSignal } from '../../src/node/http-bridge.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
-import { createTrackerProxy, type TrackerProxy } from '../../src/web/proxy.js';
+import { createTrackerProxy, type TrackerProxy, type TrackerProxyOptions } from '../../src/web/proxy.js';
+import { TRANSPORTS, closeTransports, serveProxy, type TransportName } from './proxy-transports.js';
 
 const MOUNT = '/api/tracker';
 const TOKEN = 'fast-path-token';
 
 const servers: Server[] = [];
 afterEach(async () => {
+  await closeTransports();
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -53,25 +55,18 @@ async function startTracker() {
   return { url, seen, upstreamClosed, hangArrived };
 }
 
-/** The proxy on node:http the way the Express adapter mounts it, via the fast path. */
-async function startProxy(trackerUrl: string, errors: unknown[] = []): Promise<{ base: string; proxy: TrackerProxy }> {
-  const proxy = createTrackerProxy({
+/** The proxy on node:http the way the Express adapter mounts it, on `transport`. */
+async function startProxy(trackerUrl: string, errors: unknown[] = [], transport: TransportName = 'fetch'): Promise<{ base: string; proxy: TrackerProxy }> {
+  const options: TrackerProxyOptions = {
     auth: createTrackerAuth({ credentials: oauthToken(TOKEN), org: { orgId: '42' } }),
     allowAnonymous: true,
     trackerUrl,
     maxBodyBytes: 16,
     methods: ['GET', 'POST'],
     onError: (error) => errors.push(error),
-  });
-  const base = await listen(
-    createServer((req, res) => {
-      const { request, signal } = toWebRequestAndSignal(req, { res });
-      proxy(request, { path: (req.url ?? '/').slice(MOUNT.length), basePath: MOUNT, signal })
-        .then((response) => sendWebResponse(res, response))
-        .catch(() => res.writeHead(500).end());
-    }),
-  );
-  return { base, proxy };
+  };
+  const { url } = await serveProxy(transport, options, MOUNT);
+  return { base: url, proxy: createTrackerProxy(options) };
 }
 
 function get(base: string, path: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: string }> {
@@ -88,10 +83,10 @@ function get(base: string, path: string, init: { method?: string; body?: string 
   });
 }
 
-describe('createTrackerProxy with context.signal (Node bridge fast path)', () => {
+describe.each(TRANSPORTS)('the proxy behind node:http, %s transport (fast paths)', (transport) => {
   it('forwards with the server credential and answers the upstream body', async () => {
     const tracker = await startTracker();
-    const { base } = await startProxy(tracker.url);
+    const { base } = await startProxy(tracker.url, [], transport);
     const res = await get(base, `${MOUNT}/v3/issues/TEST-1?fields=key`);
     expect(res).toEqual({ status: 200, body: '{"key":"TEST-1"}' });
     expect(tracker.seen).toEqual([{ url: '/v3/issues/TEST-1?fields=key', authorization: `OAuth ${TOKEN}` }]);
@@ -100,7 +95,7 @@ describe('createTrackerProxy with context.signal (Node bridge fast path)', () =>
   it('aborts the upstream call when the client disconnects', async () => {
     const tracker = await startTracker();
     const errors: unknown[] = [];
-    const { base } = await startProxy(tracker.url, errors);
+    const { base } = await startProxy(tracker.url, errors, transport);
     const { port } = new URL(base);
     const req = httpRequest({ host: '127.0.0.1', port, path: `${MOUNT}/v3/hang` });
     req.on('error', () => undefined);
@@ -113,9 +108,9 @@ describe('createTrackerProxy with context.signal (Node bridge fast path)', () =>
     expect(String(errors[0])).not.toContain(TOKEN);
   });
 
-  it('uses context.signal over request.signal: an aborted one sends nothing', async () => {
+  it.skipIf(transport === 'node')('uses context.signal over request.signal: an aborted one sends nothing', async () => {
     const tracker = await startTracker();
-    const { proxy } = await startProxy(tracker.url);
+    const { proxy } = await startProxy(tracker.url, [], transport);
     const controller = new AbortController();
     controller.abort(new Error('client disconnected'));
     const response = await proxy(new Request(`http://app.test${MOUNT}/v3/issues/TEST-1`), {
@@ -128,7 +123,7 @@ describe('createTrackerProxy with context.signal (Node bridge fast path)', () =>
 
   it('refuses a body over maxBodyBytes with 413 and forwards nothing', async () => {
     const tracker = await startTracker();
-    const { base } = await startProxy(tracker.url);
+    const { base } = await startProxy(tracker.url, [], transport);
     const res = await get(base, `${MOUNT}/v3/issues`, { method: 'POST', body: 'x'.repeat(17) });
     expect(res.status).toBe(413);
     expect(tracker.seen).toEqual([]);

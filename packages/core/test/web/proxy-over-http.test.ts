@@ -4,47 +4,31 @@
  * fake Yandex's call counter proves that no refused request reached Tracker.
  */
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
-import { sendWebResponse, toWebRequest } from '../../src/node/http-bridge.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
-import { createTrackerProxy } from '../../src/web/proxy.js';
+import { TRANSPORTS, closeTransports, serveProxy, type TransportName } from './proxy-transports.js';
 
 const MOUNT = '/api/tracker';
 let fake: FakeYandex;
-let server: Server;
-let port: number;
+let ports: Record<TransportName, number>;
 
 beforeAll(async () => {
   fake = await startFakeYandex();
-  const proxy = createTrackerProxy({
+  const options = {
     auth: createTrackerAuth({ credentials: oauthToken(fake.demo.oauthToken), org: { orgId: fake.demo.orgId } }),
-    allowAnonymous: true,
+    allowAnonymous: true as const,
     trackerUrl: fake.url,
     maxBodyBytes: 1024,
-  });
-  server = createServer((req, res) => {
-    const raw = req.url ?? '/';
-    if (raw !== MOUNT && !raw.startsWith(`${MOUNT}/`)) {
-      res.writeHead(404).end();
-      return;
-    }
-    // What an adapter does: the raw target below the mount, plus the public mount path.
-    proxy(toWebRequest(req, { res }), { path: raw.slice(MOUNT.length), basePath: MOUNT })
-      .then((response) => sendWebResponse(res, response))
-      .catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  };
+  ports = { fetch: (await serveProxy('fetch', options, MOUNT)).port, node: (await serveProxy('node', options, MOUNT)).port };
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeTransports();
   await fake.close();
 });
+let port: number;
 beforeEach(() => fake.calls.reset());
 
 /** Send a raw HTTP/1.1 request; resolve with the status line's code and the body. */
@@ -62,7 +46,11 @@ function rawRequest(head: string, body = ''): Promise<{ status: number; text: st
   });
 }
 
-describe('createTrackerProxy over node:http', () => {
+describe.each(TRANSPORTS)('the proxy over node:http, %s transport', (name) => {
+  beforeAll(() => {
+    port = ports[name];
+  });
+
   it('forwards a plain request', async () => {
     const { status, text } = await rawRequest(`GET ${MOUNT}/v3/myself HTTP/1.1`);
     expect(status).toBe(200);
