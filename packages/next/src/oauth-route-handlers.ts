@@ -4,13 +4,25 @@
  * same-origin sign-out); the Set-Cookie headers it returns travel on the route's `Response`.
  */
 import { ConfigurationError, createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '@tracker-auth/core';
+import { baseOrigin, publicRequest } from './public-request.js';
 import type { RouteHandler } from './route-handler.js';
 
 /** The last path segment of each action, for the single `app/api/auth/[action]/route.ts`. */
 export const OAUTH_ROUTE_ACTIONS = { signIn: 'sign-in', callback: 'callback', signOut: 'sign-out' } as const;
 
 /** Options of {@link createOAuthRouteHandlers}: core's flow options, or a flow you built. */
-export type OAuthRouteHandlersOptions = OAuthFlowOptions | { flow: OAuthFlow };
+export type OAuthRouteHandlersOptions = (OAuthFlowOptions | { flow: OAuthFlow }) & {
+  /**
+   * The app's public origin (e.g. `https://app.example.com`), for a reverse proxy that rewrites
+   * `Host` and `X-Forwarded-Host`. Default: the origin the browser used, from
+   * `X-Forwarded-Proto`/`X-Forwarded-Host`/`Host` as Next reads them for server actions (Next's
+   * own `request.url` names the address `next start` listens on, e.g. `localhost:3000`). Set, it
+   * wins, and sign-in is no longer redirected to the host of `redirectUri` (core's
+   * `canonicalHost`). Also used by the proxy route, the server helpers and the session refresher
+   * built on these routes.
+   */
+  baseUrl?: string | undefined;
+};
 
 /** What {@link createOAuthRouteHandlers} returns. */
 export interface OAuthRouteHandlers {
@@ -29,6 +41,8 @@ export interface OAuthRouteHandlers {
   POST: RouteHandler;
   /** The core flow behind the handlers (sessions, user auth), shared with the other helpers. */
   readonly flow: OAuthFlow;
+  /** The configured `baseUrl`'s origin, when one was given (shared with the other helpers). */
+  readonly baseUrl?: string | undefined;
 }
 
 const JSON_HEADERS = {
@@ -72,18 +86,23 @@ function isFlow(value: unknown): value is OAuthFlow {
  */
 export function createOAuthRouteHandlers(options: OAuthRouteHandlersOptions): OAuthRouteHandlers {
   let flow: OAuthFlow;
-  if (options && typeof options === 'object' && 'flow' in options) {
-    if (!isFlow(options.flow)) {
+  // Core judges anything that is not an options object (and names what is wrong with it).
+  const isObject = typeof options === 'object' && options !== null;
+  const { baseUrl: baseUrlOption, ...rest } = isObject ? options : ({} as OAuthRouteHandlersOptions);
+  const baseUrl = baseOrigin(baseUrlOption);
+  if ('flow' in rest) {
+    if (!isFlow(rest.flow)) {
       throw new ConfigurationError('INVALID_OPTION', 'flow', 'createOAuthRouteHandlers: flow must be what createOAuthFlow() returned.');
     }
-    flow = options.flow;
+    flow = rest.flow;
   } else {
-    flow = createOAuthFlow(options as OAuthFlowOptions);
+    flow = createOAuthFlow((isObject ? rest : options) as OAuthFlowOptions);
   }
-  // Next hands route handlers a second argument ({ params }); the flow takes the request only.
-  const signIn: RouteHandler = (request) => flow.login(request);
-  const callback: RouteHandler = (request) => flow.callback(request);
-  const signOut: RouteHandler = (request) => flow.logout(request);
+  // Next hands route handlers a second argument ({ params }); the flow takes the request only,
+  // on the app's public origin (see public-request.ts).
+  const signIn: RouteHandler = (request) => flow.login(publicRequest(request, baseUrl));
+  const callback: RouteHandler = (request) => flow.callback(publicRequest(request, baseUrl));
+  const signOut: RouteHandler = (request) => flow.logout(publicRequest(request, baseUrl));
   return {
     signIn,
     callback,
@@ -100,5 +119,6 @@ export function createOAuthRouteHandlers(options: OAuthRouteHandlersOptions): OA
       return action === OAUTH_ROUTE_ACTIONS.signIn || action === OAUTH_ROUTE_ACTIONS.callback ? errorResponse(405, 'GET') : errorResponse(404);
     },
     flow,
+    baseUrl,
   };
 }

@@ -4,6 +4,7 @@
  * module rebuilds one from those (cookies and origin are all the flow reads).
  */
 import { nextHeaders } from './next-apis.js';
+import { headerOrigin } from './public-request.js';
 import type { WritableCookieStore } from './set-cookie.js';
 
 /** Where the server helpers read the incoming request and write cookies. */
@@ -20,30 +21,19 @@ export const nextRequestScope: RequestScope = {
   cookies: async () => (await (await nextHeaders()).cookies()) as unknown as WritableCookieStore,
 };
 
-/** A plain `host[:port]`; anything else (userinfo, paths, spaces, a port out of range) is not used to build a URL. */
-const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
-
-function first(value: string | null): string | undefined {
-  return value?.split(',')[0]?.trim() || undefined;
-}
-
 /**
  * A `Request` standing for the current one: `method` and `path` as given, the origin from
- * `x-forwarded-proto`/`x-forwarded-host`/`host` (as Next itself derives it for server actions),
- * and every incoming header (so `cookie` and `origin` reach the flow unchanged).
+ * `baseUrl` when configured, else from `x-forwarded-proto`/`x-forwarded-host`/`host` (as Next
+ * itself derives it for server actions; an unusable Host becomes `localhost`), and every
+ * incoming header (so `cookie` and `origin` reach the flow unchanged).
  */
-export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string): Promise<Request> {
+export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string, baseUrl?: string): Promise<Request> {
   const incoming = await scope.headers();
-  const proto = first(incoming.get('x-forwarded-proto'));
-  const protocol = proto === 'https' || proto === 'http' ? proto : 'http';
-  const candidate = first(incoming.get('x-forwarded-host')) ?? first(incoming.get('host'));
-  // A Host that cannot be part of a URL (`evil.example:99999`, `[::1`) is ignored like any other
-  // unusable one, so a hostile header never turns a server action into a 500.
-  const host = candidate && PLAIN_HOST.test(candidate) && URL.canParse(`${protocol}://${candidate}`) ? candidate : 'localhost';
+  const origin = baseUrl ?? headerOrigin(incoming, 'http') ?? 'http://localhost';
   const forwarded = new Headers();
   incoming.forEach((value, name) => {
     // Body framing headers describe the original request, not this body-less stand-in.
     if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-type') forwarded.append(name, value);
   });
-  return new Request(`${protocol}://${host}${path}`, { method, headers: forwarded });
+  return new Request(`${origin}${path}`, { method, headers: forwarded });
 }

@@ -5,6 +5,7 @@
  */
 import { ConfigurationError, createTrackerProxy, sameOriginSignedIn, type TrackerProxyOptions } from '@tracker-auth/core';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
+import { baseOrigin, publicRequest } from './public-request.js';
 
 /** A Next.js route handler (App Router): a web `Request` in, a web `Response` out. */
 export type RouteHandler = (request: Request) => Promise<Response>;
@@ -33,6 +34,12 @@ export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'bas
    * Default `/api/tracker`. Include Next's `basePath` config when you use one.
    */
   basePath?: string | undefined;
+  /**
+   * The app's public origin (e.g. `https://app.example.com`), which the gate compares a
+   * request's `Origin` with. Default: `user`'s `baseUrl`, else the origin the browser used
+   * (`X-Forwarded-Proto`/`X-Forwarded-Host`/`Host`, as Next reads them for server actions).
+   */
+  baseUrl?: string | undefined;
 } & (
     | {
         /** Whose credentials to call Tracker with (see core's `TrackerProxyOptions.auth`). */
@@ -48,7 +55,7 @@ export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'bas
          * same-site, or a foreign `Origin`) pass; others get 403. Sessions that can no longer
          * be refreshed answer 401.
          */
-        user: Pick<OAuthRouteHandlers, 'flow'>;
+        user: Pick<OAuthRouteHandlers, 'flow' | 'baseUrl'>;
       }
   );
 
@@ -68,7 +75,7 @@ export type TrackerRouteHandlerOptions = Omit<TrackerProxyOptions, 'auth' | 'bas
  * });
  */
 export function createTrackerRouteHandler(options: TrackerRouteHandlerOptions): TrackerRouteHandlers {
-  const { user, auth, ...rest } = (options ?? {}) as TrackerRouteHandlerOptions;
+  const { user, auth, baseUrl: baseUrlOption, ...rest } = (options ?? {}) as TrackerRouteHandlerOptions;
   if (user !== undefined && auth !== undefined) {
     throw new ConfigurationError('INVALID_OPTION', 'user', 'createTrackerRouteHandler: pass either auth or user, not both.');
   }
@@ -76,6 +83,7 @@ export function createTrackerRouteHandler(options: TrackerRouteHandlerOptions): 
     throw new ConfigurationError('INVALID_OPTION', 'user', 'createTrackerRouteHandler: user must be what createOAuthRouteHandlers() returned.');
   }
   const flow = user?.flow;
+  const baseUrl = baseOrigin(baseUrlOption) ?? user?.baseUrl;
   const proxy = createTrackerProxy({
     ...rest,
     basePath: rest.basePath ?? DEFAULT_TRACKER_ROUTE_BASE_PATH,
@@ -85,7 +93,8 @@ export function createTrackerRouteHandler(options: TrackerRouteHandlerOptions): 
     authorize: rest.authorize ?? (flow && rest.allowAnonymous !== true ? sameOriginSignedIn(flow) : undefined),
   });
   // Next passes a second argument ({ params }); the proxy's second parameter means something
-  // else, so only the request is handed on. The path comes from request.url minus basePath.
-  const handler: RouteHandler = (request) => proxy(request);
+  // else, so only the request is handed on, on the app's public origin (public-request.ts).
+  // The path comes from request.url minus basePath.
+  const handler: RouteHandler = (request) => proxy(publicRequest(request, baseUrl));
   return { GET: handler, HEAD: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler, OPTIONS: handler };
 }

@@ -26,7 +26,7 @@ export type TrackerClient = ReturnType<typeof createTrackerClient>;
 /** Options of {@link createTrackerServerHelpers}. */
 export interface TrackerServerHelpersOptions {
   /** Sign-in routes (`createOAuthRouteHandlers()`): enables the user's client and sessions. */
-  user?: Pick<OAuthRouteHandlers, 'flow'> | undefined;
+  user?: Pick<OAuthRouteHandlers, 'flow' | 'baseUrl'> | undefined;
   /** The app's own credential (`createTrackerAuth()`): enables `getTrackerClient({ as: 'service' })`. */
   service?: TrackerAuth | undefined;
   /** Options of every client made here (`trackerUrl`, `apiVersion`, timeouts, retries, hooks). */
@@ -104,6 +104,7 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
     assertAppPath(options[field], field, { fallback, message: `createTrackerServerHelpers: ${field} must be a path such as "${fallback}".` });
   const [signInPath, signOutPath] = [path('signInPath', '/api/auth/sign-in'), path('signOutPath', '/api/auth/sign-out')];
   const scope = options.requestScope ?? nextRequestScope;
+  const baseUrl = options.user?.baseUrl;
   const clientOptions = assertTrackerClientOptions(options.client ?? {}, 'client');
   const serviceClient = service ? createTrackerClient(service, clientOptions) : undefined;
 
@@ -114,7 +115,7 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
 
   async function userClient(onSignInRequired: 'throw' | 'redirect', returnTo: string | undefined): Promise<TrackerClient> {
     const userFlow = requireFlow("getTrackerClient({ as: 'user' })");
-    const request = await currentRequest(scope, 'GET', '/');
+    const request = await currentRequest(scope, 'GET', '/', baseUrl);
     try {
       return createTrackerClient(sessionWritingAuth(await userFlow.userAuth(request), scope), clientOptions);
     } catch (error) {
@@ -135,16 +136,16 @@ export function createTrackerServerHelpers(options: TrackerServerHelpersOptions)
       return userClient(getOptions.onSignInRequired ?? 'throw', getOptions.returnTo);
     },
     async getSession() {
-      return requireFlow('getSession()').getSession(await currentRequest(scope, 'GET', '/'));
+      return requireFlow('getSession()').getSession(await currentRequest(scope, 'GET', '/', baseUrl));
     },
     async signIn(signInOptions = {}) {
       const userFlow = requireFlow('signIn()');
-      const request = await currentRequest(scope, 'GET', withReturnTo(signInPath, signInOptions.returnTo));
+      const request = await currentRequest(scope, 'GET', withReturnTo(signInPath, signInOptions.returnTo), baseUrl);
       return redirectWithCookies(await userFlow.login(request), scope);
     },
     async signOut(signOutOptions = {}) {
       const userFlow = requireFlow('signOut()');
-      const request = await currentRequest(scope, 'POST', withReturnTo(signOutPath, signOutOptions.returnTo));
+      const request = await currentRequest(scope, 'POST', withReturnTo(signOutPath, signOutOptions.returnTo), baseUrl);
       return redirectWithCookies(await userFlow.logout(request), scope);
     },
   };

@@ -9,6 +9,7 @@
 import { ConfigurationError, type OAuthFlow } from '@tracker-auth/core';
 import { nextServer } from './next-apis.js';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
+import { publicRequest } from './public-request.js';
 import { cookieHeaderAfter } from './set-cookie.js';
 
 /** Cache-Control of an answer that carries a session cookie. */
@@ -17,7 +18,7 @@ const PRIVATE = 'private, no-cache, no-store, max-age=0, must-revalidate';
 /** Options of {@link createSessionRefresher}. */
 export interface SessionRefresherOptions {
   /** The sign-in routes whose sessions to keep fresh (`createOAuthRouteHandlers()`). */
-  user: Pick<OAuthRouteHandlers, 'flow'>;
+  user: Pick<OAuthRouteHandlers, 'flow' | 'baseUrl'>;
 }
 
 /** What {@link SessionRefresher.refresh} found, for your own `proxy`/`middleware` function. */
@@ -72,9 +73,11 @@ export function createSessionRefresher(options: SessionRefresherOptions): Sessio
     throw new ConfigurationError('INVALID_OPTION', 'user', 'createSessionRefresher: user must be what createOAuthRouteHandlers() returned.');
   }
   const sessionFlow = flow;
+  const baseUrl = options.user.baseUrl;
 
   async function refresh(request: Request): Promise<SessionRefreshResult> {
-    const { setCookie, signedIn } = await sessionFlow.refreshSession(request);
+    // On the public origin (whether the rotated cookie is `Secure`); the body stays Next's.
+    const { setCookie, signedIn } = await sessionFlow.refreshSession(publicRequest(request, baseUrl, false));
     const requestHeaders = new Headers(request.headers);
     if (setCookie.length > 0) {
       const cookie = cookieHeaderAfter(request.headers.get('cookie'), setCookie);
