@@ -52,4 +52,4 @@ console.log('core default entry: no node: imports');
 runReadmeExamples();
 
 checkCjsTypes();
-console.log('core types: a CommonJS project (node16, skipLibCheck: false) type-checks against dist/*.d.cts');
+console.log('core types: CommonJS projects (node16, and node10 through typesVersions; skipLibCheck: false) type-check against dist/*.d.cts');

@@ -1,5 +1,6 @@
-// Type check of the BUILT declarations from a strict CommonJS TypeScript project:
-// `module`/`moduleResolution` node16, `skipLibCheck: false`, a `.cts` file importing both entries.
+// Type check of the BUILT declarations from strict CommonJS TypeScript projects:
+// `module`/`moduleResolution` node16 (a `.cts` file) and `commonjs`/node10 (a `.ts` file),
+// `skipLibCheck: false`, importing both entries.
 // There `require` resolves `dist/*.d.cts`, and a plain import of an ESM-only package (ky) in them
 // fails with TS1479; attw and consumers that skip lib checks do not see it. The project lives in a
 // temporary directory whose node_modules link to the workspace, as an installed package would.
@@ -44,27 +45,24 @@ export function checkCjsTypes() {
     link('@types/node', dirname(require.resolve('@types/node/package.json')));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-types-consumer', private: true, type: 'commonjs' }));
     writeFileSync(join(dir, 'consumer.cts'), CONSUMER);
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'node16',
-          moduleResolution: 'node16',
-          target: 'es2022',
-          lib: ['es2023', 'dom'],
-          types: ['node'],
-          strict: true,
-          skipLibCheck: false,
-          noEmit: true,
-        },
-        files: ['consumer.cts'],
-      }),
-    );
+    writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+    const compilerOptions = { target: 'es2022', lib: ['es2023', 'dom'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true };
+    // node16: `require` conditions of the exports map. node10 (`module: commonjs`, still the
+    // default of many older Nest and CommonJS projects) ignores exports maps: the subpath
+    // `@tracker-auth/core/node` resolves only through package.json's `typesVersions`.
+    const projects = [
+      { label: 'node16', file: 'consumer.cts', module: 'node16', moduleResolution: 'node16' },
+      { label: 'node10 (module commonjs)', file: 'consumer.ts', module: 'commonjs', moduleResolution: 'node10' },
+    ];
     const tsc = require.resolve('typescript/bin/tsc');
-    try {
-      execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      throw new Error(`a CommonJS (node16, skipLibCheck: false) consumer does not type-check:\n${error.stdout}${error.stderr}`);
+    for (const { label, file, module, moduleResolution } of projects) {
+      const config = join(dir, `tsconfig.${moduleResolution}.json`);
+      writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, module, moduleResolution }, files: [file] }));
+      try {
+        execFileSync(process.execPath, [tsc, '-p', config], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (error) {
+        throw new Error(`a CommonJS (${label}, skipLibCheck: false) consumer does not type-check:\n${error.stdout}${error.stderr}`);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
