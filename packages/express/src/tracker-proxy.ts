@@ -3,22 +3,24 @@
  * lives (authorize or explicit anonymous opt-in, method and path allow-lists, traversal and
  * absolute-URL rejection, header stripping, body size limit). This file only translates.
  */
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
   ConfigurationError,
-  createTrackerProxy,
   sameOriginSignedIn,
-  toErrorResponse,
   type TrackerAuth,
   type TrackerProxyOptions as CoreProxyOptions,
   type UserAuth,
 } from '@tracker-auth/core';
-import { sendWebResponse } from '@tracker-auth/core/node';
+import { createNodeTrackerProxy, type NodeTrackerProxyOptions } from '@tracker-auth/core/node';
 import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
-import { assertPublicUrlOptions, expressRequestOf, proxyRequestOf, type PublicUrlOptions } from './web-request.js';
+import { assertPublicUrlOptions, webRequestOf, type PublicUrlOptions } from './web-request.js';
 
 /** Options of {@link trackerProxy}: core's proxy options, with callbacks typed for Express. */
-export interface TrackerProxyOptions extends Omit<CoreProxyOptions, 'auth' | 'authorize' | 'basePath' | 'onError'>, PublicUrlOptions {
+export interface TrackerProxyOptions
+  extends Omit<CoreProxyOptions, 'auth' | 'authorize' | 'basePath' | 'onError' | 'fetch'>,
+    Pick<NodeTrackerProxyOptions, 'connections' | 'dispatcher'>,
+    PublicUrlOptions {
   /**
    * Whom Tracker sees: a `TrackerAuth` (service mode), the `trackerOAuth()` router (each
    * signed-in user's own token; signed-out requests get 401), or a function of the request.
@@ -47,7 +49,9 @@ function rawPathBelowMount(req: Request): string {
 
 /**
  * A pass-through to the Tracker API for browser code that must not hold tokens. Mount it on a
- * path; the rest of the URL is the Tracker path. Options are validated here.
+ * path; the rest of the URL is the Tracker path. Options are validated here. Runs on core's
+ * Node transport (`createNodeTrackerProxy`: pooled keep-alive connections to Tracker, the
+ * answer streamed straight into `res`).
  *
  * @example
  * app.use('/api/tracker', trackerProxy({
@@ -62,33 +66,33 @@ export function trackerProxy(options: TrackerProxyOptions): RequestHandler {
   }
   const { auth, authorize, onError, baseUrl, trustProxy, ...rest } = options;
   assertPublicUrlOptions({ baseUrl, trustProxy });
-  const coreAuth: CoreProxyOptions['auth'] = isTrackerOAuth(auth)
-    ? (request) => auth.flow.userAuth(request)
-    : typeof auth === 'function'
-      ? (request) => auth(expressRequestOf(request))
-      : auth;
-  const proxy = createTrackerProxy({
+  // User mode reads the session cookie through core's web handlers: one body-less web Request
+  // per Express request, built only when the gate or the credential asks for it.
+  const webRequests = new WeakMap<IncomingMessage, globalThis.Request>();
+  const webOf = (req: IncomingMessage) => {
+    let request = webRequests.get(req);
+    if (!request) webRequests.set(req, (request = webRequestOf(req as Request, undefined, { baseUrl, trustProxy })));
+    return request;
+  };
+  const gate = isTrackerOAuth(auth) && authorize === undefined && rest.allowAnonymous !== true ? sameOriginSignedIn(auth.flow) : undefined;
+  const proxy = createNodeTrackerProxy({
     ...rest,
-    auth: coreAuth,
+    auth: isTrackerOAuth(auth)
+      ? (req) => auth.flow.userAuth(webOf(req))
+      : typeof auth === 'function'
+        ? (req) => auth(req as Request)
+        : auth,
     authorize:
       typeof authorize === 'function'
-        ? (request) => authorize(expressRequestOf(request))
-        : authorize === undefined && isTrackerOAuth(auth) && rest.allowAnonymous !== true
+        ? (req) => authorize(req as Request)
+        : gate !== undefined
           ? // User mode without a gate of its own: the same default as every adapter (core).
-            sameOriginSignedIn(auth.flow)
+            (req) => gate(webOf(req))
           : authorize,
-    onError: typeof onError === 'function' ? (error, request) => onError(error, expressRequestOf(request)) : onError,
+    onError: typeof onError === 'function' ? (error, req) => onError(error, req as Request) : onError,
   });
 
   return function trackerProxyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    let answer: Promise<globalThis.Response>;
-    try {
-      const { request, signal } = proxyRequestOf(req, res, { baseUrl, trustProxy });
-      answer = proxy(request, { path: rawPathBelowMount(req), basePath: req.baseUrl, signal });
-    } catch (error) {
-      // The bridge refused the request (TRACE, a malformed Host): core's 405/400 answer.
-      answer = Promise.resolve(toErrorResponse(error));
-    }
-    answer.then((response) => sendWebResponse(res, response)).catch(next);
+    proxy(req, res, { path: rawPathBelowMount(req), basePath: req.baseUrl }).catch(next);
   };
 }
