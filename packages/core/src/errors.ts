@@ -251,13 +251,29 @@ export class UnauthorizedError extends TrackerHttpError {
   }
 }
 
+/** Options of the errors a call can end with before an HTTP answer (timeout, network, abort). */
+export interface CallErrorOptions extends TrackerAuthErrorOptions {
+  /**
+   * The full request URL without query secrets (pass it through `redactUrl`), for server logs;
+   * messages name only the method and path. Set for Tracker calls (client and proxy).
+   */
+  url?: string | undefined;
+}
+
 /** A call did not finish within its timeout. */
 export class TimeoutError extends TrackerAuthError {
   override name = 'TimeoutError';
   declare readonly code: 'TIMEOUT';
+  /** The call's full URL, query secrets redacted (like {@link TrackerHttpError.url}); `undefined` when not a URL call. */
+  readonly url: string | undefined;
 
-  constructor(message: string, options?: TrackerAuthErrorOptions) {
+  constructor(message: string, options?: CallErrorOptions) {
     super('TIMEOUT', message, options);
+    this.url = options?.url;
+  }
+
+  override toJSON() {
+    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 
@@ -265,9 +281,16 @@ export class TimeoutError extends TrackerAuthError {
 export class NetworkError extends TrackerAuthError {
   override name = 'NetworkError';
   declare readonly code: 'NETWORK_ERROR';
+  /** The call's full URL, query secrets redacted (like {@link TrackerHttpError.url}); `undefined` when not known. */
+  readonly url: string | undefined;
 
-  constructor(message: string, options?: TrackerAuthErrorOptions) {
+  constructor(message: string, options?: CallErrorOptions) {
     super('NETWORK_ERROR', message, options);
+    this.url = options?.url;
+  }
+
+  override toJSON() {
+    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 
@@ -275,9 +298,16 @@ export class NetworkError extends TrackerAuthError {
 export class AbortedError extends TrackerAuthError {
   override name = 'AbortedError';
   declare readonly code: 'ABORTED';
+  /** The call's full URL, query secrets redacted, when the abort ended a Tracker call; else `undefined`. */
+  readonly url: string | undefined;
 
-  constructor(message: string, options?: TrackerAuthErrorOptions) {
+  constructor(message: string, options?: CallErrorOptions) {
     super('ABORTED', message, options);
+    this.url = options?.url;
+  }
+
+  override toJSON() {
+    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 

@@ -32,11 +32,23 @@ export function describeCall(method: string, url: string): string {
   return `${method} ${path}`;
 }
 
-/** Put the full (redacted) URL on an error that has no `url` field of its own, for server logs. */
-export function withUrl<T extends Error>(error: T, url: string): T & { readonly url: string } {
-  Object.defineProperty(error, 'url', { value: redactUrl(url), enumerable: true });
-  return error as T & { readonly url: string };
-}
+/**
+ * What the client did with a 401 before giving up, so the {@link UnauthorizedError} message says
+ * what happened: `refreshed`: the token was refreshed (or already replaced) and the call
+ * replayed once; `replayed`: replayed once, the token source not saying whether its token
+ * changed; `not-replayed`: no replay, because `invalidate()` resolved `false` (a static token,
+ * or one refreshed moments ago).
+ */
+export type UnauthorizedOutcome = 'refreshed' | 'replayed' | 'not-replayed';
+
+/** The UnauthorizedError message's opening for each outcome; each says only what happened. */
+const UNAUTHORIZED_MESSAGES: Record<UnauthorizedOutcome | 'unknown', string> = {
+  refreshed: 'Tracker rejected the credentials even after a refresh and one retry',
+  replayed: 'Tracker rejected the credentials again on the one retry',
+  'not-replayed':
+    'Tracker rejected the credentials and the call was not retried (the token source has no other token to send: a static token, or one refreshed moments ago)',
+  unknown: 'Tracker rejected the credentials',
+};
 
 /**
  * A 2xx whose body `.json()` could not parse (a proxy's HTML page, a truncated answer) as a typed
@@ -90,6 +102,7 @@ export async function trackerHttpErrorFrom(
   response: Response,
   request: { method: string; url: string; headers?: Headers },
   timeoutMs: number | false,
+  unauthorized?: UnauthorizedOutcome,
 ): Promise<TrackerHttpError> {
   const body = parseErrorBody(await readErrorBodyText(response, timeoutMs === false ? undefined : remainingMs(response, timeoutMs)));
   // Tracker's texts are quoted in the message and JSON: the credential the request carried must
@@ -115,7 +128,7 @@ export async function trackerHttpErrorFrom(
   const said = trackerSaid(errorMessages, scrubbedErrors);
   const detail = said ? `: ${said}` : '';
   if (response.status === 401) {
-    return new UnauthorizedError(`Tracker rejected the credentials even after a refresh and one retry: HTTP 401: ${where}${detail}`, init);
+    return new UnauthorizedError(`${UNAUTHORIZED_MESSAGES[unauthorized ?? 'unknown']}: HTTP 401: ${where}${detail}`, init);
   }
   return new TrackerHttpError(`Tracker answered HTTP ${response.status}: ${where}${detail}`, init);
 }
@@ -148,6 +161,8 @@ export interface CallSite {
   timeoutMs: number | false;
   /** The caller's signal: once it fired, whatever the call rejected with is an abort. */
   signal?: AbortSignal | null | undefined;
+  /** What the client did with a 401 of the call whose ky `context` this is (for the message). */
+  unauthorizedOf?: ((context: object) => UnauthorizedOutcome | undefined) | undefined;
 }
 
 /**
@@ -158,7 +173,11 @@ export interface CallSite {
  */
 export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
   if (isTrackerAuthError(error)) return error;
-  if (error instanceof HTTPError) return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs);
+  if (error instanceof HTTPError) {
+    const context = (error.options as { context?: unknown }).context;
+    const unauthorized = typeof context === 'object' && context !== null ? site.unauthorizedOf?.(context) : undefined;
+    return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs, unauthorized);
+  }
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;
   const url = request instanceof Request ? request.url : site.url;
@@ -166,10 +185,10 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
   if (site.signal?.aborted) {
     // ky rejects with the signal's own reason (any value the caller chose, or a DOMException
     // from AbortSignal.timeout()); the documented error for "your signal fired" is AbortedError.
-    return withUrl(new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason }), url);
+    return new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason, url: redactUrl(url) });
   }
   if (name === 'TimeoutError' && request instanceof Request) {
-    return withUrl(new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`), url);
+    return new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`, { url: redactUrl(url) });
   }
   if (name === 'ForceRetryError') {
     // A 401 whose replay a per-call `retry` option left no room for.
@@ -180,7 +199,7 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
     });
   }
   if (name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
-    return withUrl(new AbortedError(`Tracker request aborted: ${where}`), url);
+    return new AbortedError(`Tracker request aborted: ${where}`, { url: redactUrl(url) });
   }
   return error;
 }
@@ -197,5 +216,5 @@ export function networkErrorFrom(error: unknown, request: Request): NetworkError
               : undefined,
         })
       : undefined;
-  return withUrl(new NetworkError(`Tracker request failed (network error): ${describeCall(request.method, request.url)}`, { cause }), request.url);
+  return new NetworkError(`Tracker request failed (network error): ${describeCall(request.method, request.url)}`, { cause, url: redactUrl(request.url) });
 }

@@ -20,10 +20,11 @@ import ky, { HTTPError, type Hooks, type KyInstance, type Options, type Response
 import { ConfigurationError, TimeoutError } from '../errors.js';
 import { emitEvent, eventError, eventHandlerOf, eventPath } from '../events.js';
 import { parseRetryAfter } from '../http/upstream.js';
+import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
-import { describeCall, invalidJsonError, networkErrorFrom, toClientError, withUrl } from './client-errors.js';
+import { describeCall, invalidJsonError, networkErrorFrom, toClientError, type UnauthorizedOutcome } from './client-errors.js';
 import { assertNoOrgHeaders, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
 export type { TrackerClientOptions } from './client-options.js';
@@ -37,6 +38,8 @@ const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
 /** Per-call state, keyed by the call's ky `context` object (fresh for every call). */
 interface CallState {
   replayed: boolean;
+  /** What the 401 handling did, for a true {@link UnauthorizedError} message. */
+  unauthorized?: UnauthorizedOutcome;
 }
 
 /**
@@ -106,13 +109,17 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     if (state.replayed) return; // the second 401 becomes UnauthorizedError in beforeError
     state.replayed = true;
     const replaced = await auth.invalidate(request.headers.get('authorization') ?? undefined);
-    // `false`: the token was force-refreshed moments ago and stays (forced-refresh cooldown);
-    // replaying would send Tracker the token it just refused. Fail fast with UnauthorizedError.
+    // `false`: the next token would be the one Tracker just refused (a static token, or one
+    // force-refreshed moments ago: the forced-refresh cooldown). Fail fast with UnauthorizedError.
     const call = { method: request.method, path: eventPath(request.url) };
     if (replaced === false) {
+      state.unauthorized = 'not-replayed';
       emitEvent(onEvent, { type: 'request.unauthorized-cooldown', ...call });
       return;
     }
+    // `true`: the engine replaced the token (or marked it for a refresh); nothing: the source
+    // did not say, so the replay may carry the same token.
+    state.unauthorized = replaced === true ? 'refreshed' : 'replayed';
     emitEvent(onEvent, { type: 'request.unauthorized-replay', ...call });
     return ky.retry({ delay: 0, code: 'TRACKER_AUTH_REFRESHED' });
   };
@@ -173,7 +180,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       beforeError: [...(user.beforeError ?? [])],
     },
   };
-  return withMappedErrors(ky.create(kyOptions), config);
+  return withMappedErrors(ky.create(kyOptions), config, (context) => states.get(context)?.unauthorized);
 }
 
 const RESPONSE_BODY_METHODS = ['json', 'text', 'formData', 'arrayBuffer', 'blob', 'bytes'] as const;
@@ -186,13 +193,19 @@ const SHORTCUTS = ['get', 'post', 'put', 'patch', 'head', 'delete'] as const;
  * covers the headers only: see bounded-body.ts). `extend()` keeps the wrapping and follows a
  * new `timeout`; `create()` is plain ky (it drops all defaults).
  */
-function withMappedErrors(instance: KyInstance, config: ClientConfig, timeout: number | false = config.timeoutMs): KyInstance {
+function withMappedErrors(
+  instance: KyInstance,
+  config: ClientConfig,
+  unauthorizedOf: (context: object) => UnauthorizedOutcome | undefined,
+  timeout: number | false = config.timeoutMs,
+): KyInstance {
   const site = (input: unknown, options: Options | undefined, method: string) => ({
     method: (options?.method ?? method).toUpperCase(),
     url:
       input instanceof Request ? input.url : input instanceof URL ? input.href : `${options?.prefixUrl ?? config.prefixUrl}${String(input)}`,
     timeoutMs: options?.timeout ?? timeout,
     signal: options?.signal ?? (input instanceof Request ? input.signal : undefined),
+    unauthorizedOf,
   });
   const wrap = (promise: ResponsePromise, where: ReturnType<typeof site>): ResponsePromise => {
     // The call and its `.json()` reject with the same ky error; map it once (the body of an
@@ -206,7 +219,9 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig, timeout: n
     wrapped.catch(() => undefined);
     const bodyTimeout = where.timeoutMs === false ? undefined : where.timeoutMs;
     const timedOut = () =>
-      withUrl(new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${describeCall(where.method, where.url)}`), where.url);
+      new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${describeCall(where.method, where.url)}`, {
+        url: redactUrl(where.url),
+      });
     // A 2xx body that `.json()` cannot parse is a typed error, not a bare SyntaxError.
     const notJson = async (error: unknown) =>
       error instanceof SyntaxError ? invalidJsonError(where.method, where.url, (await promise.catch(() => undefined))?.status ?? 0, error) : error;
@@ -235,7 +250,7 @@ function withMappedErrors(instance: KyInstance, config: ClientConfig, timeout: n
       return options;
     };
     const extended = instance.extend(typeof defaults === 'function' ? (parent) => seen(defaults(parent)) : seen(defaults));
-    return withMappedErrors(extended, config, next);
+    return withMappedErrors(extended, config, unauthorizedOf, next);
   };
   (client as { stop: KyInstance['stop'] }).stop = instance.stop;
   (client as { retry: KyInstance['retry'] }).retry = instance.retry;

@@ -9,9 +9,13 @@ import { assertToken } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
 import { allowDefaults, fingerprint } from './source-options.js';
 
-/** A static token source; `invalidate` exists (a no-op) so clients can call it uniformly. */
+/**
+ * A static token source. `invalidate()` changes nothing and resolves `false`: the next
+ * `getToken()` serves the very same token, so a client that got a 401 fails fast with
+ * `UnauthorizedError` instead of replaying a token Tracker just refused.
+ */
 export interface StaticTokenSource extends TokenSource {
-  invalidate(token?: string): Promise<void>;
+  invalidate(token?: string): Promise<false>;
 }
 
 function staticSource(kind: TokenKind, token: string, expiresAt: number | undefined, now: () => number): StaticTokenSource {
@@ -32,7 +36,8 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
       return access;
     },
     async invalidate() {
-      // Nothing to refresh: a static token stays what it is.
+      // Nothing to refresh: a static token stays what it is, and a replay would send it again.
+      return false;
     },
   };
   hideSecrets(source, () => ({ id, kind, expiresAt }), kind === 'oauth' ? 'OAuthTokenSource' : 'IamTokenSource');

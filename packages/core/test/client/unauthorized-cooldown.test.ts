@@ -43,13 +43,23 @@ beforeEach(() => {
 
 const alwaysUnauthorized = () => fake.faults.inject('tracker', { status: 401, body: NOT_AUTHORIZED, rate: 1 });
 
-/** One call; it must fail with UnauthorizedError. Returns the Tracker calls it made. */
+/** The UnauthorizedError message when the call was refreshed and replayed once, and when it was not replayed. */
+const REPLAYED = /^Tracker rejected the credentials even after a refresh and one retry: HTTP 401: GET \/v3\/myself: Not authorized$/;
+const NOT_REPLAYED =
+  /^Tracker rejected the credentials and the call was not retried \(the token source has no other token to send: a static token, or one refreshed moments ago\): HTTP 401: GET \/v3\/myself: Not authorized$/;
+
+/**
+ * One call; it must fail with UnauthorizedError whose message says what happened (replayed
+ * after a refresh, or not replayed). Returns the Tracker calls it made.
+ */
 async function rejectedCall(client: ReturnType<typeof createTrackerClient>): Promise<number> {
   const before = fake.calls.count('tracker');
   const error = await client.get('myself').json().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(UnauthorizedError);
   expect(error).toMatchObject({ code: 'UNAUTHORIZED', status: 401, errorMessages: ['Not authorized'] });
-  return fake.calls.count('tracker') - before;
+  const calls = fake.calls.count('tracker') - before;
+  expect((error as Error).message).toMatch(calls === 2 ? REPLAYED : NOT_REPLAYED);
+  return calls;
 }
 
 describe.each([

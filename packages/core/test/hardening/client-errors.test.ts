@@ -5,7 +5,8 @@
  * `.json()`, not a bare SyntaxError.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidResponseError, NetworkError, TrackerHttpError, httpStatusForError, isInvalidResponseError } from '../../src/errors.js';
+import { startFakeYandex } from '@tracker-auth/testing';
+import { AbortedError, InvalidResponseError, NetworkError, TimeoutError, TrackerHttpError, httpStatusForError, isInvalidResponseError } from '../../src/errors.js';
 import { createTrackerAuth } from '../../src/auth.js';
 import { createTrackerClient } from '../../src/exports-client.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
@@ -37,7 +38,46 @@ describe('messages name the path, the error keeps the URL', () => {
     const error = await tracker.get('myself').json().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toBe('Tracker request failed (network error): GET /v3/myself');
-    expect((error as NetworkError & { url: string }).url).toBe(`${url}/v3/myself`);
+    expect((error as NetworkError).url).toBe(`${url}/v3/myself`);
+  });
+});
+
+describe('`url` is a field of NetworkError, TimeoutError and AbortedError (query secrets redacted)', () => {
+  it('a timeout and an abort against the fake, and a dropped connection: `url` on the error and in toJSON()', async () => {
+    const fake = await startFakeYandex();
+    try {
+      const tracker = createTrackerClient(createTrackerAuth({ credentials: oauthToken(fake.demo.oauthToken), org: { orgId: fake.demo.orgId } }), {
+        trackerUrl: fake.url,
+        timeoutMs: 200,
+        retry: { limit: 0 },
+      });
+      fake.faults.inject('tracker', { delayMs: 1000 });
+      const searchParams = { access_token: 'y0_LeakedInTheQuery', perPage: '5' };
+      const timedOut = await tracker.get('myself', { searchParams }).json().catch((e: unknown) => e);
+      expect(timedOut).toBeInstanceOf(TimeoutError);
+      const expected = `${fake.url}/v3/myself?access_token=%5BREDACTED%5D&perPage=5`;
+      expect((timedOut as TimeoutError).url).toBe(expected);
+      expect((timedOut as TimeoutError).toJSON()).toEqual({ name: 'TimeoutError', code: 'TIMEOUT', message: 'Tracker request timed out after 200 ms: GET /v3/myself', url: expected });
+
+      fake.faults.inject('tracker', { delayMs: 1000 });
+      const aborted = await tracker.get('myself', { searchParams, signal: AbortSignal.timeout(50) }).json().catch((e: unknown) => e);
+      expect(aborted).toBeInstanceOf(AbortedError);
+      expect((aborted as AbortedError).url?.startsWith(`${fake.url}/v3/myself`)).toBe(true);
+      expect(JSON.stringify([timedOut, aborted])).not.toContain('LeakedInTheQuery');
+    } finally {
+      await fake.close();
+    }
+    server = await startLocalServer((_req, res) => {
+      res.destroy();
+    });
+    const dropped = await createTrackerClient(auth(), { trackerUrl: server.url, retry: { limit: 0 } })
+      .get('myself', { searchParams: { client_secret: 'LeakedSecret' } })
+      .json()
+      .catch((e: unknown) => e);
+    expect(dropped).toBeInstanceOf(NetworkError);
+    expect((dropped as NetworkError).url).toBe(`${server.url}/v3/myself?client_secret=%5BREDACTED%5D`);
+    expect(JSON.parse(JSON.stringify(dropped))).toMatchObject({ code: 'NETWORK_ERROR', url: `${server.url}/v3/myself?client_secret=%5BREDACTED%5D` });
+    expect(JSON.stringify(dropped)).not.toContain('LeakedSecret');
   });
 });
 
