@@ -7,9 +7,13 @@
  *   express-bare Express + the same fetch handler                           (Express's own cost)
  *   hpm          Express + http-proxy-middleware 3 with a keep-alive agent  (the usual choice)
  *   hpm-default  the same with http-proxy's defaults (a connection per request)
- *   express      Express + trackerProxy() of @tracker-auth/express          (ours)
- *   express-core Express + the core proxy through the Node bridge, without the adapter
- *   core         node:http + createTrackerProxy() via toWebRequest/sendWebResponse (ours, no Express)
+ *   express      Express + trackerProxy() of @tracker-auth/express          (ours: Node transport)
+ *   express-core Express + createTrackerProxy() (fetch transport) through the Node bridge
+ *   core         node:http + createTrackerProxy() via toWebRequest/sendWebResponse (fetch transport)
+ *   core-node    node:http + createNodeTrackerProxy() (ours: Node transport, undici.stream on a Pool)
+ *   t-stream     transport option: bare node:http handler → undici.stream on a Pool, into res
+ *   t-request    transport option: bare handler → undici.request on a Pool + stream.pipeline
+ *   t-agent      transport option: bare handler → node:http request, keep-alive Agent + pipeline
  *
  * All of them add the same auth headers (a cached OAuth token) and forward to the same minimal
  * upstream (a child process, one port per candidate so every candidate's TCP connections are
@@ -21,7 +25,9 @@
  *   BENCH_CANDIDATES=express,core node proxy.bench.mjs   (a subset; bare always runs)
  *   BENCH_DIAG_FORWARDING_ANY=1 …   (diagnostic: AbortSignal.any swapped for listener forwarding)
  */
-import { Agent, createServer } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { pipeline } from 'node:stream';
+import { Pool } from 'undici';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
@@ -68,8 +74,59 @@ function forwardWithFetch(upstream) {
   };
 }
 
+/**
+ * The transport options for the Node proxy, each as the least a pass-through does with it (same
+ * auth headers, the upstream's status, type and length passed back), to pick one by cost.
+ * @param {'t-stream' | 't-request' | 't-agent'} kind
+ * @param {string} upstream
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void}
+ */
+function forwardWithTransport(kind, upstream) {
+  const url = new URL(upstream);
+  const pathOf = (/** @type {import('node:http').IncomingMessage} */ req) => (req.url ?? '/').slice(MOUNT.length);
+  /** @param {import('node:http').ServerResponse} res */
+  const fail = (res) => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  };
+  if (kind === 't-agent') {
+    const agent = new Agent({ keepAlive: true });
+    return (req, res) => {
+      const out = httpRequest(
+        { host: url.hostname, port: url.port, path: pathOf(req), agent, headers: { accept: req.headers.accept ?? '*/*', ...AUTH_HEADERS } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, { 'content-type': up.headers['content-type'] ?? 'application/octet-stream', 'content-length': up.headers['content-length'] ?? '' });
+          pipeline(up, res, () => undefined);
+        },
+      );
+      out.on('error', () => fail(res));
+      out.end();
+    };
+  }
+  const pool = new Pool(url.origin);
+  if (kind === 't-request') {
+    return (req, res) => {
+      pool
+        .request({ path: pathOf(req), method: 'GET', headers: { accept: req.headers.accept ?? '*/*', ...AUTH_HEADERS } })
+        .then((up) => {
+          res.writeHead(up.statusCode, { 'content-type': String(up.headers['content-type'] ?? 'application/octet-stream'), 'content-length': String(up.headers['content-length'] ?? '') });
+          pipeline(up.body, res, () => undefined);
+        })
+        .catch(() => fail(res));
+    };
+  }
+  return (req, res) => {
+    pool
+      .stream({ path: pathOf(req), method: 'GET', headers: { accept: req.headers.accept ?? '*/*', ...AUTH_HEADERS } }, ({ statusCode, headers }) => {
+        res.writeHead(statusCode, { 'content-type': String(headers['content-type'] ?? 'application/octet-stream'), 'content-length': String(headers['content-length'] ?? '') });
+        return res;
+      })
+      .catch(() => fail(res));
+  };
+}
+
 /** Candidate names, in the order they run in every round. */
-export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'express-core', 'core'];
+export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'express-core', 'core', 'core-node', 't-stream', 't-request', 't-agent'];
 
 /**
  * @param {import('./lib/targets.mjs').Targets} lib
@@ -126,7 +183,7 @@ function candidates(lib, upstreamOf) {
     },
     {
       name: 'express-core',
-      label: 'Express + createTrackerProxy() via the Node bridge, no adapter',
+      label: 'Express + createTrackerProxy() (fetch transport) via the Node bridge, no adapter',
       create: () => {
         const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
         const proxy = lib.createTrackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('express-core') });
@@ -142,7 +199,7 @@ function candidates(lib, upstreamOf) {
     },
     {
       name: 'core',
-      label: 'node:http + createTrackerProxy() via the Node bridge (ours)',
+      label: 'node:http + createTrackerProxy() (fetch transport) via the Node bridge',
       create: () => {
         const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
         const proxy = lib.createTrackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('core'), basePath: MOUNT });
@@ -156,6 +213,18 @@ function candidates(lib, upstreamOf) {
         });
       },
     },
+    {
+      name: 'core-node',
+      label: 'node:http + createNodeTrackerProxy() (ours, Node transport)',
+      create: () => {
+        const auth = lib.createTrackerAuth({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } });
+        const proxy = lib.createNodeTrackerProxy({ auth, allowAnonymous: true, trackerUrl: upstreamOf('core-node'), basePath: MOUNT });
+        return createServer((req, res) => void proxy(req, res));
+      },
+    },
+    { name: 't-stream', label: 'transport option: node:http + undici.stream (Pool) into res', create: () => createServer(forwardWithTransport('t-stream', upstreamOf('t-stream'))) },
+    { name: 't-request', label: 'transport option: node:http + undici.request (Pool) + pipeline', create: () => createServer(forwardWithTransport('t-request', upstreamOf('t-request'))) },
+    { name: 't-agent', label: 'transport option: node:http + http.request (keep-alive Agent) + pipeline', create: () => createServer(forwardWithTransport('t-agent', upstreamOf('t-agent'))) },
   ];
 }
 

@@ -23,4 +23,5 @@ export {
 export { TrackerService } from './tracker-service.js';
 export { TrackerExceptionFilter } from './exception-filter.js';
 export { createTrackerOAuthController } from './oauth-controller.js';
+export { createTrackerProxyController, type TrackerProxyRouteOptions } from './proxy-controller.js';
 export type { TrackerClient } from './module-setup.js';

@@ -14,14 +14,14 @@ const root = join(here, '..', '..', '..');
 
 /**
  * @typedef {typeof import('@tracker-auth/core')
- *   & Pick<typeof import('@tracker-auth/core/node'), 'toWebRequest' | 'sendWebResponse'>
+ *   & Pick<typeof import('@tracker-auth/core/node'), 'toWebRequest' | 'toWebRequestAndSignal' | 'sendWebResponse' | 'createNodeTrackerProxy'>
  *   & Pick<typeof import('@tracker-auth/express'), 'trackerProxy'>
  *   & Pick<typeof import('@tracker-auth/testing'), 'startFakeYandex'>} Targets
  */
 
 const ENTRY = `
 export * from '@tracker-auth/core';
-export { toWebRequest, sendWebResponse } from '@tracker-auth/core/node';
+export { toWebRequest, toWebRequestAndSignal, sendWebResponse, createNodeTrackerProxy } from '@tracker-auth/core/node';
 export { trackerProxy } from '@tracker-auth/express';
 export { startFakeYandex } from '@tracker-auth/testing';
 `;
@@ -47,7 +47,9 @@ export async function loadTargets() {
     return {
       ...core,
       toWebRequest: node.toWebRequest,
+      toWebRequestAndSignal: node.toWebRequestAndSignal,
       sendWebResponse: node.sendWebResponse,
+      createNodeTrackerProxy: node.createNodeTrackerProxy,
       trackerProxy: express.trackerProxy,
       startFakeYandex: testing.startFakeYandex,
     };
@@ -64,7 +66,7 @@ export async function loadTargets() {
     target: 'node20',
     // tsconfig.base.json maps every @tracker-auth/* name to its src/ entry.
     tsconfig: join(root, 'tsconfig.base.json'),
-    external: ['ky', 'express'],
+    external: ['ky', 'express', 'undici'],
     outfile,
     logLevel: 'warning',
   });

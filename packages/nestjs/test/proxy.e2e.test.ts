@@ -1,0 +1,137 @@
+/**
+ * The proxy route over a real Nest app (listen on port 0) and the fake Yandex: forwarding with
+ * the module's credential, core's refusals as sent (raw traversal, disallowed paths and
+ * methods, oversize bodies), Link rewriting under a global prefix, and bootstrap errors.
+ */
+import { request as httpRequest } from 'node:http';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { isConfigurationError, oauthToken } from '@tracker-auth/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TrackerAuthModule, createTrackerProxyController, type TrackerProxyRouteOptions } from '../src/index.js';
+import { startApp, useFake, type RunningApp } from './helpers.js';
+
+const fake = useFake();
+let running: RunningApp | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+beforeEach(() => fake().calls.reset());
+
+function appModule(route: TrackerProxyRouteOptions, withCredentials = true) {
+  @Module({
+    imports: [
+      TrackerAuthModule.forRoot({
+        org: { orgId: fake().demo.orgId },
+        ...(withCredentials ? { credentials: oauthToken(fake().demo.oauthToken) } : {}),
+        ...(withCredentials
+          ? {}
+          : {
+              oauth: {
+                clientId: 'app',
+                clientSecret: 'secret-secret',
+                redirectUri: 'http://127.0.0.1:3000/auth/callback',
+                sessionSecret: 'a-session-secret-of-at-least-32-bytes!',
+                oauthUrl: fake().url,
+              },
+            }),
+      }),
+    ],
+    controllers: [createTrackerProxyController({ trackerUrl: fake().url, ...route })],
+  })
+  class AppModule {}
+  return AppModule;
+}
+
+/** A raw request line, so nothing normalizes the path before the app sees it. */
+function send(base: string, method: string, target: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path: target, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('createTrackerProxyController', () => {
+  it('forwards with the module credential and rewrites Tracker links under a global prefix', async () => {
+    const app = await NestFactory.create(appModule({ allowAnonymous: true }), { logger: false, abortOnError: false });
+    app.setGlobalPrefix('app');
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    running = { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    const res = await send(running.url, 'GET', '/app/api/tracker/v3/myself');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).login).toBe(fake().demo.user.login);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(fake().calls.count('tracker')).toBe(1);
+  });
+
+  it.each([
+    ['GET', '/api/tracker/v2/../../oauth/token', 400],
+    ['GET', '/api/tracker/v3/%2e%2e/%2e%2e/iam/v1/tokens', 400],
+    ['GET', '/api/tracker//evil.example/v3/myself', 400],
+    ['GET', '/api/tracker/iam/v1/tokens', 404],
+    ['DELETE', '/api/tracker/v3/issues/TEST-1', 405],
+    ['TRACE', '/api/tracker/v3/myself', 405],
+  ])('%s %s → %i, nothing reaches Tracker', async (method, target, status) => {
+    running = await startApp(appModule({ allowAnonymous: true }));
+    const res = await send(running.url, method, target);
+    expect(res.status).toBe(status);
+    expect(fake().calls.count('tracker') + fake().calls.count('oauth.token') + fake().calls.count('iam.tokens')).toBe(0);
+  });
+
+  it('refuses an oversize body with 413 before anything is sent', async () => {
+    running = await startApp(appModule({ allowAnonymous: true, maxBodyBytes: 16 }));
+    const res = await send(running.url, 'POST', '/api/tracker/v3/issues', 'x'.repeat(17));
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(fake().calls.count('tracker')).toBe(0);
+  });
+
+  it('asks authorize with the Node request: false → 403', async () => {
+    running = await startApp(appModule({ authorize: (req) => req.headers['x-let-me-in'] === 'yes' }));
+    expect((await send(running.url, 'GET', '/api/tracker/v3/myself')).status).toBe(403);
+    expect(fake().calls.count('tracker')).toBe(0);
+  });
+
+  it('in user mode the default gate (sameOriginSignedIn) refuses a signed-out request', async () => {
+    running = await startApp(appModule({}, false));
+    const res = await send(running.url, 'GET', '/api/tracker/v3/myself');
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.text).error.code).toBe('FORBIDDEN');
+    expect(fake().calls.count('tracker')).toBe(0);
+  });
+
+  it.each<[string, TrackerProxyRouteOptions, string]>([
+    ['a path with dot segments', { path: 'api/../x', allowAnonymous: true }, 'path'],
+    ['an unknown mode', { as: 'admin' as never, allowAnonymous: true }, 'as'],
+  ])('refuses %s at once', (_name, options, field) => {
+    try {
+      createTrackerProxyController(options);
+      expect.unreachable('should have thrown');
+    } catch (error) {
+      expect(isConfigurationError(error)).toBe(true);
+      expect((error as { field: string }).field).toBe(field);
+    }
+  });
+
+  it('fails bootstrap without authorize or allowAnonymous', async () => {
+    const error = await NestFactory.create(appModule({}), { logger: false, abortOnError: false }).then(
+      async (app) => {
+        await app.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect(isConfigurationError(error)).toBe(true);
+    expect((error as { field: string }).field).toBe('authorize');
+  });
+});
