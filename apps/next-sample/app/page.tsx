@@ -3,7 +3,8 @@
  * the user and their queues (read on the server with the user's token), a form whose server
  * action creates an issue, and a client component listing issues through the proxy.
  */
-import { createIssue, signIn } from './actions';
+import { signIn } from './actions';
+import { IssueForm } from './issue-form';
 import { IssueList } from './issue-list';
 import { tracker } from '../lib/tracker';
 
@@ -74,17 +75,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<Rec
           Created <code>{createdIssue.key}</code>: {createdIssue.summary}
         </p>
       ) : null}
-      <form action={createIssue}>
-        <select name="queue" defaultValue={firstQueue} aria-label="Queue">
-          {queues.map((queue) => (
-            <option key={queue.key} value={queue.key}>
-              {queue.key}
-            </option>
-          ))}
-        </select>{' '}
-        <input name="summary" placeholder="Summary" aria-label="Summary" required />{' '}
-        <button type="submit">Create issue</button>
-      </form>
+      <IssueForm queues={queues.map((queue) => queue.key)} defaultQueue={firstQueue} />
 
       <h2>Issues in {firstQueue} (client component, through the proxy)</h2>
       {firstQueue ? <IssueList key={created ?? 'initial'} queue={firstQueue} /> : <p>No queues.</p>}
