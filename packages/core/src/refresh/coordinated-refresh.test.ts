@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StoredToken, TokenStore, TokenStoreLock } from '../types.js';
 import { createRefreshingTokenSource } from './engine.js';
 
@@ -103,6 +103,70 @@ describe('refresh through a store with a lock', () => {
     });
     expect((await source.getToken()).token).toBe('local');
     expect(store.get('iam:down')).toMatchObject({ token: 'local' });
+  });
+
+  it('invalidate() racing another instance\'s refresh never marks the newer token expired', async () => {
+    const store = lockableStore();
+    store.set('iam:race', { token: 'old', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + hour });
+    let calls = 0;
+    const fetchToken = async () => {
+      calls++;
+      return { token: `new-${calls}`, kind: 'iam' as const, issuedAt: Date.now(), expiresAt: Date.now() + hour };
+    };
+    const b = createRefreshingTokenSource({ id: 'iam:race', kind: 'iam', store, fetchToken });
+    // A's store reads are slow: while A reads 'old' for its invalidate(), B refreshes and stores new-1.
+    let race: (() => Promise<unknown>) | undefined;
+    const slowReads: typeof store = {
+      ...store,
+      async get(key) {
+        const value = store.get(key);
+        const during = race;
+        race = undefined;
+        if (during) await during();
+        return value;
+      },
+    };
+    const a = createRefreshingTokenSource({ id: 'iam:race', kind: 'iam', store: slowReads, fetchToken });
+    race = () => b.getToken({ forceRefresh: true });
+    expect(await a.invalidate('old')).toBe(true);
+    expect(store.get('iam:race')).toMatchObject({ token: 'new-1' });
+    expect((await a.getToken()).token).toBe('new-1');
+    expect((await b.getToken()).token).toBe('new-1');
+    expect(calls).toBe(1);
+  });
+
+  it('invalidate() while another instance holds the lock (refreshing): no write, and getToken() adopts its token', async () => {
+    const store = lockableStore();
+    store.set('iam:busy', { token: 'old', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + hour });
+    let finish: () => void = () => undefined;
+    const refresher = createRefreshingTokenSource({
+      id: 'iam:busy',
+      kind: 'iam',
+      store,
+      fetchToken: async () => {
+        await new Promise<void>((resolve) => (finish = resolve));
+        return { token: 'from-holder', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + hour };
+      },
+    });
+    let calls = 0;
+    const a = createRefreshingTokenSource({
+      id: 'iam:busy',
+      kind: 'iam',
+      store,
+      fetchToken: async () => {
+        calls++;
+        return { token: 'from-a', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + hour };
+      },
+    });
+    const holding = refresher.getToken({ forceRefresh: true });
+    await vi.waitFor(() => expect(store.lock('iam:busy', { ttlMs: 1 })).resolves.toBeUndefined());
+    expect(await a.invalidate('old')).toBe(true);
+    expect(store.get('iam:busy')).toMatchObject({ token: 'old' }); // the holder's write decides
+    const waiting = a.getToken(); // 'old' was rejected here: a waits for the holder's token
+    finish();
+    expect((await holding).token).toBe('from-holder');
+    expect((await waiting).token).toBe('from-holder');
+    expect(calls).toBe(0);
   });
 
   it('a store whose lock is not a function is refused at construction', () => {

@@ -69,3 +69,45 @@ async function refreshHolding(options: CoordinatedRefreshOptions, lock: TokenSto
     await lock.release().catch(() => undefined);
   }
 }
+
+export interface MarkUnderLockOptions {
+  store: TokenStore & { lock: NonNullable<TokenStore['lock']> };
+  id: string;
+  lockTtlMs: number;
+  /** The token that was rejected, as read before. */
+  seen: StoredToken;
+  /** The stored value, marked unusable. */
+  mark: (stored: StoredToken) => StoredToken;
+  ttlOf: (stored: StoredToken) => number | undefined;
+}
+
+/**
+ * Mark a rejected token unusable (`invalidate()`) under the store's lock, and only while the
+ * store still holds it: another instance may have stored a newer token since `seen` was read,
+ * and a plain write would mark that one (an extra refresh) or put `seen` back over it. When
+ * another instance holds the lock it is refreshing this credential, so its write decides and
+ * nothing is written here. Resolves `false` when the store cannot coordinate right now (the
+ * caller then writes as for a store without a lock).
+ */
+export async function markUnderLock(options: MarkUnderLockOptions): Promise<boolean> {
+  const { store, id, seen } = options;
+  let lock: TokenStoreLock | undefined;
+  try {
+    lock = await store.lock(id, { ttlMs: options.lockTtlMs });
+  } catch {
+    return false;
+  }
+  if (lock === undefined) return true;
+  try {
+    const current = await store.get(id);
+    // The whole token set: Yandex may rotate a user session keeping the access token (a new
+    // refresh token and issue time), and that newer set must not be marked either.
+    if (current !== undefined && current.token === seen.token && current.issuedAt === seen.issuedAt && current.refreshToken === seen.refreshToken) {
+      const marked = options.mark(current);
+      await lock.set(marked, options.ttlOf(marked));
+    }
+    return true;
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}

@@ -11,7 +11,7 @@ import { hideSecrets } from '../redact.js';
 import { emitEvent, eventError, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
-import { refreshUnderLock } from './coordinated-refresh.js';
+import { markUnderLock, refreshUnderLock } from './coordinated-refresh.js';
 import { createMemoryTokenStore } from './memory-store.js';
 import { backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
 
@@ -329,11 +329,23 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
       return false;
     }
     rejected = stored.token;
-    // Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
-    // instance sharing the store, so the next getToken() waits for a new token.
-    const marked = { ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) };
-    await store.set(id, marked, ttlOf(marked));
+    await markExpired(stored);
     return true;
+  }
+
+  /**
+   * Keep the entry (a user-mode refresh token lives in it) but mark it unusable for every
+   * instance sharing the store, so their next getToken() waits for a new token. A store with a
+   * lock gets the write under it, and only while it still holds `seen` (see markUnderLock).
+   */
+  async function markExpired(seen: StoredToken): Promise<void> {
+    const mark = (stored: StoredToken): StoredToken => ({ ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) });
+    if (store.lock) {
+      const lockable = store as Parameters<typeof markUnderLock>[0]['store'];
+      if (await markUnderLock({ store: lockable, id, lockTtlMs: lockTtlOf(policy.timeoutMs), seen, mark, ttlOf })) return;
+    }
+    const marked = mark(seen);
+    await store.set(id, marked, ttlOf(marked));
   }
 
   const source: RefreshingTokenSource = { id, kind, getToken, invalidate };
