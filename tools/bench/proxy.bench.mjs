@@ -11,6 +11,7 @@
  *   express-core Express + createTrackerProxy() (fetch transport) through the Node bridge
  *   core         node:http + createTrackerProxy() via toWebRequest/sendWebResponse (fetch transport)
  *   core-node    node:http + createNodeTrackerProxy() (ours: Node transport, undici.stream on a Pool)
+ *   nest         NestJS (Express platform) + createTrackerProxyController() (ours: Node transport)
  *   t-stream     transport option: bare node:http handler → undici.stream on a Pool, into res
  *   t-request    transport option: bare handler → undici.request on a Pool + stream.pipeline
  *   t-agent      transport option: bare handler → node:http request, keep-alive Agent + pipeline
@@ -35,7 +36,7 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { ask, startChild, stopChild } from './lib/children.mjs';
 import { applyForwardingAnyIfAsked } from './lib/forwarding-any.mjs';
 import { fixed, intOption, machineLine, median, table, times } from './lib/stats.mjs';
-import { loadTargets, targetsLabel } from './lib/targets.mjs';
+import { loadNestTargets, loadTargets, targetsLabel } from './lib/targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MOUNT = '/api/tracker';
@@ -48,7 +49,7 @@ const AUTH_HEADERS = Object.freeze({ Authorization: `OAuth ${TOKEN}`, 'X-Org-ID'
  * @typedef {object} Candidate
  * @property {string} name
  * @property {string} label
- * @property {() => import('node:http').Server} create
+ * @property {() => import('node:http').Server | Promise<import('node:http').Server>} create
  */
 
 /** @typedef {{ requests: number, rps: number, p50: number, p99: number, errors: number, timeouts: number, non2xx: number, durationSec: number }} LoadResult */
@@ -126,7 +127,7 @@ function forwardWithTransport(kind, upstream) {
 }
 
 /** Candidate names, in the order they run in every round. */
-export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'express-core', 'core', 'core-node', 't-stream', 't-request', 't-agent'];
+export const CANDIDATES = ['bare', 'express-bare', 'hpm', 'hpm-default', 'express', 'express-core', 'core', 'core-node', 'nest', 't-stream', 't-request', 't-agent'];
 
 /**
  * @param {import('./lib/targets.mjs').Targets} lib
@@ -222,6 +223,22 @@ function candidates(lib, upstreamOf) {
         return createServer((req, res) => void proxy(req, res));
       },
     },
+    {
+      name: 'nest',
+      label: 'NestJS + createTrackerProxyController() (ours, Node transport)',
+      create: async () => {
+        await import('reflect-metadata');
+        const [{ Module }, { NestFactory }, nest] = await Promise.all([import('@nestjs/common'), import('@nestjs/core'), loadNestTargets()]);
+        class AppModule {}
+        Module({
+          imports: [nest.TrackerAuthModule.forRoot({ credentials: lib.oauthToken(TOKEN), org: { orgId: ORG_ID } })],
+          controllers: [nest.createTrackerProxyController({ path: MOUNT, allowAnonymous: true, trackerUrl: upstreamOf('nest') })],
+        })(AppModule);
+        const app = await NestFactory.create(AppModule, { logger: false });
+        await app.init();
+        return app.getHttpServer();
+      },
+    },
     { name: 't-stream', label: 'transport option: node:http + undici.stream (Pool) into res', create: () => createServer(forwardWithTransport('t-stream', upstreamOf('t-stream'))) },
     { name: 't-request', label: 'transport option: node:http + undici.request (Pool) + pipeline', create: () => createServer(forwardWithTransport('t-request', upstreamOf('t-request'))) },
     { name: 't-agent', label: 'transport option: node:http + http.request (keep-alive Agent) + pipeline', create: () => createServer(forwardWithTransport('t-agent', upstreamOf('t-agent'))) },
@@ -267,7 +284,7 @@ export async function runProxyBench(options = {}) {
     /** @type {Map<string, string>} */
     const urls = new Map();
     for (const c of list) {
-      const server = c.create();
+      const server = await c.create();
       servers.push(server);
       urls.set(c.name, `http://127.0.0.1:${await listen(server)}${MOUNT}${PATH}`);
     }

@@ -77,6 +77,35 @@ export async function loadTargets() {
   }
 }
 
+/**
+ * The NestJS adapter's proxy route and module, loaded apart (its decorators need the NestJS
+ * package's tsconfig): bundled from `src/` with its own copy of core, or from `dist/`.
+ * @returns {Promise<Pick<typeof import('@tracker-auth/nestjs'), 'TrackerAuthModule' | 'createTrackerProxyController'>>}
+ */
+export async function loadNestTargets() {
+  if (fromDist()) return import('@tracker-auth/nestjs');
+  const { build } = await import('esbuild');
+  const outDir = join(here, '..', '.cache');
+  mkdirSync(outDir, { recursive: true });
+  const outfile = join(outDir, `nest-targets-${process.pid}.mjs`);
+  await build({
+    stdin: { contents: "export { TrackerAuthModule, createTrackerProxyController } from '@tracker-auth/nestjs';", resolveDir: root, loader: 'js' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    tsconfig: join(root, 'packages', 'nestjs', 'tsconfig.json'),
+    external: ['ky', 'express', 'undici', '@nestjs/*', 'reflect-metadata'],
+    outfile,
+    logLevel: 'warning',
+  });
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+
 /** Where the code came from, for the report header. */
 export function targetsLabel() {
   return fromDist() ? 'built dist/ entries' : 'src/ bundled with esbuild';
