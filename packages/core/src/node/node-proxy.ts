@@ -133,9 +133,9 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     const header = headerOf(req.headers);
     const target =
       context?.path !== undefined ? splitTarget(context.path, '', false) : splitTarget(req.url ?? '/', config.basePath, true);
-    if (target === undefined) return refuse(res, NOT_FOUND_REFUSAL);
-    const { path } = target;
-    const refusal = refuseEarly(config, method, path, header);
+    const path = target?.path ?? '';
+    // A wrong method is answered 405 wherever it points; a path outside the mount 404.
+    const refusal = target === undefined && config.methods.has(method) ? NOT_FOUND_REFUSAL : refuseEarly(config, method, path, header);
     if (refusal) return refuse(res, refusal);
 
     try {
@@ -153,7 +153,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     }
 
     const forwarded = forwardedHeaders(config, header);
-    const upstreamPath = prefix + path + target.search;
+    const upstreamPath = prefix + path + target!.search;
     // The client's departure aborts the upstream call; one listener, on the response's close.
     const controller = new AbortController();
     const onClose = () => {
@@ -184,7 +184,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
             keep401: attempts === 1,
             res,
             answer: (status, upstreamHeaders) =>
-              answerHeaders(config, method, path, publicBase, { status, header: headerOf(upstreamHeaders), decodes: false }, userAuth?.setCookie),
+              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, userAuth?.setCookie),
           });
         },
         status: (attempt) => attempt.status,
@@ -193,7 +193,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
       });
       if (finalAttempt.kept !== undefined) {
         // A 401 passed back (the credential's cooldown said a replay would resend the same token).
-        const answer = answerHeaders(config, method, path, publicBase, { status: 401, header: headerOf(finalAttempt.headers), decodes: false }, userAuth?.setCookie);
+        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, userAuth?.setCookie);
         const bodyBytes = Buffer.concat(finalAttempt.kept);
         res.statusCode = 401;
         for (const [name, value] of answer.headers) if (name !== 'content-length') res.setHeader(name, value);
@@ -267,6 +267,9 @@ function sendUpstream(dispatcher: Dispatcher, config: ProxyConfig, call: Upstrea
         const answer = call.answer(statusCode, headers);
         res.statusCode = statusCode;
         for (const [name, value] of answer.headers) res.setHeader(name, value);
+        // undici passes the bytes on as they came (it does not decode): their encoding must be named.
+        const encoding = headers['content-encoding'];
+        if (encoding !== undefined && !res.hasHeader('content-encoding')) res.setHeader('content-encoding', encoding);
         return res;
       },
       (error) => {
@@ -295,7 +298,7 @@ function upstreamError(error: unknown, method: string, config: ProxyConfig, upst
   });
 }
 
-const BAD_HOST_REFUSAL: ProxyRefusal = { status: 400, code: 'BAD_REQUEST', message: 'The Host header is not a valid host name.' };
+const BAD_HOST_REFUSAL: ProxyRefusal = [400, 'BAD_REQUEST', 'The Host header is not a valid host name.'];
 const HOST_HEADER = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
 /**
@@ -308,5 +311,5 @@ function isHostHeader(host: string): boolean {
 }
 
 function refuse(res: ServerResponse, refusal: ProxyRefusal): Promise<void> {
-  return sendWebResponse(res, jsonError(refusal.status, refusal.code, refusal.message, refusal.headers));
+  return sendWebResponse(res, jsonError(...refusal));
 }

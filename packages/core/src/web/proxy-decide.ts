@@ -20,13 +20,12 @@ import type { UserAuth } from './user-auth.js';
 /** A header lookup: the value, or `null` when absent. */
 export type HeaderLookup = (name: string) => string | null;
 
-/** A refusal decided from the request line and headers alone (nothing was read or sent). */
-export interface ProxyRefusal {
-  status: number;
-  code: WebErrorCode;
-  message: string;
-  headers?: Record<string, string>;
-}
+/**
+ * A refusal decided before anything was sent: status, code, message and extra headers. A tuple,
+ * not an object: the default entry ships this code to browsers-adjacent bundles, and property
+ * names survive minification.
+ */
+export type ProxyRefusal = readonly [status: number, code: WebErrorCode, message: string, headers?: Record<string, string>];
 
 /** The Tracker path below the mount and the query, as a transport found them. */
 export interface ProxyTarget {
@@ -45,18 +44,16 @@ export const NAVIGATION_MESSAGE =
  */
 export function refuseEarly(config: ProxyConfig, method: string, path: string, header: HeaderLookup): ProxyRefusal | undefined {
   if (!config.methods.has(method)) {
-    return { status: 405, code: 'METHOD_NOT_ALLOWED', message: `Method ${method} is not allowed here.`, headers: { allow: config.allowHeader } };
+    return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: config.allowHeader }];
   }
-  if (!isSafeTrackerPath(path)) return { status: 400, code: 'BAD_PATH', message: 'The request path is not a valid Tracker API path.' };
-  if (!matchesPrefix(config.allowPaths, path)) {
-    return { status: 404, code: 'PATH_NOT_ALLOWED', message: 'This Tracker API path is not available through the proxy.' };
-  }
-  if (!config.allowNavigation && isNavigationBy(header)) return { status: 403, code: 'NAVIGATION_REFUSED', message: NAVIGATION_MESSAGE };
+  if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'The request path is not a valid Tracker API path.'];
+  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.'];
+  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', NAVIGATION_MESSAGE];
   return undefined;
 }
 
-export const FORBIDDEN_REFUSAL: ProxyRefusal = { status: 403, code: 'FORBIDDEN', message: 'Not allowed to use the Tracker proxy.' };
-export const NOT_FOUND_REFUSAL: ProxyRefusal = { status: 404, code: 'NOT_FOUND', message: 'Not found.' };
+export const FORBIDDEN_REFUSAL: ProxyRefusal = [403, 'FORBIDDEN', 'Not allowed to use the Tracker proxy.'];
+export const NOT_FOUND_REFUSAL: ProxyRefusal = [404, 'NOT_FOUND', 'Not found.'];
 
 /** A raw request target (path and query) split, the path cut below `basePath`; `undefined` outside the mount. */
 export function splitTarget(raw: string, basePath: string, stripBase: boolean): ProxyTarget | undefined {
@@ -75,16 +72,11 @@ export type BodyVerdict = 'too-large' | 'bad-length' | 'unreadable' | 'timeout';
 
 /** The refusal for a body that could not be taken. */
 export function bodyRefusal(config: ProxyConfig, verdict: BodyVerdict): ProxyRefusal {
-  switch (verdict) {
-    case 'timeout':
-      return { status: 408, code: 'REQUEST_TIMEOUT', message: `The request body did not arrive within ${config.bodyTimeoutMs} ms.` };
-    case 'too-large':
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${config.maxBodyBytes} bytes.` };
-    case 'bad-length':
-      return { status: 400, code: 'BAD_REQUEST', message: 'Invalid Content-Length.' };
-    default:
-      return { status: 400, code: 'BAD_REQUEST', message: 'The request body could not be read.' };
-  }
+  return verdict === 'timeout'
+    ? [408, 'REQUEST_TIMEOUT', `The request body did not arrive within ${config.bodyTimeoutMs} ms.`]
+    : verdict === 'too-large'
+      ? [413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${config.maxBodyBytes} bytes.`]
+      : [400, 'BAD_REQUEST', verdict === 'bad-length' ? 'Invalid Content-Length.' : 'The request body could not be read.'];
 }
 
 /** The allow-listed request headers to forward, as pairs. */
@@ -124,54 +116,35 @@ export async function sendWithReplay<R>(auth: TrackerAuth, signal: AbortSignal |
   return exchange.send(await auth.headers(signal ? { signal } : undefined));
 }
 
-/** How an upstream answer is described to {@link answerHeaders}. */
-export interface UpstreamAnswer {
-  status: number;
-  header: HeaderLookup;
-  /**
-   * The transport decodes compressed bodies (fetch does), so the upstream Content-Length does
-   * not describe what is sent on.
-   */
-  decodes: boolean;
-}
-
 /**
  * The response headers the browser gets: allow-listed upstream headers (Tracker URLs in
  * `Link`/`Location` rewritten to `publicBase`), `no-store`, the isolation headers, a download
  * disposition for non-JSON bodies outside `inlinePaths`, and a rotated session cookie.
- * Also says whether the answer has no body (HEAD, 204, 304).
+ * Also says whether the answer has no body (HEAD, 204, 304). `decodes`: the transport decodes
+ * compressed bodies (fetch does), so an encoded body's upstream Content-Length is dropped.
  */
 export function answerHeaders(
   config: ProxyConfig,
   method: string,
   path: string,
   publicBase: string,
-  upstream: UpstreamAnswer,
+  status: number,
+  header: HeaderLookup,
+  decodes: boolean,
   setCookie: string | undefined,
 ): { headers: [string, string][]; noBody: boolean } {
-  const { header, status } = upstream;
+  const noBody = method === 'HEAD' || status === 204 || status === 304;
+  const download = !noBody && !isJsonType(header('content-type')) && !matchesPrefix(config.inlinePaths, path);
   const headers: [string, string][] = [];
   for (const name of config.responseHeaders) {
     const value = header(name);
-    if (value === null) continue;
+    if (value === null || (download && name === 'content-disposition')) continue;
     headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(publicBase) : value]);
   }
+  if (download) headers.push(['content-disposition', attachmentDisposition(header('content-disposition'))]);
   const length = header('content-length');
-  if (length !== null && !(upstream.decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
-  if (!upstream.decodes && !config.responseHeaders.includes('content-encoding')) {
-    // The bytes pass on as they came: their encoding must be named.
-    const encoding = header('content-encoding');
-    if (encoding !== null) headers.push(['content-encoding', encoding]);
-  }
-  headers.push(['cache-control', 'no-store']);
-  for (const pair of ISOLATION_HEADERS) headers.push([pair[0], pair[1]]);
-  const noBody = method === 'HEAD' || status === 204 || status === 304;
-  if (!noBody && !isJsonType(header('content-type')) && !matchesPrefix(config.inlinePaths, path)) {
-    const disposition = attachmentDisposition(header('content-disposition'));
-    const at = headers.findIndex(([name]) => name === 'content-disposition');
-    if (at === -1) headers.push(['content-disposition', disposition]);
-    else headers[at] = ['content-disposition', disposition];
-  }
+  if (length !== null && !(decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
+  headers.push(['cache-control', 'no-store'], ...ISOLATION_HEADERS);
   if (setCookie) headers.push(['set-cookie', setCookie]);
   return { headers, noBody };
 }

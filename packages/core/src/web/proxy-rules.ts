@@ -17,7 +17,7 @@ export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
  * script with the app's cookies. `sandbox` gives the document an opaque origin even if it is
  * opened inline; `default-src 'none'` loads nothing; `nosniff` stops type guessing.
  */
-export const ISOLATION_HEADERS: readonly (readonly [string, string])[] = [
+export const ISOLATION_HEADERS: [string, string][] = [
   ['x-content-type-options', 'nosniff'],
   ['content-security-policy', "sandbox; default-src 'none'"],
 ];

@@ -139,7 +139,7 @@ export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => 
 
 
 function refusalResponse(refusal: ProxyRefusal): Response {
-  return jsonError(refusal.status, refusal.code, refusal.message, refusal.headers);
+  return jsonError(...refusal);
 }
 
 /**
@@ -172,14 +172,12 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
   return async function trackerProxy(request: Request, context?: TrackerProxyContext): Promise<Response> {
     const method = request.method.toUpperCase();
     const header = (name: string) => request.headers.get(name);
-    if (!config.methods.has(method)) return refusalResponse(refuseEarly(config, method, '', header)!);
-
     const url = new URL(request.url);
     // The adapter's raw target is seen as sent, so dot segments URL parsing would resolve are caught.
     const target = context?.path !== undefined ? splitTarget(context.path, '', false) : splitTarget(url.pathname, config.basePath, true);
-    if (target === undefined) return refusalResponse(NOT_FOUND_REFUSAL);
-    const { path } = target;
-    const refusal = refuseEarly(config, method, path, header);
+    const path = target?.path ?? '';
+    // A wrong method is answered 405 wherever it points; a path outside the mount 404.
+    const refusal = target === undefined && config.methods.has(method) ? NOT_FOUND_REFUSAL : refuseEarly(config, method, path, header);
     if (refusal) return refusalResponse(refusal);
 
     try {
@@ -216,7 +214,9 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         method,
         path,
         publicBaseOf(config, context?.basePath),
-        { status: response.status, header: (name) => response.headers.get(name), decodes: true },
+        response.status,
+        (name) => response.headers.get(name),
+        true,
         userAuth?.setCookie,
       );
       if (answer.noBody) await response.body?.cancel().catch(() => undefined);
