@@ -22,7 +22,7 @@ export async function logout(ctx: CliContext, options: LogoutOptions): Promise<v
   // Without revoking there is nothing to open: a sealed file whose key is lost can still be forgotten.
   const login = revoke ? await readLogin(path, resolveSealer(options, env)) : undefined;
   if (revoke && !login) {
-    throw new CliError('not-logged-in', 'not logged in: there is no login to log out of.', { hint: `nothing stored at ${path}.` });
+    throw new CliError('not-logged-in', 'not logged in: there is no login to log out of.', { hint: `nothing is stored at ${path}; \`tracker-auth login\` signs in.` });
   }
   if (login) {
     try {

@@ -57,6 +57,7 @@ const envName = (header: string) => `TRACKER_${header.toUpperCase().replace(/[^A
  * - `env`: shell assignments (`TRACKER_AUTHORIZATION='OAuth …'`, `TRACKER_X_ORG_ID='…'`).
  */
 export function formatHeaders(headers: TrackerHeaders, format: HeaderFormat): string {
+  // Core's header objects print redacted (`toJSON`); here printing them is the point.
   const entries = Object.entries(headers);
   switch (format) {
     case 'curl':
@@ -64,7 +65,7 @@ export function formatHeaders(headers: TrackerHeaders, format: HeaderFormat): st
     case 'env':
       return entries.map(([name, value]) => `${envName(name)}=${shellQuoted(value)}\n`).join('');
     default:
-      return `${JSON.stringify(headers)}\n`;
+      return `${JSON.stringify(Object.fromEntries(entries))}\n`;
   }
 }
 
