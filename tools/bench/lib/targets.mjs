@@ -80,10 +80,12 @@ export async function loadTargets() {
 /**
  * The NestJS adapter's proxy route and module, loaded apart (its decorators need the NestJS
  * package's tsconfig): bundled from `src/` with its own copy of core, or from `dist/`.
- * @returns {Promise<Pick<typeof import('@tracker-auth/nestjs'), 'TrackerAuthModule' | 'createTrackerProxyController'>>}
+ * Typed loosely: the NestJS sources need decorator settings this package's typecheck does not have.
+ * @returns {Promise<{ TrackerAuthModule: { forRoot(options: object): any }, createTrackerProxyController(options: object): any }>}
  */
 export async function loadNestTargets() {
-  if (fromDist()) return import('@tracker-auth/nestjs');
+  const nestPackage = '@tracker-auth/nestjs';
+  if (fromDist()) return import(nestPackage);
   const { build } = await import('esbuild');
   const outDir = join(here, '..', '.cache');
   mkdirSync(outDir, { recursive: true });

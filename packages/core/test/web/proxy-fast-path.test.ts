@@ -1,6 +1,7 @@
 /**
  * The proxy's cheaper per-request path: the Node bridge hands the client-disconnect signal
- * beside the request (`toWebRequestAndSignal` → `context.signal`) instead of inside it. The
+ * beside the request (`toWebRequestAndSignal` → `context.signal`) instead of inside it; the
+ * Node transport needs no bridge at all. Both run here. The
  * safety properties must hold exactly as with `toWebRequest`: a client that goes away aborts
  * the upstream call, an oversize body is refused before anything is sent.
  */
@@ -9,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
 import { AbortedError } from '../../src/errors.js';
-import { sendWebResponse, toWebRequestAndSignal } from '../../src/node/http-bridge.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
 import { createTrackerProxy, type TrackerProxy, type TrackerProxyOptions } from '../../src/web/proxy.js';
 import { TRANSPORTS, closeTransports, serveProxy, type TransportName } from './proxy-transports.js';
