@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { log, run, writeJson } from './lib.mjs';
 import { frameworkChecks } from './framework-consumers.mjs';
 
-const PACKAGES = ['core', 'testing', 'express', 'nestjs', 'next', 'redis'].map((n) => `@tracker-auth/${n}`);
+// @tracker-auth/cli is a bin only (its exports map holds just ./package.json): it adds no
+// entry point to load, and is checked by running it (cliCheck).
+const PACKAGES = ['core', 'testing', 'express', 'nestjs', 'next', 'redis', 'cli'].map((n) => `@tracker-auth/${n}`);
 
 /** Peers of every package at the newest majors we support, so every entry point loads. */
 const BASE_PEERS = {
@@ -95,6 +97,30 @@ async function esmCjs(dir, version) {
   log(`esm-cjs: require() and import() of ${loadable.length} entry points at ${version}; ${guarded.join(', ')} refuses to load outside a server bundle`);
 }
 
+/** The `tracker-auth` bin as a consumer runs it: `npx` from the project, answering offline. */
+async function cliCheck(dir, version) {
+  const help = await run('npx', ['--no-install', 'tracker-auth', '--help'], { cwd: dir, quiet: true });
+  for (const command of ['login', 'whoami', 'token', 'headers', 'iam-token', 'logout', 'fake']) {
+    if (!new RegExp(`^\\s+${command}\\b`, 'm').test(help)) throw new Error(`npx tracker-auth --help does not list ${command}:\n${help}`);
+  }
+  const shown = (await run('npx', ['--no-install', 'tracker-auth', '--version'], { cwd: dir, quiet: true })).trim();
+  if (shown !== version) throw new Error(`npx tracker-auth --version printed ${shown}, expected ${version}`);
+  // With @tracker-auth/testing installed next to it, `fake` hands --help to tracker-auth-fake.
+  const fakeHelp = await run('npx', ['--no-install', 'tracker-auth', 'fake', '--help'], { cwd: dir, quiet: true });
+  if (!fakeHelp.includes('Usage: tracker-auth-fake')) throw new Error(`npx tracker-auth fake --help did not reach tracker-auth-fake:\n${fakeHelp}`);
+  // No login in a fresh config folder: "not logged in" is exit 3.
+  const home = join(dir, '.cli-home');
+  mkdirSync(home, { recursive: true });
+  let exit = 0;
+  try {
+    await run('npx', ['--no-install', 'tracker-auth', 'whoami', '--json'], { cwd: dir, quiet: true, expectFailure: true, env: { XDG_CONFIG_HOME: home } });
+  } catch (error) {
+    exit = /exited with (\d+)/.exec(error.message)?.[1];
+  }
+  if (String(exit) !== '3') throw new Error(`npx tracker-auth whoami without a login exited ${exit}, expected 3`);
+  log(`cli: npx tracker-auth --help, --version (${version}), fake --help, whoami without a login (exit 3)`);
+}
+
 async function typecheck(dir) {
   const entries = PACKAGES.flatMap((name) => entryPoints(dir, name));
   writeFileSync(
@@ -146,6 +172,7 @@ export async function runConsumerChecks({ work, registryUrl, version, root, only
   assertInstalledVersion(base, version);
   if (want('esm-cjs')) await esmCjs(base, version);
   if (want('types')) await typecheck(base);
+  if (want('cli')) await cliCheck(base, version);
   await frameworkChecks({ work, registryUrl, version, root, want, createProject, npmInstall });
   return readdirSync(work);
 }
