@@ -159,6 +159,15 @@ describe('tracker-auth login (device flow)', () => {
     expect(fake.requests.filter((r) => r.endpoint === 'oauth.token').some((r) => r.status === 400)).toBe(true);
   });
 
+  it('Ctrl+C while waiting: exit 130, nothing stored', async () => {
+    const login = startCli(script, world, ['login']);
+    await userCodeOf(login);
+    login.child.kill('SIGINT');
+    expect((await login.exited).code).toBe(130);
+    expect(login.output()).toContain('tracker-auth: Device authorization polling aborted');
+    expect(existsSync(world.loginFile)).toBe(false);
+  });
+
   it('a denied code: exit 4, a clear message, nothing stored', async () => {
     const login = startCli(script, world, ['login']);
     fake.oauth.deny(await userCodeOf(login));
