@@ -8,6 +8,7 @@ import {
   createTrackerAuth,
   createTrackerClient,
   isSignInRequiredError,
+  USER_TOKEN_MAX_AGE_MS,
   userTokenSource,
   type AccessToken,
   type OAuthTokenSet,
@@ -18,6 +19,22 @@ import {
 import { CliError } from './errors.js';
 import { readLogin, writeLogin, type StoredLogin } from './login-file.js';
 import { CLI_ENV, flagOrEnv, loginFilePath, requireOrg, resolveSealer, resolveUrl, type Env, type LoginFlags } from './settings.js';
+
+/** The refresh window core uses near a token's expiry. */
+const EXPIRY_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * How long before `expiresAt` the stored token counts as due. Each run starts from the file, so
+ * the engine never sees the token's age; the window is stretched instead so that a token is
+ * also due once it is older than core's `USER_TOKEN_MAX_AGE_MS` (about 3 months, as Yandex
+ * advises for long-lived tokens). Otherwise a year-long token would be refreshed only in its
+ * last five minutes, and a login not used then would simply die.
+ */
+export function refreshWindowMs(login: Pick<StoredLogin, 'tokens' | 'savedAt'>): number {
+  const { expiresAt } = login.tokens;
+  if (expiresAt === undefined) return EXPIRY_WINDOW_MS;
+  return Math.max(EXPIRY_WINDOW_MS, expiresAt - (login.savedAt + USER_TOKEN_MAX_AGE_MS));
+}
 
 /** The ky instance core's `createTrackerClient()` returns. */
 export type TrackerClient = ReturnType<typeof createTrackerClient>;
@@ -60,7 +77,7 @@ export async function openSession(flags: LoginFlags, env: Env): Promise<StoredSe
     await writeLogin(path, current, sealer);
   };
   const sourceFor = (login: StoredLogin): RefreshingTokenSource =>
-    userTokenSource({ tokens: login.tokens, clientId, clientSecret, oauthUrl, onTokens: save });
+    userTokenSource({ tokens: login.tokens, clientId, clientSecret, oauthUrl, onTokens: save, refresh: { earlyMs: refreshWindowMs(login) } });
   let source = sourceFor(current);
 
   /**

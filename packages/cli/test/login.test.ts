@@ -181,7 +181,7 @@ describe('tracker-auth login (device flow)', () => {
   it('an expired code: exit 4, a clear message, nothing stored', async () => {
     const login = startCli(script, world, ['login', '--json']);
     await userCodeOf(login);
-    // Device codes live 10 minutes (yandex-api.md 2.4); the fake's clock jumps past that.
+    // Yandex's device codes live 10 minutes; the fake's clock jumps past that.
     fake.clock.advance(11 * 60_000);
     const { code } = await login.exited;
     expect(code).toBe(4);

@@ -89,6 +89,28 @@ describe('refresh of the stored login', () => {
     expect(JSON.parse(headers.stdout).Authorization).toBe(`OAuth ${readLoginFile(world).login!.tokens.accessToken}`);
   });
 
+  it('a year-long token stored more than 90 days ago is refreshed, not left to die at its expiry', async () => {
+    const deviceId = 'tracker-auth-cli-age-test';
+    const issued = fake.oauth.issueToken({ clientId: fake.demo.app.clientId, deviceId });
+    const login: StoredLogin = {
+      tokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, tokenType: 'bearer', expiresAt: Date.now() + issued.expiresIn * 1000 },
+      clientId: fake.demo.app.clientId,
+      clientSecret: fake.demo.app.clientSecret,
+      deviceId,
+      deviceName: 'age test',
+      savedAt: Date.now() - 91 * 24 * 60 * 60 * 1000,
+    };
+    await writeLogin(world.loginFile, login, undefined);
+    expect((await runCli(script, world, ['token'])).code).toBe(0);
+    expect(refreshCalls().map((r) => r.status)).toEqual([200]);
+    const saved = readLoginFile(world).login!;
+    expect(saved.tokens.refreshToken).not.toBe(issued.refreshToken);
+    expect(saved.savedAt).toBeGreaterThan(Date.now() - 60_000);
+    // Saved just now: the next run has nothing to refresh.
+    expect((await runCli(script, world, ['token'])).code).toBe(0);
+    expect(refreshCalls()).toHaveLength(1);
+  });
+
   it('an expired token whose refresh token no longer works: exit 3, sign in again', async () => {
     // Expired by the CLI's clock: nothing left to serve while the refresh fails.
     const seeded = await seedLogin(undefined, Date.now() - 1000);

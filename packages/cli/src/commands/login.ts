@@ -32,7 +32,7 @@ function required(value: string | undefined, flag: string, envName: string, what
   throw new CliError('usage', `${flag} is required: ${what}.`, { hint: `pass ${flag} or set ${envName}.` });
 }
 
-/** A device id of 6–50 printable ASCII characters (yandex-api.md 2.1), kept across logins. */
+/** A device id of 6–50 printable ASCII characters (what Yandex accepts), kept across logins. */
 function newDeviceId(): string {
   return `tracker-auth-cli-${randomBytes(8).toString('hex')}`;
 }
