@@ -16,7 +16,9 @@ export interface ToWebRequestOptions {
   baseUrl?: string | URL | undefined;
   /**
    * Believe `X-Forwarded-Proto` / `X-Forwarded-Host` (set by a reverse proxy you run).
-   * Off by default: a client could otherwise claim any origin. Ignored when `baseUrl` is set.
+   * Off by default: a client could otherwise claim any origin. The URL's origin is `baseUrl`
+   * when set; the web request's `Host` header is the forwarded host either way (the host the
+   * browser used, which sign-in's canonical-host redirect compares).
    */
   trustProxy?: boolean | undefined;
   /**
@@ -62,6 +64,21 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return raw?.split(',')[0]?.trim() || undefined;
 }
 
+/** A plain `host[:port]`: no userinfo, path, spaces or list. */
+const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
+
+/**
+ * With `trustProxy`, the host the browser used is the proxy's `X-Forwarded-Host`: it becomes the
+ * web request's `Host` (as it becomes the URL's host without `baseUrl`), so handlers that judge
+ * the browser's host by `Host` (sign-in's canonical-host redirect) see the public one even when
+ * `baseUrl` sets the URL. A malformed forwarded host leaves `Host` as sent.
+ */
+function trustedForwardedHost(req: IncomingMessage, options: ToWebRequestOptions): string | undefined {
+  if (!options.trustProxy) return undefined;
+  const host = firstValue(req.headers['x-forwarded-host']);
+  return host !== undefined && PLAIN_HOST.test(host) && URL.canParse(`http://${host}`) ? host : undefined;
+}
+
 function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
   if (options.baseUrl !== undefined) return new URL(String(options.baseUrl)).origin;
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
@@ -75,7 +92,7 @@ function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
   if (!host) return `${protocol}://localhost`;
   // A Host that is not a host[:port] (userinfo, a path, spaces, port 99999, `[::1`) must not
   // build a URL: it is the client's mistake, answered 400 instead of failing later as a 500.
-  if (!/^[A-Za-z0-9.\-[\]:]+$/.test(host) || !URL.canParse(`${protocol}://${host}`)) {
+  if (!PLAIN_HOST.test(host) || !URL.canParse(`${protocol}://${host}`)) {
     throw new RequestRejectedError('BAD_REQUEST', 'The Host header is not a valid host name.');
   }
   return `${protocol}://${host}`;
@@ -186,12 +203,15 @@ function buildRequest(req: IncomingMessage, options: ToWebRequestOptions, signal
   // of ours would only be copied once more.
   const headers: [string, string][] = [];
   const source = req.headers;
+  const forwardedHost = trustedForwardedHost(req, options);
   for (const name in source) {
     const value = source[name];
     if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith(':')) continue;
+    if (forwardedHost !== undefined && name === 'host') continue;
     if (Array.isArray(value)) for (const item of value) headers.push([name, item]);
     else headers.push([name, value]);
   }
+  if (forwardedHost !== undefined) headers.push(['host', forwardedHost]);
   const method = req.method ?? 'GET';
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
     throw new RequestRejectedError('METHOD_NOT_ALLOWED', `Method ${method.toUpperCase()} is not supported.`, BRIDGED_METHODS);
@@ -214,7 +234,8 @@ function buildRequest(req: IncomingMessage, options: ToWebRequestOptions, signal
 }
 
 /**
- * A web `Request` for a Node request: method, URL (origin + the raw target), headers and a
+ * A web `Request` for a Node request: method, URL (origin + the raw target), headers (`Host`
+ * as the browser sent it, even when `baseUrl` sets the URL; see `trustProxy`) and a
  * streamed body (no buffering; `duplex: 'half'`), with a `signal` that aborts when the client
  * disconnects before the response is done.
  *

@@ -13,14 +13,33 @@
  */
 export const HOST_REDIRECT_MARK = 'tracker_auth_host';
 
+/** A plain `host[:port]`: no userinfo, path, spaces or list. */
+const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
+
+/**
+ * The host the browser used, as `URL.host` spells it (`protocol` only settles the default port),
+ * from the `Host` header, or `undefined` when there is none or it is malformed (`evil:99999`,
+ * `[::1`, `a b`): a hostile header is ignored, never a URL nor a 500. The header, not the URL:
+ * adapters rebuild `request.url` from the app's configured public URL (`baseUrl`), which would
+ * make every request look like it came to the app's host; they keep the `Host` the browser sent
+ * (or, when the app trusts its proxy, the `X-Forwarded-Host` it set).
+ */
+function hostHeader(request: Request, protocol: string): string | undefined {
+  const host = request.headers.get('host')?.trim();
+  if (!host || !PLAIN_HOST.test(host) || !URL.canParse(`${protocol}//${host}`)) return undefined;
+  return new URL(`${protocol}//${host}`).host;
+}
+
 /**
  * Where to send a sign-in request made on another host than `appUrl`'s, or `undefined` to go on.
- * Only hosts are compared (name and port), not schemes: behind a TLS-terminating proxy the app
+ * The browser's host is the `Host` header when it is usable, else the request URL's host. Only
+ * hosts are compared (name and port), not schemes: behind a TLS-terminating proxy the app
  * sees `http:` for an `https:` app URL, and that is the same host to the browser.
  */
 export function appHostRedirect(request: Request, appUrl: URL): string | undefined {
   const url = new URL(request.url);
-  if (url.host === appUrl.host) return undefined;
+  const browserHost = hostHeader(request, appUrl.protocol) ?? url.host;
+  if (browserHost === appUrl.host) return undefined;
   if (url.searchParams.has(HOST_REDIRECT_MARK)) return undefined;
   const target = new URL(url.pathname + url.search, appUrl.origin);
   target.searchParams.set(HOST_REDIRECT_MARK, '1');

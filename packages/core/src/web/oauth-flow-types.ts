@@ -83,10 +83,14 @@ export interface OAuthFlowOptions {
    * to the same path and query on the app URL, before sign-in starts: the login cookie only
    * comes back to the callback on the host it was set on, so sign-in started on `localhost` for
    * an app at `127.0.0.1` (or on a `www.` alias) would end in `STATE_MISSING`. GET and HEAD get a
-   * 302, POST a 303. Only the host (name and port) is compared, not the scheme, so a
-   * TLS-terminating proxy needs nothing; behind a proxy that rewrites `Host`, tell the adapter
-   * the public URL (`baseUrl`) or set this to `false` (a request the redirect already sent once
-   * is never redirected again, so it cannot loop). Default `true`.
+   * 302, POST a 303. The browser's host is the request's `Host` header (a malformed one is
+   * ignored), else the host of `request.url`: the adapters keep the `Host` the browser sent when
+   * they rebuild the URL from `baseUrl`, and hand on `X-Forwarded-Host` instead when the app
+   * trusts its proxy (`trustProxy`). Only the host (name and port) is compared, not the scheme,
+   * so a TLS-terminating proxy needs nothing. Behind a proxy that rewrites `Host`, have it send
+   * `X-Forwarded-Host` and trust it, or set this to `false`; otherwise each sign-in takes one
+   * extra redirect (a request the redirect already sent once is never redirected again, so it
+   * cannot loop). Default `true`.
    */
   canonicalHost?: boolean | undefined;
   /**

@@ -2,6 +2,8 @@
  * The first sign-in of a new user, over real HTTP (the app on 127.0.0.1, the fake Yandex):
  * - opened on `localhost` while the app URL is `127.0.0.1`, login first redirects to the app
  *   host, so the login cookie comes back and sign-in works;
+ *   (judged by the `Host` the browser sent, also when the adapter builds the URL from `baseUrl`,
+ *   and by `X-Forwarded-Host` only when the app trusts its proxy);
  * - without that redirect, the callback's STATE_MISSING names the likely causes;
  * - with `errorPath`, a declined consent (and a missing state) sends the browser to the app's
  *   page with a fixed code instead of a JSON body.
@@ -11,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { sendWebResponse, toWebRequest } from '../../src/node/http-bridge.js';
+import { sendWebResponse, toWebRequest, type ToWebRequestOptions } from '../../src/node/http-bridge.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { SECRET } from './flow-options.js';
 
@@ -19,13 +21,15 @@ let fake: FakeYandex;
 let server: Server;
 let port: number;
 let flow: OAuthFlow;
+/** How the app builds its web requests (an adapter's `baseUrl` / `trustProxy`); reset per test. */
+let bridge: ToWebRequestOptions = {};
 const seen: unknown[] = [];
 
 beforeAll(async () => {
   fake = await startFakeYandex();
   // The app: its flow is swapped per test; the error page shows the code it was given.
   server = createServer((req, res) => {
-    const request = toWebRequest(req);
+    const request = toWebRequest(req, bridge);
     const path = new URL(request.url).pathname;
     const answer =
       path === '/auth/login'
@@ -43,6 +47,7 @@ afterAll(async () => {
   await fake.close();
 });
 afterEach(() => {
+  bridge = {};
   fake.oauth.setAuthorizeHook(undefined);
   seen.length = 0;
 });
@@ -137,6 +142,84 @@ describe('sign-in started on another host than the app URL', () => {
 
   it('canonicalHost must be a boolean', () => {
     expect(() => useFlow({ canonicalHost: 'yes' as never })).toThrow(ConfigurationError);
+  });
+});
+
+describe("the browser's host is the Host header, not the request URL", () => {
+  const authorizeUrl = () => new RegExp(`^${fake.url}/authorize\\?`);
+
+  it('a Request whose URL is on the app host but whose Host is localhost is redirected to the app URL', async () => {
+    useFlow();
+    const response = await flow.login(new Request(`${appUrl()}/auth/login?returnTo=%2Fissues`, { headers: { host: `localhost:${port}` } }));
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`${appUrl()}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+    expect(response.headers.getSetCookie()).toEqual([]);
+    // The Host of the app URL itself goes straight to Yandex.
+    const own = await flow.login(new Request(`${appUrl()}/auth/login`, { headers: { host: `127.0.0.1:${port}` } }));
+    expect(own.headers.get('location')).toMatch(authorizeUrl());
+  });
+
+  it.each(['evil.example:99999', '[::1', 'user@evil.example', 'a b', 'localhost:x', 'localhost:3000, 127.0.0.1', '/path'])(
+    'a malformed Host (%s) is ignored: the URL host decides, no redirect, no 500',
+    async (host) => {
+      useFlow();
+      const response = await flow.login(new Request(`${appUrl()}/auth/login`, { headers: { host } }));
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toMatch(authorizeUrl());
+      expect(response.headers.getSetCookie().join()).toContain('tracker_login=');
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('with baseUrl set (the URL says 127.0.0.1), a browser on localhost is still moved to the app URL and ends signed in', async () => {
+    bridge = { baseUrl: appUrl() };
+    useFlow();
+    const b = browser();
+    const { response, url } = await b.open(`http://localhost:${port}/auth/login?returnTo=%2Fissues`);
+    expect(b.visited[0]).toEqual({ url: `http://localhost:${port}/auth/login?returnTo=%2Fissues`, status: 302 });
+    expect(b.visited[1]!.url).toBe(`${appUrl()}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+    expect(response.status).toBe(200);
+    expect(url).toBe(`${appUrl()}/issues`);
+    expect(b.jars.get(`127.0.0.1:${port}`)?.has('tracker_session')).toBe(true);
+    expect(b.jars.get(`localhost:${port}`)?.size ?? 0).toBe(0);
+  });
+
+  it('with baseUrl set, a malformed Host reaches the flow (the bridge does not read it) and is ignored', async () => {
+    bridge = { baseUrl: appUrl() };
+    useFlow();
+    const { request } = await import('node:http');
+    const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/auth/login', headers: { host: 'evil.example:99999' } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(302);
+    expect(answer.location).toMatch(authorizeUrl());
+  });
+
+  it('X-Forwarded-Host decides only when the app trusts its proxy (trustProxy), with or without baseUrl', async () => {
+    useFlow();
+    const login = (headers: Record<string, string>) => fetch(`${appUrl()}/auth/login`, { redirect: 'manual', headers });
+    // Untrusted: a client-sent X-Forwarded-Host changes nothing.
+    bridge = { baseUrl: appUrl() };
+    expect((await login({ 'x-forwarded-host': `localhost:${port}` })).headers.get('location')).toMatch(authorizeUrl());
+    // Trusted: the proxy says the browser is on localhost → moved to the app URL …
+    for (const options of [{ baseUrl: appUrl(), trustProxy: true }, { trustProxy: true }]) {
+      bridge = options;
+      const moved = await login({ 'x-forwarded-host': `localhost:${port}` });
+      expect(moved.status, JSON.stringify(options)).toBe(302);
+      expect(moved.headers.get('location')).toBe(`${appUrl()}/auth/login?tracker_auth_host=1`);
+    }
+    // … and a proxy that rewrites Host but forwards the public one needs no extra redirect.
+    bridge = { baseUrl: appUrl(), trustProxy: true };
+    const direct = await fetch(`http://localhost:${port}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `127.0.0.1:${port}` } });
+    expect(direct.headers.get('location')).toMatch(authorizeUrl());
+    // A malformed forwarded host leaves the Host the browser sent.
+    const malformed = await fetch(`http://localhost:${port}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': 'a b' } });
+    expect(malformed.headers.get('location')).toBe(`${appUrl()}/auth/login?tracker_auth_host=1`);
   });
 });
 
