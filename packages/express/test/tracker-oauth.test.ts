@@ -280,3 +280,58 @@ describe('trackerOAuth: options', () => {
     }
   });
 });
+
+describe('trackerOAuth: sign-in opened on another host, with baseUrl set', () => {
+  /** An app whose trackerOAuth has `baseUrl` (its app URL, 127.0.0.1) and the given extras. */
+  async function appWithBaseUrl(configure: (server: ReturnType<typeof express>) => void = () => undefined) {
+    const server = express();
+    configure(server);
+    let router: TrackerOAuthRouter | undefined;
+    server.use((req, res, next) => (router ? router(req, res, next) : next()));
+    server.get('/issues', (_req, res) => void res.send('issues'));
+    const local = await listen(server);
+    const registered = fake.oauth.registerApp({ redirectUris: [`${local.url}/auth/callback`] });
+    router = trackerOAuth({
+      clientId: registered.clientId,
+      clientSecret: registered.clientSecret!,
+      redirectUri: `${local.url}/auth/callback`,
+      org: { orgId: fake.demo.orgId },
+      sessionSecret: SECRET,
+      oauthUrl: fake.url,
+      baseUrl: local.url,
+    });
+    return local;
+  }
+
+  it('a browser on localhost is moved to the app URL (127.0.0.1) first and ends signed in there', async () => {
+    const local = await appWithBaseUrl();
+    try {
+      const localhost = local.url.replace('127.0.0.1', 'localhost');
+      const browser = new Browser();
+      const { hops, response } = await browser.follow(`${localhost}/auth/login?returnTo=%2Fissues`);
+      expect(hops[0]).toEqual({ url: `${localhost}/auth/login?returnTo=%2Fissues`, status: 302 });
+      expect(hops[1]!.url).toBe(`${local.url}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+      expect(hops.at(-1)!.url).toBe(`${local.url}/issues`);
+      expect(await response.text()).toBe('issues');
+      expect(browser.cookies(local.url).has('tracker_session')).toBe(true);
+      expect(browser.cookies(localhost).size).toBe(0);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it("X-Forwarded-Host counts only with Express's trust proxy: a trusted proxy saying localhost gets the redirect", async () => {
+    const untrusting = await appWithBaseUrl();
+    const trusting = await appWithBaseUrl((server) => server.set('trust proxy', true));
+    try {
+      const forwarded = (url: string) => fetch(`${url}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
+      expect((await forwarded(untrusting.url)).headers.get('location')).toMatch(new RegExp(`^${fake.url}/authorize\\?`));
+      const moved = await forwarded(trusting.url);
+      expect(moved.status).toBe(302);
+      expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/login?tracker_auth_host=1`);
+    } finally {
+      await untrusting.close();
+      await trusting.close();
+    }
+  });
+});

@@ -102,6 +102,25 @@ describe('toWebRequest', () => {
     expect(hostile.body).toContain('RequestRejectedError');
   });
 
+  it("keeps the browser's Host when baseUrl sets the URL; with trustProxy, Host is the forwarded host", async () => {
+    const headers = { host: 'localhost:3000', 'x-forwarded-host': 'public.example, inner.example' };
+    const base = await describing({ baseUrl: 'https://app.example.com' });
+    const kept = JSON.parse((await raw(base, '/p', { headers })).body);
+    expect(kept.url).toBe('https://app.example.com/p');
+    expect(kept.headers.host).toBe('localhost:3000');
+    expect(kept.headers['x-forwarded-host']).toBe('public.example, inner.example');
+
+    for (const options of [{ baseUrl: 'https://app.example.com', trustProxy: true }, { trustProxy: true }]) {
+      const trusting = await describing(options);
+      const seen = JSON.parse((await raw(trusting, '/p', { headers })).body);
+      expect(seen.headers.host, JSON.stringify(options)).toBe('public.example');
+    }
+    // A forwarded host that is no host leaves Host as sent (baseUrl builds the URL).
+    const trusting = await describing({ baseUrl: 'https://app.example.com', trustProxy: true });
+    const malformed = JSON.parse((await raw(trusting, '/p', { headers: { host: 'localhost:3000', 'x-forwarded-host': 'a b' } })).body);
+    expect(malformed.headers.host).toBe('localhost:3000');
+  });
+
   it('passes a request body through', async () => {
     const base = await describing();
     const res = await raw(base, '/post', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello body' });
