@@ -44,7 +44,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-declaration-merging': 'off',
     },
   },
-  // Dependency rule (architecture page): core imports no framework and no sibling package,
+  // Dependency rule (docs/architecture.md): core imports no framework and no sibling package,
   // and its default entry is web-standard only (node: lives in src/node.ts).
   {
     files: ['packages/core/src/**/*.ts'],
@@ -52,7 +52,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          banned(frameworks, 'core must not import a framework (architecture: dependency rule).'),
+          banned(frameworks, 'core must not import a framework (docs/architecture.md: dependency rule).'),
           banned(ours, 'core must not import another @tracker-auth package.'),
           banned(tools, toolsMessage),
           banned(['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'url', 'util', 'stream', 'buffer', 'net'], 'core default entry is web-standard only; put Node-specific code in src/node.ts.'),
@@ -65,7 +65,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          banned(frameworks, 'core must not import a framework (architecture: dependency rule).'),
+          banned(frameworks, 'core must not import a framework (docs/architecture.md: dependency rule).'),
           banned(['@tracker-auth/express', '@tracker-auth/nestjs', '@tracker-auth/next', '@tracker-auth/core', '@tracker-auth/core/*'], 'core must not import another @tracker-auth package (tests may use @tracker-auth/testing).'),
         ],
       }],

@@ -1,5 +1,5 @@
 /**
- * The one error hierarchy of tracker-auth (architecture principle 3).
+ * The one error hierarchy of tracker-auth (docs/architecture.md principle 3).
  *
  * Every error thrown by `@tracker-auth/*` is a {@link TrackerAuthError} with a literal
  * `code`. Guards match by `name` as well as by `instanceof`, so they keep working when two

@@ -1,13 +1,13 @@
 /**
  * The pure header builder: a token plus an organization → the headers Tracker wants
- * (yandex-api.md 1.2, 1.3).
+ * (docs/yandex-api.md 1.2, 1.3).
  */
 import { ConfigurationError } from './errors.js';
 import { INSPECT_CUSTOM, redactHeaders } from './redact.js';
 import type { AccessToken, TokenKind, TrackerHeaders, TrackerOrg } from './types.js';
 import { assertToken, normalizeOrg } from './validate.js';
 
-/** The scheme word per token kind (yandex-api.md 1.2). */
+/** The scheme word per token kind (docs/yandex-api.md 1.2). */
 const SCHEMES: Record<TokenKind, string> = { oauth: 'OAuth', iam: 'Bearer' };
 
 /**
@@ -32,7 +32,7 @@ const PRINTS_REDACTED: object = Object.freeze(
 
 /**
  * Check that a token kind can be used with an organization kind. An IAM token (`Bearer`)
- * only works for Yandex Cloud organizations (yandex-api.md 1.2; the official Python client
+ * only works for Yandex Cloud organizations (docs/yandex-api.md 1.2; the official Python client
  * refuses `iam_token` without `cloud_org_id` too), so `{ kind: 'iam' }` with `{ orgId }`
  * is refused here rather than turned into a 403 at the first request.
  *

@@ -1,5 +1,5 @@
 /**
- * Redaction helpers (architecture principle 5): every package prints headers, URLs and
+ * Redaction helpers (docs/architecture.md principle 5): every package prints headers, URLs and
  * token-bearing objects through these, so a secret never reaches a log, an error message,
  * `JSON.stringify` or `util.inspect`.
  */
@@ -136,7 +136,7 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
 /**
  * Credentials recognised by shape, whoever's they are: an auth scheme word followed by its
  * credential (`Basic …`, `Bearer …`, `OAuth …`, as an echoed `Authorization` header reads), a
- * Yandex OAuth token (`y0_…`, yandex-api.md 1.2) and an IAM token (`t1.…`).
+ * Yandex OAuth token (`y0_…`, docs/yandex-api.md 1.2) and an IAM token (`t1.…`).
  */
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // A credential has a digit or a symbol in it (or is long): "Bearer token expired" stays readable.

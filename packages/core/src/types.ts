@@ -8,7 +8,7 @@
  * - `{ orgId }`: a Yandex 360 for Business organization (numeric id) → `X-Org-ID`;
  * - `{ cloudOrgId }`: a Yandex Cloud Organization (e.g. `bpf…`) → `X-Cloud-Org-ID`.
  *
- * When Tracker is linked to both kinds, use `orgId` (yandex-api.md 1.3).
+ * When Tracker is linked to both kinds, use `orgId` (docs/yandex-api.md 1.3).
  */
 export type TrackerOrg =
   | { orgId: string; cloudOrgId?: undefined }
@@ -128,7 +128,7 @@ export interface TokenStoreLock {
   release(): Promise<void>;
 }
 
-/** Tuning of the expiry-driven refresh (architecture principle 6). */
+/** Tuning of the expiry-driven refresh (docs/architecture.md principle 6). */
 export interface RefreshOptions {
   /** Refresh once a token is this old, ms. Default 1 hour. */
   maxAgeMs?: number;

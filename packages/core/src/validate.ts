@@ -1,5 +1,5 @@
 /**
- * Boundary validators shared by every factory of core (architecture principle 4: validate at
+ * Boundary validators shared by every factory of core (docs/architecture.md principle 4: validate at
  * construction). Each throws a {@link ConfigurationError} whose message names the field and
  * the fix and never repeats the offending value: the value may be a secret (a token pasted
  * into the wrong option), and even an org id or URL is not worth the risk of echoing.
@@ -20,11 +20,11 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 /** A token pasted together with its scheme word (`OAuth y0_…`, `Bearer t1.…`). */
 const SCHEME_PREFIX = /^\s*(oauth|bearer)(\s|:|$)/i;
 
-/** Yandex 360 organization ids are numbers (yandex-api.md 1.3, e.g. `1234567`). */
+/** Yandex 360 organization ids are numbers (docs/yandex-api.md 1.3, e.g. `1234567`). */
 const ORG_ID = /^\d{1,20}$/;
 /**
  * Yandex Cloud organization ids are 20 lower-case alphanumerics starting with a letter
- * (`bpf…`, yandex-api.md 1.3). Accepted here a little more widely (any case, `-`/`_`,
+ * (`bpf…`, docs/yandex-api.md 1.3). Accepted here a little more widely (any case, `-`/`_`,
  * up to 64 chars) so a future id shape is not refused by a client-side guess; what is
  * refused is what can never be an id: empty, whitespace, control or other punctuation.
  */

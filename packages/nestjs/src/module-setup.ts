@@ -1,7 +1,7 @@
 /**
  * Options → core objects, once, when the module is instantiated. Every core factory validates
  * its own options and throws `ConfigurationError`; thrown from a provider factory, that makes
- * `NestFactory.create()` reject with the same clear message (architecture principle 4).
+ * `NestFactory.create()` reject with the same clear message (docs/architecture.md principle 4).
  */
 import type { IncomingMessage } from 'node:http';
 import {

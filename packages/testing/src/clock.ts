@@ -29,7 +29,7 @@ export function createClock(mode: 'system' | 'manual', startTime?: number): Fake
 }
 
 /**
- * RFC 3339 UTC with nanoseconds, as IAM prints `expiresAt` (yandex-api.md 3.1). The extra
+ * RFC 3339 UTC with nanoseconds, as IAM prints `expiresAt` (docs/yandex-api.md 3.1). The extra
  * sub-millisecond digits are random (so parsers meet all nine digits) and only add to the
  * millisecond, so truncating to ms never overshoots the real expiry.
  */

@@ -7,10 +7,10 @@ import { authorizedKeys, generateRsaKeyPair, modulusLengthOf, publicKeyObject } 
 import type { FakeState } from './state.js';
 import type { FakeServiceAccount, PemKeyPair } from './types.js';
 
-/** google.rpc codes → HTTP statuses (yandex-api.md 3.7). */
+/** google.rpc codes → HTTP statuses (docs/yandex-api.md 3.7). */
 const HTTP_FOR_CODE: Record<number, number> = { 3: 400, 5: 404, 7: 403, 8: 429, 13: 500, 14: 503, 16: 401 };
 
-/** A google.rpc.Status-style body (yandex-api.md 3.7). */
+/** A google.rpc.Status-style body (docs/yandex-api.md 3.7). */
 export function iamErrorBody(code: number, message: string): Record<string, unknown> {
   return { code, message, details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: randomUUID() }] };
 }
@@ -49,7 +49,7 @@ export class IamApi {
     return authorizedKeys(id, serviceAccountId, new Date(this.state.clock.now()).toISOString(), pair, modulusLengthOf(pair.publicKey));
   }
 
-  /** `POST /iam/v1/tokens` (yandex-api.md 3.1, 3.3). */
+  /** `POST /iam/v1/tokens` (docs/yandex-api.md 3.1, 3.3). */
   async tokens(ctx: RequestContext): Promise<void> {
     if (ctx.method !== 'POST') return this.error(ctx, 3, `${ctx.method} is not supported; use POST`);
     const text = await ctx.body();
@@ -63,7 +63,7 @@ export class IamApi {
     ctx.noteJson(body);
     const fields = Object.keys(body);
     const b = body as Record<string, unknown>;
-    // Exactly one of the two, and nothing else (yandex-api.md 3.1).
+    // Exactly one of the two, and nothing else (docs/yandex-api.md 3.1).
     const extra = fields.filter((f) => f !== 'yandexPassportOauthToken' && f !== 'jwt');
     if (extra.length > 0) return this.error(ctx, 3, `unknown field(s): ${extra.join(', ')}`);
     if (fields.length !== 1) return this.error(ctx, 3, 'exactly one of yandexPassportOauthToken or jwt is required');

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 
 /**
- * Generators for token and id shapes of yandex-api.md 1.2 (OAuth `y0_…`, IAM `t1.…`), 3.3
+ * Generators for token and id shapes of docs/yandex-api.md 1.2 (OAuth `y0_…`, IAM `t1.…`), 3.3
  * (service-account and key ids) and 2.3 (7-digit confirmation codes).
  *
  * With a seed, values come from an HMAC counter so a CLI restart with the same seed prints
@@ -34,7 +34,7 @@ export class IdGenerator {
     return `1:${this.bytes(12, 'rt1').toString('base64url')}:${this.bytes(36, 'rt2').toString('base64url')}`;
   }
 
-  /** Matches `t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}` (yandex-api.md 1.2). */
+  /** Matches `t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2}` (docs/yandex-api.md 1.2). */
   iamToken(): string {
     return `t1.${this.bytes(18, 'iam1').toString('base64url')}.${this.bytes(64, 'iam2').toString('base64url')}`;
   }

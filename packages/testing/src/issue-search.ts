@@ -6,7 +6,7 @@ import type { FakeState } from './state.js';
 import type { FakeIssue, TrackerData } from './tracker-data.js';
 import { trackerError } from './tracker-error.js';
 
-/** Scroll limits (yandex-api.md 1.6). */
+/** Scroll limits (docs/yandex-api.md 1.6). */
 export const SCROLL_LIMITS = { perScrollDefault: 100, perScrollMax: 1000, ttlDefaultMs: 5000, ttlMaxMs: 60_000 } as const;
 
 /** Tracker's messages for the documented 400s and 403s of issue search. */
@@ -34,7 +34,7 @@ interface ScrollClaims {
 }
 
 /**
- * `POST /v2|v3/issues/_search` (yandex-api.md 1.6): filtering, page mode, and scroll mode
+ * `POST /v2|v3/issues/_search` (docs/yandex-api.md 1.6): filtering, page mode, and scroll mode
  * (`scrollType`, `perScroll`, `scrollTTLMillis`, then `scrollId` + `scrollToken`).
  *
  * A scroll is a snapshot of the matching keys. Every non-empty page answers `X-Scroll-Id`

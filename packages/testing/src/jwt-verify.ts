@@ -1,9 +1,9 @@
 import { constants, verify } from 'node:crypto';
 import type { FakeState, KeyRecord } from './state.js';
 
-/** The only audience IAM accepts (yandex-api.md 3.3), whatever URL the client posts to. */
+/** The only audience IAM accepts (docs/yandex-api.md 3.3), whatever URL the client posts to. */
 export const IAM_AUDIENCE = 'https://iam.api.cloud.yandex.net/iam/v1/tokens';
-/** Longest JWT lifetime, seconds (yandex-api.md 3.3). */
+/** Longest JWT lifetime, seconds (docs/yandex-api.md 3.3). */
 export const MAX_JWT_LIFETIME_S = 3600;
 /** Tolerated clock skew for `iat`/`nbf` from the future, seconds. */
 export const JWT_SKEW_S = 60;
@@ -24,7 +24,7 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
 }
 
 /**
- * Verifies a service-account JWT the way IAM does (yandex-api.md 3.3): compact JWS, header
+ * Verifies a service-account JWT the way IAM does (docs/yandex-api.md 3.3): compact JWS, header
  * `alg: PS256` with a known `kid` that belongs to `iss`, exact `aud`, `exp − iat ≤ 3600`, not
  * expired, not issued in the future; RSA-PSS SHA-256 signature with a 32-byte salt (what
  * WebCrypto's `{ name: 'RSA-PSS', saltLength: 32 }` produces).

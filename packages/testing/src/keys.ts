@@ -22,7 +22,7 @@ export function demoKeyPair(): PemKeyPair {
   return cachedDemoPair;
 }
 
-/** The first line Yandex puts before newer private keys (yandex-api.md 3.4). */
+/** The first line Yandex puts before newer private keys (docs/yandex-api.md 3.4). */
 export function keyNoticeLine(keyId: string): string {
   return `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <${keyId}>`;
 }

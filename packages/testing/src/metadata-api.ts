@@ -2,9 +2,9 @@ import type { RequestContext } from './context.js';
 import { header, sendJson, sendText } from './http-util.js';
 import type { FakeState, IamTokenRecord } from './state.js';
 
-/** The token path of the metadata service (yandex-api.md 3.5). */
+/** The token path of the metadata service (docs/yandex-api.md 3.5). */
 export const METADATA_TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
-/** A cached token is handed out while it has at least this long left (yandex-api.md 3.5). */
+/** A cached token is handed out while it has at least this long left (docs/yandex-api.md 3.5). */
 const MIN_REMAINING_MS = 15 * 60_000;
 
 /**

@@ -12,7 +12,7 @@ function errorPage(ctx: RequestContext, status: number, error: string, descripti
 }
 
 /**
- * The browser-facing side of Yandex OAuth: `/authorize` (yandex-api.md 2.1, 2.2), its consent
+ * The browser-facing side of Yandex OAuth: `/authorize` (docs/yandex-api.md 2.1, 2.2), its consent
  * form, the device-flow code page and `/verification_code`.
  */
 export class OAuthAuthorizeApi {
@@ -103,7 +103,7 @@ export class OAuthAuthorizeApi {
     sendText(ctx.res, 200, page('Done', `<h1 id="done">${allow ? 'Access allowed' : 'Access denied'}</h1><p>Return to your device.</p>`), html);
   }
 
-  /** `GET /verification_code` (yandex-api.md 2.2). */
+  /** `GET /verification_code` (docs/yandex-api.md 2.2). */
   verificationCode(ctx: RequestContext): void {
     const q = ctx.url.searchParams;
     sendText(ctx.res, 200, verificationCodePage(q.get('code'), q.get('error')), 'text/html; charset=utf-8', { 'cache-control': 'no-store' });

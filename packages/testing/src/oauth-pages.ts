@@ -37,7 +37,7 @@ export function devicePage(prefill: string, message?: string): string {
 }
 
 /**
- * `/verification_code` (yandex-api.md 2.2): shows the code from the query, or the token data
+ * `/verification_code` (docs/yandex-api.md 2.2): shows the code from the query, or the token data
  * from the fragment (which never reaches the server, hence the script).
  */
 export function verificationCodePage(code: string | null, error: string | null): string {

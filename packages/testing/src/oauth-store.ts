@@ -3,7 +3,7 @@ import type { FakeState } from './state.js';
 import { TRACKER_SCOPES } from './state.js';
 import type { FakeOAuthApp, FakeUser } from './types.js';
 
-/** Codes and device codes live 10 minutes (yandex-api.md 2.4, 2.6). */
+/** Codes and device codes live 10 minutes (docs/yandex-api.md 2.4, 2.6). */
 export const CODE_LIFETIME_MS = 10 * 60_000;
 
 export interface AuthCodeRecord {
@@ -74,7 +74,7 @@ export function pkceMatches(verifier: string, challenge: string, method: 'S256' 
 }
 
 /**
- * Redirect URI matching: exact (yandex-api.md 2.1: one registered for the app). Only an app
+ * Redirect URI matching: exact (docs/yandex-api.md 2.1: one registered for the app). Only an app
  * registered with `anyLoopbackPort` (the demo app) lets a registered loopback URI without a
  * port match any port (RFC 8252 7.3), so sample apps on random ports can share it.
  */
@@ -109,12 +109,12 @@ export class OAuthStore {
   /**
    * Opt-in, kinder than Yandex: `/revoke_token` also revokes tokens issued without a
    * `device_id`. Yandex documents revocation for device tokens only and answers
-   * `unsupported_token_type` for the others (yandex-api.md 2.5).
+   * `unsupported_token_type` for the others (docs/yandex-api.md 2.5).
    */
   revokeAnyToken = false;
   /**
    * Opt-in: every refresh grant returns a new access token. By default, as Yandex documents
-   * (yandex-api.md 2.3), a token with long to live comes back unchanged (see oauth-token.ts).
+   * (docs/yandex-api.md 2.3), a token with long to live comes back unchanged (see oauth-token.ts).
    */
   refreshAlwaysNewAccessToken = false;
   signedInUid: number | undefined;
@@ -150,7 +150,7 @@ export class OAuthStore {
     return app;
   }
 
-  /** A fresh 7-digit confirmation code (Yandex codes are 7 digits, yandex-api.md 2.3). */
+  /** A fresh 7-digit confirmation code (Yandex codes are 7 digits, docs/yandex-api.md 2.3). */
   newCode(rec: Omit<AuthCodeRecord, 'code' | 'expiresAt' | 'used'>): AuthCodeRecord {
     let code: string;
     do code = this.state.ids.digits(7);
@@ -203,7 +203,7 @@ export class OAuthStore {
   }
 
   /**
-   * Where the browser goes after a decision (yandex-api.md 2.2, fact 6): code flow puts
+   * Where the browser goes after a decision (docs/yandex-api.md 2.2, fact 6): code flow puts
    * `code`/`state` (or `error`) in the query; implicit flow puts token data in the fragment.
    */
   completeAuthorize(request: AuthorizeRequest, uid: number, decision: 'allow' | 'deny'): string {

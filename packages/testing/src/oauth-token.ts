@@ -7,7 +7,7 @@ import type { FakeOAuthApp, FakeUser } from './types.js';
 /** Tolerance of the device-flow poll-interval check, ms. */
 const POLL_SLACK_MS = 250;
 
-/** OAuth error body, HTTP 400 (yandex-api.md 2.3: per-code statuses are not documented). */
+/** OAuth error body, HTTP 400 (docs/yandex-api.md 2.3: per-code statuses are not documented). */
 export function oauthError(ctx: RequestContext, error: string, description: string, status = 400): void {
   sendJson(ctx.res, status, { error, error_description: description }, { 'cache-control': 'no-store' });
 }
@@ -15,16 +15,16 @@ export function oauthError(ctx: RequestContext, error: string, description: stri
 /**
  * Share of an access token's lifetime below which a refresh grant issues a new access token.
  * Above it the token "still has long to live" and comes back unchanged with a new refresh
- * token (yandex-api.md 2.3); Yandex publishes no number, so the fake picks 10 %.
+ * token (docs/yandex-api.md 2.3); Yandex publishes no number, so the fake picks 10 %.
  */
 export const REFRESH_REISSUE_SHARE = 0.1;
 
-/** Device ids are 6–50 printable ASCII chars, space (32) to `~` (126) (yandex-api.md 2.1). */
+/** Device ids are 6–50 printable ASCII chars, space (32) to `~` (126) (docs/yandex-api.md 2.1). */
 export function validDeviceId(id: string): boolean {
   return /^[\x20-\x7e]{6,50}$/.test(id);
 }
 
-/** Device names are up to 100 chars (yandex-api.md 2.1). */
+/** Device names are up to 100 chars (docs/yandex-api.md 2.1). */
 function checkDevice(form: URLSearchParams): string | undefined {
   const id = form.get('device_id');
   if (id !== null && !validDeviceId(id)) return 'device_id must be 6-50 printable ASCII characters';
@@ -33,14 +33,14 @@ function checkDevice(form: URLSearchParams): string | undefined {
   return undefined;
 }
 
-/** Space-separated scope list (yandex-api.md 2.1). */
+/** Space-separated scope list (docs/yandex-api.md 2.1). */
 export function parseScopes(raw: string | null): string[] | undefined {
   if (raw === null) return undefined;
   return raw.split(/[\s,]+/).filter(Boolean);
 }
 
 /**
- * `/token`, `/device/code` and `/revoke_token` (yandex-api.md 2.3–2.5). Bodies must be
+ * `/token`, `/device/code` and `/revoke_token` (docs/yandex-api.md 2.3–2.5). Bodies must be
  * form-encoded; client authentication is Basic or the body pair, and the header wins.
  */
 export class OAuthTokenApi {
@@ -64,7 +64,7 @@ export class OAuthTokenApi {
     return ctx.form();
   }
 
-  /** Client authentication (yandex-api.md 2.3): Basic header wins over the body pair. */
+  /** Client authentication (docs/yandex-api.md 2.3): Basic header wins over the body pair. */
   private authenticate(ctx: RequestContext, form: URLSearchParams, requireSecret: boolean): FakeOAuthApp | undefined {
     const auth = header(ctx.req, 'authorization');
     let clientId: string | null;
@@ -100,7 +100,7 @@ export class OAuthTokenApi {
   }
 
   /**
-   * The success body (yandex-api.md 2.3). `scope` appears only when fewer rights were granted
+   * The success body (docs/yandex-api.md 2.3). `scope` appears only when fewer rights were granted
    * than asked (`asked`), listing the granted ones space-separated.
    */
   private sendToken(ctx: RequestContext, rec: OAuthTokenRecord, asked: readonly string[] = rec.scopes): void {
@@ -183,7 +183,7 @@ export class OAuthTokenApi {
     const old = this.state.oauthTokens.get(rec.accessToken);
     const longToLive = old !== undefined && !old.revoked && old.expiresAt - now > (old.expiresAt - old.issuedAt) * REFRESH_REISSUE_SHARE;
     if (old && longToLive && !this.store.refreshAlwaysNewAccessToken) {
-      // Yandex's default (yandex-api.md 2.3): the access token comes back unchanged, with a
+      // Yandex's default (docs/yandex-api.md 2.3): the access token comes back unchanged, with a
       // new refresh token that lives as long as it does.
       const newRefresh = this.state.issueRefresh(old);
       old.refreshToken = newRefresh.refreshToken;
@@ -211,7 +211,7 @@ export class OAuthTokenApi {
     if (rec.expiresAt <= now) return oauthError(ctx, 'invalid_grant', 'the device code has expired');
     const last = rec.lastPollAt;
     rec.lastPollAt = now;
-    // Polling faster than `interval` is refused (yandex-api.md 2.4); RFC 8628 names it slow_down.
+    // Polling faster than `interval` is refused (docs/yandex-api.md 2.4); RFC 8628 names it slow_down.
     // A little slack absorbs wall-clock vs timer rounding of clients that sleep exactly `interval`.
     const minGapMs = this.store.deviceIntervalS * 1000 - POLL_SLACK_MS;
     if ((rec.status === 'pending' || rec.status === 'approved') && last !== undefined && now - last < minGapMs) {
@@ -235,7 +235,7 @@ export class OAuthTokenApi {
     this.sendToken(ctx, tok, rec.askedScopes);
   }
 
-  /** `POST /device/code` (yandex-api.md 2.4). */
+  /** `POST /device/code` (docs/yandex-api.md 2.4). */
   async deviceCode(ctx: RequestContext): Promise<void> {
     const form = await this.readForm(ctx);
     if (!form) return;
@@ -259,7 +259,7 @@ export class OAuthTokenApi {
     });
   }
 
-  /** `POST /revoke_token` (yandex-api.md 2.5). */
+  /** `POST /revoke_token` (docs/yandex-api.md 2.5). */
   async revoke(ctx: RequestContext): Promise<void> {
     const form = await this.readForm(ctx);
     if (!form) return;

@@ -3,7 +3,7 @@ import { sendJson } from './http-util.js';
 import { trackerError } from './tracker-error.js';
 
 /**
- * Page mode (yandex-api.md 1.6): `perPage` (default 50) and `page` (default 1) in, then
+ * Page mode (docs/yandex-api.md 1.6): `perPage` (default 50) and `page` (default 1) in, then
  * `X-Total-Count`, `X-Total-Pages` and a `Link` header out: rel `first`, `next` (while more
  * pages follow) and `seek`, a URL template with `{&page}` as the Python client expects.
  * Only the items of the page are rendered, so long lists stay cheap.

@@ -2,11 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import type { IdGenerator } from './ids.js';
 import type { FakeClock, FakeOAuthApp, FakeUser } from './types.js';
 
-/** Rights of a full Tracker token (yandex-api.md 2.1). */
+/** Rights of a full Tracker token (docs/yandex-api.md 2.1). */
 export const TRACKER_SCOPES = ['tracker:read', 'tracker:write'];
-/** One year, the `expires_in` Yandex samples show (yandex-api.md 2.6). */
+/** One year, the `expires_in` Yandex samples show (docs/yandex-api.md 2.6). */
 export const DEFAULT_OAUTH_LIFETIME_S = 31_536_000;
-/** 12 hours, the IAM maximum (yandex-api.md 3.2). */
+/** 12 hours, the IAM maximum (docs/yandex-api.md 3.2). */
 export const MAX_IAM_LIFETIME_S = 12 * 3600;
 
 export interface OAuthTokenRecord {
@@ -74,7 +74,7 @@ export class FakeState {
   readonly serviceAccounts = new Map<string, ServiceAccountRecord>();
   readonly keys = new Map<string, KeyRecord>();
   iamLifetimeS = MAX_IAM_LIFETIME_S;
-  /** When true, IAM may hand back a still-young token for the same subject (yandex-api.md 3.2). */
+  /** When true, IAM may hand back a still-young token for the same subject (docs/yandex-api.md 3.2). */
   iamReuse = false;
   private nextUid = 1_130_000_000_000_001;
   url = '';
@@ -143,7 +143,7 @@ export class FakeState {
     return rec;
   }
 
-  /** A new refresh token for `access`; it lives as long as the access token (yandex-api.md 2.3). */
+  /** A new refresh token for `access`; it lives as long as the access token (docs/yandex-api.md 2.3). */
   issueRefresh(access: OAuthTokenRecord): RefreshRecord {
     const refresh: RefreshRecord = {
       refreshToken: this.ids.refreshToken(),
@@ -224,7 +224,7 @@ export class FakeState {
     return false;
   }
 
-  /** Resolves an `Authorization` header value to a principal (yandex-api.md 1.2). */
+  /** Resolves an `Authorization` header value to a principal (docs/yandex-api.md 1.2). */
   principalFor(authorization: string | undefined): Principal | undefined {
     if (!authorization) return undefined;
     const m = /^(\S+) +(\S+)\s*$/.exec(authorization);
@@ -239,7 +239,7 @@ export class FakeState {
     if (scheme === 'bearer') {
       const rec = this.liveIam(token);
       const user = rec && this.users.get(rec.uid);
-      // IAM tokens carry the account's own rights (yandex-api.md 1.2).
+      // IAM tokens carry the account's own rights (docs/yandex-api.md 1.2).
       return rec && user ? { kind: 'iam', user, scopes: TRACKER_SCOPES } : undefined;
     }
     return undefined;

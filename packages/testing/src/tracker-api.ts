@@ -10,7 +10,7 @@ import { NOT_AUTHORIZED_MESSAGE, trackerError } from './tracker-error.js';
 
 export { trackerError } from './tracker-error.js';
 
-/** The 403 for a missing, unknown or wrong-kind organization (yandex-api.md 1.3). */
+/** The 403 for a missing, unknown or wrong-kind organization (docs/yandex-api.md 1.3). */
 const ORG_ERROR = { errors: {}, errorMessages: ['Organization is not available, not ready or not found'], errorCode: 620345 };
 
 /** The caller and organization of an authorized Tracker request. */
@@ -20,7 +20,7 @@ interface TrackerCaller {
 }
 
 /**
- * `GET /v2|v3/myself` body (yandex-api.md 1.4): `self` names the API version asked,
+ * `GET /v2|v3/myself` body (docs/yandex-api.md 1.4): `self` names the API version asked,
  * `cloudUid` (a string) is there for Yandex Cloud users only.
  */
 export function myselfJson(base: string, user: FakeUser, now: number, version: 'v2' | 'v3' = 'v2'): Record<string, unknown> {
@@ -47,7 +47,7 @@ export function myselfJson(base: string, user: FakeUser, now: number, version: '
 }
 
 /**
- * Tracker API on `/v2/…` and `/v3/…` (the two versions are the same here, yandex-api.md 1.1).
+ * Tracker API on `/v2/…` and `/v3/…` (the two versions are the same here, docs/yandex-api.md 1.1).
  * Order of checks: token (401), organization (403 620345), rights (403), then the resource.
  */
 export class TrackerApi {
@@ -66,13 +66,13 @@ export class TrackerApi {
       sendJson(ctx.res, 401, trackerError(401, [NOT_AUTHORIZED_MESSAGE]));
       return undefined;
     }
-    // X-Cloud-Org-Id wins when present: YTC sends `X-Org-Id: not provided` alongside it (yandex-api.md, fact 2).
+    // X-Cloud-Org-Id wins when present: YTC sends `X-Org-Id: not provided` alongside it (docs/yandex-api.md, fact 2).
     const cloud = header(ctx.req, 'x-cloud-org-id');
     const org = header(ctx.req, 'x-org-id');
     let orgId: string | undefined;
     if (cloud !== undefined) orgId = this.state.cloudOrgs.has(cloud) ? cloud : undefined;
     else if (org !== undefined && this.state.orgs.has(org)) {
-      // Bearer IAM tokens only work with Yandex Cloud organizations (yandex-api.md 1.2).
+      // Bearer IAM tokens only work with Yandex Cloud organizations (docs/yandex-api.md 1.2).
       orgId = principal.kind === 'iam' ? undefined : org;
     }
     const member = orgId !== undefined && (principal.user.orgs === undefined || principal.user.orgs.includes(orgId));

@@ -70,7 +70,7 @@ export interface FaultHandle {
 
 /**
  * A service-account authorized key in the format of `yc iam key create -o key.json`
- * (yandex-api.md 3.4).
+ * (docs/yandex-api.md 3.4).
  */
 export interface AuthorizedKey {
   id: string;
@@ -109,7 +109,7 @@ export interface FakeOAuthApp {
   /**
    * Opt-in, kinder than Yandex: a registered loopback URI without a port
    * (`http://127.0.0.1/callback`) matches any port (RFC 8252 7.3). Yandex matches the
-   * registered redirect URI exactly (yandex-api.md 2.1). On for the demo app only.
+   * registered redirect URI exactly (docs/yandex-api.md 2.1). On for the demo app only.
    */
   anyLoopbackPort: boolean;
 }

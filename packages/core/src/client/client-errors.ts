@@ -1,7 +1,7 @@
 /**
  * Turning what ky and fetch throw into the core error hierarchy. ky's own errors carry the
  * `Request` (with its `Authorization` header) and the raw URL, so none of them may reach the
- * caller as is: `util.inspect` would print the credential (architecture principle 5).
+ * caller as is: `util.inspect` would print the credential (docs/architecture.md principle 5).
  */
 import { HTTPError } from 'ky';
 import {
@@ -64,7 +64,7 @@ export function invalidJsonError(method: string, url: string, status: number, ca
   });
 }
 
-/** Tracker's error body (yandex-api.md 1.5): `errors`, `errorMessages`, `statusCode`, `errorCode`. */
+/** Tracker's error body (docs/yandex-api.md 1.5): `errors`, `errorMessages`, `statusCode`, `errorCode`. */
 interface TrackerErrorBody {
   errors?: unknown;
   errorMessages?: unknown;

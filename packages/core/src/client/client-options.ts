@@ -12,7 +12,7 @@ import { DEFAULT_TRACKER_URL, type FetchLike } from '../types.js';
 export interface TrackerClientOptions {
   /** Base URL of the Tracker API. Default `https://api.tracker.yandex.net` (point it at the fake in tests). */
   trackerUrl?: string | undefined;
-  /** API version path segment (yandex-api.md 1.1). Default `v3`. */
+  /** API version path segment (docs/yandex-api.md 1.1). Default `v3`. */
   apiVersion?: 'v2' | 'v3' | undefined;
   /** A `fetch` to use instead of the global one (whose keep-alive pool is shared). */
   fetch?: FetchLike | undefined;

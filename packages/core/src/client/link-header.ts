@@ -1,5 +1,5 @@
 /**
- * Reading Tracker's paging headers: RFC 8288 `Link` (rel `next` and `seek`, yandex-api.md 1.6)
+ * Reading Tracker's paging headers: RFC 8288 `Link` (rel `next` and `seek`, docs/yandex-api.md 1.6)
  * and turning a link into a path for the client.
  */
 
@@ -17,7 +17,7 @@ export function parseLinkHeader(value: string | null): Map<string, string> {
   return links;
 }
 
-/** The API version segment Tracker's paths start with (yandex-api.md 1.1). */
+/** The API version segment Tracker's paths start with (docs/yandex-api.md 1.1). */
 const VERSION_SEGMENT = /^(?:.*?)\/v[23]\//;
 
 /**

@@ -1,10 +1,10 @@
 /**
- * Options of `paginate()` and their validation, at the call (architecture principle 4): a bad
+ * Options of `paginate()` and their validation, at the call (docs/architecture.md principle 4): a bad
  * option throws before any request, not halfway through a list.
  */
 import { ConfigurationError } from '../errors.js';
 
-/** Scroll mode of issue search (yandex-api.md 1.6): Tracker's way past 10 000 results. */
+/** Scroll mode of issue search (docs/yandex-api.md 1.6): Tracker's way past 10 000 results. */
 export interface ScrollOptions {
   /** Tracker's `scrollType`: `'sorted'` (default; the search's order) or `'unsorted'` (any order, cheaper for Tracker). */
   type?: 'sorted' | 'unsorted' | undefined;

@@ -1,6 +1,6 @@
 /**
  * `paginate()`: walk a Tracker list without hand-parsing `Link` and `X-Scroll-*` headers
- * (yandex-api.md 1.6). Page mode follows `Link` rel `next` (or fills the rel `seek` template
+ * (docs/yandex-api.md 1.6). Page mode follows `Link` rel `next` (or fills the rel `seek` template
  * when `next` is missing); scroll mode (issue search) is in scroll.ts. Both yield pages; the
  * public iterator flattens them into items, applies `limit`, and checks the signal per item.
  */

@@ -1,5 +1,5 @@
 /**
- * Scroll mode of issue search (yandex-api.md 1.6): `scrollType`, `perScroll` and
+ * Scroll mode of issue search (docs/yandex-api.md 1.6): `scrollType`, `perScroll` and
  * `scrollTTLMillis` on the first request, then `scrollId` + `scrollToken` from the
  * `X-Scroll-Id` / `X-Scroll-Token` headers of each answer. Tracker keeps a snapshot of the
  * results for `scrollTTLMillis` after each page; `POST system/search/scroll/_clear` with

@@ -1,6 +1,6 @@
 /**
  * `createTrackerClient()`: a ky instance pointed at the Tracker API with auth, one 401 replay
- * and `Retry-After`-aware retries built in (architecture principle 7).
+ * and `Retry-After`-aware retries built in (docs/architecture.md principle 7).
  *
  * - `beforeRequest` asks `auth.headers()` (a cache lookup while the token is fresh).
  * - `afterResponse` on a 401: `auth.invalidate(<the Authorization that was rejected>)`, then

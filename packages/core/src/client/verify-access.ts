@@ -1,11 +1,11 @@
 /**
  * `verifyAccess()`: the cheapest call that proves credentials, org header and network all
- * work: `GET myself` (yandex-api.md 1.4).
+ * work: `GET myself` (docs/yandex-api.md 1.4).
  */
 import type { KyInstance } from 'ky';
 import { TrackerHttpError } from '../errors.js';
 
-/** The caller as Tracker sees them (`GET /v3/myself`, yandex-api.md 1.4). */
+/** The caller as Tracker sees them (`GET /v3/myself`, docs/yandex-api.md 1.4). */
 export interface TrackerUser {
   /** API URL of this user, e.g. `https://api.tracker.yandex.net/v2/users/1234`. */
   self: string;
@@ -42,7 +42,7 @@ export interface TrackerUser {
  */
 export async function verifyAccess(client: KyInstance, options: { signal?: AbortSignal | undefined } = {}): Promise<TrackerUser> {
   const body = await client.get('myself', { signal: options.signal }).json<unknown>();
-  // Old v2 docs show the user wrapped in an array; servers send an object (yandex-api.md 1.4).
+  // Old v2 docs show the user wrapped in an array; servers send an object (docs/yandex-api.md 1.4).
   const user = Array.isArray(body) ? (body[0] as unknown) : body;
   if (typeof user !== 'object' || user === null || typeof (user as TrackerUser).login !== 'string') {
     throw new TrackerHttpError('Tracker answered GET myself with something that is not a user', {

@@ -1,5 +1,5 @@
 /**
- * The Yandex OAuth authorize URL (yandex-api.md 2.1): a pure builder that validates every
+ * The Yandex OAuth authorize URL (docs/yandex-api.md 2.1): a pure builder that validates every
  * parameter first and emits them in the documented form.
  */
 import { ConfigurationError } from '../errors.js';
@@ -71,7 +71,7 @@ function scopeList(value: string | readonly string[], field: string): string[] {
 }
 
 /**
- * Build the URL to send the user to for Yandex sign-in (yandex-api.md 2.1). Every option is
+ * Build the URL to send the user to for Yandex sign-in (docs/yandex-api.md 2.1). Every option is
  * validated first ({@link ConfigurationError}); lists are space-separated; parameters are
  * emitted in the documented order, percent-encoded (spaces as `%20`).
  *
@@ -108,7 +108,7 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
   if (options.deviceId !== undefined) {
     const deviceId = text(options.deviceId, 'deviceId', 'use 6 to 50 printable ASCII characters');
     if (deviceId.length < 6 || deviceId.length > 50 || !PRINTABLE_ASCII.test(deviceId)) {
-      fail('deviceId', 'must be 6 to 50 printable ASCII characters (yandex-api.md 2.1)');
+      fail('deviceId', 'must be 6 to 50 printable ASCII characters (docs/yandex-api.md 2.1)');
     }
     params.push(['device_id', deviceId]);
   }

@@ -1,5 +1,5 @@
 /**
- * Reading the redirect back from Yandex OAuth (yandex-api.md 2.1, 2.2): the code flow puts
+ * Reading the redirect back from Yandex OAuth (docs/yandex-api.md 2.1, 2.2): the code flow puts
  * `code` and `state` in the query; the implicit flow puts `access_token`, `token_type`,
  * `expires_in` and `state` in the `#fragment`; a refusal carries `error` and
  * `error_description` in the same place. The state check comes first, like oauth4webapi.

@@ -1,5 +1,5 @@
 /**
- * The device-code flow (yandex-api.md 2.4): ask Yandex for a user code, show it with the
+ * The device-code flow (docs/yandex-api.md 2.4): ask Yandex for a user code, show it with the
  * verification URL, then poll `/token` with `grant_type=device_code` until the user approves.
  * For CLIs and devices without a browser; no redirect URI is involved.
  */
@@ -135,7 +135,7 @@ const SLOW_DOWN_STEP_S = 5;
 /**
  * Added to each wait: Yandex measures the interval between arrivals, and a previous poll that
  * travelled slowly would otherwise make the next one look early ("faster polling may be
- * refused", yandex-api.md 2.4).
+ * refused", docs/yandex-api.md 2.4).
  */
 const ARRIVAL_MARGIN_MS = 100;
 
@@ -177,7 +177,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
     if (Date.now() >= expiresAt) throw expired();
     attempt++;
     try {
-      // Yandex's form (yandex-api.md 2.3): the device code goes in `code`.
+      // Yandex's form (docs/yandex-api.md 2.3): the device code goes in `code`.
       return await postTokenGrant(options, what, { grant_type: 'device_code', code: options.deviceCode }, [options.deviceCode]);
     } catch (error) {
       if (error instanceof OAuthResponseError || (error as { name?: string })?.name === 'OAuthResponseError') {

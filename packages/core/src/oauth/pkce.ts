@@ -1,5 +1,5 @@
 /**
- * PKCE (RFC 7636) for the Yandex code flow (yandex-api.md 2.1, 2.3): the app keeps a
+ * PKCE (RFC 7636) for the Yandex code flow (docs/yandex-api.md 2.1, 2.3): the app keeps a
  * `code_verifier`, sends its S256 `code_challenge` in the authorize URL and the verifier in
  * the code exchange, so an intercepted code is useless on its own.
  */

@@ -1,5 +1,5 @@
 /**
- * Token revocation (yandex-api.md 2.5): `POST /revoke_token` with `access_token` and client
+ * Token revocation (docs/yandex-api.md 2.5): `POST /revoke_token` with `access_token` and client
  * authentication. Yandex documents it for device-bound tokens (issued with `device_id`).
  */
 import { checkOAuthOptions, postOAuthForm, requireString, type OAuthClientCredentials, type OAuthRequestOptions } from './token-endpoint.js';

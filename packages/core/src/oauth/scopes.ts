@@ -1,5 +1,5 @@
 /**
- * Tracker's OAuth rights (yandex-api.md 2.1): request them in `scope` / `optional_scope`
+ * Tracker's OAuth rights (docs/yandex-api.md 2.1): request them in `scope` / `optional_scope`
  * of the authorize URL and the device-code request.
  */
 

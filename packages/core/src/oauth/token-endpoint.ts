@@ -1,7 +1,7 @@
 /**
  * Talking to Yandex OAuth's form endpoints (`/token`, `/device/code`, `/revoke_token`):
  * client authentication, the request itself, and turning answers into token sets or typed
- * errors (yandex-api.md 2.3–2.5). The grants (`exchangeCode`, `refreshOAuthToken`, the
+ * errors (docs/yandex-api.md 2.3–2.5). The grants (`exchangeCode`, `refreshOAuthToken`, the
  * device flow, `revokeToken`) are thin callers of {@link postOAuthForm}.
  */
 import { ConfigurationError, OAuthResponseError, TokenExchangeError, isInvalidResponseError } from '../errors.js';
@@ -165,7 +165,7 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
 }
 
 /**
- * Normalize a successful token answer (yandex-api.md 2.3): `access_token`, `refresh_token`,
+ * Normalize a successful token answer (docs/yandex-api.md 2.3): `access_token`, `refresh_token`,
  * `token_type`, `expires_in` (seconds), `scope`. `expiresAt` is computed at receipt.
  */
 export function toTokenSet(json: Record<string, unknown>, what: string, url: string, now: number = Date.now()): OAuthTokenSet {
@@ -257,7 +257,7 @@ export interface RefreshOAuthTokenOptions extends OAuthRequestOptions, OAuthClie
 /**
  * Get a fresh token set with a refresh token (`grant_type=refresh_token`). Yandex answers with
  * a new refresh token (keep it: the old one may stop working) and may return the same access
- * token when it still has long to live (yandex-api.md 2.3).
+ * token when it still has long to live (docs/yandex-api.md 2.3).
  *
  * @throws {OAuthResponseError} `invalid_grant` when the refresh token is expired or revoked.
  * @example

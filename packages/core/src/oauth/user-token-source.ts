@@ -48,7 +48,7 @@ export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signa
   onEvent?: TrackerAuthEventHandler | undefined;
 }
 
-/** Default `maxAgeMs` of user tokens: about 3 months (yandex-api.md 2.3). */
+/** Default `maxAgeMs` of user tokens: about 3 months (docs/yandex-api.md 2.3). */
 export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 
 /**

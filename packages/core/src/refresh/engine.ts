@@ -1,5 +1,5 @@
 /**
- * The refresh engine (architecture principle 6): turns "how to fetch a token" into a
+ * The refresh engine (docs/architecture.md principle 6): turns "how to fetch a token" into a
  * {@link TokenSource} that caches, refreshes by expiry, and shares one in-flight refresh among
  * all callers. Modelled on google-auth-library (eager window, one promise per credential cleared
  * in `finally`) and the YDB JS SDK providers (server expiry, stale-while-revalidate, retries by

@@ -1,6 +1,6 @@
 /**
  * When a cached token counts as fresh, due for a refresh, or unusable, and how long to wait
- * between attempts (architecture principle 6). Pure functions over a clock value, so the
+ * between attempts (docs/architecture.md principle 6). Pure functions over a clock value, so the
  * rules are unit-tested without timers.
  */
 import { ConfigurationError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * Session keys: app secrets (newest first) → AES-256-GCM keys via HKDF-SHA-256, each with a
- * short key id so unsealing tries the right key first. WebCrypto only (architecture principle 1).
+ * short key id so unsealing tries the right key first. WebCrypto only (docs/architecture.md principle 1).
  */
 import { base64UrlEncode, utf8 } from '../encoding.js';
 import { ConfigurationError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * `POST /iam/v1/tokens` (yandex-api.md 3.1): trade a Yandex OAuth token or a service-account
+ * `POST /iam/v1/tokens` (docs/yandex-api.md 3.1): trade a Yandex OAuth token or a service-account
  * JWT for an IAM token. Shared by {@link iamFromOAuthToken} and {@link iamFromServiceAccountKey}.
  */
 import type { FetchLike, StoredToken } from '../types.js';
@@ -22,7 +22,7 @@ export interface IamExchangeRequest {
 
 /**
  * Parse IAM's `expiresAt`: RFC 3339 in UTC with 0–9 fractional digits (nanoseconds in
- * practice, yandex-api.md 3.1). Fractions are cut to milliseconds before `Date.parse`, whose
+ * practice, docs/yandex-api.md 3.1). Fractions are cut to milliseconds before `Date.parse`, whose
  * handling of longer fractions is not specified. Undefined when not a valid timestamp.
  */
 export function parseIamExpiresAt(value: unknown): number | undefined {
@@ -34,7 +34,7 @@ export function parseIamExpiresAt(value: unknown): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** IAM tokens live at most 12 hours (yandex-api.md 3.2): a longer computed lifetime is capped. */
+/** IAM tokens live at most 12 hours (docs/yandex-api.md 3.2): a longer computed lifetime is capped. */
 export const MAX_IAM_LIFETIME_MS = 12 * 60 * 60 * 1000;
 /**
  * The lifetime assumed when an answer without a `Date` header carries an `expiresAt` that the

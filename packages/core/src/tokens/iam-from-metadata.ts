@@ -1,8 +1,8 @@
 /**
  * IAM tokens from the metadata service of a Yandex Cloud VM or Cloud Function
- * (yandex-api.md 3.5). The token's life comes from `expires_in`; it is re-requested when the
+ * (docs/yandex-api.md 3.5). The token's life comes from `expires_in`; it is re-requested when the
  * refresh window opens (1 h after receipt or 5 min before expiry), single-flight. The Yandex
- * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (yandex-api.md 5).
+ * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (docs/yandex-api.md 5).
  */
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
@@ -20,7 +20,7 @@ export interface IamFromMetadataOptions extends TokenSourceOptions {
 /**
  * A token source for the service account attached to the VM or function this code runs in.
  * No timers: the token is fetched on demand, so serverless invocations and idle processes behave.
- * A 429 from the metadata service (rate limit ~60 rps, yandex-api.md 3.5) is retried with backoff.
+ * A 429 from the metadata service (rate limit ~60 rps, docs/yandex-api.md 3.5) is retried with backoff.
  *
  * @example
  * const auth = createTrackerAuth({ credentials: iamFromMetadata(), org: { cloudOrgId: 'bpf3crucp1v2mm2uxwzz' } });

@@ -1,6 +1,6 @@
 /**
- * IAM tokens exchanged from a Yandex OAuth token (yandex-api.md 3.1, `yandexPassportOauthToken`).
- * Unlike the Yandex Cloud Node SDK, which calls IAM on every RPC (yandex-api.md 5), the IAM
+ * IAM tokens exchanged from a Yandex OAuth token (docs/yandex-api.md 3.1, `yandexPassportOauthToken`).
+ * Unlike the Yandex Cloud Node SDK, which calls IAM on every RPC (docs/yandex-api.md 5), the IAM
  * token is cached and refreshed by expiry, single-flight.
  */
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';

@@ -1,7 +1,7 @@
 /**
- * IAM tokens for a service account from its authorized key (yandex-api.md 3.3–3.4): sign a PS256
+ * IAM tokens for a service account from its authorized key (docs/yandex-api.md 3.3–3.4): sign a PS256
  * JWT, exchange it at `POST /iam/v1/tokens`, cache the IAM token by its `expiresAt`. Unlike the
- * Yandex Cloud Node SDK (fixed 120 s cache, no single-flight; yandex-api.md 5), one exchange per
+ * Yandex Cloud Node SDK (fixed 120 s cache, no single-flight; docs/yandex-api.md 5), one exchange per
  * refresh window serves every caller.
  */
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';

@@ -1,5 +1,5 @@
 /**
- * The service-account JWT of yandex-api.md 3.3: PS256 (RSA-PSS, SHA-256, 32-byte salt) signed
+ * The service-account JWT of docs/yandex-api.md 3.3: PS256 (RSA-PSS, SHA-256, 32-byte salt) signed
  * with WebCrypto, header `{ typ, alg, kid }`, claims `iss`/`aud`/`iat`/`exp` with a one-hour life.
  */
 import { ConfigurationError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Reading a Yandex Cloud authorized key (yandex-api.md 3.4) into what the JWT signer needs.
+ * Reading a Yandex Cloud authorized key (docs/yandex-api.md 3.4) into what the JWT signer needs.
  * Accepts the `yc iam key create` file (snake_case), the REST `POST /iam/v1/keys` answer
  * (camelCase, `{ key: {…}, privateKey }`) and a flat camelCase object, as an object or JSON text.
  * Every problem is a {@link ConfigurationError} `INVALID_KEY` naming the field, never the key.
@@ -55,7 +55,7 @@ function idField(value: unknown, field: string): string {
 /**
  * Extract the DER bytes from the `private_key` PEM. Newer keys start with a line
  * `PLEASE DO NOT REMOVE THIS LINE! Yandex.Cloud SA Key ID <id>` before the PEM block
- * (yandex-api.md 3.4); anything before `-----BEGIN PRIVATE KEY-----` is skipped.
+ * (docs/yandex-api.md 3.4); anything before `-----BEGIN PRIVATE KEY-----` is skipped.
  */
 export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffer> {
   if (typeof pem !== 'string' || pem.trim() === '') fail(field, 'is missing; pass the whole authorized key JSON including the private key.');

@@ -29,7 +29,7 @@ function quote(text: string, secrets: readonly string[] = []): string {
 
 /**
  * Build the error for a non-2xx answer. IAM errors are google.rpc.Status JSON `{ code, message }`
- * (yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
+ * (docs/yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
  */
 export async function errorFromResponse(response: Response, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
   // The status is known: a body that stalls past the deadline or is too large only loses its

@@ -54,7 +54,7 @@ export interface OAuthFlowOptions {
    */
   returnToParam?: string | false | undefined;
   /**
-   * Issue device-bound tokens (yandex-api.md 2.1): Yandex only revokes these on sign-out.
+   * Issue device-bound tokens (docs/yandex-api.md 2.1): Yandex only revokes these on sign-out.
    */
   device?: { deviceId: string; deviceName?: string | undefined } | undefined;
   /** Ask the user to confirm rights again even when already granted (`force_confirm=yes`). */

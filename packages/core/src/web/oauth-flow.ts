@@ -279,7 +279,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       try {
         await revokeToken({ ...oauthCall, accessToken: session.a });
       } catch (error) {
-        // Best effort: Yandex only revokes device-bound tokens (yandex-api.md 2.5) and answers
+        // Best effort: Yandex only revokes device-bound tokens (docs/yandex-api.md 2.5) and answers
         // unsupported_token_type for the others; the cookie is cleared either way.
         if (!(isOAuthResponseError(error) && error.error === 'unsupported_token_type')) report(error, request);
       }

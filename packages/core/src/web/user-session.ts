@@ -3,7 +3,7 @@
  * tokens, the newest token set (`current`) and that set sealed for the browser.
  *
  * Rotation is tracked by the whole token set, refresh token first: Yandex may answer a refresh
- * with the same access token and a new refresh token (yandex-api.md 2.3), and the browser must
+ * with the same access token and a new refresh token (docs/yandex-api.md 2.3), and the browser must
  * get that new refresh token, or its cookie is dead at the next refresh.
  *
  * With a shared {@link TokenStore}, the store maps `oauth:user:sha256:<SHA-256 of a refresh

@@ -1,6 +1,6 @@
 // Consumer check of the BUILT @tracker-auth/core: import (ESM) in this process, require (CJS)
 // in a child process, a sealed value crossing between the two, and a scan proving that the
-// default entry pulls in no `node:` module (architecture principle 1), and the declarations in a
+// default entry pulls in no `node:` module (docs/architecture.md principle 1), and the declarations in a
 // strict CommonJS TypeScript project. Run after `npm run build`.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -124,7 +124,7 @@ describe('userTokenSource against the fake', () => {
     expect(fake.calls.count('oauth.token')).toBe(0);
 
     // Inside the 5-minute window: the still-valid token is served and refreshed in the
-    // background (the refresh token dies with the access token, yandex-api.md 2.3).
+    // background (the refresh token dies with the access token, docs/yandex-api.md 2.3).
     fake.clock.advance(3_500_000);
     await verifyAccess(client);
     await vi.waitFor(() => expect(rotations).toHaveLength(1));

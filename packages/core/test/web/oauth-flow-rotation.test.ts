@@ -1,7 +1,7 @@
 /**
  * Every token rotation reaches the browser, against the fake Yandex in its default mode: a
  * refresh answers the same access token (still long-lived) with a new refresh token
- * (yandex-api.md 2.3), so only the refresh token tells that the session changed.
+ * (docs/yandex-api.md 2.3), so only the refresh token tells that the session changed.
  */
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

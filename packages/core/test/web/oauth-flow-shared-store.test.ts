@@ -16,7 +16,7 @@ import { APP, flowOptions, REDIRECT } from './flow-options.js';
 const PAST_ACCESS_TOKEN_EXPIRY_MS = 366 * 24 * 60 * 60 * 1000;
 /**
  * The app instances' clock runs `skew` ahead of the fake's. The fake's refresh tokens live exactly
- * as long as its access tokens (yandex-api.md 2.3), so moving the fake's own clock past the
+ * as long as its access tokens (docs/yandex-api.md 2.3), so moving the fake's own clock past the
  * access token's expiry would kill the refresh token too; moving the apps' clock makes the access
  * token expired to them while Yandex still honours the refresh token once.
  */

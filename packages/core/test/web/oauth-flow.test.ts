@@ -215,7 +215,7 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     expect(out.headers.get('location')).toBe('/bye');
     expect(setCookies(out).find((c) => c.startsWith('tracker_session='))).toMatch(/^tracker_session=; Path=\/; Max-Age=0;/);
     expect(fake.calls.count('oauth.revoke')).toBe(1);
-    // Yandex revokes only device-bound tokens (yandex-api.md 2.5): this one still works upstream,
+    // Yandex revokes only device-bound tokens (docs/yandex-api.md 2.5): this one still works upstream,
     // but the browser no longer holds it.
     expect((await myself(refreshed)).status).toBe(200);
   });
