@@ -14,10 +14,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Create the app the way a real one boots (no test module), then listen on a free port. */
-export async function startApp(module: unknown): Promise<RunningApp> {
+/**
+ * Create the app the way a real one boots (no test module), then listen on `listenOn` (default:
+ * a free port; pass one from `freePort()` when the module's options must name the app URL).
+ */
+export async function startApp(module: unknown, listenOn = 0): Promise<RunningApp> {
   const app = await NestFactory.create(module as never, { logger: false, abortOnError: false });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(listenOn, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { OAuthFlow } from '@tracker-auth/core';
+import { freePort, ValueBrowser } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, TrackerService, type TrackerClient } from '../src/index.js';
 import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
@@ -139,5 +140,67 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
     fake().calls.reset();
     expect((await get('/user/me', `tracker_session=${rotated}`)).status).toBe(200);
     expect(fake().calls.count('oauth.token')).toBe(0);
+  });
+});
+
+describe('sign-in opened on another host, with the module\'s baseUrl set', () => {
+  /** An app at http://127.0.0.1:<port> whose module names that URL as `baseUrl`. */
+  async function appWithBaseUrl(extra: { trustProxy?: boolean } = {}): Promise<RunningApp> {
+    const listenPort = await freePort('127.0.0.1');
+    const url = `http://127.0.0.1:${listenPort}`;
+    const registered = fake().oauth.registerApp({ redirectUris: [`${url}/auth/callback`] });
+    @Module({
+      imports: [
+        TrackerAuthModule.forRoot({
+          signInRoutes: true,
+          org: { orgId: fake().demo.orgId },
+          client: { trackerUrl: fake().url },
+          baseUrl: url,
+          ...extra,
+          oauth: {
+            clientId: registered.clientId,
+            clientSecret: registered.clientSecret!,
+            redirectUri: `${url}/auth/callback`,
+            sessionSecret: SESSION_SECRET,
+            oauthUrl: fake().url,
+            afterLoginPath: '/user/me',
+          },
+        }),
+      ],
+      controllers: [UserController],
+    })
+    class BaseUrlModule {}
+    return startApp(BaseUrlModule, listenPort);
+  }
+
+  let plain: RunningApp;
+  let trusting: RunningApp;
+  beforeAll(async () => {
+    plain = await appWithBaseUrl();
+    trusting = await appWithBaseUrl({ trustProxy: true });
+  });
+  afterAll(async () => {
+    await plain?.close();
+    await trusting?.close();
+  });
+
+  it('a browser on localhost is moved to the app URL (127.0.0.1) first and ends signed in there', async () => {
+    const localhost = plain.url.replace('127.0.0.1', 'localhost');
+    const browser = new ValueBrowser();
+    const { hops, response } = await browser.follow(`${localhost}/auth/login`);
+    expect(hops[0]).toEqual({ url: `${localhost}/auth/login`, status: 302 });
+    expect(hops[1]!.url).toBe(`${plain.url}/auth/login?tracker_auth_host=1`);
+    expect(hops.at(-1)).toEqual({ url: `${plain.url}/user/me`, status: 200 });
+    expect(await response.json()).toMatchObject({ login: fake().demo.user.login });
+    expect(browser.cookies(plain.url).has('tracker_session')).toBe(true);
+    expect(browser.cookies(localhost).size).toBe(0);
+  });
+
+  it('X-Forwarded-Host counts only with trustProxy: a trusted proxy saying localhost gets the redirect', async () => {
+    const forwarded = (url: string) => fetch(`${url}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
+    expect((await forwarded(plain.url)).headers.get('location')).toMatch(new RegExp(`^${fake().url}/authorize\\?`));
+    const moved = await forwarded(trusting.url);
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/login?tracker_auth_host=1`);
   });
 });
