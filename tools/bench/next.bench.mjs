@@ -31,11 +31,22 @@ const PATH = '/v3/issues/TEST-1';
 /** Write the app: two catch-all routes reading their upstream from the environment. */
 function writeApp() {
   rmSync(appDir, { recursive: true, force: true });
+  mkdirSync(join(appDir, 'app'), { recursive: true });
   const route = (/** @type {string} */ dir, /** @type {string} */ code) => {
     mkdirSync(join(appDir, 'app', 'api', dir, '[...path]'), { recursive: true });
     writeFileSync(join(appDir, 'app', 'api', dir, '[...path]', 'route.js'), code);
   };
   writeFileSync(join(appDir, 'package.json'), JSON.stringify({ private: true, type: 'module' }));
+  // Its own tsconfig without paths: otherwise the bundler finds this package's, whose paths map
+  // @tracker-auth/* to src/, and the measurement would not be of the built packages.
+  writeFileSync(
+    join(appDir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', lib: ['dom', 'esnext'], allowJs: true, skipLibCheck: true, strict: false, noEmit: true, module: 'esnext', moduleResolution: 'bundler', isolatedModules: true, jsx: 'react-jsx' },
+      include: ['**/*.js'],
+      exclude: ['node_modules'],
+    }),
+  );
   writeFileSync(join(appDir, 'next.config.mjs'), `export default { output: undefined, turbopack: { root: ${JSON.stringify(join(here, '..', '..'))} } };\n`);
   writeFileSync(join(appDir, 'app', 'layout.js'), 'export default function Layout({ children }) { return children; }\n');
   route(
