@@ -1,7 +1,7 @@
 /**
- * The app's public origin for core. Core's flow and proxy read `request.url`: the canonical-host
- * redirect of sign-in, the `Origin` check of the proxy gate and sign-out, the `Secure` cookie
- * attribute. Under `next start`, Next builds `request.url` from the address it listens on
+ * The app's public origin for core. Core's flow and proxy read `request.url` (the `Origin` check
+ * of the proxy gate and sign-out, the `Secure` cookie attribute) and `Host` (the canonical-host
+ * redirect of sign-in). Under `next start`, Next builds `request.url` from the address it listens on
  * (`http://localhost:3000` whatever the browser typed), so the adapter hands core a `Request`
  * whose origin is the one the browser used: the configured `baseUrl`, or else the origin Next
  * itself uses for its server-action check (`X-Forwarded-Proto`/`X-Forwarded-Host`, then `Host`;
@@ -40,19 +40,29 @@ export function headerOrigin(headers: HeaderReader, defaultProtocol: 'http' | 'h
 }
 
 /**
- * `request` with its URL on the app's public origin (`baseUrl`, else the headers' origin);
- * `request` itself when it already is, or when the headers name no usable host. Method,
+ * `request` with its URL on the app's public origin (`baseUrl`, else the headers' origin) and
+ * its `Host` the host the browser used (the headers' origin: core's sign-in judges the browser's
+ * host by `Host`, which must not be an inner proxy's when `X-Forwarded-Host` names the public
+ * one); `request` itself when both already are, or when the headers name no usable host. Method,
  * headers and abort signal are the original's, and the body too unless `withBody` is false
  * (the session refresher reads cookies only, and Next still needs the body for the render).
  */
 export function publicRequest(request: Request, baseUrl: string | undefined, withBody = true): Request {
   const url = new URL(request.url);
-  const origin = baseUrl ?? headerOrigin(request.headers, url.protocol === 'https:' ? 'https' : 'http');
-  if (origin === undefined || origin === url.origin) return request;
+  const browser = headerOrigin(request.headers, url.protocol === 'https:' ? 'https' : 'http');
+  const origin = baseUrl ?? browser ?? url.origin;
+  const host = browser === undefined ? undefined : new URL(browser).host;
+  const hostMoves = host !== undefined && host !== request.headers.get('host');
+  if (origin === url.origin && !hostMoves) return request;
+  let headers = request.headers;
+  if (hostMoves) {
+    headers = new Headers(headers);
+    headers.set('host', host);
+  }
   const hasBody = withBody && request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null;
   return new Request(`${origin}${url.pathname}${url.search}`, {
     method: request.method,
-    headers: request.headers,
+    headers,
     signal: request.signal,
     redirect: request.redirect,
     ...(hasBody ? { body: request.body, duplex: 'half' } : {}),

@@ -25,15 +25,19 @@ export const nextRequestScope: RequestScope = {
  * A `Request` standing for the current one: `method` and `path` as given, the origin from
  * `baseUrl` when configured, else from `x-forwarded-proto`/`x-forwarded-host`/`host` (as Next
  * itself derives it for server actions; an unusable Host becomes `localhost`), and every
- * incoming header (so `cookie` and `origin` reach the flow unchanged).
+ * incoming header (so `cookie` and `origin` reach the flow unchanged), `Host` being the host of
+ * that header-derived origin (as `publicRequest` hands it on).
  */
 export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string, baseUrl?: string): Promise<Request> {
   const incoming = await scope.headers();
-  const origin = baseUrl ?? headerOrigin(incoming, 'http') ?? 'http://localhost';
+  const browser = headerOrigin(incoming, 'http');
+  const origin = baseUrl ?? browser ?? 'http://localhost';
   const forwarded = new Headers();
   incoming.forEach((value, name) => {
     // Body framing headers describe the original request, not this body-less stand-in.
     if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-type') forwarded.append(name, value);
   });
+  // Core's sign-in judges the browser's host by Host: the one the headers' origin names.
+  if (browser !== undefined) forwarded.set('host', new URL(browser).host);
   return new Request(`${origin}${path}`, { method, headers: forwarded });
 }

@@ -94,10 +94,16 @@ describe('the public origin of route handler requests', () => {
       baseUrl: `${PUBLIC}/ignored/path`,
     });
     expect(auth.baseUrl).toBe(PUBLIC);
-    // Sign-in is not redirected to the redirectUri's host (it is the app host), and its cookie is Secure.
-    const started = await auth.GET(asNextGivesIt('/api/auth/sign-in', upstream));
+    // Sign-in judges the browser's host by Host: the upstream name is not the app host, so it is
+    // sent to the app URL once (marked, so it cannot loop), then goes on to Yandex with a Secure cookie.
+    const moved = await auth.GET(asNextGivesIt('/api/auth/sign-in', upstream));
+    expect(moved.headers.get('location')).toBe(`${PUBLIC}/api/auth/sign-in?tracker_auth_host=1`);
+    const started = await auth.GET(asNextGivesIt('/api/auth/sign-in?tracker_auth_host=1', upstream));
     expect(new URL(started.headers.get('location')!).origin).toBe(world.fake.url);
     expect(started.headers.getSetCookie()[0]).toContain('; Secure');
+    // A proxy that also says which host the browser used (X-Forwarded-Host) costs no redirect.
+    const direct = await auth.GET(asNextGivesIt('/api/auth/sign-in', { ...upstream, 'x-forwarded-host': 'app.example.com' }));
+    expect(new URL(direct.headers.get('location')!).origin).toBe(world.fake.url);
 
     // The session of `world` opens here too (same session secret).
     const proxy = createTrackerRouteHandler({ user: auth, trackerUrl: world.fake.url, allowPaths: ['/v3/myself'] });
@@ -111,9 +117,14 @@ describe('the public origin of route handler requests', () => {
     const out = await auth.POST(asNextGivesIt('/api/auth/sign-out', { ...upstream, origin: PUBLIC }, { method: 'POST' }));
     expect(out.status).toBe(303);
 
-    const helpers = createTrackerServerHelpers({ user: auth, requestScope: { headers: async () => new Headers(upstream), cookies: async () => ({ set: () => undefined }) } });
-    const redirect = (await helpers.signIn().catch((error: unknown) => error)) as { digest?: string };
-    expect(redirect.digest?.split(';')[2]).toMatch(new RegExp(`^${world.fake.url}/authorize\\?`));
+    // The server action's sign-in judges the host the same way: the upstream Host alone is sent
+    // to the app's sign-in route first; with X-Forwarded-Host naming the app host, straight to Yandex.
+    const signInFrom = async (headers: Record<string, string>) => {
+      const helpers = createTrackerServerHelpers({ user: auth, requestScope: { headers: async () => new Headers(headers), cookies: async () => ({ set: () => undefined }) } });
+      return ((await helpers.signIn().catch((error: unknown) => error)) as { digest?: string }).digest?.split(';')[2];
+    };
+    expect(await signInFrom(upstream)).toBe(`${PUBLIC}/api/auth/sign-in?tracker_auth_host=1`);
+    expect(await signInFrom({ ...upstream, 'x-forwarded-host': 'app.example.com' })).toMatch(new RegExp(`^${world.fake.url}/authorize\\?`));
 
     // The refresher re-seals a due session with `Secure`, the public URL being https; a POST's
     // body is left to Next.
@@ -123,6 +134,42 @@ describe('the public origin of route handler requests', () => {
     expect(refreshed.signedIn).toBe(true);
     expect(refreshed.setCookie.join()).toMatch(/^tracker_session=[^;]+;.*; Secure/);
     expect(await request.text()).toBe('kept');
+  });
+
+  it('with baseUrl set, a browser on localhost is first sent to the app URL and ends signed in there', async () => {
+    const app = world.fake.oauth.registerApp({ redirectUris: [`${APP}/api/auth/callback`] });
+    const auth = createOAuthRouteHandlers({
+      clientId: app.clientId,
+      clientSecret: app.clientSecret!,
+      redirectUri: `${APP}/api/auth/callback`,
+      org: { orgId: world.fake.demo.orgId },
+      sessionSecret: world.sessionSecret,
+      oauthUrl: world.fake.url,
+      baseUrl: APP,
+    });
+    // A browser on Next's own address: `next start` fills X-Forwarded-Host from Host.
+    const onLocalhost = { host: 'localhost:3000', 'x-forwarded-host': 'localhost:3000' };
+    const first = await auth.GET(asNextGivesIt('/api/auth/sign-in?returnTo=%2Fissues', onLocalhost));
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toBe(`${APP}/api/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1`);
+    expect(first.headers.getSetCookie()).toEqual([]);
+
+    // The browser follows to the app host: Host and X-Forwarded-Host now name it.
+    const onApp = { host: APP_HOST, 'x-forwarded-host': APP_HOST };
+    const started = await auth.GET(asNextGivesIt(new URL(first.headers.get('location')!).pathname + new URL(first.headers.get('location')!).search, onApp));
+    const authorize = started.headers.get('location')!;
+    expect(new URL(authorize).origin).toBe(world.fake.url);
+    const login = started.headers.getSetCookie().find((c) => c.startsWith('tracker_login='))!.split(';')[0]!;
+    const back = new URL((await fetch(authorize, { redirect: 'manual' })).headers.get('location')!);
+    expect(back.origin).toBe(APP);
+    const done = await auth.GET(asNextGivesIt(back.pathname + back.search, { ...onApp, cookie: login }));
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/issues');
+    expect(done.headers.getSetCookie().join()).toMatch(/tracker_session=[^;]+/);
+
+    // Behind a proxy: X-Forwarded-Host is the browser's host, whatever Host the proxy sent.
+    const proxied = await auth.GET(asNextGivesIt('/api/auth/sign-in', { host: APP_HOST, 'x-forwarded-host': 'localhost:3000' }));
+    expect(proxied.headers.get('location')).toBe(`${APP}/api/auth/sign-in?tracker_auth_host=1`);
   });
 
   it('a bad baseUrl is a ConfigurationError naming it, when the routes are built', () => {
