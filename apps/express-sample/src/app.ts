@@ -46,9 +46,13 @@ export function createApp(config: SampleConfig): express.Express {
     sessionSecret: config.sessionSecret,
     store,
     oauthUrl: config.oauthUrl,
+    // The public URL, as a production app behind a reverse proxy sets it: request URLs (the
+    // Secure cookie attribute, the sign-out Origin check) are built on it, not on the Host header.
+    baseUrl: config.appUrl,
     // Sign-in opened on another host than APP_URL (http://localhost:3000 for an app at
     // 127.0.0.1:3000) is redirected to APP_URL first: the login cookie only comes back to the
-    // host that set it. (The default; the flow sees the browser's Host, so no `baseUrl` here.)
+    // host that set it. (The default; the flow compares the Host the browser sent, so `baseUrl`
+    // does not hide it.)
     canonicalHost: true,
     // A failed callback (consent declined, an expired sign-in) lands on a page of this app with a
     // fixed code, instead of a JSON error body in the browser.

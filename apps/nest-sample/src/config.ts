@@ -49,9 +49,12 @@ export function trackerOptionsFrom(config: ConfigService): TrackerAuthModuleOpti
     credentials,
     org,
     client: { trackerUrl: urls.trackerUrl },
-    // No `baseUrl`: the sign-in flow sees the Host the browser used, so sign-in opened on
-    // http://localhost:3000 is redirected to the app URL (127.0.0.1) before it starts (core's
-    // `canonicalHost`, on by default); the login cookie then comes back to the callback.
+    // The public URL, as a production app behind a reverse proxy sets it: the sign-in routes
+    // build request URLs on it (the Secure cookie attribute, the sign-out Origin check). Sign-in
+    // opened on http://localhost:3000 is still redirected to the app URL (127.0.0.1) before it
+    // starts (core's `canonicalHost`, on by default, compares the Host the browser sent), so the
+    // login cookie comes back to the callback.
+    baseUrl: appUrl,
     oauth: clientId
       ? {
           clientId,
