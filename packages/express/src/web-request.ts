@@ -9,11 +9,15 @@ import { toWebRequest, toWebRequestAndSignal } from '@tracker-auth/core/node';
 
 /** How the public URL of a request is worked out (see `toWebRequest` in `@tracker-auth/core/node`). */
 export interface PublicUrlOptions {
-  /** The app's public origin, e.g. `https://app.example.com`; wins over Host and X-Forwarded-*. */
+  /**
+   * The app's public origin, e.g. `https://app.example.com`: request URLs are built on it, not on
+   * Host or X-Forwarded-*. The `Host` header still reaches core (sign-in's canonical-host redirect
+   * compares it with the `redirectUri`'s host).
+   */
   baseUrl?: string | undefined;
   /**
-   * Believe `X-Forwarded-Proto`/`X-Forwarded-Host` from your reverse proxy. Default: Express's
-   * own `trust proxy` setting of the app.
+   * Believe `X-Forwarded-Proto`/`X-Forwarded-Host` from your reverse proxy (the forwarded host is
+   * then the `Host` core sees). Default: Express's own `trust proxy` setting of the app.
    */
   trustProxy?: boolean | undefined;
 }

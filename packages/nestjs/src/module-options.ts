@@ -36,10 +36,14 @@ export interface TrackerAuthModuleOptions {
   oauth?: TrackerAuthOAuthOptions | undefined;
   /**
    * The app's public origin (e.g. `https://app.example.com`), used to build request URLs for the
-   * sign-in flow. Default: from the `Host` header.
+   * sign-in flow. Default: from the `Host` header. The `Host` header still reaches the flow:
+   * sign-in started on another host than the `redirectUri`'s is redirected there first.
    */
   baseUrl?: string | undefined;
-  /** Believe `X-Forwarded-Proto` / `X-Forwarded-Host` (only behind your own reverse proxy). Default false. */
+  /**
+   * Believe `X-Forwarded-Proto` / `X-Forwarded-Host` (only behind your own reverse proxy; the
+   * forwarded host is then the browser's host for sign-in's redirect). Default false.
+   */
   trustProxy?: boolean | undefined;
 }
 

@@ -17,9 +17,10 @@ export type OAuthRouteHandlersOptions = (OAuthFlowOptions | { flow: OAuthFlow })
    * `Host` and `X-Forwarded-Host`. Default: the origin the browser used, from
    * `X-Forwarded-Proto`/`X-Forwarded-Host`/`Host` as Next reads them for server actions (Next's
    * own `request.url` names the address `next start` listens on, e.g. `localhost:3000`). Set, it
-   * wins, and sign-in is no longer redirected to the host of `redirectUri` (core's
-   * `canonicalHost`). Also used by the proxy route, the server helpers and the session refresher
-   * built on these routes.
+   * builds the request URLs; sign-in started on another host is still redirected to the host of
+   * `redirectUri` first (core's `canonicalHost` compares the browser's host from the headers).
+   * Also used by the proxy route, the server helpers and the session refresher built on these
+   * routes.
    */
   baseUrl?: string | undefined;
 };
