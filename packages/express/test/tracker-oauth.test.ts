@@ -286,12 +286,13 @@ describe('trackerOAuth: sign-in opened on another host, with baseUrl set', () =>
   async function appWithBaseUrl(configure: (server: ReturnType<typeof express>) => void = () => undefined) {
     const server = express();
     configure(server);
-    let router: TrackerOAuthRouter | undefined;
-    server.use((req, res, next) => (router ? router(req, res, next) : next()));
+    // Built after listen (the redirect URI names the port); requests before that pass through.
+    const built: { router?: TrackerOAuthRouter } = {};
+    server.use((req, res, next) => (built.router ? built.router(req, res, next) : next()));
     server.get('/issues', (_req, res) => void res.send('issues'));
     const local = await listen(server);
     const registered = fake.oauth.registerApp({ redirectUris: [`${local.url}/auth/callback`] });
-    router = trackerOAuth({
+    built.router = trackerOAuth({
       clientId: registered.clientId,
       clientSecret: registered.clientSecret!,
       redirectUri: `${local.url}/auth/callback`,
