@@ -329,6 +329,11 @@ export async function runProxyBench(options = {}) {
 
     const baseline = results.get('bare') ?? [];
     const baselineCpu = cpuPerRequest.get('bare') ?? [];
+    // The targets for Express are set against http-proxy-middleware with a keep-alive agent.
+    const hpm = results.get('hpm');
+    const hpmCpu = cpuPerRequest.get('hpm');
+    /** @param {number[]} values @param {number[] | undefined} base */
+    const vsHpm = (values, base) => (base ? times(median(values.map((x, i) => x / (base[i] ?? Number.NaN)))) : '');
     /** @type {string[]} */
     const problems = [];
     const rows = list.map((c) => {
@@ -356,6 +361,9 @@ export async function runProxyBench(options = {}) {
         times(p99Ratio),
         fixed(median(cpu), 0),
         times(cpuRatio),
+        vsHpm(r.map((x) => x.rps), hpm?.map((x) => x.rps)),
+        vsHpm(r.map((x) => x.p99), hpm?.map((x) => x.p99)),
+        vsHpm(cpu, hpmCpu),
         String(failed),
         `${opened} (${(connectionsPerRound.get(c.name) ?? []).join('/')}) for ${upstreamRequests} req; max open ${after[c.name]?.maxOpen ?? 0}; total incl. warm-up ${after[c.name]?.connections ?? 0}`,
         String(served),
@@ -364,9 +372,9 @@ export async function runProxyBench(options = {}) {
     const markdown = [
       `Proxy, GET ${MOUNT}${PATH}: ${rounds} interleaved rounds × ${durationSec} s, ${connections} connections, ${warmupSec} s warm-up each (${targetsLabel()}${patchedAny ? '; DIAGNOSTIC: AbortSignal.any replaced by listener forwarding' : ''}); ${await machineLine()}`,
       '',
-      table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'server CPU µs/req', 'vs bare', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
+      table(['candidate', 'req/s', 'vs bare', 'p50 ms', 'vs bare', 'p99 ms', 'vs bare', 'server CPU µs/req', 'vs bare', 'req/s vs hpm', 'p99 vs hpm', 'CPU vs hpm', 'failed', 'upstream TCP connections opened (per round)', 'requests'], rows),
       '',
-      'Ratios are medians of per-round ratios against the bare handler of the same round; req/s, latencies and CPU are medians over rounds. Server CPU is user + system time of the process running the servers, per request served (the upstream and autocannon run in their own processes).',
+      'Ratios are medians of per-round ratios against the bare handler (or http-proxy-middleware with a keep-alive agent, "hpm") of the same round; req/s, latencies and CPU are medians over rounds. Server CPU is user + system time of the process running the servers, per request served (the upstream and autocannon run in their own processes).',
       problems.length ? `PROBLEMS:\n- ${problems.join('\n- ')}` : 'No failed requests; every candidate except http-proxy-middleware with default options reused pooled keep-alive upstream connections.',
     ].join('\n');
     return { markdown, problems };
