@@ -215,6 +215,34 @@ describe.runIf(process.env.NEXT_MAJOR === '15')('Next.js 15: a real app built an
     }
   });
 
+  it('with baseUrl set, sign-in opened on localhost moves to the app URL (127.0.0.1) and ends signed in there', async () => {
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    const withBase = await nextStart(nextBin, appDir, { ...envFor(appUrl), PUBLIC_APP_URL: appUrl }, port);
+    try {
+      const localhost = `http://localhost:${port}`;
+      const jars = { localhost: new Map<string, string>(), app: new Map<string, string>() };
+      const first = await appGet(`${localhost}/api/auth/sign-in?returnTo=%2F`, jars.localhost);
+      expect(first.status).toBe(302);
+      expect(first.headers.get('location')).toBe(`${appUrl}/api/auth/sign-in?returnTo=%2F&tracker_auth_host=1`);
+      expect(jars.localhost.size).toBe(0);
+
+      const start = await appGet(first.headers.get('location')!, jars.app);
+      expect(new URL(start.headers.get('location')!).origin).toBe(fake.url);
+      const back = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
+      expect(new URL(back).origin).toBe(appUrl);
+      const done = await appGet(back, jars.app);
+      expect(done.status).toBe(302);
+      expect(jars.app.has('tracker_session')).toBe(true);
+      const page = await (await fetch(`${appUrl}/`, { headers: { cookie: header(jars.app) } })).text();
+      expect(page).toContain(`user:${fake.demo.user.login}`);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- next start output ---\n${withBase.output()}`, { cause: error });
+    } finally {
+      await withBase.stop();
+    }
+  });
+
   // TRACE is not here: Next 15's own server answers it with its 500 page before any route
   // handler or middleware runs (it cannot build a web Request for it), out of the adapter's reach.
   it('answers TRACK, CONNECT and a malformed Host with 4xx (or a closed connection), never 5xx, on every route', async () => {

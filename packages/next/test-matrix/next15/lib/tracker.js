@@ -17,6 +17,9 @@ export function tracker() {
     org,
     sessionSecret: env.SESSION_SECRET,
     oauthUrl: env.YANDEX_OAUTH_URL,
+    // The public URL, when the test sets one (as a production app would). Not BASE_URL: vitest
+    // sets that to "/" in the environment the server inherits.
+    baseUrl: env.PUBLIC_APP_URL || undefined,
     // The test makes sessions due within seconds; unset, core's default (about 3 months) applies.
     refresh: env.SESSION_REFRESH_AFTER_SECONDS ? { maxAgeMs: Number(env.SESSION_REFRESH_AFTER_SECONDS) * 1000 } : undefined,
   });
