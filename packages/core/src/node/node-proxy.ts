@@ -175,6 +175,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
           for (const [name, value] of forwarded) headers.push(name, value);
           for (const name in authHeaders) headers.push(name, authHeaders[name]!);
           return sendUpstream(dispatcher, config, {
+            origin,
             method,
             upstreamPath,
             headers,
@@ -221,6 +222,8 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
 }
 
 interface UpstreamCall {
+  /** Tracker's origin: a shared `Agent` routes by it (a `Pool` has its own). */
+  origin: string;
   method: string;
   upstreamPath: string;
   headers: string[];
@@ -242,6 +245,7 @@ function sendUpstream(dispatcher: Dispatcher, config: ProxyConfig, call: Upstrea
   return new Promise<Attempt>((resolve, reject) => {
     dispatcher.stream(
       {
+        origin: call.origin,
         path: call.upstreamPath,
         method: call.method as Dispatcher.HttpMethod,
         headers: call.headers,
