@@ -5,7 +5,7 @@
  */
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { assertUrl, ConfigurationError } from '@tracker-auth/core';
-import { toWebRequest, toWebRequestAndSignal } from '@tracker-auth/core/node';
+import { toWebRequest } from '@tracker-auth/core/node';
 
 /** How the public URL of a request is worked out (see `toWebRequest` in `@tracker-auth/core/node`). */
 export interface PublicUrlOptions {
@@ -37,22 +37,6 @@ export function webRequestOf(
   const request = toWebRequest(req, { baseUrl: options.baseUrl, trustProxy, res, body: options.withBody ?? false });
   origins.set(request, req);
   return request;
-}
-
-/**
- * The proxy's fast path: the web `Request` with the body streamed, and the client-disconnect
- * signal beside it (for `createTrackerProxy`'s `context.signal`) instead of inside it, which
- * saves undici's per-request signal following.
- */
-export function proxyRequestOf(
-  req: ExpressRequest,
-  res: ExpressResponse,
-  options: PublicUrlOptions = {},
-): { request: Request; signal: AbortSignal } {
-  const trustProxy = options.trustProxy ?? Boolean(req.app?.get('trust proxy'));
-  const bridged = toWebRequestAndSignal(req, { baseUrl: options.baseUrl, trustProxy, res, body: true });
-  origins.set(bridged.request, req);
-  return bridged;
 }
 
 /** The Express request a web request was built from (for callbacks typed against Express). */
