@@ -13,7 +13,15 @@ const auth = createTrackerAuth({
   org: { cloudOrgId: input.cloudOrgId },
 });
 const tracker = createTrackerClient(auth, { trackerUrl: input.fakeUrl });
-const flow = createOAuthFlow({ ...input.app, org: { orgId: input.orgId }, sessionSecret: input.sessionSecret, oauthUrl: input.fakeUrl });
+// canonicalHost: false because miniflare's dispatchFetch delivers requests with its own loopback
+// address as `Host` (on Cloudflare, `Host` is the app's host), which the sign-in host check reads.
+const flow = createOAuthFlow({
+  ...input.app,
+  org: { orgId: input.orgId },
+  sessionSecret: input.sessionSecret,
+  oauthUrl: input.fakeUrl,
+  canonicalHost: false,
+});
 
 export default {
   /** @param {Request} request */
