@@ -22,7 +22,7 @@ import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
 import { jsonError, toErrorResponse } from './error-response.js';
-import { resolveProxyConfig } from './proxy-config.js';
+import { resolveProxyConfig, type ProxyRuleOptions } from './proxy-config.js';
 import {
   FORBIDDEN_REFUSAL,
   NOT_FOUND_REFUSAL,
@@ -52,7 +52,7 @@ export type TrackerProxyAuth =
   | ((request: Request) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
 
 /** Options of {@link createTrackerProxy}. */
-export interface TrackerProxyOptions {
+export interface TrackerProxyOptions extends ProxyRuleOptions {
   /**
    * The credential to call Tracker with: a `TrackerAuth` (service mode), or a function of the
    * request (user mode), e.g. `(request) => flow.userAuth(request)`. A returned `UserAuth`'s
@@ -66,49 +66,7 @@ export interface TrackerProxyOptions {
    * body here). Required unless `allowAnonymous: true`.
    */
   authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined;
-  /** Explicit opt-in to serve anyone who can reach the proxy, without `authorize`. */
-  allowAnonymous?: true | undefined;
-  /**
-   * The path prefix the proxy is mounted at, stripped from the request URL, e.g.
-   * `/api/tracker` (so `/api/tracker/v3/myself` → `/v3/myself`). Default `''`. Also used to
-   * rewrite Tracker URLs in `Link`/`Location`.
-   */
-  basePath?: string | undefined;
-  /** Methods forwarded; others get 405. Default `GET HEAD POST PATCH`; PUT and DELETE are opt-in. */
-  methods?: readonly string[] | undefined;
-  /**
-   * Tracker path prefixes forwarded (segment-wise: `/v3/issues` allows `/v3/issues` and
-   * `/v3/issues/…`, not `/v3/issues2`); others get 404. Default `['/v2/', '/v3/']`.
-   */
-  allowPaths?: readonly string[] | undefined;
-  /** Largest request body accepted, bytes; larger → 413 before anything is sent. Default 1 MiB. */
-  maxBodyBytes?: number | undefined;
-  /**
-   * Time for the whole request body to arrive once the proxy starts reading it, ms; a slower
-   * body → 408 and nothing is sent. Default 30 000.
-   */
-  bodyTimeoutMs?: number | undefined;
-  /**
-   * Tracker path prefixes (as in `allowPaths`) whose non-JSON responses are served inline, e.g.
-   * images shown with `<img src>`. Elsewhere a non-JSON body gets `Content-Disposition:
-   * attachment`. The sandbox CSP and `nosniff` apply everywhere regardless. Default none.
-   */
-  inlinePaths?: readonly string[] | undefined;
-  /**
-   * `true`: let the browser load proxy URLs as pages (links, address bar, frames), e.g. for
-   * download links. By default such loads (`Sec-Fetch-Mode: navigate`, `Sec-Fetch-Dest`
-   * document, frame, iframe, embed or object) get 403 `NAVIGATION_REFUSED`.
-   */
-  allowNavigation?: true | undefined;
-  /** Extra request header names to forward (Authorization, Cookie, Host, hop-by-hop are refused). */
-  requestHeaders?: readonly string[] | undefined;
-  /** Extra response header names to pass back (Set-Cookie and hop-by-hop are refused). */
-  responseHeaders?: readonly string[] | undefined;
-  /** Default `https://api.tracker.yandex.net`. */
-  trackerUrl?: string | undefined;
   fetch?: FetchLike | undefined;
-  /** Time to wait for Tracker's response headers, ms. Default 30 000. */
-  timeoutMs?: number | undefined;
   /**
    * Observer of failures that became an error response (credential, network, timeout,
    * unexpected). For logging; its return value is ignored and it must not throw.
