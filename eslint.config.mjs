@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.mjs';
 
 const frameworks = ['express', 'express-*', '@nestjs/*', 'next', 'next/*', 'react', 'react-*', 'rxjs', 'reflect-metadata'];
 const ours = ['@tracker-auth/*'];
@@ -42,6 +43,21 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-empty-object-type': 'off',
       '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+    },
+  },
+  // Type-aware rules on published sources only (tests, samples and configs stay on the fast
+  // syntactic rules): a library full of fire-and-forget work must not drop a rejection.
+  {
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/*/src/**/*.test.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'tracker-auth': { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      // Runtime and type-only imports both count: a type cycle still ties two files together.
+      'tracker-auth/no-import-cycle': 'error',
     },
   },
   // Dependency rule (docs/architecture.md): core imports no framework and no sibling package,

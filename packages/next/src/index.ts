@@ -12,10 +12,10 @@ import 'server-only';
 export {
   createTrackerRouteHandler,
   DEFAULT_TRACKER_ROUTE_BASE_PATH,
-  type RouteHandler,
   type TrackerRouteHandlerOptions,
   type TrackerRouteHandlers,
 } from './route-handler.js';
+export type { RouteHandler } from './route-handler-type.js';
 export {
   createOAuthRouteHandlers,
   OAUTH_ROUTE_ACTIONS,

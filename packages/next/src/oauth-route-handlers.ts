@@ -5,7 +5,7 @@
  */
 import { ConfigurationError, createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '@tracker-auth/core';
 import { baseOrigin, publicRequest } from './public-request.js';
-import type { RouteHandler } from './route-handler.js';
+import type { RouteHandler } from './route-handler-type.js';
 
 /** The last path segment of each action, for the single `app/api/auth/[action]/route.ts`. */
 export const OAUTH_ROUTE_ACTIONS = { signIn: 'sign-in', callback: 'callback', signOut: 'sign-out' } as const;

@@ -6,9 +6,7 @@
 import { ConfigurationError, createTrackerProxy, sameOriginSignedIn, type TrackerProxyOptions } from '@tracker-auth/core';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
 import { baseOrigin, publicRequest } from './public-request.js';
-
-/** A Next.js route handler (App Router): a web `Request` in, a web `Response` out. */
-export type RouteHandler = (request: Request) => Promise<Response>;
+import type { RouteHandler } from './route-handler-type.js';
 
 /** Every method export of a catch-all proxy route. */
 export interface TrackerRouteHandlers {

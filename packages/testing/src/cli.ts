@@ -14,10 +14,16 @@ async function main(): Promise<void> {
     return;
   }
   const stop = () => {
-    void fake.close().then(() => process.exit(0));
+    // A signal handler cannot await: exit once the fake has closed, and with 1 if closing failed.
+    void fake.close().then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-void main();
+// The entry point of the process: a failure is reported and sets the exit code rather than
+// surfacing as an unhandled rejection with a stack trace.
+void main().catch((error: unknown) => {
+  process.stderr.write(`tracker-auth-fake: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

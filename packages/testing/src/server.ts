@@ -62,7 +62,10 @@ export class FakeServer {
     private readonly clock: FakeClock,
   ) {
     this.server = createServer({ keepAlive: true }, (req, res) => {
-      void this.dispatch(req, res);
+      // node:http ignores the listener's promise. dispatch answers its own failures; anything
+      // that still escapes (a malformed URL, a throw while answering) ends this one exchange
+      // instead of becoming an unhandled rejection that would stop the whole fake.
+      void this.dispatch(req, res).catch(() => res.destroy());
     });
     this.server.keepAliveTimeout = 5000;
     this.server.on('connection', (socket) => {
