@@ -16,30 +16,26 @@ const base = definePackageConfig({
   test: { setupFiles: ['reflect-metadata'] },
 });
 
-export default mergeConfig(
-  base,
-  defineConfig({
+const nest11Aliases = [
+  { find: /^@nestjs\/(common|core|platform-express|platform-fastify)$/, replacement: `${nest11}@nestjs/$1/index.js` },
+  { find: /^@nestjs\/(common|core|platform-express|platform-fastify)\/(.+)$/, replacement: `${nest11}@nestjs/$1/$2` },
+  { find: /^reflect-metadata$/, replacement: `${nest11}reflect-metadata/Reflect.js` },
+];
+
+/** Every suite runs on both HTTP platforms (test/helpers.ts `createApp()` reads NEST_PLATFORM). */
+const legs = (['express', 'fastify'] as const).flatMap((platform) => [
+  { extends: true as const, test: { name: `nest12-${platform}`, env: { NEST_MAJOR: '12', NEST_PLATFORM: platform } } },
+  {
+    extends: true as const,
+    resolve: { alias: nest11Aliases },
     test: {
-      projects: [
-        { extends: true, test: { name: 'nest12', env: { NEST_MAJOR: '12' } } },
-        {
-          extends: true,
-          resolve: {
-            alias: [
-              { find: /^@nestjs\/(common|core|platform-express)$/, replacement: `${nest11}@nestjs/$1/index.js` },
-              { find: /^@nestjs\/(common|core|platform-express)\/(.+)$/, replacement: `${nest11}@nestjs/$1/$2` },
-              { find: /^reflect-metadata$/, replacement: `${nest11}reflect-metadata/Reflect.js` },
-            ],
-          },
-          test: {
-            name: 'nest11',
-            // Spawns a process that loads the workspace's own NestJS; once (in the nest12 leg) is enough.
-            exclude: ['test/esm-consumer.test.ts'],
-            env: { NEST_MAJOR: '11' },
-            globalSetup: ['./test-matrix/global-setup-nest11.ts'],
-          },
-        },
-      ],
+      name: `nest11-${platform}`,
+      // Spawns a process that loads the workspace's own NestJS; once (in the nest12 leg) is enough.
+      exclude: ['test/esm-consumer.test.ts'],
+      env: { NEST_MAJOR: '11', NEST_PLATFORM: platform },
+      globalSetup: ['./test-matrix/global-setup-nest11.ts'],
     },
-  }),
-);
+  },
+]);
+
+export default mergeConfig(base, defineConfig({ test: { projects: legs } }));

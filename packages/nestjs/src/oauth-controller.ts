@@ -2,11 +2,11 @@
  * "Sign in with Yandex" routes for Nest: three handlers that hand the request to core's
  * `createOAuthFlow` and copy its answer (redirects and every Set-Cookie) back unchanged.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { All, Controller, Inject, Req, Res, type Type } from '@nestjs/common';
 import { ConfigurationError, toErrorResponse, type OAuthFlow } from '@tracker-auth/core';
 import { sendWebResponse } from '@tracker-auth/core/node';
 import type { TrackerAuthSetup } from './module-setup.js';
+import { rawRequest, responseForCore, type PlatformRequest, type PlatformResponse } from './node-http.js';
 import { TRACKER_AUTH_SETUP } from './user-client.js';
 
 const PATH = /^[A-Za-z0-9\-._~]+(?:\/[A-Za-z0-9\-._~]+)*$/;
@@ -40,24 +40,25 @@ export function createTrackerOAuthController(path = 'auth'): Type<unknown> {
     // Every method is routed: core's flow answers a wrong one with 405 and `Allow` (as in
     // Express), and a method the bridge cannot carry (TRACE) gets its 405 here, not Nest's 404.
     @All('login')
-    login(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+    login(@Req() req: PlatformRequest, @Res() res: PlatformResponse): Promise<void> {
       return this.send(req, res, this.flow.login);
     }
 
     @All('callback')
-    callback(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+    callback(@Req() req: PlatformRequest, @Res() res: PlatformResponse): Promise<void> {
       return this.send(req, res, this.flow.callback);
     }
 
     @All('logout')
-    logout(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+    logout(@Req() req: PlatformRequest, @Res() res: PlatformResponse): Promise<void> {
       return this.send(req, res, this.flow.logout);
     }
 
-    private async send(req: IncomingMessage, res: ServerResponse, handle: (request: Request) => Promise<Response>): Promise<void> {
+    private async send(platformReq: PlatformRequest, platformRes: PlatformResponse, handle: (request: Request) => Promise<Response>): Promise<void> {
+      const res = responseForCore(platformRes);
       let request: Request;
       try {
-        request = this.setup.webRequest(req);
+        request = this.setup.webRequest(rawRequest(platformReq));
       } catch (error) {
         // The bridge refused the request (TRACE, a malformed Host): core's 405/400, whatever
         // exception filters the app has.

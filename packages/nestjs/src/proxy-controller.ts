@@ -3,11 +3,14 @@
  * transport (`createNodeTrackerProxy`), which decides and answers by itself. This file only
  * picks the credential from the module and finds the raw path below the mount.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { All, Controller, Inject, Req, Res, type Type } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { All, Controller, Inject, Req, Res, type OnModuleInit, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { assertUrl, ConfigurationError, sameOriginSignedIn, type OAuthFlow, type TrackerAuth } from '@tracker-auth/core';
 import { createNodeTrackerProxy, toWebRequest, type NodeTrackerProxy, type NodeTrackerProxyOptions } from '@tracker-auth/core/node';
+import { KeepRawBody, keepRawBodyOnFastify } from './fastify-raw-body.js';
 import { TRACKER_AUTH, TRACKER_OAUTH } from './injection-tokens.js';
+import { requestForCore, responseForCore, type PlatformRequest, type PlatformResponse } from './node-http.js';
 
 const PATH = /^[A-Za-z0-9\-._~]+(?:\/[A-Za-z0-9\-._~]+)*$/;
 
@@ -62,10 +65,20 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
   const mount = `/${base}`;
 
   @Controller(base)
-  class TrackerProxyController {
+  class TrackerProxyController implements OnModuleInit {
     private readonly proxy: NodeTrackerProxy;
 
-    constructor(@Inject(TRACKER_AUTH) auth: TrackerAuth | null, @Inject(TRACKER_OAUTH) flow: OAuthFlow | null) {
+    constructor(
+      @Inject(TRACKER_AUTH) auth: TrackerAuth | null,
+      @Inject(TRACKER_OAUTH) flow: OAuthFlow | null,
+      @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    ) {
+      // The catch-all below the mount is spelled per router (Express: path-to-regexp's
+      // `{*path}`; Fastify: find-my-way's `*`). Controllers are made before routes are
+      // registered, so the route is declared here, once the platform is known.
+      const wildcard = adapterHost.httpAdapter?.getType() === 'fastify' ? '*' : '{*path}';
+      const forward = Object.getOwnPropertyDescriptor(TrackerProxyController.prototype, 'forward')!;
+      All(['', wildcard])(TrackerProxyController.prototype, 'forward', forward);
       const mode = as ?? (auth !== null ? 'service' : 'user');
       if (mode === 'service') {
         if (auth === null) {
@@ -85,8 +98,14 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
       });
     }
 
-    @All(['', '{*path}'])
-    forward(@Req() req: IncomingMessage, @Res() res: ServerResponse): Promise<void> {
+    onModuleInit(): void {
+      keepRawBodyOnFastify(this.adapterHost);
+    }
+
+    @KeepRawBody()
+    forward(@Req() platformReq: PlatformRequest, @Res() platformRes: PlatformResponse): Promise<void> {
+      const req = requestForCore(platformReq);
+      const res = responseForCore(platformRes);
       // The raw target as sent (Express keeps it in originalUrl), cut below the mount, which may
       // sit under a global prefix: core sees `..` and encodings before anything resolves them.
       const raw = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';

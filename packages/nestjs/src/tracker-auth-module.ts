@@ -1,9 +1,10 @@
-import { ConfigurableModuleBuilder, Module, type Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TrackerExceptionFilter } from './exception-filter.js';
 import { TRACKER_AUTH, TRACKER_CLIENT, TRACKER_OAUTH, TRACKER_USER_CLIENT } from './injection-tokens.js';
 import { TRACKER_AUTH_MODULE_OPTIONS, type TrackerAuthModuleExtras, type TrackerAuthModuleOptions } from './module-options.js';
 import { createTrackerAuthSetup, type TrackerAuthSetup } from './module-setup.js';
+import { linkResponse } from './node-http.js';
 import { createTrackerOAuthController } from './oauth-controller.js';
 import { TrackerService } from './tracker-service.js';
 import { TRACKER_AUTH_SETUP, trackerUserClientProvider } from './user-client.js';
@@ -60,4 +61,9 @@ const fromSetup = (token: symbol, pick: (setup: TrackerAuthSetup) => unknown): P
   ],
   exports: [TRACKER_AUTH, TRACKER_CLIENT, TRACKER_OAUTH, TRACKER_USER_CLIENT, TrackerService],
 })
-export class TrackerAuthModule extends ConfigurableModuleClass {}
+export class TrackerAuthModule extends ConfigurableModuleClass implements NestModule {
+  /** Every request's Node response is reachable from its Node request, on Express and Fastify alike. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(linkResponse).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

@@ -5,12 +5,13 @@
  * when the tokens changed, its `setCookie` must reach the browser, so it is added just before
  * the response headers go out.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { Scope, type FactoryProvider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { ConfigurationError, createTrackerClient, SignInRequiredError, type TrackerAuth } from '@tracker-auth/core';
 import { TRACKER_USER_CLIENT } from './injection-tokens.js';
 import type { TrackerAuthSetup, TrackerClient } from './module-setup.js';
+import { rawRequest, type PlatformRequest } from './node-http.js';
 
 /** Injection token of the module's internal setup (auth, client, flow). */
 export const TRACKER_AUTH_SETUP = Symbol.for('@tracker-auth/nestjs:TRACKER_AUTH_SETUP');
@@ -19,10 +20,12 @@ export const TRACKER_AUTH_SETUP = Symbol.for('@tracker-auth/nestjs:TRACKER_AUTH_
 const clients = new WeakMap<TrackerAuth, TrackerClient>();
 
 /** The signed-in user's client for this request. */
-export async function userClientFor(req: IncomingMessage & { res?: ServerResponse }, setup: TrackerAuthSetup): Promise<TrackerClient> {
+export async function userClientFor(platformReq: PlatformRequest, setup: TrackerAuthSetup): Promise<TrackerClient> {
   if (setup.flow === null) {
     throw new ConfigurationError('INVALID_OPTION', 'oauth', 'TrackerAuthModule: @InjectTrackerUserClient() needs the `oauth` option (user mode).');
   }
+  // Nest's REQUEST is the platform's object; `req.res` is set on both (see linkResponse).
+  const req = rawRequest(platformReq);
   const user = await setup.flow.userAuth(setup.webRequest(req));
   // Rotated tokens (or, for a dead session, the clearing cookie) go out with this response.
   if (req.res) beforeHeaders(req.res, () => user.setCookie);

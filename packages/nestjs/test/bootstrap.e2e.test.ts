@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { iamToken, isConfigurationError, oauthToken } from '@tracker-auth/core';
 import { describe, expect, it } from 'vitest';
 import { TrackerAuthModule, type TrackerAuthModuleExtras, type TrackerAuthModuleOptions } from '../src/index.js';
+import { createApp } from './helpers.js';
 
 const TOKEN = 'y0_never-in-a-message-0123456789';
 const SECRET = 'client-secret-never-in-a-message';
@@ -27,7 +27,7 @@ async function bootstrapError(options: unknown, extras: TrackerAuthModuleExtras 
       ? TrackerAuthModule.forRoot({ ...(options as TrackerAuthModuleOptions), ...extras })
       : TrackerAuthModule.forRootAsync({ ...extras, useFactory: async () => options as TrackerAuthModuleOptions });
   try {
-    const app = await NestFactory.create(appWith(tracker), { logger: false, abortOnError: false });
+    const app = await createApp(appWith(tracker));
     await app.close();
   } catch (error) {
     return error;
@@ -80,10 +80,7 @@ describe('bootstrap fails with ConfigurationError on bad options', () => {
   });
 
   it('good options boot (the control)', async () => {
-    const app = await NestFactory.create(appWith(TrackerAuthModule.forRoot({ ...good(), oauth, signInRoutes: true })), {
-      logger: false,
-      abortOnError: false,
-    });
+    const app = await createApp(appWith(TrackerAuthModule.forRoot({ ...good(), oauth, signInRoutes: true })));
     await app.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -14,12 +14,23 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+/** The HTTP platform of this test project (vitest.config.ts runs every suite on both). */
+export const platform: 'express' | 'fastify' = process.env.NEST_PLATFORM === 'fastify' ? 'fastify' : 'express';
+
+/** `NestFactory.create()` on this project's platform (Express, or Fastify through its adapter). */
+export async function createApp(module: unknown, options: NestApplicationOptions = {}): Promise<INestApplication> {
+  const settings = { logger: false as const, abortOnError: false, ...options };
+  if (platform === 'express') return NestFactory.create(module as never, settings);
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return NestFactory.create(module as never, new FastifyAdapter(), settings);
+}
+
 /**
  * Create the app the way a real one boots (no test module), then listen on `listenOn` (default:
  * a free port; pass one from `freePort()` when the module's options must name the app URL).
  */
 export async function startApp(module: unknown, listenOn = 0): Promise<RunningApp> {
-  const app = await NestFactory.create(module as never, { logger: false, abortOnError: false });
+  const app = await createApp(module);
   await app.listen(listenOn, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

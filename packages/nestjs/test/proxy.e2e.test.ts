@@ -5,11 +5,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { isConfigurationError, oauthToken } from '@tracker-auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerAuthModule, createTrackerProxyController, type TrackerProxyRouteOptions } from '../src/index.js';
-import { startApp, useFake, type RunningApp } from './helpers.js';
+import { createApp, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
 let running: RunningApp | undefined;
@@ -61,7 +60,7 @@ function send(base: string, method: string, target: string, body?: string): Prom
 
 describe('createTrackerProxyController', () => {
   it('forwards with the module credential and rewrites Tracker links under a global prefix', async () => {
-    const app = await NestFactory.create(appModule({ allowAnonymous: true }), { logger: false, abortOnError: false });
+    const app = await createApp(appModule({ allowAnonymous: true }));
     app.setGlobalPrefix('app');
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
@@ -96,6 +95,18 @@ describe('createTrackerProxyController', () => {
     expect(fake().calls.count('tracker')).toBe(0);
   });
 
+  it.each(['application/json', 'application/vnd.tracker-test+json'])('forwards a POST body sent as %s (parsed by the platform or not)', async (type) => {
+    running = await startApp(appModule({ allowAnonymous: true, allowPaths: ['/v3/issues'] }));
+    const res = await fetch(`${running.url}/api/tracker/v3/issues`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: JSON.stringify({ queue: 'TEST', summary: `sent as ${type}` }),
+    });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { summary: string }).summary).toBe(`sent as ${type}`);
+    expect(fake().calls.count('tracker')).toBe(1);
+  });
+
   it('asks authorize with the Node request: false → 403', async () => {
     running = await startApp(appModule({ authorize: (req) => req.headers['x-let-me-in'] === 'yes' }));
     expect((await send(running.url, 'GET', '/api/tracker/v3/myself')).status).toBe(403);
@@ -124,7 +135,7 @@ describe('createTrackerProxyController', () => {
   });
 
   it('fails bootstrap without authorize or allowAnonymous', async () => {
-    const error = await NestFactory.create(appModule({}), { logger: false, abortOnError: false }).then(
+    const error = await createApp(appModule({})).then(
       async (app) => {
         await app.close();
         return undefined;
