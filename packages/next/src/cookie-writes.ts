@@ -3,7 +3,7 @@
  * token refresh, and the cookies of a sign-in/sign-out answer before following its redirect.
  * Next's control-flow errors are always handed back to Next untouched.
  */
-import type { TrackerAuth, UserAuth } from '@tracker-auth/core';
+import { ERROR_CODES, RequestRejectedError, TrackerAuthError, type TrackerAuth, type TrackerAuthErrorCode, type UserAuth } from '@tracker-auth/core';
 import { nextRedirect, rethrowNextControlFlow } from './next-apis.js';
 import type { RequestScope } from './request-scope.js';
 import { applySetCookies } from './set-cookie.js';
@@ -40,21 +40,32 @@ export function sessionWritingAuth(user: UserAuth, scope: RequestScope): Tracker
 
 /**
  * Copy the Set-Cookie headers of a flow redirect into Next's cookie store and follow it with
- * Next's `redirect()`. A non-redirect answer (e.g. a cross-site sign-out refused with 403)
- * becomes an Error carrying the answer's (secret-free) message.
+ * Next's `redirect()`. A non-redirect answer becomes a typed error carrying the answer's
+ * (secret-free) message: a refused request (e.g. a cross-site sign-out, 403) a
+ * `RequestRejectedError`; a failure of the flow itself (already reported through its
+ * `onEvent`) a `TrackerAuthError` with the answer's code, or `INVALID_RESPONSE` when the
+ * code is not one of ours (`INTERNAL_ERROR`).
  */
 export async function redirectWithCookies(response: Response, scope: RequestScope): Promise<never> {
   const location = response.headers.get('location');
   if (response.status < 300 || response.status > 399 || !location) {
     let message = `status ${response.status}`;
+    let code: string | undefined;
     try {
-      const body = (await response.json()) as { error?: { message?: string } };
+      const body = (await response.json()) as { error?: { code?: string; message?: string } };
       if (body.error?.message) message = body.error.message;
+      code = body.error?.code;
     } catch {
       // not JSON
     }
-    throw new Error(`tracker-auth: ${message}`);
+    if (response.status === 405) throw new RequestRejectedError('METHOD_NOT_ALLOWED', `tracker-auth: ${message}`, response.headers.get('allow') ?? undefined);
+    if (response.status >= 400 && response.status <= 499) throw new RequestRejectedError('BAD_REQUEST', `tracker-auth: ${message}`);
+    throw new TrackerAuthError(isErrorCode(code) ? code : 'INVALID_RESPONSE', `tracker-auth: ${message}`);
   }
   applySetCookies(await scope.cookies(), response);
   return nextRedirect(location);
+}
+
+function isErrorCode(code: string | undefined): code is TrackerAuthErrorCode {
+  return (ERROR_CODES as readonly (string | undefined)[]).includes(code);
 }

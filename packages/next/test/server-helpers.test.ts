@@ -8,7 +8,7 @@ import { ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies';
 import { isRedirectError } from 'next/dist/client/components/redirect-error';
 import { DynamicServerError } from 'next/dist/client/components/hooks-server-context';
 import { notFound, redirect } from 'next/navigation';
-import { createTrackerAuth, isConfigurationError, isSignInRequiredError, oauthToken } from '@tracker-auth/core';
+import { createTrackerAuth, isConfigurationError, isRequestRejectedError, isSignInRequiredError, oauthToken } from '@tracker-auth/core';
 import { createTrackerServerHelpers, type RequestScope, type TrackerServerHelpersOptions } from '../src/index.js';
 import { APP, PAST_TOKEN_EXPIRY_MS, signIn, startWorld, type SignInWorld } from './fake-sign-in.js';
 
@@ -220,6 +220,8 @@ describe('signIn / signOut / getSession (server actions)', () => {
     const { requestScope, store } = scope(await signIn(world), { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     const error = await rejection(helpers(requestScope).signOut());
     expect(isRedirectError(error)).toBe(false);
+    expect(isRequestRejectedError(error)).toBe(true);
+    expect((error as { code?: string }).code).toBe('BAD_REQUEST');
     expect(String((error as Error).message)).toMatch(/this site/i);
     expect(store.get('tracker_session')).toBeUndefined();
   });

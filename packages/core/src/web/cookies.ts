@@ -43,16 +43,17 @@ export function assertCookieAttributes(field: string, options: { path?: string |
 }
 
 /**
- * A `Set-Cookie` header value. Throws `TypeError` for a name or value that would break the
- * header (callers pass base64url values, so this only fires on a programming error).
+ * A `Set-Cookie` header value. Throws a {@link ConfigurationError} `INVALID_OPTION` (naming
+ * `name` or `value`, never echoing it: the value is usually a sealed session) for anything that
+ * would break the header or inject an attribute.
  *
  * @example
  * serializeCookie('tracker_session', sealed, { maxAge: 2592000, secure: true })
  * // 'tracker_session=…; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax'
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) throw new TypeError('invalid cookie name');
-  if (!COOKIE_VALUE.test(value)) throw new TypeError('invalid cookie value');
+  if (!COOKIE_NAME.test(name)) throw new ConfigurationError('INVALID_OPTION', 'name', 'serializeCookie: the cookie name must be a token (letters, digits and !#$%&\'*+-.^_`|~).');
+  if (!COOKIE_VALUE.test(value)) throw new ConfigurationError('INVALID_OPTION', 'value', 'serializeCookie: the cookie value must not contain spaces, quotes, commas, semicolons, backslashes or control characters.');
   let out = `${name}=${value}; Path=${options.path ?? '/'}`;
   if (options.domain) out += `; Domain=${options.domain}`;
   if (options.maxAge !== undefined) {
