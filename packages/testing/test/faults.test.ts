@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeYandex, type FakeYandex } from '../src/index.js';
 import { orgHeaders, postForm, postJson } from './helpers.js';
 
@@ -82,11 +82,13 @@ describe('fault injection', () => {
   it('delayMs alone delays the real answer (a later undelayed call finishes first)', async () => {
     fake.faults.inject('tracker', { delayMs: 400 });
     const order: string[] = [];
+    const before = fake.requests.length;
     const slow = myself().then(async (r) => {
       order.push('slow');
       return r.status;
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // The fake logs a request as it takes its fault: from then on the fault is spent on it.
+    await vi.waitFor(() => expect(fake.requests.length).toBe(before + 1));
     const fast = myself().then((r) => {
       order.push('fast');
       return r.status;
@@ -136,7 +138,8 @@ describe('close()', () => {
     expect((await fetch(`${own.url}/v3/myself`, { headers: orgHeaders(own) })).status).toBe(200); // leaves a keep-alive socket
     own.faults.inject('tracker', { delayMs: 60_000 });
     const pending = fetch(`${own.url}/v3/myself`, { headers: orgHeaders(own) });
-    await new Promise((r) => setTimeout(r, 50));
+    // close() must end a request the fake is already holding in its delay, not one still in flight.
+    await vi.waitFor(() => expect(own.requests).toHaveLength(2));
     await own.close();
     await expect(pending).rejects.toThrow();
     await expect(fetch(`${own.url}/v3/myself`)).rejects.toThrow();
