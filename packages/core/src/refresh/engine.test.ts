@@ -27,6 +27,14 @@ function harness(lifetimeMs = 12 * HOUR) {
   return { clock, now, fetchToken, plan, contexts };
 }
 
+/**
+ * Resolves once the engine has reacted to a failed background refresh (the shared refresh
+ * cleared, the cooldown set). With `retries: 0` and a rejecting plan step that reaction is
+ * promise callbacks only, no timer and no I/O, so all of it runs before the next macrotask:
+ * this awaits that turn, not a duration.
+ */
+const backgroundFailureHandled = () => new Promise((resolve) => setImmediate(resolve));
+
 const failure = (status: number, extra: Partial<{ retryAfterMs: number }> = {}) =>
   Object.assign(new TokenExchangeError(`IAM token exchange failed: HTTP ${status}`, { source: 'iam', status, retryable: status === 429 || status >= 500 }), extra);
 
@@ -118,7 +126,7 @@ describe('createRefreshingTokenSource', () => {
     for (let i = 0; i < 3; i++) h.plan.push(() => Promise.reject(failure(500)));
     expect((await source.getToken()).token).toBe('t-1'); // background refresh fails quietly
     await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
-    await new Promise((r) => setTimeout(r, 5));
+    await backgroundFailureHandled();
     expect((await source.getToken({ forceRefresh: true })).token).toBe('t-1'); // blocking refresh fails, cached served
     expect(h.fetchToken).toHaveBeenCalledTimes(3);
     h.clock.t += HOUR; // expired
@@ -136,13 +144,13 @@ describe('createRefreshingTokenSource', () => {
     h.plan.push(() => Promise.reject(failure(503)), () => Promise.reject(failure(503)));
     await source.getToken();
     await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(2));
-    await new Promise((r) => setTimeout(r, 10));
+    await backgroundFailureHandled();
     await source.getToken(); // inside the 1 s cooldown: no call
     expect(h.fetchToken).toHaveBeenCalledTimes(2);
     h.clock.t += 1000;
     await source.getToken();
     await vi.waitFor(() => expect(h.fetchToken).toHaveBeenCalledTimes(3));
-    await new Promise((r) => setTimeout(r, 10));
+    await backgroundFailureHandled();
     h.clock.t += 1000; // second failure doubled the cooldown to 2 s
     await source.getToken();
     expect(h.fetchToken).toHaveBeenCalledTimes(3);
