@@ -1,20 +1,12 @@
 /**
  * Fastify reads a request body before the handler runs, and answers 415 for a content type it
  * has no parser for: a proxy to Tracker (attachments, any content type) must get the body
- * stream untouched instead. The proxy's routes are marked through Fastify's route `config`
- * (set with Nest's route-config metadata), and a catch-all content-type parser leaves the stream
- * unread on those routes only; everywhere else it answers exactly as Fastify would without it.
+ * stream untouched instead. A catch-all content-type parser leaves the stream unread on the
+ * proxy's routes only (recognised by their route URL: Nest 11's Fastify adapter drops route
+ * `config` on `@All()` routes); everywhere else it answers exactly as Fastify would without it.
  * Bodies that a parser of the app took (JSON, forms) are handed to core as parsed, as on Express.
  */
-import { SetMetadata } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-
-/** Nest's `FASTIFY_ROUTE_CONFIG_METADATA` (`@RouteConfig()`), spelled out: platform-fastify is optional. */
-const FASTIFY_ROUTE_CONFIG = '__fastify_route_config__';
-const FLAG = 'trackerAuthRawBody';
-
-/** Marks a handler whose body core reads from the Node stream itself (ignored on Express). */
-export const KeepRawBody = (): MethodDecorator => SetMetadata(FASTIFY_ROUTE_CONFIG, { [FLAG]: true });
 
 interface FastifyLike {
   hasContentTypeParser(type: string): boolean;
@@ -25,25 +17,40 @@ interface FastifyLike {
 }
 interface FastifyRequestLike {
   is404?: boolean;
-  routeOptions?: { config?: Record<string, unknown> };
+  routeOptions?: { url?: string | undefined };
 }
 
-const prepared = new WeakSet<object>();
+/** The proxy mounts (`/api/tracker`) of each Fastify instance. */
+const mountsOf = new WeakMap<object, Set<string>>();
+
+/** A route of a proxy at one of `mounts`, below any global or module prefix: `<mount>` or `<mount>/*`. */
+function isProxyRoute(url: string | undefined, mounts: Set<string>): boolean {
+  if (url === undefined) return false;
+  for (const mount of mounts) if (url.endsWith(mount) || url.endsWith(`${mount}/*`)) return true;
+  return false;
+}
 
 /**
- * On Fastify, install the catch-all parser once per app. An app with a catch-all parser of its
- * own keeps it: that parser then decides what the proxy receives.
+ * On Fastify, have the proxy at `mount` receive request bodies unread: the catch-all parser is
+ * installed once per app. An app with a catch-all parser of its own keeps it: that parser then
+ * decides what the proxy receives.
  */
-export function keepRawBodyOnFastify(host: HttpAdapterHost): void {
+export function keepRawBodyOnFastify(host: HttpAdapterHost, mount: string): void {
   const adapter = host.httpAdapter as { getType?(): string; getInstance?(): unknown } | undefined;
   if (adapter?.getType?.() !== 'fastify') return;
   const fastify = adapter.getInstance?.() as FastifyLike | undefined;
-  if (!fastify || prepared.has(fastify)) return;
-  prepared.add(fastify);
+  if (!fastify) return;
+  const known = mountsOf.get(fastify);
+  if (known) {
+    known.add(mount);
+    return;
+  }
+  const mounts = new Set([mount]);
+  mountsOf.set(fastify, mounts);
   if (fastify.hasContentTypeParser('*')) return;
   fastify.addContentTypeParser('*', (request, _payload, done) => {
     // Unknown paths still reach the 404 handler, as Fastify lets them without a parser.
-    if (request.routeOptions?.config?.[FLAG] === true || request.is404 === true) return done(null, undefined);
+    if (request.is404 === true || isProxyRoute(request.routeOptions?.url, mounts)) return done(null, undefined);
     done(unsupportedMediaType());
   });
 }

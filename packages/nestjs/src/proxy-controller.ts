@@ -8,7 +8,7 @@ import { All, Controller, Inject, Req, Res, type OnModuleInit, type Type } from 
 import { HttpAdapterHost } from '@nestjs/core';
 import { assertUrl, ConfigurationError, sameOriginSignedIn, type OAuthFlow, type TrackerAuth } from '@tracker-auth/core';
 import { createNodeTrackerProxy, toWebRequest, type NodeTrackerProxy, type NodeTrackerProxyOptions } from '@tracker-auth/core/node';
-import { KeepRawBody, keepRawBodyOnFastify } from './fastify-raw-body.js';
+import { keepRawBodyOnFastify } from './fastify-raw-body.js';
 import { TRACKER_AUTH, TRACKER_OAUTH } from './injection-tokens.js';
 import { requestForCore, responseForCore, type PlatformRequest, type PlatformResponse } from './node-http.js';
 
@@ -99,10 +99,9 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
     }
 
     onModuleInit(): void {
-      keepRawBodyOnFastify(this.adapterHost);
+      keepRawBodyOnFastify(this.adapterHost, mount);
     }
 
-    @KeepRawBody()
     forward(@Req() platformReq: PlatformRequest, @Res() platformRes: PlatformResponse): Promise<void> {
       const req = requestForCore(platformReq);
       const res = responseForCore(platformRes);
