@@ -15,10 +15,13 @@ export interface SampleProcess {
   stop(): Promise<void>;
 }
 
-/** Only what the test passes: a developer's own TRACKER_* variables must not leak in. */
+/** The HTTP platform of this test project (vitest.config.ts runs the suite on both). */
+export const platform = process.env.NEST_PLATFORM === 'fastify' ? 'fastify' : 'express';
+
+/** Only what the test passes (and the project's platform): a developer's own TRACKER_* variables must not leak in. */
 function sampleEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the sample first (npx nx run nest-sample:build)`);
-  return { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env };
+  return { PATH: process.env.PATH ?? '', NO_COLOR: '1', NEST_PLATFORM: platform, ...env };
 }
 
 /** Start the sample and wait for its "listening on" line. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Browser } from '@tracker-auth-tools/test-harness';
 import { signInThroughApp, startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDir, cookiesOf, failingSample, freePort, startSample, type SampleProcess } from './harness.js';
+import { appDir, cookiesOf, failingSample, freePort, platform, startSample, type SampleProcess } from './harness.js';
 
 const SESSION_SECRET = 'e2e-session-secret-0123456789-abcdefgh';
 
@@ -179,7 +179,7 @@ describe('sign-in from a browser', () => {
 
   it('binds 127.0.0.1 and prints the app URL; the banner names the Tracker it uses, not "Yandex"', () => {
     expect(sample.url).toBe(`http://127.0.0.1:${port}`);
-    expect(sample.output()).toContain(`nest-sample listening on http://127.0.0.1:${port} (Tracker: ${fake.url}; sign-in on)`);
+    expect(sample.output()).toContain(`nest-sample listening on http://127.0.0.1:${port} (${platform}; Tracker: ${fake.url}; sign-in on)`);
   });
 
   it('sign-in opened on localhost is moved to the app URL first and ends signed in (signInThroughApp)', async () => {
@@ -238,7 +238,7 @@ describe('a service-account key file (TRACKER_SERVICE_ACCOUNT_KEY_FILE)', () => 
     });
     try {
       expect(sample.output()).not.toContain('embedded fake');
-      expect(sample.output()).toContain(`(Tracker: ${fake.url}; sign-in off)`);
+      expect(sample.output()).toContain(`(${platform}; Tracker: ${fake.url}; sign-in off)`);
       fake.calls.reset();
       const me = await fetch(`${sample.url}/me`);
       expect(me.status).toBe(200);
