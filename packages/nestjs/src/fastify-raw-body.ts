@@ -51,11 +51,20 @@ export function keepRawBodyOnFastify(host: HttpAdapterHost, mount: string): void
   fastify.addContentTypeParser('*', (request, _payload, done) => {
     // Unknown paths still reach the 404 handler, as Fastify lets them without a parser.
     if (request.is404 === true || isProxyRoute(request.routeOptions?.url, mounts)) return done(null, undefined);
-    done(unsupportedMediaType());
+    done(new FastifyError());
   });
 }
 
-/** The error Fastify itself sends for a content type without a parser (same code, status, message). */
-function unsupportedMediaType(): Error {
-  return Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+/**
+ * The error Fastify itself sends for a content type without a parser: same code, status and
+ * message, and the class name by which Nest's Fastify error handling recognises Fastify's
+ * client errors (any other error would become a 500).
+ */
+class FastifyError extends Error {
+  override name = 'FastifyError';
+  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+  readonly statusCode = 415;
+  constructor() {
+    super('Unsupported Media Type');
+  }
 }

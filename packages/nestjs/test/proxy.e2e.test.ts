@@ -4,11 +4,11 @@
  * methods, oversize bodies), Link rewriting under a global prefix, and bootstrap errors.
  */
 import { request as httpRequest } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Body, Controller, Module, Post } from '@nestjs/common';
 import { isConfigurationError, oauthToken } from '@tracker-auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerAuthModule, createTrackerProxyController, type TrackerProxyRouteOptions } from '../src/index.js';
-import { createApp, startApp, useFake, type RunningApp } from './helpers.js';
+import { createApp, platform, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
 let running: RunningApp | undefined;
@@ -105,6 +105,25 @@ describe('createTrackerProxyController', () => {
     expect(res.status).toBe(201);
     expect(((await res.json()) as { summary: string }).summary).toBe(`sent as ${type}`);
     expect(fake().calls.count('tracker')).toBe(1);
+  });
+
+  it.runIf(platform === 'fastify')('on Fastify, leaves body parsing of the app’s other routes as Fastify does it', async () => {
+    @Controller('echo')
+    class EchoController {
+      @Post() echo(@Body() body: unknown) {
+        return { got: body };
+      }
+    }
+    @Module({ imports: [appModule({ allowAnonymous: true, allowPaths: ['/v3/issues'] })], controllers: [EchoController] })
+    class WithEcho {}
+    running = await startApp(WithEcho);
+    const post = (type: string) => fetch(`${running!.url}/echo`, { method: 'POST', headers: { 'content-type': type }, body: '{"a":1}' });
+    expect(await (await post('application/json')).json()).toEqual({ got: { a: 1 } });
+    // A content type without a parser: still Fastify's 415, the catch-all only serves the proxy.
+    const unsupported = await post('application/vnd.tracker-test+json');
+    expect(unsupported.status).toBe(415);
+    expect(await unsupported.text()).toContain('Unsupported Media Type');
+    expect(fake().calls.count('tracker')).toBe(0);
   });
 
   it('asks authorize with the Node request: false → 403', async () => {
