@@ -53,6 +53,12 @@ afterEach(async () => {
 const tokenCalls = () => fake.requests.filter((r) => r.endpoint === 'oauth.token').length;
 
 describe('tracker-auth login (device flow)', () => {
+  // Elsewhere the terminal test (or its curl step) is skipped when a tool is missing; on CI, whose
+  // script installs both, a missing tool must fail rather than quietly test less.
+  it.runIf(process.env.CI === 'true')('CI has the tools the terminal test needs (util-linux script, curl)', () => {
+    expect({ hasScript, hasCurl }).toEqual({ hasScript: true, hasCurl: true });
+  });
+
   it.runIf(hasScript)('under a terminal: a spinner with the time left, the token stored 0600, then whoami, headers → curl, token, logout', async () => {
     const login = startCliInTerminal(script, world, ['login']);
     const code = await userCodeOf(login);
