@@ -4,35 +4,13 @@
  * `@tracker-auth/core` and `@tracker-auth/testing` resolve to the sources (vitest aliases).
  * What the examples print is checked where the README states it in a comment.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readmeExampleRunner, readmeExamples as examples } from '../readme-runner.js';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tmpDir = join(packageDir, 'test', 'client', `.readme-examples-${process.pid}`);
 const SECTIONS = ['60-oauth-grants.md', '70-tracker-client.md', '85-node-bridge.md', '75-pagination.md'];
+const { run, cleanup } = readmeExampleRunner('client');
 
-function examples(file: string): string[] {
-  const text = readFileSync(join(packageDir, 'readme', file), 'utf8');
-  return [...text.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-}
-
-async function run(code: string, name: string): Promise<string[]> {
-  mkdirSync(tmpDir, { recursive: true });
-  const path = join(tmpDir, `${name}.mjs`);
-  writeFileSync(path, code);
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  try {
-    await import(/* @vite-ignore */ pathToFileURL(path).href);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
-}
-
-afterAll(() => rmSync(tmpDir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('README examples run as written', () => {
   it('has runnable examples in every section', () => {

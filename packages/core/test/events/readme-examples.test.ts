@@ -4,34 +4,12 @@
  * `@tracker-auth/testing` resolve to the sources), and checks what they print against the
  * output the README states in its comments.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readmeExampleRunner, readmeExamples as examples } from '../readme-runner.js';
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tmpDir = join(packageDir, 'test', 'events', `.readme-examples-${process.pid}`);
+const { run, cleanup } = readmeExampleRunner('events');
 
-function examples(file: string): string[] {
-  const text = readFileSync(join(packageDir, 'readme', file), 'utf8');
-  return [...text.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-}
-
-async function run(code: string, name: string): Promise<string[]> {
-  mkdirSync(tmpDir, { recursive: true });
-  const path = join(tmpDir, `${name}.mjs`);
-  writeFileSync(path, code);
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  try {
-    await import(/* @vite-ignore */ pathToFileURL(path).href);
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
-}
-
-afterAll(() => rmSync(tmpDir, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('README examples run as written', () => {
   it('90-sign-in-flow: the host redirect and errorPath', async () => {
