@@ -174,3 +174,20 @@ export declare function e2eTestOptions(): {
   pool: 'forks';
   fileParallelism: boolean;
 };
+
+/** A raw TCP connection to a local HTTP server, for requests fetch cannot send. */
+export interface RawConnection {
+  socket: import('node:net').Socket;
+  /** Everything received so far (latin1). */
+  text(): string;
+  /** Resolves once `text` has been received. */
+  until(text: string): Promise<void>;
+  /** Resolves with the time (epoch ms) the socket closed. */
+  closed: Promise<number>;
+}
+
+/** Connect to 127.0.0.1:`port`; `track` receives the socket so the test can destroy it afterwards. */
+export declare function openRawConnection(port: number, options?: { track?: (socket: import('node:net').Socket) => void }): Promise<RawConnection>;
+
+/** Write 16 KiB chunked frames for as long as the socket accepts them; `sent()` counts the bytes written. */
+export declare function pumpEndlessChunkedBody(socket: import('node:net').Socket): { sent(): number };

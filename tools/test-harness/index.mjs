@@ -7,3 +7,4 @@ export { ensureLockedInstall } from './matrix-install.mjs';
 export { bundleForNode } from './bundle.mjs';
 export { Browser, CookieBrowser, ValueBrowser, cookiesOf } from './browser.mjs';
 export { e2eTestOptions } from './vitest-e2e.mjs';
+export { openRawConnection, pumpEndlessChunkedBody } from './raw-http.mjs';

@@ -5,7 +5,8 @@
  * see a 4xx, never a 500. Raw sockets, so each request is sent exactly as written.
  */
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { openRawConnection, pumpEndlessChunkedBody } from '@tracker-auth-tools/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { trackerAuth, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
 import { express, listen } from './express.js';
@@ -52,32 +53,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-interface Raw {
-  socket: Socket;
-  text(): string;
-  until(s: string): Promise<void>;
-  closed: Promise<number>;
-}
-
-function open(): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    let data = '';
-    const waiters: Array<[string, () => void]> = [];
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      data += chunk;
-      for (const [s, done] of waiters) if (data.includes(s)) done();
-    });
-    socket.on('error', () => undefined);
-    const closed = new Promise<number>((done) => socket.once('close', () => done(Date.now())));
-    socket.once('connect', () =>
-      resolve({ socket, text: () => data, until: (s) => new Promise<void>((done) => (data.includes(s) ? done() : waiters.push([s, done]))), closed }),
-    );
-    socket.once('error', reject);
-  });
-}
+const open = () => openRawConnection(port, { track: (socket) => void sockets.push(socket) });
 
 /** One request on its own connection; the raw answer once the server closed it. */
 async function send(head: string): Promise<string> {
@@ -122,21 +98,13 @@ describe('uploads end at the limit through trackerProxy', () => {
   it('closes the connection within 1 s after a 413 on an endless chunked body, < 1 MB sent past the answer', async () => {
     const client = await open();
     client.socket.write('POST /svc/api/tracker/v3/issues HTTP/1.1\r\nHost: app.test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
-    const frame = Buffer.concat([Buffer.from('4000\r\n'), Buffer.alloc(0x4000, 'x'), Buffer.from('\r\n')]);
-    let sent = 0;
-    const pump = () => {
-      while (!client.socket.destroyed && client.socket.writable) {
-        sent += frame.length;
-        if (!client.socket.write(frame)) return void client.socket.once('drain', pump);
-      }
-    };
-    pump();
+    const upload = pumpEndlessChunkedBody(client.socket);
     await client.until('PAYLOAD_TOO_LARGE');
     const answeredAt = Date.now();
-    const sentAtAnswer = sent;
+    const sentAtAnswer = upload.sent();
     expect(await client.closed).toBeLessThan(answeredAt + 1000);
     expect(client.text()).toMatch(/^HTTP\/1\.1 413 /);
-    expect(sent - sentAtAnswer).toBeLessThan(1024 * 1024);
+    expect(upload.sent() - sentAtAnswer).toBeLessThan(1024 * 1024);
   });
 
   it('answers a 4 MB body to a refused path; the next request on a new connection is answered', async () => {

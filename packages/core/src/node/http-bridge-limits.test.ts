@@ -4,7 +4,8 @@
  * sent exactly as written.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { openRawConnection, pumpEndlessChunkedBody } from '@tracker-auth-tools/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toErrorResponse } from '../web/error-response.js';
 import { DRAIN_MAX_BYTES, sendWebResponse, toWebRequest } from './http-bridge.js';
@@ -53,59 +54,8 @@ async function readUpTo(request: Request, max: number): Promise<'too-large' | nu
   }
 }
 
-interface RawConnection {
-  socket: Socket;
-  /** Everything received so far. */
-  received(): string;
-  /** Resolves with the time the socket closed. */
-  closed: Promise<number>;
-  /** Resolves once `text` has been received. */
-  waitFor(text: string): Promise<void>;
-}
+const open = (port: number) => openRawConnection(port, { track: (socket) => void sockets.push(socket) });
 
-function open(port: number): Promise<RawConnection> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    sockets.push(socket);
-    let data = '';
-    const waiters: Array<[string, () => void]> = [];
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      data += chunk;
-      for (const [text, done] of waiters) if (data.includes(text)) done();
-    });
-    const closed = new Promise<number>((done) => socket.once('close', () => done(Date.now())));
-    socket.on('error', () => undefined);
-    socket.once('connect', () =>
-      resolve({
-        socket,
-        received: () => data,
-        closed,
-        waitFor: (text) =>
-          new Promise<void>((done) => {
-            if (data.includes(text)) done();
-            else waiters.push([text, done]);
-          }),
-      }),
-    );
-    socket.once('error', reject);
-  });
-}
-
-/** Write chunks of an endless chunked body as fast as the socket takes them, until it closes. */
-function writeForever(socket: Socket): void {
-  const chunk = Buffer.alloc(16 * 1024, 'x');
-  const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
-  const pump = () => {
-    while (!socket.destroyed && socket.writable) {
-      if (!socket.write(frame)) {
-        socket.once('drain', pump);
-        return;
-      }
-    }
-  };
-  pump();
-}
 
 describe('uploads end at the limit', () => {
   it('closes the connection after a 413 on an endless chunked body, within 1 s and < 1 MB read past the limit', async () => {
@@ -119,13 +69,13 @@ describe('uploads end at the limit', () => {
     });
     const client = await open(port);
     client.socket.write('POST /upload HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n');
-    writeForever(client.socket);
+    pumpEndlessChunkedBody(client.socket);
 
-    await client.waitFor('too large');
+    await client.until('too large');
     const answeredAt = Date.now();
     const closedAt = await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 413 /);
-    expect(client.received().toLowerCase()).toContain('connection: close');
+    expect(client.text()).toMatch(/^HTTP\/1\.1 413 /);
+    expect(client.text().toLowerCase()).toContain('connection: close');
     expect(closedAt - answeredAt).toBeLessThan(1000);
     expect(socketOfRequest!.bytesRead - readAtRefusal).toBeLessThan(1024 * 1024);
   });
@@ -138,14 +88,14 @@ describe('uploads end at the limit', () => {
     const size = 4 * 1024 * 1024;
     client.socket.write(`POST /refused HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`);
     client.socket.write(Buffer.alloc(size, 'y'));
-    await client.waitFor('not here');
+    await client.until('not here');
     await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 404 /);
+    expect(client.text()).toMatch(/^HTTP\/1\.1 404 /);
 
     const next = await open(port);
     next.socket.write('GET /other HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n');
-    await next.waitFor('next ok');
-    expect(next.received()).toMatch(/^HTTP\/1\.1 200 /);
+    await next.until('next ok');
+    expect(next.text()).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('drains a short unread body instead, so the same keep-alive connection answers again', async () => {
@@ -155,10 +105,10 @@ describe('uploads end at the limit', () => {
     const client = await open(port);
     const body = 'z'.repeat(Math.min(DRAIN_MAX_BYTES, 4096));
     client.socket.write(`POST /refused HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-    await client.waitFor('not here');
+    await client.until('not here');
     client.socket.write('GET /again HTTP/1.1\r\nHost: app.test\r\n\r\n');
-    await client.waitFor('same ok');
-    expect(client.received().toLowerCase()).not.toContain('connection: close');
+    await client.until('same ok');
+    expect(client.text().toLowerCase()).not.toContain('connection: close');
   });
 });
 
@@ -168,9 +118,9 @@ describe('requests a web Request cannot carry', () => {
     const client = await open(port);
     client.socket.write('TRACE /x HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n');
     await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 405 /);
-    expect(client.received()).toMatch(/\r\nallow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/i);
-    expect(client.received()).toContain('"METHOD_NOT_ALLOWED"');
+    expect(client.text()).toMatch(/^HTTP\/1\.1 405 /);
+    expect(client.text()).toMatch(/\r\nallow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n/i);
+    expect(client.text()).toContain('"METHOD_NOT_ALLOWED"');
   });
 
   it.each(['evil.example:99999', '[::1', 'user@evil.example', 'a b'])('answers Host: %s with 400, not 500', async (host) => {
@@ -178,8 +128,8 @@ describe('requests a web Request cannot carry', () => {
     const client = await open(port);
     client.socket.write(`GET /x HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
     await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 400 /);
-    expect(client.received()).not.toContain('handled');
+    expect(client.text()).toMatch(/^HTTP\/1\.1 400 /);
+    expect(client.text()).not.toContain('handled');
   });
 
   it('ignores a malformed Host when baseUrl is configured', async () => {
@@ -192,7 +142,7 @@ describe('requests a web Request cannot carry', () => {
     const client = await open((server.address() as AddressInfo).port);
     client.socket.write('GET /x HTTP/1.1\r\nHost: evil.example:99999\r\nConnection: close\r\n\r\n');
     await client.closed;
-    expect(client.received()).toMatch(/^HTTP\/1\.1 200 /);
-    expect(client.received()).toContain('https://app.example.com/x');
+    expect(client.text()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(client.text()).toContain('https://app.example.com/x');
   });
 });

@@ -3,7 +3,8 @@
  * app's origin, page loads refused, slow bodies cut off, error bodies that do not name the
  * upstream, and (behind a real node:http server) uploads that stop at the limit.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { openRawConnection, pumpEndlessChunkedBody } from '@tracker-auth-tools/test-harness';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
 import type { TrackerAuth, TrackerHeaders } from '../../src/types.js';
@@ -175,50 +176,19 @@ describe.each(TRANSPORTS)('on the %s transport', (name) => {
     afterEach(() => {
       for (const socket of sockets.splice(0)) socket.destroy();
     });
-    function open(): Promise<{ socket: Socket; text: () => string; until: (s: string) => Promise<void>; closed: Promise<number> }> {
-      return new Promise((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        sockets.push(socket);
-        let data = '';
-        const waiters: Array<[string, () => void]> = [];
-        socket.setEncoding('latin1');
-        socket.on('data', (chunk: string) => {
-          data += chunk;
-          for (const [s, done] of waiters) if (data.includes(s)) done();
-        });
-        socket.on('error', () => undefined);
-        const closed = new Promise<number>((done) => socket.once('close', () => done(Date.now())));
-        socket.once('connect', () =>
-          resolve({
-            socket,
-            text: () => data,
-            until: (s) => new Promise<void>((done) => (data.includes(s) ? done() : waiters.push([s, done]))),
-            closed,
-          }),
-        );
-        socket.once('error', reject);
-      });
-    }
+    const open = () => openRawConnection(port, { track: (socket) => void sockets.push(socket) });
 
     it('closes the connection within 1 s after a 413 on an endless chunked body, < 1 MB read past the limit', async () => {
       const client = await open();
       client.socket.write(`POST ${MOUNT}/v2/echo HTTP/1.1\r\nHost: app.test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
-      const frame = Buffer.concat([Buffer.from('4000\r\n'), Buffer.alloc(0x4000, 'x'), Buffer.from('\r\n')]);
-      let sent = 0;
-      const pump = () => {
-        while (!client.socket.destroyed && client.socket.writable) {
-          sent += frame.length;
-          if (!client.socket.write(frame)) return void client.socket.once('drain', pump);
-        }
-      };
-      pump();
+      const upload = pumpEndlessChunkedBody(client.socket);
       await client.until('PAYLOAD_TOO_LARGE');
       const answeredAt = Date.now();
-      const sentAtAnswer = sent;
+      const sentAtAnswer = upload.sent();
       expect(await client.closed).toBeLessThan(answeredAt + 1000);
       expect(client.text()).toMatch(/^HTTP\/1\.1 413 /);
       // What the client got into the socket after the answer bounds what the server read past it.
-      expect(sent - sentAtAnswer).toBeLessThan(1024 * 1024);
+      expect(upload.sent() - sentAtAnswer).toBeLessThan(1024 * 1024);
       expect(upstream.seen).toHaveLength(0);
     });
 
