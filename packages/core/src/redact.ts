@@ -143,6 +143,9 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Basic|Bearer|OAuth)(\s+|%20|\+)(?:(?=[A-Za-z]*[0-9._~+/=%-])[A-Za-z0-9._~+/=%-]{6,}|[A-Za-z]{24,})/gi, `$1$2${REDACTED}`],
   [/\by[0-3]_[A-Za-z0-9_-]{16,}/g, REDACTED],
   [/\bt1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{40,}={0,2}/g, REDACTED],
+  // Credentials inside a URL (`redis://:password@host`, `https://user:pass@host`), as client
+  // libraries quote their connection URL in error messages.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, `$1${REDACTED}@`],
 ];
 
 /** Standard base64 of a string's UTF-8 bytes, without `node:` (core's default entry is web-standard). */

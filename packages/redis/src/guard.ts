@@ -3,7 +3,7 @@
  * left alone for a short pause (callers use their local copies meanwhile) instead of every
  * request waiting for a timeout again. Outages and recoveries are reported once each.
  */
-import { NetworkError, TimeoutError } from '@tracker-auth/core';
+import { NetworkError, scrubSecrets, TimeoutError } from '@tracker-auth/core';
 import type { RedisOperation, RedisTokenStoreEvent } from './events.js';
 
 export interface CommandGuard {
@@ -19,7 +19,8 @@ export function createCommandGuard(options: { timeoutMs: number; pauseMs: number
 
   function failed(operation: RedisOperation, error: unknown): never {
     pausedUntil = Date.now() + pauseMs;
-    const message = error instanceof Error ? error.message : String(error);
+    // Quoted in a warning and an error message: a client error may carry the connection URL.
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error));
     if (!down) {
       down = true;
       emit({ type: 'unavailable', operation, message });

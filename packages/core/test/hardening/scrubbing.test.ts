@@ -105,5 +105,9 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('got c2VjcmV0LXZhbHVl, c2VjcmV0LXZhbHVl and secret-value', ['secret-value'])).toBe('got [REDACTED], [REDACTED] and [REDACTED]');
     expect(scrubSecrets('got a%2Fb%20c and a%2Fb+c', ['a/b c'])).toBe('got [REDACTED] and [REDACTED]');
     expect(scrubSecrets('short abc stays', ['abc'])).toBe('short abc stays');
+    expect(scrubSecrets('connect to redis://:hunter2@cache:6379 failed; see https://user:pw@example.test/x')).toBe(
+      'connect to redis://[REDACTED]@cache:6379 failed; see https://[REDACTED]@example.test/x',
+    );
+    expect(scrubSecrets('mail admin@example.test at https://example.test/a@b')).toBe('mail admin@example.test at https://example.test/a@b');
   });
 });
