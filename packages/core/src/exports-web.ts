@@ -22,6 +22,6 @@ export {
 } from './web/oauth-flow.js';
 export type { UserAuth } from './web/user-auth.js';
 export { SIGN_IN_ERROR_CODES, signInErrorCode, type SignInErrorCode } from './web/sign-in-error-code.js';
-export { toErrorBody, toErrorResponse, type WebErrorBody, type WebErrorCode, type WebErrorDetails } from './web/error-response.js';
+export { errorAnswer, toErrorBody, toErrorResponse, type ErrorAnswer, type WebErrorBody, type WebErrorCode, type WebErrorDetails } from './web/error-response.js';
 export { serializeCookie, readCookie, parseCookies, type CookieOptions } from './web/cookies.js';
 export { safeReturnTo } from './web/return-to.js';

@@ -81,25 +81,44 @@ export function toErrorBody(error: unknown): WebErrorBody {
   return body;
 }
 
+/** An error's HTTP answer, for adapters that write it through their framework: see {@link errorAnswer}. */
+export interface ErrorAnswer {
+  status: number;
+  body: WebErrorBody;
+  /** `content-type`, `cache-control: no-store`, `nosniff`, a sandboxing CSP, and `allow` for a 405. */
+  headers: Record<string, string>;
+}
+
 /**
- * The HTTP answer for any thrown value: tracker-auth errors keep their code and message (and
- * Tracker's `details`, see {@link toErrorBody}) with the status of {@link httpStatusForError};
- * anything else is a generic 500 `INTERNAL_ERROR`.
+ * The HTTP answer for any thrown value, the one place adapters get it from: tracker-auth errors
+ * keep their code and message (and Tracker's `details`, see {@link toErrorBody}) with the status
+ * of {@link httpStatusForError}; anything else is a generic 500 `INTERNAL_ERROR`.
+ *
+ * @example
+ * const { status, body, headers } = errorAnswer(error);
+ * for (const [name, value] of Object.entries(headers)) httpAdapter.setHeader(res, name, value);
+ * httpAdapter.reply(res, body, status);
+ */
+export function errorAnswer(error: unknown): ErrorAnswer {
+  const status = httpStatusForError(error);
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  // A 405 names what is allowed instead (RFC 9110 requires `Allow`).
+  if (isRequestRejectedError(error) && error.allow !== undefined) headers.allow = error.allow;
+  // 499 is nginx's "client closed request": not a status every platform (or `new Response`)
+  // accepts, and nobody is listening anyway.
+  return { status: status >= 200 && status <= 599 && status !== 499 ? status : 500, body: toErrorBody(error), headers };
+}
+
+/**
+ * {@link errorAnswer} as a `Response`; `headers` are added (an error's `allow` still wins).
  *
  * @example
  * try { … } catch (error) { return toErrorResponse(error); }
  */
 export function toErrorResponse(error: unknown, headers?: Record<string, string>): Response {
-  if (isTrackerAuthError(error)) {
-    const status = httpStatusForError(error);
-    // A 405 names what is allowed instead (RFC 9110 requires `Allow`).
-    const allow = isRequestRejectedError(error) ? error.allow : undefined;
-    if (allow !== undefined) headers = { ...headers, allow };
-    // 499 is nginx's "client closed request": not a status `new Response` accepts everywhere
-    // and nobody is listening anyway.
-    return jsonBody(status >= 200 && status <= 599 ? status : 500, toErrorBody(error), headers);
-  }
-  return jsonBody(500, toErrorBody(error), headers);
+  const answer = errorAnswer(error);
+  const { allow } = answer.headers;
+  return jsonBody(answer.status, answer.body, allow === undefined ? headers : { ...headers, allow });
 }
 
 function jsonBody(status: number, body: WebErrorBody, headers?: Record<string, string>): Response {
