@@ -104,6 +104,35 @@ describe('createTrackerAuth', () => {
     expect((await staticAuth.headers()).Authorization).toBe(`OAuth ${SECRET}`);
   });
 
+  it("passes store, refresh and onEvent through the source's own withDefaults(), the source's own values winning", async () => {
+    const own = createMemoryTokenStore();
+    const shared = createMemoryTokenStore();
+    const auth = createTrackerAuth({
+      credentials: iamFromMetadata({ metadataUrl: 'http://127.0.0.1:9', store: own, refresh: { retries: 0 } }),
+      org: { cloudOrgId: 'bpf3crucp1v2mm2uxwzz' },
+      store: shared,
+      refresh: { timeoutMs: 50 },
+    });
+    await own.set(auth.credentials.id, { token: 't1.from-own-store', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+    await shared.set(auth.credentials.id, { token: 't1.from-shared-store', kind: 'iam', issuedAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+    expect((await auth.headers()).Authorization).toBe('Bearer t1.from-own-store');
+
+    // A custom source takes part by implementing the same method.
+    const received: unknown[] = [];
+    const custom = countingSource().source;
+    const configured = countingSource().source;
+    const onEvent = () => undefined;
+    const customAuth = createTrackerAuth({
+      credentials: { ...custom, withDefaults: (defaults) => (received.push(defaults), configured) },
+      org: { orgId: '1' },
+      store: shared,
+      refresh: { retries: 1 },
+      onEvent,
+    });
+    expect(received).toEqual([{ store: shared, refresh: { retries: 1 }, onEvent }]);
+    expect(customAuth.credentials).toBe(configured);
+  });
+
   describe('validates at construction', () => {
     const cases: Array<[string, () => unknown, string, string]> = [
       ['no options', () => createTrackerAuth(undefined as never), 'options', 'INVALID_OPTION'],

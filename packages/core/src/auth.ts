@@ -7,7 +7,6 @@ import { ConfigurationError } from './errors.js';
 import { assertEventHandler, attachEventHandler, type TrackerAuthEventHandler } from './events.js';
 import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
 import { hideSecrets } from './redact.js';
-import { rebuildHook } from './tokens/source-options.js';
 import type { GetTokenOptions, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerHeaders, TrackerOrg } from './types.js';
 import { normalizeOrg } from './validate.js';
 
@@ -17,11 +16,11 @@ export interface CreateTrackerAuthOptions {
   /** `{ orgId }` (Yandex 360) or `{ cloudOrgId }` (Yandex Cloud), exactly one. */
   org: TrackerOrg;
   /**
-   * Token store for the credentials (e.g. shared over Redis). Applied to sources made by this
-   * library that were not given their own; static tokens need none.
+   * Token store for the credentials (e.g. shared over Redis), handed to the source's
+   * `withDefaults()` (a source's own store wins); static tokens need none.
    */
   store?: TokenStore | undefined;
-  /** Refresh tuning, merged under the source's own `refresh` options (the source's win). */
+  /** Refresh tuning, handed to the source's `withDefaults()`: merged under its own `refresh` options (the source's win). */
   refresh?: RefreshOptions | undefined;
   /**
    * Observer of what the library does (see `TrackerAuthEvent`): the credential's refreshes
@@ -58,16 +57,17 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
   const org = normalizeOrg(options.org, 'org');
   let credentials = assertTokenSource(options.credentials);
   const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createTrackerAuth');
-  if (options.store !== undefined || options.refresh !== undefined || onEvent !== undefined) {
-    const rebuild = rebuildHook(credentials);
-    if (rebuild) {
-      credentials = rebuild({ store: options.store, refresh: options.refresh, onEvent });
-    } else if (options.store !== undefined || options.refresh !== undefined) {
-      // A custom source cannot take these settings from here; say so instead of ignoring them.
+  const { store, refresh } = options;
+  if (store !== undefined || refresh !== undefined || onEvent !== undefined) {
+    // The one place app-wide settings reach the source: its own withDefaults() (own values win).
+    if (typeof credentials.withDefaults === 'function') {
+      credentials = assertTokenSource(credentials.withDefaults({ store, refresh, onEvent }));
+    } else if (store !== undefined || refresh !== undefined) {
+      // A source without withDefaults() cannot take these settings; say so instead of ignoring them.
       throw new ConfigurationError(
         'INVALID_OPTION',
-        options.store !== undefined ? 'store' : 'refresh',
-        'createTrackerAuth({ store, refresh }) applies only to token sources made by @tracker-auth/core; pass store/refresh to your token source instead.',
+        store !== undefined ? 'store' : 'refresh',
+        'createTrackerAuth({ store, refresh }) needs a token source with withDefaults() (every fetching source of @tracker-auth/core has it); pass store/refresh to your token source instead.',
       );
     }
   }

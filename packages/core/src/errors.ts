@@ -69,16 +69,21 @@ export interface TrackerAuthErrorOptions {
 /** Base class of every error thrown by tracker-auth. */
 export class TrackerAuthError extends Error {
   override name: string = 'TrackerAuthError';
-  readonly code: TrackerAuthErrorCode;
+  declare readonly code: TrackerAuthErrorCode;
 
   constructor(code: TrackerAuthErrorCode, message: string, options: TrackerAuthErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
 
-  /** A JSON form safe to log or send: code and message only, never the cause. */
+  /**
+   * A JSON form safe to log or send: name, code, message and the subclass's own fields
+   * (`field`, `status`, `url`, …), never the cause or the stack. One generic method instead of
+   * one per class: the detail fields are the error's own enumerable properties, set by the
+   * constructors below from safe values only (redacted URLs, field names, upstream codes).
+   */
   toJSON(): { name: string; code: TrackerAuthErrorCode; message: string } & Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
+    return { name: this.name, code: this.code, message: this.message, ...(this as object) };
   }
 }
 
@@ -87,15 +92,11 @@ export class ConfigurationError extends TrackerAuthError {
   override name = 'ConfigurationError';
   declare readonly code: ConfigurationErrorCode;
   /** The option path at fault, e.g. `org.orgId` or `credentials.key.private_key`. */
-  readonly field: string;
+  declare readonly field: string;
 
   constructor(code: ConfigurationErrorCode, field: string, message: string, options?: TrackerAuthErrorOptions) {
     super(code, message, options);
     this.field = field;
-  }
-
-  override toJSON() {
-    return { ...super.toJSON(), field: this.field };
   }
 }
 
@@ -122,19 +123,15 @@ export interface OAuthResponseErrorInit {
 export class OAuthResponseError extends TrackerAuthError {
   override name = 'OAuthResponseError';
   declare readonly code: 'OAUTH_ERROR';
-  readonly error: string;
-  readonly errorDescription: string | undefined;
-  readonly status: number | undefined;
+  declare readonly error: string;
+  declare readonly errorDescription: string | undefined;
+  declare readonly status: number | undefined;
 
   constructor(message: string, init: OAuthResponseErrorInit) {
     super('OAUTH_ERROR', message, { cause: init.cause });
     this.error = init.error;
     this.errorDescription = init.errorDescription;
     this.status = init.status;
-  }
-
-  override toJSON() {
-    return { ...super.toJSON(), error: this.error, errorDescription: this.errorDescription, status: this.status };
   }
 }
 
@@ -159,10 +156,10 @@ export interface TokenExchangeErrorInit {
 export class TokenExchangeError extends TrackerAuthError {
   override name = 'TokenExchangeError';
   declare readonly code: 'TOKEN_EXCHANGE_FAILED';
-  readonly source: 'iam' | 'metadata' | 'oauth';
-  readonly status: number | undefined;
-  readonly upstreamCode: string | number | undefined;
-  readonly retryable: boolean;
+  declare readonly source: 'iam' | 'metadata' | 'oauth';
+  declare readonly status: number | undefined;
+  declare readonly upstreamCode: string | number | undefined;
+  declare readonly retryable: boolean;
 
   constructor(message: string, init: TokenExchangeErrorInit) {
     super('TOKEN_EXCHANGE_FAILED', message, { cause: init.cause });
@@ -170,16 +167,6 @@ export class TokenExchangeError extends TrackerAuthError {
     this.status = init.status;
     this.upstreamCode = init.upstreamCode;
     this.retryable = init.retryable ?? false;
-  }
-
-  override toJSON() {
-    return {
-      ...super.toJSON(),
-      source: this.source,
-      status: this.status,
-      upstreamCode: this.upstreamCode,
-      retryable: this.retryable,
-    };
   }
 }
 
@@ -211,12 +198,12 @@ export interface TrackerHttpErrorInit {
 export class TrackerHttpError extends TrackerAuthError {
   override name = 'TrackerHttpError';
   declare readonly code: 'HTTP_ERROR' | 'UNAUTHORIZED';
-  readonly status: number;
-  readonly method: string;
-  readonly url: string;
-  readonly errorMessages: string[];
-  readonly errors: Record<string, string>;
-  readonly errorCode: number | undefined;
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly errorMessages: string[];
+  declare readonly errors: Record<string, string>;
+  declare readonly errorCode: number | undefined;
 
   constructor(message: string, init: TrackerHttpErrorInit, code: 'HTTP_ERROR' | 'UNAUTHORIZED' = 'HTTP_ERROR') {
     super(code, message, { cause: init.cause });
@@ -226,18 +213,6 @@ export class TrackerHttpError extends TrackerAuthError {
     this.errorMessages = init.errorMessages ?? [];
     this.errors = init.errors ?? {};
     this.errorCode = init.errorCode;
-  }
-
-  override toJSON() {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      method: this.method,
-      url: this.url,
-      errorMessages: this.errorMessages,
-      errors: this.errors,
-      errorCode: this.errorCode,
-    };
   }
 }
 
@@ -265,15 +240,11 @@ export class TimeoutError extends TrackerAuthError {
   override name = 'TimeoutError';
   declare readonly code: 'TIMEOUT';
   /** The call's full URL, query secrets redacted (like {@link TrackerHttpError.url}); `undefined` when not a URL call. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(message: string, options?: CallErrorOptions) {
     super('TIMEOUT', message, options);
     this.url = options?.url;
-  }
-
-  override toJSON() {
-    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 
@@ -282,15 +253,11 @@ export class NetworkError extends TrackerAuthError {
   override name = 'NetworkError';
   declare readonly code: 'NETWORK_ERROR';
   /** The call's full URL, query secrets redacted (like {@link TrackerHttpError.url}); `undefined` when not known. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(message: string, options?: CallErrorOptions) {
     super('NETWORK_ERROR', message, options);
     this.url = options?.url;
-  }
-
-  override toJSON() {
-    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 
@@ -299,15 +266,11 @@ export class AbortedError extends TrackerAuthError {
   override name = 'AbortedError';
   declare readonly code: 'ABORTED';
   /** The call's full URL, query secrets redacted, when the abort ended a Tracker call; else `undefined`. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(message: string, options?: CallErrorOptions) {
     super('ABORTED', message, options);
     this.url = options?.url;
-  }
-
-  override toJSON() {
-    return this.url === undefined ? super.toJSON() : { ...super.toJSON(), url: this.url };
   }
 }
 
@@ -329,10 +292,10 @@ export interface InvalidResponseErrorInit {
 export class InvalidResponseError extends TrackerAuthError {
   override name = 'InvalidResponseError';
   declare readonly code: 'INVALID_RESPONSE';
-  readonly status: number;
-  readonly method: string;
-  readonly url: string;
-  readonly reason: 'not-json' | 'too-large';
+  declare readonly status: number;
+  declare readonly method: string;
+  declare readonly url: string;
+  declare readonly reason: 'not-json' | 'too-large';
 
   constructor(message: string, init: InvalidResponseErrorInit) {
     super('INVALID_RESPONSE', message, { cause: init.cause });
@@ -340,10 +303,6 @@ export class InvalidResponseError extends TrackerAuthError {
     this.method = init.method;
     this.url = init.url;
     this.reason = init.reason;
-  }
-
-  override toJSON() {
-    return { ...super.toJSON(), status: this.status, method: this.method, url: this.url, reason: this.reason };
   }
 }
 
@@ -359,11 +318,11 @@ export class RequestRejectedError extends TrackerAuthError {
   override name = 'RequestRejectedError';
   declare readonly code: RequestRejectedErrorCode;
   /** 400 (`BAD_REQUEST`) or 405 (`METHOD_NOT_ALLOWED`). */
-  readonly status: 400 | 405;
+  declare readonly status: 400 | 405;
   /** For 405: the methods that could be used instead (the `Allow` header). */
-  readonly allow: string | undefined;
+  declare readonly allow: string | undefined;
   /** Headers of the answer (`Allow` for a 405), in the shape Express's error handler reads. */
-  readonly headers: Record<string, string> | undefined;
+  declare readonly headers: Record<string, string> | undefined;
 
   constructor(code: RequestRejectedErrorCode, message: string, allow?: string) {
     super(code, message);
@@ -374,31 +333,30 @@ export class RequestRejectedError extends TrackerAuthError {
     // (Express's development error page prints it).
     this.stack = `${this.name}: ${message}`;
   }
-
-  override toJSON() {
-    return { ...super.toJSON(), status: this.status };
-  }
 }
 
-const SUBCLASS_NAMES = {
-  ConfigurationError: ['ConfigurationError'],
-  OAuthCallbackError: ['OAuthCallbackError'],
-  OAuthResponseError: ['OAuthResponseError'],
-  SessionError: ['SessionError'],
-  TokenExchangeError: ['TokenExchangeError'],
-  SignInRequiredError: ['SignInRequiredError'],
-  // ScrollExpiredError lives beside paginate() (client/scroll-expired-error.ts) so that apps
-  // without pagination do not bundle it; its name is listed here for the guards.
-  TrackerHttpError: ['TrackerHttpError', 'UnauthorizedError', 'ScrollExpiredError'],
-  UnauthorizedError: ['UnauthorizedError'],
-  TimeoutError: ['TimeoutError'],
-  NetworkError: ['NetworkError'],
-  AbortedError: ['AbortedError'],
-  InvalidResponseError: ['InvalidResponseError'],
-  RequestRejectedError: ['RequestRejectedError'],
-} as const;
-
-const ALL_NAMES = new Set<string>(['TrackerAuthError', ...Object.values(SUBCLASS_NAMES).flat()]);
+/**
+ * Every error name of this library. ScrollExpiredError lives beside paginate()
+ * (client/scroll-expired-error.ts) so that apps without pagination do not bundle it; its name is
+ * listed here for the guards.
+ */
+const ALL_NAMES = /* @__PURE__ */ new Set<string>([
+  'TrackerAuthError',
+  'ConfigurationError',
+  'OAuthCallbackError',
+  'OAuthResponseError',
+  'SessionError',
+  'TokenExchangeError',
+  'SignInRequiredError',
+  'TrackerHttpError',
+  'UnauthorizedError',
+  'ScrollExpiredError',
+  'TimeoutError',
+  'NetworkError',
+  'AbortedError',
+  'InvalidResponseError',
+  'RequestRejectedError',
+]);
 const CODES = /* @__PURE__ */ new Set<string>(ERROR_CODES);
 
 function hasShape(value: unknown): value is { name: string; code: string } {
@@ -416,25 +374,27 @@ export function isTrackerAuthError(value: unknown): value is TrackerAuthError {
   return hasShape(value) && ALL_NAMES.has(value.name) && CODES.has(value.code);
 }
 
-// Top-level calls below carry `@__PURE__` so bundlers drop the guards an app does not import.
-function guard<T extends TrackerAuthError>(cls: abstract new (...args: any[]) => T, names: readonly string[]) {
+// The guards below are `@__PURE__` calls with literal arguments only (a property read such as
+// `NAMES.x` would count as a possible side effect), so a bundler drops every guard an app does
+// not import, and with it the class it names.
+function guard<T extends TrackerAuthError>(cls: abstract new (...args: any[]) => T, ...names: string[]) {
   return (value: unknown): value is T =>
     value instanceof cls || (isTrackerAuthError(value) && names.includes(value.name));
 }
 
-export const isConfigurationError = /* @__PURE__ */ guard(ConfigurationError, SUBCLASS_NAMES.ConfigurationError);
-export const isOAuthCallbackError = /* @__PURE__ */ guard(OAuthCallbackError, SUBCLASS_NAMES.OAuthCallbackError);
-export const isOAuthResponseError = /* @__PURE__ */ guard(OAuthResponseError, SUBCLASS_NAMES.OAuthResponseError);
-export const isSessionError = /* @__PURE__ */ guard(SessionError, SUBCLASS_NAMES.SessionError);
-export const isTokenExchangeError = /* @__PURE__ */ guard(TokenExchangeError, SUBCLASS_NAMES.TokenExchangeError);
-export const isSignInRequiredError = /* @__PURE__ */ guard(SignInRequiredError, SUBCLASS_NAMES.SignInRequiredError);
-export const isTrackerHttpError = /* @__PURE__ */ guard(TrackerHttpError, SUBCLASS_NAMES.TrackerHttpError);
-export const isUnauthorizedError = /* @__PURE__ */ guard(UnauthorizedError, SUBCLASS_NAMES.UnauthorizedError);
-export const isTimeoutError = /* @__PURE__ */ guard(TimeoutError, SUBCLASS_NAMES.TimeoutError);
-export const isNetworkError = /* @__PURE__ */ guard(NetworkError, SUBCLASS_NAMES.NetworkError);
-export const isAbortedError = /* @__PURE__ */ guard(AbortedError, SUBCLASS_NAMES.AbortedError);
-export const isInvalidResponseError = /* @__PURE__ */ guard(InvalidResponseError, SUBCLASS_NAMES.InvalidResponseError);
-export const isRequestRejectedError = /* @__PURE__ */ guard(RequestRejectedError, SUBCLASS_NAMES.RequestRejectedError);
+export const isConfigurationError = /* @__PURE__ */ guard(ConfigurationError, 'ConfigurationError');
+export const isOAuthCallbackError = /* @__PURE__ */ guard(OAuthCallbackError, 'OAuthCallbackError');
+export const isOAuthResponseError = /* @__PURE__ */ guard(OAuthResponseError, 'OAuthResponseError');
+export const isSessionError = /* @__PURE__ */ guard(SessionError, 'SessionError');
+export const isTokenExchangeError = /* @__PURE__ */ guard(TokenExchangeError, 'TokenExchangeError');
+export const isSignInRequiredError = /* @__PURE__ */ guard(SignInRequiredError, 'SignInRequiredError');
+export const isTrackerHttpError = /* @__PURE__ */ guard(TrackerHttpError, 'TrackerHttpError', 'UnauthorizedError', 'ScrollExpiredError');
+export const isUnauthorizedError = /* @__PURE__ */ guard(UnauthorizedError, 'UnauthorizedError');
+export const isTimeoutError = /* @__PURE__ */ guard(TimeoutError, 'TimeoutError');
+export const isNetworkError = /* @__PURE__ */ guard(NetworkError, 'NetworkError');
+export const isAbortedError = /* @__PURE__ */ guard(AbortedError, 'AbortedError');
+export const isInvalidResponseError = /* @__PURE__ */ guard(InvalidResponseError, 'InvalidResponseError');
+export const isRequestRejectedError = /* @__PURE__ */ guard(RequestRejectedError, 'RequestRejectedError');
 
 /**
  * The HTTP status an app should answer with for a tracker-auth error. Adapters use this so

@@ -2,6 +2,7 @@
  * Shared types of @tracker-auth/core: the contract between token sources, the refresh
  * engine, the header builder, the Tracker client and the framework adapters.
  */
+import type { TrackerAuthEventHandler } from './events.js';
 
 /**
  * The organization Tracker is linked to: exactly one of
@@ -71,6 +72,29 @@ export interface TokenSource {
    * refused again. `true` or nothing: replay.
    */
   invalidate?(token?: string): void | boolean | Promise<void | boolean>;
+  /**
+   * A copy of this source with app-wide settings filled in where the source has none of its own
+   * (its own `store` and `onEvent` win; `refresh` is merged, its own values winning). This is how
+   * `createTrackerAuth({ credentials, store, refresh, onEvent })` configures the source it is
+   * given: the one place those options reach a source. Every fetching source of this library
+   * has it; static tokens return themselves (nothing to store or refresh). A custom source may
+   * implement it; without it, `createTrackerAuth()` refuses `store`/`refresh` instead of
+   * ignoring them.
+   *
+   * @example
+   * const shared = iamFromServiceAccountKey({ key }).withDefaults({ store: redisStore, refresh: { retries: 5 } });
+   */
+  withDefaults?(defaults: TokenSourceDefaults): TokenSource;
+}
+
+/** Settings a token source takes from its app (see {@link TokenSource.withDefaults}). */
+export interface TokenSourceDefaults {
+  /** Where tokens are cached, e.g. a store shared over Redis. */
+  store?: TokenStore | undefined;
+  /** Refresh window, retries and timeouts, merged under the source's own. */
+  refresh?: RefreshOptions | undefined;
+  /** Observer of the source's `refresh.*` events. */
+  onEvent?: TrackerAuthEventHandler | undefined;
 }
 
 /** What a {@link TokenStore} keeps per credential. Serializable (JSON) on purpose. */

@@ -6,7 +6,7 @@
  */
 import { ConfigurationError, OAuthResponseError, SignInRequiredError, isOAuthResponseError } from '../errors.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
-import { allowDefaults, fingerprint, mergeDefaults } from '../tokens/source-options.js';
+import { fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { TrackerAuthEventHandler } from '../events.js';
 import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
 import {
@@ -145,5 +145,6 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
       await options.onTokens(set);
     },
   });
-  return allowDefaults(source, (defaults) => userTokenSource(mergeDefaults(options, defaults)));
+  source.withDefaults = (defaults) => userTokenSource(mergeDefaults(options, defaults));
+  return source;
 }

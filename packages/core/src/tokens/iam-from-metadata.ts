@@ -7,7 +7,7 @@
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
 import { assertUrl, endpointUrl } from '../validate.js';
-import { allowDefaults, assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
 import { fetchTokenJson, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
 
 export const METADATA_TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
@@ -37,7 +37,8 @@ export function iamFromMetadata(options: IamFromMetadataOptions = {}): Refreshin
     onEvent: options.onEvent,
     fetchToken: ({ signal, now, timeoutMs }) => fetchMetadataToken(url, options.fetch, signal, timeoutMs, now),
   });
-  return allowDefaults(source, (defaults) => iamFromMetadata(mergeDefaults(options, defaults)));
+  source.withDefaults = (defaults) => iamFromMetadata(mergeDefaults(options, defaults));
+  return source;
 }
 
 async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, signal: AbortSignal, timeoutMs: number, now: () => number): Promise<StoredToken> {

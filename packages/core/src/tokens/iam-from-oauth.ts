@@ -7,7 +7,7 @@ import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refr
 import { DEFAULT_IAM_URL } from '../types.js';
 import { assertToken, assertUrl } from '../validate.js';
 import { exchangeForIamToken } from './iam-exchange.js';
-import { allowDefaults, assertSourceOptions, fingerprint, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, fingerprint, mergeDefaults, type TokenSourceOptions } from './source-options.js';
 
 export interface IamFromOAuthTokenOptions extends TokenSourceOptions {
   /** A Yandex OAuth token of a Yandex account with access to the cloud organization. */
@@ -48,5 +48,6 @@ export function iamFromOAuthToken(options: IamFromOAuthTokenOptions): Refreshing
         secrets: [oauth],
       }),
   });
-  return allowDefaults(source, (defaults) => iamFromOAuthToken(mergeDefaults(options, defaults)));
+  source.withDefaults = (defaults) => iamFromOAuthToken(mergeDefaults(options, defaults));
+  return source;
 }

@@ -11,7 +11,7 @@ import { assertUrl } from '../validate.js';
 import { exchangeForIamToken } from './iam-exchange.js';
 import { createServiceAccountJwtSigner } from './service-account-jwt.js';
 import { parseServiceAccountKey, type ServiceAccountKeyInput } from './service-account-key.js';
-import { allowDefaults, assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
 
 export interface IamFromServiceAccountKeyOptions extends TokenSourceOptions {
   /**
@@ -67,5 +67,6 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
     invalidate: engine.invalidate,
   };
   hideSecrets(source, () => ({ id, kind: 'iam', serviceAccountId: parsed.serviceAccountId, keyId: parsed.keyId }), 'ServiceAccountTokenSource');
-  return allowDefaults(source, (defaults) => iamFromServiceAccountKey(mergeDefaults(options, defaults)));
+  source.withDefaults = (defaults) => iamFromServiceAccountKey(mergeDefaults(options, defaults));
+  return source;
 }

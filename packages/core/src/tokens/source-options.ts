@@ -1,10 +1,10 @@
 /**
- * Options every fetching token source shares, their validation, and the hook that lets
- * `createTrackerAuth({ store, refresh })` re-create a source with app-wide settings.
+ * Options every fetching token source shares, their validation, and the merge behind each
+ * source's `withDefaults()` (how `createTrackerAuth({ store, refresh })` configures a source).
  */
 import { ConfigurationError } from '../errors.js';
 import type { TrackerAuthEventHandler } from '../events.js';
-import type { FetchLike, RefreshOptions, TokenSource, TokenStore } from '../types.js';
+import type { FetchLike, RefreshOptions, TokenSourceDefaults, TokenStore } from '../types.js';
 
 /** Options shared by the IAM and metadata token sources. */
 export interface TokenSourceOptions {
@@ -20,32 +20,14 @@ export interface TokenSourceOptions {
   onEvent?: TrackerAuthEventHandler | undefined;
 }
 
-/** Settings `createTrackerAuth()` can apply to a source it is given. */
-export interface SourceDefaults {
-  store?: TokenStore | undefined;
-  refresh?: RefreshOptions | undefined;
-  onEvent?: TrackerAuthEventHandler | undefined;
-}
-
-const RECONFIGURE = Symbol.for('@tracker-auth/core.reconfigure');
+/** Settings `createTrackerAuth()` passes to a source's `withDefaults()`. */
+export type SourceDefaults = TokenSourceDefaults;
 
 /**
- * Attach (non-enumerably) a way to rebuild `source` with `store`/`refresh` defaults. Values set
- * on the source itself win over the defaults.
+ * Merge app-wide defaults under a source's own options (its own values win): what every
+ * fetching source's `withDefaults(defaults)` rebuilds itself from.
  */
-export function allowDefaults<T extends TokenSource>(source: T, rebuild: (defaults: SourceDefaults) => TokenSource): T {
-  Object.defineProperty(source, RECONFIGURE, { value: rebuild, enumerable: false });
-  return source;
-}
-
-/** The rebuild hook of a source made by this library, if any. */
-export function rebuildHook(source: TokenSource): ((defaults: SourceDefaults) => TokenSource) | undefined {
-  const hook = (source as unknown as Record<symbol, unknown>)[RECONFIGURE];
-  return typeof hook === 'function' ? (hook as (defaults: SourceDefaults) => TokenSource) : undefined;
-}
-
-/** Merge app-wide defaults under a source's own options (its own values win). */
-export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: SourceDefaults): O {
+export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: TokenSourceDefaults): O {
   return {
     ...own,
     store: own.store ?? defaults.store,

@@ -7,7 +7,7 @@ import { hideSecrets } from '../redact.js';
 import type { AccessToken, GetTokenOptions, TokenKind, TokenSource } from '../types.js';
 import { assertToken } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
-import { allowDefaults, fingerprint } from './source-options.js';
+import { fingerprint } from './source-options.js';
 
 /**
  * A static token source. `invalidate()` changes nothing and resolves `false`: the next
@@ -39,10 +39,11 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
       // Nothing to refresh: a static token stays what it is, and a replay would send it again.
       return false;
     },
+    // A store or refresh settings have nothing to do for a static token.
+    withDefaults: () => source,
   };
   hideSecrets(source, () => ({ id, kind, expiresAt }), kind === 'oauth' ? 'OAuthTokenSource' : 'IamTokenSource');
-  // A store or refresh settings have nothing to do for a static token.
-  return allowDefaults(source, () => source);
+  return source;
 }
 
 /**
