@@ -21,14 +21,14 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 const SCHEME_PREFIX = /^\s*(oauth|bearer)(\s|:|$)/i;
 
 /** Yandex 360 organization ids are numbers (docs/yandex-api.md 1.3, e.g. `1234567`). */
-const ORG_ID = /^\d{1,20}$/;
+export const ORG_ID = /^\d{1,20}$/;
 /**
  * Yandex Cloud organization ids are 20 lower-case alphanumerics starting with a letter
  * (`bpf…`, docs/yandex-api.md 1.3). Accepted here a little more widely (any case, `-`/`_`,
  * up to 64 chars) so a future id shape is not refused by a client-side guess; what is
  * refused is what can never be an id: empty, whitespace, control or other punctuation.
  */
-const CLOUD_ORG_ID = /^[A-Za-z][A-Za-z0-9_-]{2,63}$/;
+export const CLOUD_ORG_ID = /^[A-Za-z][A-Za-z0-9_-]{2,63}$/;
 
 /** Describe the type of a wrong value without showing the value. */
 function kindOf(value: unknown): string {

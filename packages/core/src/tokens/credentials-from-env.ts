@@ -1,15 +1,22 @@
 /**
  * Credentials, organization and upstream URLs from environment variables, so one deployment
  * setting picks the token source and the fake Yandex can stand in for every upstream.
+ *
+ * Every value is checked here, under the name of the variable that holds it, before any token
+ * source is built: a bad value is a {@link ConfigurationError} whose `field` is the variable and
+ * whose message says how to fix that variable. The validators take the field name as an
+ * argument, so no message is rewritten after the fact, and none repeats a value (a token or a
+ * key pasted into the wrong variable must not reach a log through the error).
  */
-import { ConfigurationError, isConfigurationError } from '../errors.js';
-import { assertOrgFitsTokenKind } from '../headers.js';
-import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenSource, type TrackerOrg } from '../types.js';
-import { assertUrl, normalizeOrg } from '../validate.js';
+import { ConfigurationError } from '../errors.js';
+import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
+import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenKind, type TokenSource, type TrackerOrg } from '../types.js';
+import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl } from '../validate.js';
+import { parseIamExpiresAt } from './iam-exchange.js';
 import { iamFromMetadata } from './iam-from-metadata.js';
 import { iamFromOAuthToken } from './iam-from-oauth.js';
 import { iamFromServiceAccountKey } from './iam-from-service-account.js';
-import type { ServiceAccountKeyInput } from './service-account-key.js';
+import { parseServiceAccountKey, type ServiceAccountKeyInput } from './service-account-key.js';
 import type { SourceDefaults, TokenSourceOptions } from './source-options.js';
 import { iamToken, oauthToken } from './static-tokens.js';
 
@@ -67,6 +74,9 @@ const CREDENTIAL_VARS = [
   TRACKER_ENV.useMetadata,
 ] as const;
 
+/** The `field` of an error about the organization as a whole (neither or both set). */
+const ORG_VARS = `${TRACKER_ENV.orgId},${TRACKER_ENV.cloudOrgId}`;
+
 /**
  * Pick the token source, organization and upstream URLs from environment variables
  * (see {@link TRACKER_ENV}). Exactly one credential variable must be set (`TRACKER_OAUTH_TOKEN`,
@@ -75,9 +85,12 @@ const CREDENTIAL_VARS = [
  * otherwise a {@link ConfigurationError} names the variables (never their values). Empty values
  * count as unset. `env` defaults to `process.env` when the runtime has one.
  *
+ * @throws {ConfigurationError} `field` is the variable at fault (`TRACKER_ORG_ID`,
+ *   `TRACKER_SERVICE_ACCOUNT_KEY.private_key`, …), or `env` when no credential is set.
  * @example
- * const { credentials, org, urls } = credentialsFromEnv();
+ * const { credentials, org, urls } = credentialsFromEnv({ TRACKER_OAUTH_TOKEN: 'y0_…', TRACKER_ORG_ID: '1234567' });
  * const auth = createTrackerAuth({ credentials, org });
+ * const tracker = createTrackerClient(auth, { trackerUrl: urls.trackerUrl });
  */
 export function credentialsFromEnv(env?: EnvRecord, options: CredentialsFromEnvOptions = {}): EnvCredentials {
   return resolveEnvCredentials(env, options, undefined);
@@ -92,6 +105,8 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('INVALID_OPTION', 'options', 'credentialsFromEnv(env, options): options must be an object.');
   }
+  // Checked here so that `refresh.now` is known good before a static IAM token takes it.
+  resolveRefreshOptions(options.refresh, 'refresh');
   const read = (name: string): string | undefined => {
     const value = source[name];
     if (value === undefined || value === null) return undefined;
@@ -123,52 +138,51 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   if (set.length > 1) {
     throw new ConfigurationError('INVALID_OPTION', set.join(','), `several Tracker credentials are set (${set.join(', ')}); keep exactly one of them.`);
   }
-  const sourceOptions = { fetch: options.fetch, store: options.store, refresh: options.refresh };
   const chosen = set[0]!;
   const value = read(chosen) as string;
-  let credentials: TokenSource;
-  switch (chosen) {
-    case TRACKER_ENV.oauthToken:
-      credentials = renamed(chosen, () => oauthToken(value), { token: chosen });
-      break;
-    case TRACKER_ENV.iamToken:
-      credentials = renamed(chosen, () => iamToken(value, { expiresAt: read(TRACKER_ENV.iamTokenExpiresAt), now: options.refresh?.now }), {
-        token: chosen,
-        expiresAt: TRACKER_ENV.iamTokenExpiresAt,
-      });
-      break;
-    case TRACKER_ENV.iamFromOAuthToken:
-      credentials = renamed(chosen, () => iamFromOAuthToken({ ...sourceOptions, oauthToken: value, iamUrl: urls.iamUrl }), { oauthToken: chosen });
-      break;
-    case TRACKER_ENV.serviceAccountKey:
-      credentials = renamed(chosen, () => iamFromServiceAccountKey({ ...sourceOptions, key: value, iamUrl: urls.iamUrl }), { key: chosen });
-      break;
-    case TRACKER_ENV.serviceAccountKeyFile: {
-      if (!loadKeyFile) {
-        throw new ConfigurationError(
-          'INVALID_OPTION',
-          chosen,
-          `${chosen} needs file access: use credentialsFromNodeEnv() from '@tracker-auth/core/node', or put the key JSON itself in ${TRACKER_ENV.serviceAccountKey}.`,
-        );
-      }
-      const key = loadKeyFile(value, chosen);
-      credentials = renamed(chosen, () => iamFromServiceAccountKey({ ...sourceOptions, key, iamUrl: urls.iamUrl }), { key: chosen });
-      break;
-    }
-    default:
-      credentials = renamed(chosen, () => iamFromMetadata({ ...sourceOptions, metadataUrl: urls.metadataUrl }));
+  if (chosen === TRACKER_ENV.serviceAccountKeyFile && !loadKeyFile) {
+    throw new ConfigurationError(
+      'INVALID_OPTION',
+      chosen,
+      `${chosen} needs file access: use credentialsFromNodeEnv() from '@tracker-auth/core/node', or put the key JSON itself in ${TRACKER_ENV.serviceAccountKey}.`,
+    );
   }
 
+  // The organization is checked before any source is built: its kind decides which tokens fit.
   const org = readOrg(read(TRACKER_ENV.orgId), read(TRACKER_ENV.cloudOrgId));
-  try {
-    assertOrgFitsTokenKind(credentials.kind, org, 'org');
-  } catch (error) {
+  const kind: TokenKind = chosen === TRACKER_ENV.oauthToken ? 'oauth' : 'iam';
+  if (kind === 'iam' && org.cloudOrgId === undefined) {
+    // IAM tokens (Bearer) are refused for Yandex 360 organizations (docs/yandex-api.md 1.2).
     throw new ConfigurationError(
       'INVALID_ORG',
       TRACKER_ENV.orgId,
       `${chosen} gives IAM tokens, which work only with Yandex Cloud organizations; set ${TRACKER_ENV.cloudOrgId} instead of ${TRACKER_ENV.orgId}, or use ${TRACKER_ENV.oauthToken}.`,
-      { cause: error },
     );
+  }
+
+  const sourceOptions = { fetch: options.fetch, store: options.store, refresh: options.refresh, onEvent: options.onEvent };
+  let credentials: TokenSource;
+  switch (chosen) {
+    case TRACKER_ENV.oauthToken:
+      credentials = oauthToken(assertToken(value, chosen));
+      break;
+    case TRACKER_ENV.iamToken:
+      credentials = iamToken(assertToken(value, chosen), { expiresAt: readExpiry(read(TRACKER_ENV.iamTokenExpiresAt)), now: options.refresh?.now });
+      break;
+    case TRACKER_ENV.iamFromOAuthToken:
+      credentials = iamFromOAuthToken({ ...sourceOptions, oauthToken: assertToken(value, chosen), iamUrl: urls.iamUrl });
+      break;
+    case TRACKER_ENV.serviceAccountKey:
+    case TRACKER_ENV.serviceAccountKeyFile: {
+      const key: ServiceAccountKeyInput = chosen === TRACKER_ENV.serviceAccountKey ? value : loadKeyFile!(value, chosen);
+      // Parsed once under the variable's name, so a damaged key is reported as, say,
+      // `TRACKER_SERVICE_ACCOUNT_KEY.private_key`; the source then takes the checked key.
+      parseServiceAccountKey(key, chosen);
+      credentials = iamFromServiceAccountKey({ ...sourceOptions, key, iamUrl: urls.iamUrl });
+      break;
+    }
+    default:
+      credentials = iamFromMetadata({ ...sourceOptions, metadataUrl: urls.metadataUrl });
   }
   return { credentials, org, urls };
 }
@@ -180,54 +194,36 @@ function parseFlag(value: string | undefined, name: string): boolean {
   throw new ConfigurationError('INVALID_OPTION', name, `${name} must be true or false (1/0, yes/no also work).`);
 }
 
-function readOrg(orgId: string | undefined, cloudOrgId: string | undefined): TrackerOrg {
-  if (orgId === undefined && cloudOrgId === undefined) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      `${TRACKER_ENV.orgId},${TRACKER_ENV.cloudOrgId}`,
-      `no Tracker organization in the environment; set ${TRACKER_ENV.orgId} (Yandex 360) or ${TRACKER_ENV.cloudOrgId} (Yandex Cloud).`,
-    );
+/** `TRACKER_IAM_TOKEN_EXPIRES_AT` as epoch ms: the RFC 3339 `expiresAt` IAM answers with. */
+function readExpiry(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const expiresAt = parseIamExpiresAt(value);
+  if (expiresAt === undefined) {
+    const name = TRACKER_ENV.iamTokenExpiresAt;
+    throw new ConfigurationError('INVALID_OPTION', name, `${name} must be an RFC 3339 timestamp such as 2026-11-30T04:00:00Z (IAM's expiresAt).`);
   }
-  if (orgId !== undefined && cloudOrgId !== undefined) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      `${TRACKER_ENV.orgId},${TRACKER_ENV.cloudOrgId}`,
-      `both ${TRACKER_ENV.orgId} and ${TRACKER_ENV.cloudOrgId} are set; keep one (when Tracker is linked to both, ${TRACKER_ENV.orgId}).`,
-    );
-  }
-  try {
-    return renamed(
-      orgId !== undefined ? TRACKER_ENV.orgId : TRACKER_ENV.cloudOrgId,
-      () => normalizeOrg(orgId !== undefined ? { orgId } : { cloudOrgId }, 'env'),
-      { 'env.orgId': TRACKER_ENV.orgId, 'env.cloudOrgId': TRACKER_ENV.cloudOrgId },
-    );
-  } catch (error) {
-    // The validator's hints speak of options; here the fix is the other variable.
-    if (!isConfigurationError(error)) throw error;
-    const message = error.message
-      .replace('pass it as cloudOrgId instead', `set it as ${TRACKER_ENV.cloudOrgId} instead`)
-      .replace('pass it as orgId instead', `set it as ${TRACKER_ENV.orgId} instead`);
-    throw new ConfigurationError(error.code, error.field, message, { cause: error.cause });
-  }
+  return expiresAt;
 }
 
 /**
- * Run a factory and re-label its {@link ConfigurationError}s with the environment variable
- * name, so the message says which variable to fix. `prefixes` maps an option path prefix
- * (`token`, `key`, …) to the variable that supplied it.
+ * The organization from its two variables. The id patterns are validate.ts's (one definition
+ * of what an id looks like); the hints name the other variable, since the usual mistake is a
+ * Yandex Cloud id in `TRACKER_ORG_ID` or the reverse.
  */
-function renamed<T>(variable: string, build: () => T, prefixes: Record<string, string> = {}): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!isConfigurationError(error)) throw error;
-    for (const [from, to] of Object.entries(prefixes)) {
-      if (error.field === from || error.field.startsWith(`${from}.`)) {
-        const field = to + error.field.slice(from.length);
-        const message = error.message.startsWith(error.field) ? field + error.message.slice(error.field.length) : `${to}: ${error.message}`;
-        throw new ConfigurationError(error.code, field, message, { cause: error });
-      }
-    }
-    throw new ConfigurationError(error.code, variable, `${variable}: ${error.message}`, { cause: error });
+function readOrg(orgId: string | undefined, cloudOrgId: string | undefined): TrackerOrg {
+  const { orgId: orgVar, cloudOrgId: cloudVar } = TRACKER_ENV;
+  if (orgId === undefined && cloudOrgId === undefined) {
+    throw new ConfigurationError('INVALID_ORG', ORG_VARS, `no Tracker organization in the environment; set ${orgVar} (Yandex 360) or ${cloudVar} (Yandex Cloud).`);
   }
+  if (orgId !== undefined && cloudOrgId !== undefined) {
+    throw new ConfigurationError('INVALID_ORG', ORG_VARS, `both ${orgVar} and ${cloudVar} are set; keep one (when Tracker is linked to both, ${orgVar}).`);
+  }
+  if (orgId !== undefined) {
+    if (ORG_ID.test(orgId)) return { orgId };
+    const hint = CLOUD_ORG_ID.test(orgId) ? `it looks like a Yandex Cloud organization id: set it as ${cloudVar} instead` : 'a Yandex 360 organization id is digits only (e.g. 1234567)';
+    throw new ConfigurationError('INVALID_ORG', orgVar, `${orgVar} is not a Yandex 360 organization id; ${hint}.`);
+  }
+  if (CLOUD_ORG_ID.test(cloudOrgId!)) return { cloudOrgId: cloudOrgId! };
+  const hint = ORG_ID.test(cloudOrgId!) ? `it looks like a Yandex 360 organization id (digits): set it as ${orgVar} instead` : 'a Yandex Cloud organization id looks like bpf… (20 lower-case letters and digits)';
+  throw new ConfigurationError('INVALID_ORG', cloudVar, `${cloudVar} is not a Yandex Cloud organization id; ${hint}.`);
 }

@@ -119,6 +119,8 @@ describe('credentialsFromEnv: configuration errors name the variables, never the
     ['no org', { TRACKER_OAUTH_TOKEN: secret }, 'TRACKER_ORG_ID,TRACKER_CLOUD_ORG_ID', 'TRACKER_CLOUD_ORG_ID'],
     ['both orgs', { TRACKER_OAUTH_TOKEN: secret, TRACKER_ORG_ID: '1', TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_ORG_ID,TRACKER_CLOUD_ORG_ID', 'keep one'],
     ['a cloud id in TRACKER_ORG_ID', { TRACKER_OAUTH_TOKEN: secret, TRACKER_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_ORG_ID', 'set it as TRACKER_CLOUD_ORG_ID instead'],
+    ['a Yandex 360 id in TRACKER_CLOUD_ORG_ID', { TRACKER_IAM_TOKEN: 't1.abc', TRACKER_CLOUD_ORG_ID: '1234567' }, 'TRACKER_CLOUD_ORG_ID', 'set it as TRACKER_ORG_ID instead'],
+    ['a line break inside TRACKER_IAM_FROM_OAUTH_TOKEN', { TRACKER_IAM_FROM_OAUTH_TOKEN: `${secret}\n${secret}`, TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2zjbqn4kk' }, 'TRACKER_IAM_FROM_OAUTH_TOKEN', 'TRACKER_IAM_FROM_OAUTH_TOKEN contains a control character'],
     ['IAM with a Yandex 360 org', { TRACKER_IAM_FROM_OAUTH_TOKEN: secret, TRACKER_ORG_ID: '1' }, 'TRACKER_ORG_ID', 'TRACKER_CLOUD_ORG_ID'],
     ['a token with a scheme word', { TRACKER_OAUTH_TOKEN: `OAuth ${secret}`, TRACKER_ORG_ID: '1' }, 'TRACKER_OAUTH_TOKEN', 'scheme'],
     ['a bad metadata flag', { TRACKER_USE_METADATA: 'sometimes', TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_USE_METADATA', 'true or false'],
