@@ -37,67 +37,57 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** Throws `<field> <problem>; <fix>.`: every message names the field and the fix, never the value. */
+type Fail = (problem: string, fix: string) => never;
+
+function failer(code: 'INVALID_TOKEN' | 'INVALID_ORG' | 'INVALID_URL', field: string): Fail {
+  return (problem, fix) => {
+    throw new ConfigurationError(code, field, `${field} ${problem}; ${fix}.`);
+  };
+}
+
+/**
+ * The checks every text option shares, in this order: a string, not empty, no control
+ * character (a CR/LF would inject a header or a log line), no whitespace (a header would split
+ * on it, the URL parser silently drops it). `expected` says what the value should be.
+ */
+function assertText(value: unknown, fail: Fail, expected: string): string {
+  if (typeof value !== 'string') return fail(`must be a string, got ${kindOf(value)}`, `pass ${expected}`);
+  if (value === '') return fail('is empty', `set it to ${expected}`);
+  if (CONTROL.test(value)) return fail('contains a control character (for example CR or LF)', 'remove line breaks and control characters');
+  if (WHITESPACE.test(value)) return fail('contains whitespace', 'trim the value; it is a single word without spaces');
+  return value;
+}
+
 /**
  * Check that `value` is a raw access token (OAuth or IAM) fit for an `Authorization` header
  * and return it unchanged.
  *
- * Rejects non-strings, empty values, any whitespace or control character (a CR/LF would let
- * a token inject headers), a scheme word already in front (`OAuth …`, `Bearer …`), and
- * anything outside printable ASCII. The message names `field` and never contains the value.
+ * Rejects non-strings, empty values, a scheme word already in front (`OAuth …`, `Bearer …`), any
+ * whitespace or control character (a CR/LF would let a token inject headers), and anything
+ * outside printable ASCII. The message names `field` and never contains the value.
  *
  * @throws {ConfigurationError} code `INVALID_TOKEN`
  * @example
  * const token = assertToken(process.env.TRACKER_TOKEN, 'TRACKER_TOKEN');
  */
 export function assertToken(value: unknown, field: string): string {
-  const fail = (problem: string, fix: string): never => {
-    throw new ConfigurationError('INVALID_TOKEN', field, `${field} ${problem}; ${fix}.`);
-  };
-  if (typeof value !== 'string') {
-    return fail(`must be a string, got ${kindOf(value)}`, 'pass the raw OAuth or IAM token as a string');
+  const fail = failer('INVALID_TOKEN', field);
+  // Before the whitespace check, which `OAuth y0_…` would fail with a less useful message.
+  if (typeof value === 'string' && SCHEME_PREFIX.test(value)) {
+    return fail('starts with an auth scheme word (OAuth/Bearer)', 'pass the token alone; the scheme comes from the token kind');
   }
-  if (value.length === 0) return fail('is empty', 'set it to an OAuth token (y0_…) or an IAM token (t1.…)');
-  if (value.trim().length === 0) {
-    return fail('contains only whitespace', 'set it to an OAuth token (y0_…) or an IAM token (t1.…)');
-  }
-  if (SCHEME_PREFIX.test(value)) {
-    return fail(
-      'starts with an auth scheme word (OAuth/Bearer)',
-      'pass the token alone; the scheme is added from the token kind (oauth → OAuth, iam → Bearer)',
-    );
-  }
-  if (CONTROL.test(value)) {
-    return fail(
-      'contains a control character (for example CR or LF)',
-      'remove line breaks and control characters; check how the token is read from the environment or a file',
-    );
-  }
-  if (WHITESPACE.test(value)) {
-    return fail('contains whitespace', 'trim the value; a token is a single word without spaces or line breaks');
-  }
-  if (!TOKEN_CHARS.test(value)) {
-    return fail('contains characters outside printable ASCII', 'copy the token again; tokens are plain ASCII');
-  }
-  if (value.length > MAX_TOKEN_LENGTH) {
-    return fail(`is longer than ${MAX_TOKEN_LENGTH} characters`, 'pass the token itself, not a file or a JSON document');
-  }
-  return value;
+  const token = assertText(value, fail, 'an OAuth token (y0_…) or an IAM token (t1.…)');
+  if (!TOKEN_CHARS.test(token)) return fail('contains characters outside printable ASCII', 'copy the token again');
+  if (token.length > MAX_TOKEN_LENGTH) return fail(`is longer than ${MAX_TOKEN_LENGTH} characters`, 'pass the token itself, not a file');
+  return token;
 }
 
-function checkIdString(value: unknown, field: string, what: string): string {
-  const fail = (problem: string, fix: string): never => {
-    throw new ConfigurationError('INVALID_ORG', field, `${field} ${problem}; ${fix}.`);
-  };
-  if (typeof value === 'number' && what === 'orgId' && Number.isSafeInteger(value) && value >= 0) {
-    // Tolerated: a numeric Yandex 360 id read from JSON config.
-    return String(value);
-  }
-  if (typeof value !== 'string') return fail(`must be a string, got ${kindOf(value)}`, `set ${what} to the organization id as a string`);
-  if (value.length === 0) return fail('is empty', `set ${what} to your organization id (see https://tracker.yandex.ru/admin/orgs)`);
-  if (CONTROL.test(value)) return fail('contains a control character (for example CR or LF)', 'remove line breaks and control characters');
-  if (WHITESPACE.test(value)) return fail('contains whitespace', 'trim the value');
-  return value;
-}
+/** Per organization kind: the id pattern, the product name, the shape of its ids, the other kind. */
+const ORG_KINDS = {
+  orgId: [ORG_ID, 'Yandex 360', 'digits only (e.g. 1234567)', 'cloudOrgId'],
+  cloudOrgId: [CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 lower-case letters and digits)', 'orgId'],
+} as const;
 
 /**
  * Check a Tracker organization (`{ orgId }` for Yandex 360, or `{ cloudOrgId }` for Yandex
@@ -112,50 +102,31 @@ function checkIdString(value: unknown, field: string, what: string): string {
  * normalizeOrg({ cloudOrgId: 'bpf3crucp1v2zjbqn4kk' }); // { cloudOrgId: 'bpf3crucp1v2zjbqn4kk' }
  */
 export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
+  const fail = failer('INVALID_ORG', field);
   if (typeof org !== 'object' || org === null || Array.isArray(org)) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      field,
-      `${field} must be an object, got ${kindOf(org)}; pass { orgId } for a Yandex 360 organization or { cloudOrgId } for a Yandex Cloud organization.`,
+    return fail(`must be an object, got ${kindOf(org)}`, 'pass { orgId } (Yandex 360) or { cloudOrgId } (Yandex Cloud)');
+  }
+  const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
+  if (given.length !== 1) {
+    return given.length > 1
+      ? fail('has both orgId and cloudOrgId (an empty string counts as set)', 'keep one (orgId, when Tracker is linked to both kinds)')
+      : fail('has neither orgId nor cloudOrgId', 'set orgId (Yandex 360, X-Org-ID) or cloudOrgId (Yandex Cloud, X-Cloud-Org-ID)');
+  }
+  const key = given[0]!;
+  const path = `${field}.${key}`;
+  const [pattern, product, shape, other] = ORG_KINDS[key];
+  let id = (org as Record<string, unknown>)[key];
+  // Tolerated: a numeric Yandex 360 id read from JSON config.
+  if (key === 'orgId' && Number.isSafeInteger(id) && (id as number) >= 0) id = String(id);
+  const text = assertText(id, failer('INVALID_ORG', path), 'your organization id (see https://tracker.yandex.ru/admin/orgs)');
+  if (!pattern.test(text)) {
+    const [otherPattern, otherProduct] = ORG_KINDS[other];
+    failer('INVALID_ORG', path)(
+      `is not a ${product} organization id`,
+      otherPattern.test(text) ? `it looks like a ${otherProduct} one: pass it as ${other} instead` : `a ${product} id is ${shape}`,
     );
   }
-  const { orgId, cloudOrgId } = org as { orgId?: unknown; cloudOrgId?: unknown };
-  const hasOrgId = orgId !== undefined && orgId !== null;
-  const hasCloudOrgId = cloudOrgId !== undefined && cloudOrgId !== null;
-  if (hasOrgId && hasCloudOrgId) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      field,
-      `${field} has both orgId and cloudOrgId (an empty string counts as set); set exactly one, leaving the other undefined (when Tracker is linked to both kinds, use orgId, the Yandex 360 id).`,
-    );
-  }
-  if (!hasOrgId && !hasCloudOrgId) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      field,
-      `${field} has neither orgId nor cloudOrgId; set orgId (Yandex 360, X-Org-ID) or cloudOrgId (Yandex Cloud, X-Cloud-Org-ID).`,
-    );
-  }
-  if (hasOrgId) {
-    const path = `${field}.orgId`;
-    const id = checkIdString(orgId, path, 'orgId');
-    if (!ORG_ID.test(id)) {
-      const hint = CLOUD_ORG_ID.test(id)
-        ? 'it looks like a Yandex Cloud organization id: pass it as cloudOrgId instead'
-        : 'a Yandex 360 organization id is digits only (e.g. 1234567)';
-      throw new ConfigurationError('INVALID_ORG', path, `${path} is not a Yandex 360 organization id; ${hint}.`);
-    }
-    return { orgId: id };
-  }
-  const path = `${field}.cloudOrgId`;
-  const id = checkIdString(cloudOrgId, path, 'cloudOrgId');
-  if (!CLOUD_ORG_ID.test(id)) {
-    const hint = ORG_ID.test(id)
-      ? 'it looks like a Yandex 360 organization id (digits): pass it as orgId instead'
-      : 'a Yandex Cloud organization id looks like bpf… (20 lower-case letters and digits)';
-    throw new ConfigurationError('INVALID_ORG', path, `${path} is not a Yandex Cloud organization id; ${hint}.`);
-  }
-  return { cloudOrgId: id };
+  return { [key]: text } as unknown as TrackerOrg;
 }
 
 export interface AssertUrlOptions {
@@ -178,17 +149,9 @@ export interface AssertUrlOptions {
  * const base = assertUrl(options.oauthUrl ?? 'https://oauth.yandex.ru', 'oauthUrl');
  */
 export function assertUrl(value: unknown, field: string, options: AssertUrlOptions = {}): URL {
-  const fail = (problem: string, fix: string): never => {
-    throw new ConfigurationError('INVALID_URL', field, `${field} ${problem}; ${fix}.`);
-  };
-  let text: string;
-  if (value instanceof URL) text = value.href;
-  else if (typeof value === 'string') text = value;
-  else return fail(`must be a URL string or URL object, got ${kindOf(value)}`, 'pass an absolute URL such as https://oauth.yandex.ru');
-  if (text.length === 0) return fail('is empty', 'pass an absolute URL such as https://oauth.yandex.ru');
+  const fail = failer('INVALID_URL', field);
   // The URL parser silently strips tabs/newlines and surrounding spaces: refuse them instead.
-  if (CONTROL.test(text)) return fail('contains a control character (for example CR or LF)', 'remove line breaks and control characters');
-  if (WHITESPACE.test(text)) return fail('contains whitespace', 'trim the value and percent-encode spaces');
+  const text = assertText(value instanceof URL ? value.href : value, fail, 'an absolute URL such as https://oauth.yandex.ru');
   let url: URL;
   try {
     url = new URL(text);
@@ -196,15 +159,12 @@ export function assertUrl(value: unknown, field: string, options: AssertUrlOptio
     return fail('is not an absolute URL', 'include the scheme and host, e.g. https://oauth.yandex.ru');
   }
   if (!options.anyScheme && url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail('must use http: or https:', 'use an https:// URL (http:// only for local test servers)');
+    return fail('must use http: or https:', 'use https:// (http:// for local test servers)');
   }
-  if (url.username || url.password) {
-    return fail('must not contain a user name or password', 'remove the user:password@ part and pass credentials through their own options');
-  }
+  if (url.username || url.password) return fail('must not contain a user name or password', 'remove the user:password@ part');
   if (text.includes('#')) return fail('must not contain a #fragment', 'remove the part after #');
-  if (!options.allowQuery && text.includes('?')) {
-    return fail('must not contain a ?query', 'pass the base URL only; endpoint paths and parameters are added by the library');
-  }
+  // Endpoint paths are appended to base URLs: a query there would end up in the middle.
+  if (!options.allowQuery && text.includes('?')) return fail('must not contain a ?query', 'pass the base URL only');
   return url;
 }
 
