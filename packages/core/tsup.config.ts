@@ -7,8 +7,9 @@ const modules = readdirSync('src', { recursive: true, encoding: 'utf8' })
   .map((file) => `src/${file.replaceAll('\\', '/')}`);
 
 export default definePackageBuild({
-  // `node` holds the node:-specific helpers; the default entry stays web-standard.
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  // `node` holds the node:-specific helpers; the default entry stays web-standard; `adapter`
+  // holds the building blocks for adapters and libraries.
+  entry: { index: 'src/index.ts', adapter: 'src/adapter.ts', node: 'src/node.ts' },
   platform: 'neutral',
   splitting: true,
   external: ['ky'],

@@ -5,7 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { httpStatusForError, isTrackerAuthError, SIGN_IN_ERROR_CODES, toErrorBody, type SignInErrorCode } from '@tracker-auth/core';
+import { isTrackerAuthError, SIGN_IN_ERROR_CODES, type SignInErrorCode } from '@tracker-auth/core';
+import { httpStatusForError, toErrorBody } from '@tracker-auth/core/adapter';
 import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
 import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
 import { createRedisTokenStore } from '@tracker-auth/redis';

@@ -1,5 +1,6 @@
 /** The pages of the sample, as pure functions of their data (escaped by `html`). */
-import type { SignInErrorCode, WebErrorDetails } from '@tracker-auth/core';
+import type { SignInErrorCode } from '@tracker-auth/core';
+import type { WebErrorDetails } from '@tracker-auth/core/adapter';
 import { html, layout } from './html.js';
 
 export interface Profile {

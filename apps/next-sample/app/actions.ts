@@ -4,7 +4,8 @@
  * browser only ever posts the form and receives the re-rendered page.
  */
 import { redirect } from 'next/navigation';
-import { isTrackerAuthError, toErrorBody, type WebErrorDetails } from '@tracker-auth/core';
+import { isTrackerAuthError } from '@tracker-auth/core';
+import { toErrorBody, type WebErrorDetails } from '@tracker-auth/core/adapter';
 import { tracker } from '../lib/tracker';
 
 /** What the issue form shows after a failed attempt (`undefined`: nothing to show). */

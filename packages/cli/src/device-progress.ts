@@ -3,7 +3,7 @@
  * time left, redrawn every second; elsewhere (pipes, CI logs) plain lines, a few of them, never
  * a line per poll; with `--json` one JSON object per event.
  */
-import type { DeviceCode, DevicePollProgress } from '@tracker-auth/core';
+import type { DeviceCode, DevicePollProgress } from '@tracker-auth/core/adapter';
 import yoctoSpinner from 'yocto-spinner';
 import { isInteractive, printJson, println, type CliContext } from './context.js';
 

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { hideSecrets, isSessionError, type OAuthTokenSet, type SessionSealer, type TrackerOrg } from '@tracker-auth/core';
+import { isSessionError, type OAuthTokenSet, type SessionSealer, type TrackerOrg } from '@tracker-auth/core';
+import { hideSecrets } from '@tracker-auth/core/adapter';
 import { CliError } from './errors.js';
 import { CLI_ENV } from './settings.js';
 

@@ -4,18 +4,8 @@
  * before the command goes on. Yandex may hand back the same access token with a new refresh
  * token; the old refresh token is dead either way, so the file must keep the new one.
  */
-import {
-  createTrackerAuth,
-  createTrackerClient,
-  isSignInRequiredError,
-  USER_TOKEN_MAX_AGE_MS,
-  userTokenSource,
-  type AccessToken,
-  type OAuthTokenSet,
-  type RefreshingTokenSource,
-  type TrackerAuth,
-  type TrackerOrg,
-} from '@tracker-auth/core';
+import { createTrackerAuth, createTrackerClient, isSignInRequiredError, userTokenSource, type AccessToken, type OAuthTokenSet, type TrackerAuth, type TrackerOrg } from '@tracker-auth/core';
+import { USER_TOKEN_MAX_AGE_MS, type RefreshingTokenSource } from '@tracker-auth/core/adapter';
 import { CliError } from './errors.js';
 import { readLogin, writeLogin, type StoredLogin } from './login-file.js';
 import { CLI_ENV, flagOrEnv, loginFilePath, requireOrg, resolveSealer, resolveUrl, type Env, type LoginFlags } from './settings.js';

@@ -5,18 +5,8 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import {
-  DEFAULT_IAM_URL,
-  DEFAULT_OAUTH_URL,
-  DEFAULT_TRACKER_URL,
-  TRACKER_ENV,
-  assertSessionSecrets,
-  assertUrl,
-  createSessionSealer,
-  normalizeOrg,
-  type SessionSealer,
-  type TrackerOrg,
-} from '@tracker-auth/core';
+import { TRACKER_ENV, createSessionSealer, type SessionSealer, type TrackerOrg } from '@tracker-auth/core';
+import { DEFAULT_IAM_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, assertSessionSecrets, assertUrl, normalizeOrg } from '@tracker-auth/core/adapter';
 import { CliError } from './errors.js';
 
 /** Environment variables of the CLI itself (the upstream ones are core's `TRACKER_ENV`). */

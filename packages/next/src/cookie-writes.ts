@@ -3,7 +3,8 @@
  * token refresh, and the cookies of a sign-in/sign-out answer before following its redirect.
  * Next's control-flow errors are always handed back to Next untouched.
  */
-import { ERROR_CODES, RequestRejectedError, TrackerAuthError, type TrackerAuth, type TrackerAuthErrorCode, type UserAuth } from '@tracker-auth/core';
+import { RequestRejectedError, TrackerAuthError, type TrackerAuth, type TrackerAuthErrorCode, type UserAuth } from '@tracker-auth/core';
+import { ERROR_CODES } from '@tracker-auth/core/adapter';
 import { nextRedirect, rethrowNextControlFlow } from './next-apis.js';
 import type { RequestScope } from './request-scope.js';
 import { applySetCookies } from './set-cookie.js';

@@ -7,7 +7,7 @@
  * itself uses for its server-action check (`X-Forwarded-Proto`/`X-Forwarded-Host`, then `Host`;
  * Next fills the forwarded headers in when no proxy did).
  */
-import { assertUrl } from '@tracker-auth/core';
+import { assertUrl } from '@tracker-auth/core/adapter';
 
 /** The header reader of both a `Request` and Next's `headers()`. */
 export interface HeaderReader {

@@ -4,17 +4,8 @@
  * and written through Next's cookie API. Every `catch` here first hands Next's control-flow
  * errors (redirect, notFound, dynamic-usage bailouts) back to Next untouched.
  */
-import {
-  assertAppPath,
-  assertTrackerClientOptions,
-  ConfigurationError,
-  createTrackerClient,
-  isSignInRequiredError,
-  type OAuthFlow,
-  type OAuthSession,
-  type TrackerAuth,
-  type TrackerClientOptions,
-} from '@tracker-auth/core';
+import { ConfigurationError, createTrackerClient, isSignInRequiredError, type OAuthFlow, type OAuthSession, type TrackerAuth, type TrackerClientOptions } from '@tracker-auth/core';
+import { assertAppPath, assertTrackerClientOptions } from '@tracker-auth/core/adapter';
 import type { OAuthRouteHandlers } from './oauth-route-handlers.js';
 import { redirectWithCookies, sessionWritingAuth } from './cookie-writes.js';
 import { nextRedirect, rethrowNextControlFlow } from './next-apis.js';

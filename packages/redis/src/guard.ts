@@ -3,7 +3,8 @@
  * left alone for a short pause (callers use their local copies meanwhile) instead of every
  * request waiting for a timeout again. Outages and recoveries are reported once each.
  */
-import { NetworkError, scrubSecrets, TimeoutError } from '@tracker-auth/core';
+import { NetworkError, TimeoutError } from '@tracker-auth/core';
+import { scrubSecrets } from '@tracker-auth/core/adapter';
 import type { RedisOperation, RedisTokenStoreEvent } from './events.js';
 
 export interface CommandGuard {

@@ -8,7 +8,8 @@
  * (bounded by `commandTimeoutMs`), and the engine refreshes in this process alone.
  */
 import { randomUUID } from 'node:crypto';
-import { ConfigurationError, hideSecrets, type StoredToken, type TokenStore, type TokenStoreLock } from '@tracker-auth/core';
+import { ConfigurationError, type StoredToken, type TokenStore, type TokenStoreLock } from '@tracker-auth/core';
+import { hideSecrets } from '@tracker-auth/core/adapter';
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { warnToConsole, type RedisTokenStoreEvent } from './events.js';
 import { createCommandGuard } from './guard.js';

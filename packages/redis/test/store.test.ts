@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { vi } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, createRefreshingTokenSource } from '@tracker-auth/core';
+import { ConfigurationError } from '@tracker-auth/core';
+import { createRefreshingTokenSource } from '@tracker-auth/core/adapter';
 import { createRedisTokenStore, type RedisTokenStoreEvent } from '@tracker-auth/redis';
 import { startRedis, type TestRedis } from './redis-server.js';
 

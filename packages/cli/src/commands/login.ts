@@ -5,16 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  DEFAULT_IAM_URL,
-  DEFAULT_OAUTH_URL,
-  DEFAULT_TRACKER_URL,
-  isOAuthResponseError,
-  isTrackerAuthError,
-  pollDeviceToken,
-  requestDeviceCode,
-  type OAuthTokenSet,
-} from '@tracker-auth/core';
+import { isOAuthResponseError, isTrackerAuthError, pollDeviceToken, requestDeviceCode, type OAuthTokenSet } from '@tracker-auth/core';
+import { DEFAULT_IAM_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL } from '@tracker-auth/core/adapter';
 import { printJson, println, type CliContext } from '../context.js';
 import { createDeviceProgress } from '../device-progress.js';
 import { CliError } from '../errors.js';

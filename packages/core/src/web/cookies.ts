@@ -19,6 +19,61 @@ export interface CookieOptions {
   sameSite?: 'Lax' | 'Strict' | 'None' | undefined;
 }
 
+/**
+ * A cookie to set, structured: what `serializeCookie` turns into a `Set-Cookie` value, and what
+ * frameworks with a cookie API of their own (Next.js `cookies().set(name, value, options)`)
+ * take as it is.
+ */
+export interface SessionCookie {
+  name: string;
+  value: string;
+  options: CookieOptions;
+}
+
+/** The `Set-Cookie` header value of a {@link SessionCookie}. */
+export const setCookieValue = (cookie: SessionCookie): string => serializeCookie(cookie.name, cookie.value, cookie.options);
+
+/** Whether a cookie deletes its cookie (`Max-Age` 0). */
+const deletes = (cookie: SessionCookie): boolean => cookie.options.maxAge !== undefined && cookie.options.maxAge <= 0;
+
+/**
+ * The `Cookie` request header a browser sends after storing `cookies`: each named cookie replaced
+ * by its new value, or dropped when deleted; other cookies stay as they were, in order.
+ * `''` when no cookie is left.
+ */
+export function cookieHeaderAfter(cookieHeader: string | null, cookies: readonly SessionCookie[]): string {
+  let pairs = (cookieHeader ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter(Boolean);
+  for (const cookie of cookies) {
+    pairs = pairs.filter((pair) => (pair.includes('=') ? pair.slice(0, pair.indexOf('=')) : pair).trim() !== cookie.name);
+    if (!deletes(cookie)) pairs.push(`${cookie.name}=${cookie.value}`);
+  }
+  return pairs.join('; ');
+}
+
+const answerCookies = new WeakMap<Response, readonly SessionCookie[]>();
+
+/**
+ * A response with `cookies` as its `Set-Cookie` headers, remembered structured so that
+ * {@link cookiesOf} can hand them to a framework's cookie API without parsing headers back.
+ */
+export function withCookies(response: Response, cookies: readonly SessionCookie[]): Response {
+  for (const cookie of cookies) response.headers.append('set-cookie', setCookieValue(cookie));
+  answerCookies.set(response, cookies);
+  return response;
+}
+
+/**
+ * The cookies an answer of core's sign-in flow (`signIn`, `callback`, `signOut`) sets,
+ * structured; empty for any other response. For server code that cannot return the `Response`
+ * itself (Next.js server actions write cookies through `cookies()`).
+ */
+export function cookiesOf(response: Response): readonly SessionCookie[] {
+  return answerCookies.get(response) ?? [];
+}
+
 /** RFC 6265 `token` (cookie names). */
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** RFC 6265 `cookie-octet`s (no quotes, comma, semicolon, backslash, space or controls). */

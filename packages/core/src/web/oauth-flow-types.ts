@@ -4,14 +4,15 @@
  */
 import type { TrackerAuthEventHandler } from '../events.js';
 import type { FetchLike, OAuthTokenSet, RefreshOptions, TokenStore, TrackerOrg } from '../types.js';
+import type { SessionCookie } from './cookies.js';
 import type { UserAuth } from './user-auth.js';
 
 /** Cookie names and attributes of the sign-in flow. */
 export interface OAuthFlowCookieOptions {
   /** Name of the session cookie (sealed tokens). Default `tracker_session`. */
   session?: string | undefined;
-  /** Name of the short-lived (10 min) login cookie (sealed state + PKCE verifier). Default `tracker_login`. */
-  login?: string | undefined;
+  /** Name of the short-lived (10 min) sign-in cookie (sealed state + PKCE verifier). Default `tracker_login`. */
+  signIn?: string | undefined;
   /** Path attribute of both cookies. Default `/`. */
   path?: string | undefined;
   /** Domain attribute; omit (the default) for a host-only cookie. */
@@ -44,11 +45,11 @@ export interface OAuthFlowOptions {
   /** How long a session lasts after sign-in, seconds (not extended by refreshes). Default 30 days. */
   sessionMaxAgeSeconds?: number | undefined;
   /** Where to go after sign-in when no valid `returnTo` was given. Default `/`. */
-  afterLoginPath?: string | undefined;
+  afterSignInPath?: string | undefined;
   /** Where to go after sign-out when no valid `returnTo` was given. Default `/`. */
-  afterLogoutPath?: string | undefined;
+  afterSignOutPath?: string | undefined;
   /**
-   * Query parameter of `login` and `logout` naming where to go afterwards. Only same-origin
+   * Query parameter of `signIn` and `signOut` naming where to go afterwards. Only same-origin
    * relative paths (`/issues?x=1`) are honoured; anything else falls back to the default
    * (no open redirect). `false` disables it. Default `returnTo`.
    */
@@ -79,7 +80,7 @@ export interface OAuthFlowOptions {
   /** Observer of failures answered with an error response (for logging; must not throw). */
   onError?: ((error: unknown, request: Request) => void) | undefined;
   /**
-   * Redirect `login` requests made on another host than the app URL (the host of `redirectUri`)
+   * Redirect `signIn` requests made on another host than the app URL (the host of `redirectUri`)
    * to the same path and query on the app URL, before sign-in starts: the login cookie only
    * comes back to the callback on the host it was set on, so sign-in started on `localhost` for
    * an app at `127.0.0.1` (or on a `www.` alias) would end in `STATE_MISSING`. GET and HEAD get a
@@ -136,22 +137,28 @@ export interface GetSessionOptions {
 /** What `refreshSession` tells a middleware to do before the page renders. */
 export interface SessionRefresh {
   /**
-   * `Set-Cookie` values to add to the response: the re-sealed session after its tokens rotated,
-   * or a clearing cookie once the session is dead. Empty when nothing changed.
+   * Cookies to set on the response: the re-sealed session after its tokens rotated, or a
+   * clearing cookie once the session is dead. Empty when nothing changed.
    */
-  setCookie: string[];
+  cookies: SessionCookie[];
   /** Whether the request still has a usable session (false: none, unreadable, ended or dead). */
   signedIn: boolean;
+  /**
+   * The request's headers with `Cookie` as the browser will send it from now on (`cookies`
+   * applied), so a render after the middleware already reads the new session. A copy of the
+   * incoming headers when nothing changed.
+   */
+  requestHeaders: Headers;
 }
 
 /** What `createOAuthFlow` returns: web-standard handlers and session helpers. */
 export interface OAuthFlow {
   /** `GET`: start sign-in; answers 302 to Yandex with a fresh state + PKCE in a login cookie. */
-  login(request: Request): Promise<Response>;
+  signIn(request: Request): Promise<Response>;
   /** `GET`: Yandex's redirect back; exchanges the code, sets the session cookie, 302 onwards. */
   callback(request: Request): Promise<Response>;
   /** `POST` (same-origin): clears the session cookie, revokes the token best-effort, 303 onwards. */
-  logout(request: Request): Promise<Response>;
+  signOut(request: Request): Promise<Response>;
   /**
    * The signed-in session of this request, or `null` (also once Yandex refused its refresh
    * token). Never throws for a bad cookie. No network.
@@ -172,9 +179,9 @@ export interface OAuthFlow {
    * and leaves the cookie as it is.
    *
    * @example
-   * const { setCookie } = await flow.refreshSession(request);
-   * const response = NextResponse.next();
-   * for (const cookie of setCookie) response.headers.append('set-cookie', cookie);
+   * const { cookies, requestHeaders } = await flow.refreshSession(request);
+   * const response = NextResponse.next({ request: { headers: requestHeaders } });
+   * for (const { name, value, options } of cookies) response.headers.append('set-cookie', serializeCookie(name, value, options));
    */
   refreshSession(request: Request): Promise<SessionRefresh>;
 }

@@ -1,13 +1,13 @@
 /**
- * "Sign in with Yandex" for Tracker, as web-standard handlers: login → Yandex → callback →
- * sealed session cookie → per-request user auth → logout. The Express, NestJS and Next.js
+ * "Sign in with Yandex" for Tracker, as web-standard handlers: sign-in → Yandex → callback →
+ * sealed session cookie → per-request user auth → sign-out. The Express, NestJS and Next.js
  * adapters only translate requests and copy the returned headers (all Set-Cookie values are
  * produced here).
  *
- * Cookies: the login cookie (10 min) holds the sealed state, PKCE verifier and return path;
+ * Cookies: the sign-in cookie (10 min) holds the sealed state, PKCE verifier and return path;
  * the session cookie holds the sealed token set. Both are HttpOnly, SameSite=Lax (the callback
  * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
- * Each sealed value is bound to its purpose, so a login cookie never opens as a session.
+ * Each sealed value is bound to its purpose, so a sign-in cookie never opens as a session.
  */
 import { ConfigurationError, isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
 import { assertEventHandler } from '../events.js';
@@ -23,7 +23,7 @@ import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { OAuthTokenSet } from '../types.js';
 import { assertAppPath, assertUrl, normalizeOrg } from '../validate.js';
 import { appHostRedirect } from './app-host.js';
-import { assertCookieAttributes, isValidCookieName, readCookie, serializeCookie, type CookieOptions } from './cookies.js';
+import { assertCookieAttributes, cookieHeaderAfter, isValidCookieName, readCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
 import { safeReturnTo } from './return-to.js';
 import { signInErrorCode } from './sign-in-error-code.js';
@@ -66,7 +66,7 @@ function localPath(value: string | undefined, field: string): string {
  *   org: { orgId: process.env.TRACKER_ORG_ID! },
  *   sessionSecret: process.env.SESSION_SECRET!,
  * });
- * // GET /auth/login → flow.login(request); GET /auth/callback → flow.callback(request)
+ * // GET /auth/sign-in → flow.signIn(request); GET /auth/callback → flow.callback(request)
  */
 export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   if (!options || typeof options !== 'object') invalid('options', 'pass an options object.');
@@ -80,10 +80,10 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   const cookieOptions = options.cookies ?? {};
   if (typeof cookieOptions !== 'object') invalid('cookies', 'cookies must be an object.');
   const sessionName = cookieOptions.session ?? 'tracker_session';
-  const loginName = cookieOptions.login ?? 'tracker_login';
+  const loginName = cookieOptions.signIn ?? 'tracker_login';
   if (!isValidCookieName(sessionName)) invalid('cookies.session', 'cookies.session must be a valid cookie name.');
-  if (!isValidCookieName(loginName)) invalid('cookies.login', 'cookies.login must be a valid cookie name.');
-  if (sessionName === loginName) invalid('cookies.login', 'cookies.login and cookies.session must differ.');
+  if (!isValidCookieName(loginName)) invalid('cookies.signIn', 'cookies.signIn must be a valid cookie name.');
+  if (sessionName === loginName) invalid('cookies.signIn', 'cookies.signIn and cookies.session must differ.');
   assertCookieAttributes('cookies', cookieOptions);
   const secureOption = cookieOptions.secure ?? 'auto';
   if (secureOption !== 'auto' && typeof secureOption !== 'boolean') invalid('cookies.secure', "cookies.secure must be true, false or 'auto'.");
@@ -91,8 +91,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   if (!Number.isSafeInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds <= 0 || sessionMaxAgeSeconds > MAX_SESSION_MAX_AGE_SECONDS) {
     invalid('sessionMaxAgeSeconds', 'sessionMaxAgeSeconds must be a whole number of seconds from 1 to 34560000 (400 days, the longest a browser keeps a cookie).');
   }
-  const afterLoginPath = localPath(options.afterLoginPath, 'afterLoginPath');
-  const afterLogoutPath = localPath(options.afterLogoutPath, 'afterLogoutPath');
+  const afterSignInPath = localPath(options.afterSignInPath, 'afterSignInPath');
+  const afterSignOutPath = localPath(options.afterSignOutPath, 'afterSignOutPath');
   const returnToParam = options.returnToParam ?? 'returnTo';
   if (returnToParam !== false && (typeof returnToParam !== 'string' || returnToParam === '')) {
     invalid('returnToParam', 'returnToParam must be a query parameter name or false.');
@@ -136,7 +136,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     const secure = secureOption === 'auto' ? redirectIsHttps || request.url.startsWith('https:') : secureOption;
     return { path: cookieOptions.path, domain: cookieOptions.domain, httpOnly: true, secure, sameSite: 'Lax', maxAge };
   }
-  const clearCookie = (request: Request, name: string) => serializeCookie(name, '', cookieAttributes(request, 0));
+  const clearCookie = (request: Request, name: string): SessionCookie => ({ name, value: '', options: cookieAttributes(request, 0) });
 
   function report(error: unknown, request: Request): void {
     try {
@@ -146,10 +146,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     }
   }
 
-  function redirect(location: string, status: number, cookies: string[]): Response {
-    const headers = new Headers({ location, 'cache-control': NO_STORE });
-    for (const cookie of cookies) headers.append('set-cookie', cookie);
-    return new Response(null, { status, headers });
+  function redirect(location: string, status: number, cookies: SessionCookie[]): Response {
+    return withCookies(new Response(null, { status, headers: { location, 'cache-control': NO_STORE } }), cookies);
   }
 
   function returnToOf(request: Request, fallback: string): string {
@@ -168,8 +166,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   const secondsUntil = (end: number) => Math.max(0, Math.floor((end - now()) / 1000));
-  async function sessionCookie(request: Request, payload: SessionPayload): Promise<string> {
-    return serializeCookie(sessionName, await codec.sealSession(payload), cookieAttributes(request, secondsUntil(payload.x)));
+  async function sessionCookie(request: Request, payload: SessionPayload): Promise<SessionCookie> {
+    return { name: sessionName, value: await codec.sealSession(payload), options: cookieAttributes(request, secondsUntil(payload.x)) };
   }
 
   const users = createUserAuthCache({
@@ -179,25 +177,25 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     store,
     now,
     seal: (payload) => codec.sealSession(payload),
-    cookie: (sealed, payload, request) => serializeCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
+    cookie: (sealed, payload, request) => ({ name: sessionName, value: sealed, options: cookieAttributes(request, secondsUntil(payload.x)) }),
     clearCookie: (request) => clearCookie(request, sessionName),
     onEvent,
   });
 
-  async function login(request: Request): Promise<Response> {
+  async function signIn(request: Request): Promise<Response> {
     if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
       return jsonError(405, 'METHOD_NOT_ALLOWED', 'Use GET to start sign-in.', { allow: 'GET, POST' });
     }
-    // The login cookie must be set on the host Yandex sends the browser back to.
+    // The sign-in cookie must be set on the host Yandex sends the browser back to.
     const appHost = canonicalHost ? appHostRedirect(request, redirectUrl) : undefined;
     if (appHost !== undefined) return redirect(appHost, request.method === 'POST' ? 303 : 302, []);
     try {
       const state = createState();
       const pkce = await createPkce();
-      const returnTo = returnToOf(request, afterLoginPath);
+      const returnTo = returnToOf(request, afterSignInPath);
       const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + LOGIN_TTL_SECONDS * 1000 });
       const url = buildAuthorizeUrl({ clientId, redirectUri, scope, state, pkce, forceConfirm: options.forceConfirm, ...device, oauthUrl: options.oauthUrl });
-      return redirect(url.href, 302, [serializeCookie(loginName, sealed, cookieAttributes(request, LOGIN_TTL_SECONDS))]);
+      return redirect(url.href, 302, [{ name: loginName, value: sealed, options: cookieAttributes(request, LOGIN_TTL_SECONDS) }]);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -216,7 +214,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       // with STATE_MISSING ("start sign-in again").
       const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
       const result = parseCallbackOrExplain(request.url, started?.s);
-      if (result.type !== 'code' || started === undefined) throw new Error('unreachable: code flow without login state');
+      if (result.type !== 'code' || started === undefined) throw new OAuthCallbackError('STATE_MISSING', 'No sign-in is in progress for this browser: start sign-in again.');
       const tokens = await exchangeCode({ ...oauthCall, ...device, code: result.code, codeVerifier: started.c, redirectUri });
       const signedInAt = now();
       const payload: SessionPayload = {
@@ -234,7 +232,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       report(error, request);
       // The app's own page, with a fixed code: never upstream text or a secret in the URL.
       if (errorPath !== undefined) return redirect(`${errorPath}?error=${signInErrorCode(error)}`, 303, [clearLogin]);
-      return toErrorResponse(error, { 'set-cookie': clearLogin });
+      return withCookies(toErrorResponse(error), [clearLogin]);
     }
   }
 
@@ -259,9 +257,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     }
   }
 
-  async function logout(request: Request): Promise<Response> {
+  async function signOut(request: Request): Promise<Response> {
     // POST only, and not from another site: a cross-site page must not be able to sign users
-    // out (a GET logout could be triggered by an <img> tag).
+    // out (a GET sign-out could be triggered by an <img> tag).
     if (request.method !== 'POST') {
       return jsonError(405, 'METHOD_NOT_ALLOWED', 'Sign out with POST.', { allow: 'POST' });
     }
@@ -284,7 +282,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         if (!(isOAuthResponseError(error) && error.error === 'unsupported_token_type')) report(error, request);
       }
     }
-    return redirect(returnToOf(request, afterLogoutPath), 303, [clearCookie(request, sessionName), clearCookie(request, loginName)]);
+    return redirect(returnToOf(request, afterSignOutPath), 303, [clearCookie(request, sessionName), clearCookie(request, loginName)]);
   }
 
   async function getSession(request: Request, getOptions?: GetSessionOptions): Promise<OAuthSession | null> {
@@ -325,19 +323,27 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
 
   async function refreshSession(request: Request): Promise<SessionRefresh> {
     const session = await readSession(request);
-    if (session === undefined) return { setCookie: [], signedIn: false };
+    const result = (cookies: SessionCookie[], signedIn: boolean): SessionRefresh => {
+      const requestHeaders = new Headers(request.headers);
+      if (cookies.length > 0) {
+        const cookie = cookieHeaderAfter(request.headers.get('cookie'), cookies);
+        if (cookie === '') requestHeaders.delete('cookie');
+        else requestHeaders.set('cookie', cookie);
+      }
+      return { cookies, signedIn, requestHeaders };
+    };
+    if (session === undefined) return result([], false);
     try {
       const user = await users.forSession(session, request);
-      const setCookie = user.setCookie;
-      return { setCookie: setCookie === undefined ? [] : [setCookie], signedIn: user.signedIn !== false };
+      return result([...user.cookies], user.signedIn !== false);
     } catch (error) {
       // An outage while refreshing an expired token: the page's own Tracker calls will say so.
       report(error, request);
-      return { setCookie: [], signedIn: true };
+      return result([], true);
     }
   }
 
-  return { login, callback, logout, getSession, userAuth, refreshSession };
+  return { signIn, callback, signOut, getSession, userAuth, refreshSession };
 }
 
 /** `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's. */

@@ -1,6 +1,6 @@
 /**
  * What a signed-in request acts with: a `TrackerAuth` built from the user's sealed tokens,
- * plus the Set-Cookie value to send when those tokens changed while serving it.
+ * plus the cookie to send when those tokens changed while serving it.
  *
  * Per session one entry (see user-session.ts) is kept in a small, bounded in-memory cache,
  * indexed by every refresh token the session has had. That makes concurrent requests of one user
@@ -20,6 +20,7 @@ import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
 import { hideSecrets, REDACTED } from '../redact.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { FetchLike, RefreshOptions, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
+import type { SessionCookie } from './cookies.js';
 import { createDeadSessions, sessionFingerprint } from './dead-sessions.js';
 import type { SessionPayload } from './session-codec.js';
 import { createSessionEntry, storeKeyOf, tokensDiffer, type SessionEntry } from './user-session.js';
@@ -33,15 +34,15 @@ export interface UserAuth {
    */
   readonly auth: TrackerAuth;
   /**
-   * A `Set-Cookie` header value to send with the response: the re-sealed session after its
-   * tokens changed (any of access token, refresh token or expiry), a clearing cookie once the
-   * session is dead, or `undefined` while nothing changed. It is a getter reflecting the latest
-   * state, so read it after your Tracker calls finished.
+   * Cookies to send with the response: the re-sealed session after its tokens changed (any of
+   * access token, refresh token or expiry), a clearing cookie once the session is dead, or none
+   * while nothing changed. A getter reflecting the latest state: read it when the response's
+   * headers go out (core/node's `deliverSessionCookies` does), after your Tracker calls.
    */
-  readonly setCookie?: string | undefined;
+  readonly cookies: readonly SessionCookie[];
   /**
    * `false` once Yandex refused the session's refresh token (revoked, expired or rotated away):
-   * treat the request as signed out and send `setCookie` (it clears the cookie). `true` (or
+   * treat the request as signed out and send `cookies` (they clear the session cookie). `true` (or
    * absent, in a `UserAuth` made by hand) otherwise.
    */
   readonly signedIn?: boolean | undefined;
@@ -55,10 +56,10 @@ export interface UserAuthCacheOptions {
   store?: TokenStore | undefined;
   now: () => number;
   seal: (payload: SessionPayload) => Promise<string>;
-  /** The Set-Cookie value for a sealed payload, with this request's cookie attributes. */
-  cookie: (sealed: string, payload: SessionPayload, request: Request) => string;
-  /** The Set-Cookie value deleting the session cookie, with this request's attributes. */
-  clearCookie: (request: Request) => string;
+  /** The session cookie for a sealed payload, with this request's cookie attributes. */
+  cookie: (sealed: string, payload: SessionPayload, request: Request) => SessionCookie;
+  /** The cookie deleting the session cookie, with this request's attributes. */
+  clearCookie: (request: Request) => SessionCookie;
   /** Observer of the sessions' `refresh.*`, `session.rotated` and `session.dead` events. */
   onEvent?: TrackerAuthEventHandler | undefined;
 }
@@ -158,15 +159,15 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       get signedIn() {
         return entry !== undefined && !entry.dead;
       },
-      get setCookie() {
-        if (entry === undefined || entry.dead) return options.clearCookie(request);
-        return entry.sealed !== undefined && tokensDiffer(entry.current, session) ? options.cookie(entry.sealed, entry.current, request) : undefined;
+      get cookies() {
+        if (entry === undefined || entry.dead) return [options.clearCookie(request)];
+        return entry.sealed !== undefined && tokensDiffer(entry.current, session) ? [options.cookie(entry.sealed, entry.current, request)] : [];
       },
     };
     // A sealed cookie is as good as the tokens inside it: never print it.
     return hideSecrets(
       result,
-      () => ({ auth: result.auth, signedIn: result.signedIn, setCookie: result.setCookie === undefined ? undefined : REDACTED }),
+      () => ({ auth: result.auth, signedIn: result.signedIn, cookies: result.cookies.map(({ name }) => `${name}=${REDACTED}`) }),
       'UserAuth',
     );
   }

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import type { FetchLike, TrackerAuth, TrackerHeaders } from '../../src/types.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;

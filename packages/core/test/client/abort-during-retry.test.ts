@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode, runToExit } from '@tracker-auth-tools/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import type { TrackerAuth } from '../../src/types.js';
 import { startLocalServer, type LocalServer } from '../oauth/local-server.js';
 

@@ -7,7 +7,7 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
 import { ConfigurationError, isConfigurationError } from '../../src/errors.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { iamFromOAuthToken } from '../../src/tokens/iam-from-oauth.js';
 
 let fake: FakeYandex;

@@ -7,9 +7,11 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient, paginate, type Issue, type Queue } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
+import { paginate } from '../../src/client/paginate.js';
+import type { Issue, Queue } from '../../src/client/entities.js';
 import { AbortedError, ConfigurationError, TrackerHttpError, isTrackerAuthError, isTrackerHttpError } from '../../src/errors.js';
-import { ScrollExpiredError, isScrollExpiredError } from '../../src/exports-client.js';
+import { ScrollExpiredError, isScrollExpiredError } from '../../src/client/scroll-expired-error.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
 
 const BIG = 2500;

@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError, TrackerHttpError, UnauthorizedError } from '../../src/errors.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import type { TrackerAuth, TrackerHeaders } from '../../src/types.js';
 
 /** A TrackerAuth whose token number goes up on every invalidate of the current token. */

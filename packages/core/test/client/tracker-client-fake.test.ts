@@ -6,7 +6,8 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient, verifyAccess } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
+import { verifyAccess } from '../../src/client/verify-access.js';
 import { UnauthorizedError } from '../../src/errors.js';
 import { iamFromOAuthToken } from '../../src/tokens/iam-from-oauth.js';
 import { iamFromServiceAccountKey } from '../../src/tokens/iam-from-service-account.js';

@@ -14,7 +14,8 @@ import {
   TrackerHttpError,
   UnauthorizedError,
 } from '../../src/errors.js';
-import { createTrackerClient, verifyAccess } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
+import { verifyAccess } from '../../src/client/verify-access.js';
 import type { TrackerAuth, TrackerHeaders } from '../../src/types.js';
 import { sendJson, startLocalServer, type Handler, type LocalServer } from '../oauth/local-server.js';
 

@@ -8,12 +8,13 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
 import { UnauthorizedError, isUnauthorizedError } from '../../src/errors.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { iamFromOAuthToken } from '../../src/tokens/iam-from-oauth.js';
 import { iamFromServiceAccountKey } from '../../src/tokens/iam-from-service-account.js';
 import type { RefreshOptions, TokenSource } from '../../src/types.js';
 import { createOAuthFlow } from '../../src/web/oauth-flow.js';
 import { APP, flowOptions } from '../web/flow-options.js';
+import { setCookieOf } from '../web/sign-in-helpers.js';
 
 const NOT_AUTHORIZED = { errors: {}, errorMessages: ['Not authorized'], statusCode: 401 };
 const COOLDOWN = 30_000;
@@ -123,7 +124,7 @@ describe('user mode (createOAuthFlow): Tracker always answers 401', () => {
     const flow = createOAuthFlow(flowOptions(fake, { clientId: registered.clientId, clientSecret: registered.clientSecret ?? '' }, now));
 
     // Sign in: login → the fake's /authorize (auto-approve) → callback.
-    const login = await flow.login(new Request(`${APP}/auth/login`));
+    const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
     const loginCookie = login.headers.getSetCookie().find((c) => c.startsWith('tracker_login='))!.split(';')[0]!;
     const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
     const callback = await flow.callback(new Request(authorize.headers.get('location')!, { headers: { cookie: loginCookie } }));
@@ -139,7 +140,7 @@ describe('user mode (createOAuthFlow): Tracker always answers 401', () => {
       const user = await flow.userAuth(new Request(`${APP}/api`, { headers: { cookie: session } }));
       const error = await createTrackerClient(user.auth, { trackerUrl: fake.url }).get('myself').json().catch((e: unknown) => e);
       expect(isUnauthorizedError(error)).toBe(true);
-      if (user.setCookie !== undefined) session = user.setCookie.split(';')[0]!;
+      if (setCookieOf(user) !== undefined) session = setCookieOf(user)!.split(';')[0]!;
     };
 
     for (let i = 0; i < 20; i++) await request();

@@ -7,7 +7,7 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { TrackerHttpError, isTrackerHttpError } from '../../src/errors.js';
 import { toErrorBody, toErrorResponse } from '../../src/web/error-response.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';

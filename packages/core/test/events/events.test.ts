@@ -8,13 +8,13 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
 import type { TrackerAuthEvent } from '../../src/events.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { ConfigurationError, SignInRequiredError, UnauthorizedError } from '../../src/errors.js';
 import { iamFromServiceAccountKey } from '../../src/tokens/iam-from-service-account.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
 import { createOAuthFlow } from '../../src/web/oauth-flow.js';
 import { flowOptions, REDIRECT } from '../web/flow-options.js';
-import { signIn, tokensIn, withCookie } from '../web/sign-in-helpers.js';
+import { setCookieOf, signIn, tokensIn, withCookie } from '../web/sign-in-helpers.js';
 
 let fake: FakeYandex;
 beforeAll(async () => {
@@ -171,7 +171,7 @@ describe('sign-in flow: rotation and a dead session', () => {
     expect(types(events)).toEqual(['request.unauthorized-replay', 'refresh.start', 'refresh.end', 'session.rotated']);
     const rotated = events[3] as Extract<TrackerAuthEvent, { type: 'session.rotated' }>;
     expect(rotated).toEqual({ type: 'session.rotated', session: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), refreshTokenRotated: true });
-    const newCookie = user.setCookie!.split(';')[0]!;
+    const newCookie = setCookieOf(user)!.split(';')[0]!;
     const after = (await tokensIn(flow, newCookie))!;
 
     // Another session, whose refresh token Yandex revoked: the forced refresh is refused.

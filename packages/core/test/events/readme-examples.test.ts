@@ -16,7 +16,7 @@ describe('README examples run as written', () => {
     const all = examples('90-sign-in-flow.md');
     expect(all).toHaveLength(1);
     const out = await run(all[0]!, 'sign-in-error-path');
-    expect(out).toEqual(['302 http://127.0.0.1:3000/auth/login?returnTo=%2Fissues&tracker_auth_host=1', '303 /sign-in-error?error=state_missing']);
+    expect(out).toEqual(['302 http://127.0.0.1:3000/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1', '303 /sign-in-error?error=state_missing']);
   });
 
   it('96-observability: a console logger', async () => {

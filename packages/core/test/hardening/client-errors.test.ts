@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeYandex } from '@tracker-auth/testing';
 import { AbortedError, InvalidResponseError, NetworkError, TimeoutError, TrackerHttpError, httpStatusForError, isInvalidResponseError } from '../../src/errors.js';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { oauthToken } from '../../src/tokens/static-tokens.js';
 import { sendJson, startLocalServer, type LocalServer } from '../oauth/local-server.js';
 

@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OAuthResponseError, TokenExchangeError, TrackerHttpError } from '../../src/errors.js';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { exchangeCode } from '../../src/oauth/token-endpoint.js';
 import { scrubSecrets } from '../../src/redact.js';
 import { iamFromOAuthToken } from '../../src/tokens/iam-from-oauth.js';

@@ -5,7 +5,8 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTrackerAuth } from '../../src/auth.js';
-import { createTrackerClient, verifyAccess } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
+import { verifyAccess } from '../../src/client/verify-access.js';
 import { OAuthResponseError, SignInRequiredError, UnauthorizedError } from '../../src/errors.js';
 import { buildAuthorizeUrl } from '../../src/oauth/authorize-url.js';
 import { exchangeCode, pollDeviceToken, refreshOAuthToken, requestDeviceCode, revokeToken } from '../../src/oauth/grants.js';

@@ -6,10 +6,10 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
-import { createTrackerClient } from '../../src/exports-client.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
 import { flowOptions, REDIRECT } from './flow-options.js';
-import { cookiePairOf, signIn, tokensIn, withCookie } from './sign-in-helpers.js';
+import { cookiePairOf, refreshed, setCookieOf, signIn, tokensIn, withCookie } from './sign-in-helpers.js';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
@@ -111,8 +111,8 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
       const user = await flow.userAuth(withCookie(cookie));
       await expect(createTrackerClient(user.auth, { trackerUrl: fake.url }).get('myself').json()).resolves.toHaveProperty('login');
       expect(fake.calls.count('oauth.token')).toBe(i);
-      expect(user.setCookie).toBeDefined();
-      cookie = cookiePairOf(user.setCookie);
+      expect(setCookieOf(user)).toBeDefined();
+      cookie = cookiePairOf(user.cookies);
       expect((await tokensIn(flow, cookie))!.refreshToken).not.toBe(before.refreshToken);
     }
   });
@@ -168,7 +168,7 @@ describe('dead sessions', () => {
     expect(await flow.getSession(withCookie(cookie))).toBeNull();
     const user = await flow.userAuth(withCookie(cookie));
     expect(user.signedIn).toBe(false);
-    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [expect.stringMatching(/^tracker_session=; /)], signedIn: false });
+    expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [expect.stringMatching(/^tracker_session=; /)], signedIn: false });
     expect(fake.calls.count('oauth.token')).toBe(1);
   });
 
@@ -178,7 +178,7 @@ describe('dead sessions', () => {
     fake.revoke((await tokensIn(flow, cookie))!.refreshToken!);
     fake.calls.reset();
     skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
-    const result = await flow.refreshSession(withCookie(cookie));
+    const result = refreshed(await flow.refreshSession(withCookie(cookie)));
     expect(result.signedIn).toBe(false);
     expect(result.setCookie).toEqual([expect.stringMatching(/^tracker_session=; Path=\/; Max-Age=0;/)]);
     expect(await flow.getSession(withCookie(cookie))).toBeNull();
@@ -192,9 +192,9 @@ describe('refreshSession (for a middleware before rendering)', () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
     fake.calls.reset();
-    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [], signedIn: true });
-    expect(await flow.refreshSession(new Request('http://app.test/'))).toEqual({ setCookie: [], signedIn: false });
-    expect(await flow.refreshSession(withCookie('tracker_session=garbage'))).toEqual({ setCookie: [], signedIn: false });
+    expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
+    expect(refreshed(await flow.refreshSession(new Request('http://app.test/')))).toEqual({ setCookie: [], signedIn: false });
+    expect(refreshed(await flow.refreshSession(withCookie('tracker_session=garbage')))).toEqual({ setCookie: [], signedIn: false });
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -204,14 +204,14 @@ describe('refreshSession (for a middleware before rendering)', () => {
     fake.calls.reset();
     skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
     fake.faults.inject('oauth.token', { delayMs: 200 });
-    const result = await flow.refreshSession(withCookie(cookie));
+    const result = refreshed(await flow.refreshSession(withCookie(cookie)));
     expect(result.signedIn).toBe(true);
     expect(fake.calls.count('oauth.token')).toBe(1);
     const rotated = cookiePairOf(result.setCookie);
     expect(result.setCookie[0]).toMatch(/; HttpOnly; SameSite=Lax$/);
     expect(JSON.stringify(result)).not.toContain((await tokensIn(flow, rotated))!.refreshToken!);
     // With the new cookie, nothing is due any more.
-    expect(await flow.refreshSession(withCookie(rotated))).toEqual({ setCookie: [], signedIn: true });
+    expect(refreshed(await flow.refreshSession(withCookie(rotated)))).toEqual({ setCookie: [], signedIn: true });
     expect(fake.calls.count('oauth.token')).toBe(1);
   });
 
@@ -221,7 +221,7 @@ describe('refreshSession (for a middleware before rendering)', () => {
     const cookie = await signIn(flow);
     skew = TOKEN_LIFETIME_MS + DAY;
     fake.faults.inject('oauth.token', { status: 503, times: 1 });
-    expect(await flow.refreshSession(withCookie(cookie))).toEqual({ setCookie: [], signedIn: true });
+    expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
     expect(errors).toHaveLength(1);
     expect((errors[0] as { code?: string }).code).toBeDefined();
   });

@@ -11,6 +11,7 @@ import type { TokenStore } from '../../src/types.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
 import { APP, flowOptions, REDIRECT } from './flow-options.js';
+import { refreshed, setCookieOf } from './sign-in-helpers.js';
 
 /** Past the fake's one-year access tokens, inside the 400-day session. */
 const PAST_ACCESS_TOKEN_EXPIRY_MS = 366 * 24 * 60 * 60 * 1000;
@@ -44,7 +45,7 @@ function instance(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
 }
 
 async function signIn(flow: OAuthFlow): Promise<string> {
-  const login = await flow.login(new Request(`${APP}/auth/login`));
+  const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
   const loginCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
   const back = await fetch(login.headers.get('location')!, { redirect: 'manual' });
   const done = await flow.callback(new Request(back.headers.get('location')!, { headers: { cookie: loginCookie } }));
@@ -65,8 +66,8 @@ async function rotateOn(a: OAuthFlow, cookie: string): Promise<string> {
   const user = await a.userAuth(withCookie(cookie));
   expect((await myself(await user.auth.headers())).status).toBe(200);
   expect(fake.calls.count('oauth.token')).toBe(1);
-  expect(user.setCookie).toMatch(/^tracker_session=v1\./);
-  return user.setCookie!;
+  expect(setCookieOf(user)).toMatch(/^tracker_session=v1\./);
+  return setCookieOf(user)!;
 }
 
 describe('createOAuthFlow: sessions shared between instances (store)', () => {
@@ -107,7 +108,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     // No second refresh: B took A's rotation from the store.
     expect(fake.calls.count('oauth.token')).toBe(1);
     expect(headers.Authorization).toBe(`OAuth ${stored.token}`);
-    const resealed = user.setCookie;
+    const resealed = setCookieOf(user);
     expect(resealed).toMatch(/^tracker_session=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
 
     // B's new cookie holds the rotated tokens: it opens on A (and on B) with the rotated access token.
@@ -142,7 +143,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     const cookie = await signIn(a);
     await rotateOn(a, cookie);
     expect(memory.size).toBe(1);
-    const out = await a.logout(new Request(`${APP}/auth/logout`, { method: 'POST', headers: { cookie, origin: APP } }));
+    const out = await a.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { cookie, origin: APP } }));
     expect(out.status).toBe(303);
     expect(memory.size).toBe(0);
   });
@@ -182,7 +183,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
       const cookie = await signIn(a);
       skew += DUE_STEP;
       fake.calls.reset();
-      const [onA, onB] = await Promise.all([a.refreshSession(withCookie(cookie)), b.refreshSession(withCookie(cookie))]);
+      const [onA, onB] = (await Promise.all([a.refreshSession(withCookie(cookie)), b.refreshSession(withCookie(cookie))])).map(refreshed) as [ReturnType<typeof refreshed>, ReturnType<typeof refreshed>];
       // 2 token calls: both spent the same refresh token; the loser took the winner's answer.
       if (fake.calls.count('oauth.token') > 1) raced++;
       if (!onA.signedIn || !onB.signedIn || onA.setCookie.length !== 1 || onB.setCookie.length !== 1) {
@@ -194,7 +195,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
       skew += DUE_STEP;
       const [c, d] = [instance({ store, refresh }), instance({ store, refresh })];
       for (const [flow, set] of [[c, onA.setCookie], [d, onB.setCookie]] as const) {
-        const next = await flow.refreshSession(withCookie(set[0]!.split(';')[0]!));
+        const next = refreshed(await flow.refreshSession(withCookie(set[0]!.split(';')[0]!)));
         const user = await flow.userAuth(withCookie(next.setCookie[0]?.split(';')[0] ?? set[0]!.split(';')[0]!));
         const ok = next.signedIn && (await myself(await user.auth.headers()).catch(() => undefined))?.status === 200;
         if (!ok) lost++;

@@ -6,6 +6,7 @@ import { readCookie } from '../../src/web/cookies.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
 import { APP, flowOptions, REDIRECT, SECRET } from './flow-options.js';
+import { setCookieOf } from './sign-in-helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -45,8 +46,8 @@ function cookiePair(response: Response, name: string): string {
 }
 
 /** login → fake /authorize (auto-approve) → the callback URL Yandex redirects to. */
-async function startSignIn(flow: OAuthFlow, loginUrl = `${APP}/auth/login`) {
-  const login = await flow.login(new Request(loginUrl));
+async function startSignIn(flow: OAuthFlow, loginUrl = `${APP}/auth/sign-in`) {
+  const login = await flow.signIn(new Request(loginUrl));
   expect(login.status).toBe(302);
   const authorize = login.headers.get('location')!;
   const loginCookie = cookiePair(login, 'tracker_login');
@@ -75,10 +76,10 @@ describe('createOAuthFlow: construction', () => {
     ['relative redirectUri', { redirectUri: '/auth/callback' }, 'redirectUri', 'INVALID_URL'],
     ['both org kinds', { org: { orgId: '1', cloudOrgId: 'bpf3crucp1v2mm2uxwzz' } as never }, 'org', 'INVALID_ORG'],
     ['bad cookie name', { cookies: { session: 'a b' } }, 'cookies.session', 'INVALID_OPTION'],
-    ['same cookie names', { cookies: { session: 'x', login: 'x' } }, 'cookies.login', 'INVALID_OPTION'],
+    ['same cookie names', { cookies: { session: 'x', signIn: 'x' } }, 'cookies.signIn', 'INVALID_OPTION'],
     ['cookie path injection', { cookies: { path: '/; Domain=evil.example' } }, 'cookies.path', 'INVALID_OPTION'],
-    ['open-redirect afterLoginPath', { afterLoginPath: '//evil.example' }, 'afterLoginPath', 'INVALID_OPTION'],
-    ['absolute afterLogoutPath', { afterLogoutPath: 'https://evil.example/' }, 'afterLogoutPath', 'INVALID_OPTION'],
+    ['open-redirect afterSignInPath', { afterSignInPath: '//evil.example' }, 'afterSignInPath', 'INVALID_OPTION'],
+    ['absolute afterSignOutPath', { afterSignOutPath: 'https://evil.example/' }, 'afterSignOutPath', 'INVALID_OPTION'],
     ['session longer than 400 days', { sessionMaxAgeSeconds: 401 * 86400 }, 'sessionMaxAgeSeconds', 'INVALID_OPTION'],
     ['short deviceId', { device: { deviceId: 'abc' } }, 'deviceId', 'INVALID_OPTION'],
     ['bad scope', { scope: ['tracker read'] }, 'scope[0]', 'INVALID_OPTION'],
@@ -102,7 +103,7 @@ describe('createOAuthFlow: construction', () => {
 describe('createOAuthFlow: login', () => {
   it('redirects to Yandex with state, S256 PKCE and Tracker scopes, and seals them into a login cookie', async () => {
     const flow = makeFlow();
-    const response = await flow.login(new Request(`${APP}/auth/login`));
+    const response = await flow.signIn(new Request(`${APP}/auth/sign-in`));
     expect(response.status).toBe(302);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const url = new URL(response.headers.get('location')!);
@@ -122,20 +123,20 @@ describe('createOAuthFlow: login', () => {
 
   it('sets Secure when the redirect URI is https', async () => {
     const flow = makeFlow({ redirectUri: 'https://secure.test/cb' });
-    const [cookie] = setCookies(await flow.login(new Request('http://secure.test/login')));
+    const [cookie] = setCookies(await flow.signIn(new Request('http://secure.test/login')));
     expect(cookie).toContain('; Secure');
   });
 
   it('passes device and forceConfirm to Yandex', async () => {
     const flow = makeFlow({ device: { deviceId: 'device-123', deviceName: 'Laptop' }, forceConfirm: true });
-    const url = new URL((await flow.login(new Request(`${APP}/auth/login`))).headers.get('location')!);
+    const url = new URL((await flow.signIn(new Request(`${APP}/auth/sign-in`))).headers.get('location')!);
     expect(url.searchParams.get('device_id')).toBe('device-123');
     expect(url.searchParams.get('device_name')).toBe('Laptop');
     expect(url.searchParams.get('force_confirm')).toBe('yes');
   });
 
   it('answers 405 to other methods', async () => {
-    const response = await makeFlow().login(new Request(`${APP}/auth/login`, { method: 'DELETE' }));
+    const response = await makeFlow().signIn(new Request(`${APP}/auth/sign-in`, { method: 'DELETE' }));
     expect(response.status).toBe(405);
   });
 });
@@ -143,7 +144,7 @@ describe('createOAuthFlow: login', () => {
 describe('createOAuthFlow: the full chain against the fake Yandex', () => {
   it('signs in, exposes the session without tokens, acts as the user, refreshes, rotates the cookie and signs out', async () => {
     const flow = makeFlow();
-    const { callback, session, callbackUrl } = await signIn(flow, `${APP}/auth/login?returnTo=%2Fissues%3Fq%3D1`);
+    const { callback, session, callbackUrl } = await signIn(flow, `${APP}/auth/sign-in?returnTo=%2Fissues%3Fq%3D1`);
 
     // Callback: back to returnTo, login cookie cleared, session cookie set.
     expect(callback.headers.get('location')).toBe('/issues?q=1');
@@ -174,7 +175,7 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const me = await myself(await user.auth.headers());
     expect(me.status).toBe(200);
     expect(((await me.json()) as { login: string }).login).toBe(fake.demo.user.login);
-    expect(user.setCookie).toBeUndefined();
+    expect(setCookieOf(user)).toBeUndefined();
     expect(inspect(user)).not.toContain(firstAccess);
     expect(JSON.stringify(user)).not.toContain(firstAccess);
 
@@ -186,7 +187,7 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const refreshed = await stale.auth.headers();
     expect((await myself(refreshed)).status).toBe(200);
     expect(fake.calls.count('oauth.token')).toBe(2);
-    const rotated = stale.setCookie!;
+    const rotated = setCookieOf(stale)!;
     const rotatedTokens = (await flow.getSession(new Request(APP, { headers: { cookie: rotated.split(';')[0]! } }), { includeTokens: true }))!.tokens!;
     expect(rotatedTokens.refreshToken).not.toBe(withTokens!.tokens!.refreshToken);
     expect(refreshed.Authorization).toBe(`OAuth ${rotatedTokens.accessToken}`);
@@ -199,18 +200,18 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     // reuses the rotated tokens: no second refresh with the already-rotated refresh token.
     const late = await flow.userAuth(request());
     expect((await late.auth.headers()).Authorization).toBe(refreshed.Authorization);
-    expect(late.setCookie).toBeDefined();
+    expect(setCookieOf(late)).toBeDefined();
     expect(fake.calls.count('oauth.token')).toBe(2);
 
     // The new cookie carries the new tokens and needs no refresh.
     const newSession = rotated.split(';')[0]!;
     const next = await flow.userAuth(new Request(`${APP}/api`, { headers: { cookie: newSession } }));
     expect((await next.auth.headers()).Authorization).toBe(refreshed.Authorization);
-    expect(next.setCookie).toBeUndefined();
+    expect(setCookieOf(next)).toBeUndefined();
     expect(fake.calls.count('oauth.token')).toBe(2);
 
     // Sign-out: POST from this site clears the cookie and revokes the token at Yandex.
-    const out = await flow.logout(new Request(`${APP}/auth/logout?returnTo=/bye`, { method: 'POST', headers: { cookie: newSession, origin: APP } }));
+    const out = await flow.signOut(new Request(`${APP}/auth/sign-out?returnTo=/bye`, { method: 'POST', headers: { cookie: newSession, origin: APP } }));
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe('/bye');
     expect(setCookies(out).find((c) => c.startsWith('tracker_session='))).toMatch(/^tracker_session=; Path=\/; Max-Age=0;/);
@@ -309,7 +310,7 @@ describe('createOAuthFlow: callback refusals', () => {
     const flow = makeFlow();
     fake.oauth.setAutoApprove(false);
     try {
-      const login = await flow.login(new Request(`${APP}/auth/login`));
+      const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
       const state = new URL(login.headers.get('location')!).searchParams.get('state')!;
       const refused = `${REDIRECT}?error=access_denied&error_description=User+denied&state=${encodeURIComponent(state)}`;
       const response = await flow.callback(new Request(refused, { headers: { cookie: cookiePair(login, 'tracker_login') } }));
@@ -357,7 +358,7 @@ describe('createOAuthFlow: returnTo is same-origin only', () => {
     ['/issues/TEST-1#comments', '/issues/TEST-1#comments'],
   ])('returnTo=%s → %s', async (returnTo, expected) => {
     const flow = makeFlow();
-    const { callback } = await signIn(flow, `${APP}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+    const { callback } = await signIn(flow, `${APP}/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
     expect(callback.headers.get('location')).toBe(expected);
   });
 });
@@ -393,18 +394,18 @@ describe('createOAuthFlow: sessions and logout', () => {
   it('logout refuses GET and cross-site POSTs, and works without a session', async () => {
     const flow = makeFlow();
     const { session } = await signIn(flow);
-    const get = await flow.logout(new Request(`${APP}/auth/logout`, { headers: { cookie: session } }));
+    const get = await flow.signOut(new Request(`${APP}/auth/sign-out`, { headers: { cookie: session } }));
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
-    const foreign = await flow.logout(new Request(`${APP}/auth/logout`, { method: 'POST', headers: { cookie: session, origin: 'https://evil.example' } }));
+    const foreign = await flow.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { cookie: session, origin: 'https://evil.example' } }));
     expect(foreign.status).toBe(403);
-    const crossSite = await flow.logout(new Request(`${APP}/auth/logout`, { method: 'POST', headers: { cookie: session, 'sec-fetch-site': 'cross-site' } }));
+    const crossSite = await flow.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { cookie: session, 'sec-fetch-site': 'cross-site' } }));
     expect(crossSite.status).toBe(403);
     expect(setCookies(foreign)).toHaveLength(0);
     expect(fake.calls.count('oauth.revoke')).toBe(0);
     expect(await flow.getSession(new Request(APP, { headers: { cookie: session } }))).not.toBeNull();
 
-    const none = await flow.logout(new Request(`${APP}/auth/logout`, { method: 'POST' }));
+    const none = await flow.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST' }));
     expect(none.status).toBe(303);
     expect(none.headers.get('location')).toBe('/');
   });
@@ -415,7 +416,7 @@ describe('createOAuthFlow: sessions and logout', () => {
     const errors: unknown[] = [];
     const observed = makeFlow({ onError: (e) => errors.push(e) });
     // The fake, like Yandex, refuses to revoke a token issued without device_id.
-    const out = await observed.logout(new Request(`${APP}/auth/logout`, { method: 'POST', headers: { cookie: session } }));
+    const out = await observed.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { cookie: session } }));
     expect(out.status).toBe(303);
     expect(readCookie(setCookies(out).join('; ').replace(/, /g, '; '), 'tracker_session')).toBe('');
     // unsupported_token_type is expected for tokens without a device: not reported.

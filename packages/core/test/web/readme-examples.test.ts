@@ -2,7 +2,7 @@
 import { startFakeYandex } from '@tracker-auth/testing';
 import { expect, it } from 'vitest';
 // Through the package entry, so the names the README uses are really exported.
-import { createOAuthFlow, createTrackerAuth, createTrackerClient, createTrackerProxy, isSignInRequiredError, oauthToken } from '../../src/index.js';
+import { createOAuthFlow, createTrackerAuth, createTrackerClient, createTrackerProxy, isSignInRequiredError, oauthToken, serializeCookie } from '../../src/index.js';
 
 it('the sign-in README example walks the whole chain', async () => {
   const fake = await startFakeYandex();
@@ -17,7 +17,7 @@ it('the sign-in README example walks the whole chain', async () => {
       oauthUrl: fake.url,
     });
 
-    const login = await flow.login(new Request('http://app.test/auth/login'));
+    const login = await flow.signIn(new Request('http://app.test/auth/sign-in'));
     const loginCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const toApp = await fetch(login.headers.get('location')!, { redirect: 'manual' });
     const done = await flow.callback(new Request(toApp.headers.get('location')!, { headers: { cookie: loginCookie } }));
@@ -34,10 +34,10 @@ it('the sign-in README example walks the whole chain', async () => {
         const tracker = createTrackerClient(user.auth, { trackerUrl: fake.url });
         const me = await tracker.get('myself').json();
         const response = Response.json(me);
-        if (user.setCookie) response.headers.append('set-cookie', user.setCookie);
+        for (const c of user.cookies) response.headers.append('set-cookie', serializeCookie(c.name, c.value, c.options));
         return response;
       } catch (error) {
-        if (isSignInRequiredError(error)) return Response.redirect(new URL('/auth/login', request.url), 302);
+        if (isSignInRequiredError(error)) return Response.redirect(new URL('/auth/sign-in', request.url), 302);
         throw error;
       }
     }
@@ -46,7 +46,7 @@ it('the sign-in README example walks the whole chain', async () => {
     expect(((await ok.json()) as { login: string }).login).toBe(fake.demo.user.login);
     const anonymous = await handler(new Request('http://app.test/me'));
     expect(anonymous.status).toBe(302);
-    expect(anonymous.headers.get('location')).toBe('http://app.test/auth/login');
+    expect(anonymous.headers.get('location')).toBe('http://app.test/auth/sign-in');
   } finally {
     await fake.close();
   }
@@ -67,17 +67,17 @@ it('the refreshSession README example puts the rotated cookie on the rendered pa
       refresh: { now: () => Date.now() + skew },
       sessionMaxAgeSeconds: 400 * 24 * 60 * 60,
     });
-    const login = await flow.login(new Request('http://app.test/auth/login'));
+    const login = await flow.signIn(new Request('http://app.test/auth/sign-in'));
     const toApp = await fetch(login.headers.get('location')!, { redirect: 'manual' });
     const done = await flow.callback(new Request(toApp.headers.get('location')!, { headers: { cookie: login.headers.getSetCookie()[0]!.split(';')[0]! } }));
     const session = done.headers.getSetCookie().find((c) => c.startsWith('tracker_session='))!.split(';')[0]!;
 
     // As in the README.
     async function beforeRender(request: Request, render: (request: Request) => Promise<Response>): Promise<Response> {
-      const { setCookie, signedIn } = await flow.refreshSession(request);
-      if (!signedIn) return Response.redirect(new URL('/auth/login', request.url), 302);
+      const { cookies, signedIn } = await flow.refreshSession(request);
+      if (!signedIn) return Response.redirect(new URL('/auth/sign-in', request.url), 302);
       const response = await render(request);
-      for (const cookie of setCookie) response.headers.append('set-cookie', cookie);
+      for (const c of cookies) response.headers.append('set-cookie', serializeCookie(c.name, c.value, c.options));
       return response;
     }
     const render = async () => new Response('<h1>Issues</h1>', { headers: { 'content-type': 'text/html' } });

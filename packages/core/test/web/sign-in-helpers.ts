@@ -1,19 +1,27 @@
 /** Sign-in through a flow against the fake Yandex, and cookie helpers, for the OAuth-flow suites. */
 import { expect } from 'vitest';
-import type { OAuthFlow } from '../../src/web/oauth-flow.js';
+import { setCookieValue, type SessionCookie } from '../../src/web/cookies.js';
+import type { OAuthFlow, SessionRefresh } from '../../src/web/oauth-flow.js';
+import type { UserAuth } from '../../src/web/user-auth.js';
 import { APP } from './flow-options.js';
 
+/** The Set-Cookie value a user auth would send now, or `undefined` when nothing changed. */
+export const setCookieOf = (user: UserAuth): string | undefined => user.cookies.map(setCookieValue)[0];
+
+/** A refreshSession result with its cookies as Set-Cookie values (for assertions on them). */
+export const refreshed = ({ cookies, signedIn }: SessionRefresh) => ({ setCookie: cookies.map(setCookieValue), signedIn });
+
 /** `name=value` of the Set-Cookie line (or of the first line named `name` in a list). */
-export function cookiePairOf(setCookie: string | readonly string[] | undefined, name = 'tracker_session'): string {
-  const lines = typeof setCookie === 'string' ? [setCookie] : (setCookie ?? []);
+export function cookiePairOf(setCookie: string | readonly string[] | readonly SessionCookie[] | undefined, name = 'tracker_session'): string {
+  const lines = typeof setCookie === 'string' ? [setCookie] : (setCookie ?? []).map((c) => (typeof c === 'string' ? c : setCookieValue(c)));
   const line = lines.find((c) => c.startsWith(`${name}=`));
   if (!line) throw new Error(`no Set-Cookie ${name}`);
   return line.split(';')[0]!;
 }
 
-/** login → fake /authorize (auto-approve) → callback; the session cookie pair (`tracker_session=…`). */
+/** sign-in → fake /authorize (auto-approve) → callback; the session cookie pair (`tracker_session=…`). */
 export async function signIn(flow: OAuthFlow): Promise<string> {
-  const login = await flow.login(new Request(`${APP}/auth/login`));
+  const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
   expect(login.status).toBe(302);
   const loginCookie = cookiePairOf(login.headers.getSetCookie(), 'tracker_login');
   const yandex = await fetch(login.headers.get('location')!, { redirect: 'manual' });

@@ -32,8 +32,8 @@ beforeAll(async () => {
     const request = toWebRequest(req, bridge);
     const path = new URL(request.url).pathname;
     const answer =
-      path === '/auth/login'
-        ? flow.login(request)
+      path === '/auth/sign-in'
+        ? flow.signIn(request)
         : path === '/auth/callback'
           ? flow.callback(request)
           : Promise.resolve(new Response(`page ${path}${new URL(request.url).search}`, { status: 200 }));
@@ -101,9 +101,9 @@ describe('sign-in started on another host than the app URL', () => {
   it('localhost → 302 to the same path on 127.0.0.1 (returnTo kept), then sign-in completes', async () => {
     useFlow();
     const b = browser();
-    const { response, url } = await b.open(`http://localhost:${port}/auth/login?returnTo=%2Fissues`);
+    const { response, url } = await b.open(`http://localhost:${port}/auth/sign-in?returnTo=%2Fissues`);
     expect(b.visited[0]!.status).toBe(302);
-    expect(b.visited[1]!.url).toBe(`${appUrl()}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+    expect(b.visited[1]!.url).toBe(`${appUrl()}/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1`);
     expect(response.status).toBe(200);
     expect(url).toBe(`${appUrl()}/issues`);
     expect(b.jars.get(`127.0.0.1:${port}`)?.has('tracker_session')).toBe(true);
@@ -113,24 +113,24 @@ describe('sign-in started on another host than the app URL', () => {
 
   it('the redirect is sent once: a request that already carries its mark is not redirected again (a Host-rewriting proxy cannot loop)', async () => {
     useFlow();
-    const response = await fetch(`http://localhost:${port}/auth/login?tracker_auth_host=1`, { redirect: 'manual' });
+    const response = await fetch(`http://localhost:${port}/auth/sign-in?tracker_auth_host=1`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toMatch(new RegExp(`^${fake.url}/authorize\\?`));
   });
 
   it('POST login on another host gets 303; the app host itself is never redirected', async () => {
     useFlow();
-    const post = await fetch(`http://localhost:${port}/auth/login`, { method: 'POST', redirect: 'manual' });
+    const post = await fetch(`http://localhost:${port}/auth/sign-in`, { method: 'POST', redirect: 'manual' });
     expect(post.status).toBe(303);
-    expect(post.headers.get('location')).toBe(`${appUrl()}/auth/login?tracker_auth_host=1`);
-    const own = await fetch(`${appUrl()}/auth/login`, { redirect: 'manual' });
+    expect(post.headers.get('location')).toBe(`${appUrl()}/auth/sign-in?tracker_auth_host=1`);
+    const own = await fetch(`${appUrl()}/auth/sign-in`, { redirect: 'manual' });
     expect(own.headers.get('location')).toMatch(new RegExp(`^${fake.url}/authorize\\?`));
   });
 
   it('canonicalHost: false → the login cookie stays on localhost and the callback says why (STATE_MISSING)', async () => {
     useFlow({ canonicalHost: false });
     const b = browser();
-    const { response } = await b.open(`http://localhost:${port}/auth/login`);
+    const { response } = await b.open(`http://localhost:${port}/auth/sign-in`);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('STATE_MISSING');
@@ -150,12 +150,12 @@ describe("the browser's host is the Host header, not the request URL", () => {
 
   it('a Request whose URL is on the app host but whose Host is localhost is redirected to the app URL', async () => {
     useFlow();
-    const response = await flow.login(new Request(`${appUrl()}/auth/login?returnTo=%2Fissues`, { headers: { host: `localhost:${port}` } }));
+    const response = await flow.signIn(new Request(`${appUrl()}/auth/sign-in?returnTo=%2Fissues`, { headers: { host: `localhost:${port}` } }));
     expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe(`${appUrl()}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+    expect(response.headers.get('location')).toBe(`${appUrl()}/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1`);
     expect(response.headers.getSetCookie()).toEqual([]);
     // The Host of the app URL itself goes straight to Yandex.
-    const own = await flow.login(new Request(`${appUrl()}/auth/login`, { headers: { host: `127.0.0.1:${port}` } }));
+    const own = await flow.signIn(new Request(`${appUrl()}/auth/sign-in`, { headers: { host: `127.0.0.1:${port}` } }));
     expect(own.headers.get('location')).toMatch(authorizeUrl());
   });
 
@@ -163,7 +163,7 @@ describe("the browser's host is the Host header, not the request URL", () => {
     'a malformed Host (%s) is ignored: the URL host decides, no redirect, no 500',
     async (host) => {
       useFlow();
-      const response = await flow.login(new Request(`${appUrl()}/auth/login`, { headers: { host } }));
+      const response = await flow.signIn(new Request(`${appUrl()}/auth/sign-in`, { headers: { host } }));
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toMatch(authorizeUrl());
       expect(response.headers.getSetCookie().join()).toContain('tracker_login=');
@@ -175,9 +175,9 @@ describe("the browser's host is the Host header, not the request URL", () => {
     bridge = { baseUrl: appUrl() };
     useFlow();
     const b = browser();
-    const { response, url } = await b.open(`http://localhost:${port}/auth/login?returnTo=%2Fissues`);
-    expect(b.visited[0]).toEqual({ url: `http://localhost:${port}/auth/login?returnTo=%2Fissues`, status: 302 });
-    expect(b.visited[1]!.url).toBe(`${appUrl()}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+    const { response, url } = await b.open(`http://localhost:${port}/auth/sign-in?returnTo=%2Fissues`);
+    expect(b.visited[0]).toEqual({ url: `http://localhost:${port}/auth/sign-in?returnTo=%2Fissues`, status: 302 });
+    expect(b.visited[1]!.url).toBe(`${appUrl()}/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1`);
     expect(response.status).toBe(200);
     expect(url).toBe(`${appUrl()}/issues`);
     expect(b.jars.get(`127.0.0.1:${port}`)?.has('tracker_session')).toBe(true);
@@ -189,7 +189,7 @@ describe("the browser's host is the Host header, not the request URL", () => {
     useFlow();
     const { request } = await import('node:http');
     const answer = await new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/auth/login', headers: { host: 'evil.example:99999' } }, (res) => {
+      const req = request({ host: '127.0.0.1', port, path: '/auth/sign-in', headers: { host: 'evil.example:99999' } }, (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, location: res.headers.location });
       });
@@ -202,7 +202,7 @@ describe("the browser's host is the Host header, not the request URL", () => {
 
   it('X-Forwarded-Host decides only when the app trusts its proxy (trustProxy), with or without baseUrl', async () => {
     useFlow();
-    const login = (headers: Record<string, string>) => fetch(`${appUrl()}/auth/login`, { redirect: 'manual', headers });
+    const login = (headers: Record<string, string>) => fetch(`${appUrl()}/auth/sign-in`, { redirect: 'manual', headers });
     // Untrusted: a client-sent X-Forwarded-Host changes nothing.
     bridge = { baseUrl: appUrl() };
     expect((await login({ 'x-forwarded-host': `localhost:${port}` })).headers.get('location')).toMatch(authorizeUrl());
@@ -211,15 +211,15 @@ describe("the browser's host is the Host header, not the request URL", () => {
       bridge = options;
       const moved = await login({ 'x-forwarded-host': `localhost:${port}` });
       expect(moved.status, JSON.stringify(options)).toBe(302);
-      expect(moved.headers.get('location')).toBe(`${appUrl()}/auth/login?tracker_auth_host=1`);
+      expect(moved.headers.get('location')).toBe(`${appUrl()}/auth/sign-in?tracker_auth_host=1`);
     }
     // … and a proxy that rewrites Host but forwards the public one needs no extra redirect.
     bridge = { baseUrl: appUrl(), trustProxy: true };
-    const direct = await fetch(`http://localhost:${port}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `127.0.0.1:${port}` } });
+    const direct = await fetch(`http://localhost:${port}/auth/sign-in`, { redirect: 'manual', headers: { 'x-forwarded-host': `127.0.0.1:${port}` } });
     expect(direct.headers.get('location')).toMatch(authorizeUrl());
     // A malformed forwarded host leaves the Host the browser sent.
-    const malformed = await fetch(`http://localhost:${port}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': 'a b' } });
-    expect(malformed.headers.get('location')).toBe(`${appUrl()}/auth/login?tracker_auth_host=1`);
+    const malformed = await fetch(`http://localhost:${port}/auth/sign-in`, { redirect: 'manual', headers: { 'x-forwarded-host': 'a b' } });
+    expect(malformed.headers.get('location')).toBe(`${appUrl()}/auth/sign-in?tracker_auth_host=1`);
   });
 });
 
@@ -228,7 +228,7 @@ describe('errorPath', () => {
     useFlow({ errorPath: '/sign-in-error' });
     fake.oauth.setAuthorizeHook(() => 'deny');
     const b = browser();
-    const { response, url } = await b.open(`${appUrl()}/auth/login`);
+    const { response, url } = await b.open(`${appUrl()}/auth/sign-in`);
     expect(url).toBe(`${appUrl()}/sign-in-error?error=access_denied`);
     expect(await response.text()).toBe('page /sign-in-error?error=access_denied');
     const callback = b.visited.find((v) => v.url.includes('/auth/callback'))!;
@@ -249,13 +249,13 @@ describe('errorPath', () => {
     useFlow({ errorPath: '/sign-in-error' });
     fake.faults.inject('oauth.token', { status: 400, body: { error: 'invalid_grant', error_description: 'Code has expired' } });
     const b = browser();
-    const { url } = await b.open(`${appUrl()}/auth/login`);
+    const { url } = await b.open(`${appUrl()}/auth/sign-in`);
     expect(url).toBe(`${appUrl()}/sign-in-error?error=exchange_failed`);
     fake.faults.clear();
 
     useFlow();
     fake.oauth.setAuthorizeHook(() => 'deny');
-    const { response } = await browser().open(`${appUrl()}/auth/login`);
+    const { response } = await browser().open(`${appUrl()}/auth/sign-in`);
     expect(response.status).toBe(403);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('OAUTH_ERROR');
