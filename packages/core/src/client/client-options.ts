@@ -5,8 +5,9 @@
  */
 import type { Hooks } from 'ky';
 import { ConfigurationError } from '../errors.js';
-import type { TrackerAuthEventHandler } from '../events.js';
+import { assertEventHandler, type TrackerAuthEventHandler } from '../events.js';
 import { DEFAULT_TRACKER_URL, type FetchLike } from '../types.js';
+import { assertUrl } from '../validate.js';
 
 /** Options of {@link createTrackerClient}. */
 export interface TrackerClientOptions {
@@ -56,49 +57,27 @@ export interface ClientConfig {
  * @internal
  */
 export function resolveClientConfig(value: unknown, field: string): ClientConfig {
-  const fn = 'createTrackerClient';
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${fn}: \`${field}\` must be an options object of createTrackerClient().`);
-  }
+  const fail = (name: string, problem: string): never => {
+    throw new ConfigurationError('INVALID_OPTION', name, `createTrackerClient: \`${name}\` ${problem}.`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must be an options object of createTrackerClient()');
   const options = value as TrackerClientOptions;
   const apiVersion = options.apiVersion ?? 'v3';
-  if (apiVersion !== 'v2' && apiVersion !== 'v3') {
-    throw new ConfigurationError('INVALID_OPTION', 'apiVersion', `${fn}: \`apiVersion\` must be 'v2' or 'v3'.`);
-  }
-  let base: URL;
-  try {
-    base = new URL(options.trackerUrl ?? DEFAULT_TRACKER_URL);
-  } catch {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must be an absolute URL such as ${DEFAULT_TRACKER_URL}.`);
-  }
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must use http or https.`);
-  }
-  if (base.search || base.hash || base.username || base.password) {
-    throw new ConfigurationError('INVALID_URL', 'trackerUrl', `${fn}: \`trackerUrl\` must not carry a query, fragment or credentials; pass the bare API origin.`);
-  }
+  if (apiVersion !== 'v2' && apiVersion !== 'v3') fail('apiVersion', "must be 'v2' or 'v3'");
+  // A path prefix is kept (a gateway in front of Tracker); a query or fragment would end up in
+  // the middle of every request URL, and credentials in it would be sent everywhere.
+  const base = assertUrl(options.trackerUrl ?? DEFAULT_TRACKER_URL, 'trackerUrl');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
-  }
+  // setTimeout's ceiling: a longer delay fires at once.
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) fail('timeoutMs', 'must be a positive number of milliseconds');
   const limit = options.retry?.limit ?? 2;
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new ConfigurationError('INVALID_OPTION', 'retry.limit', `${fn}: \`retry.limit\` must be an integer ≥ 0 (0 turns retries off).`);
-  }
+  if (!Number.isInteger(limit) || limit < 0) fail('retry.limit', 'must be an integer ≥ 0 (0 turns retries off)');
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
-  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) {
-    throw new ConfigurationError('INVALID_OPTION', 'retry.maxRetryAfterMs', `${fn}: \`retry.maxRetryAfterMs\` must be a number of milliseconds ≥ 0.`);
-  }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${fn}: \`onEvent\` must be a function (event) => void when given.`);
-  }
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (AUTH_HEADERS.has(name.toLowerCase())) {
-      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` is set by \`auth\`; configure the credential or org in createTrackerAuth() instead.`);
-    }
-    if (typeof value !== 'string') {
-      throw new ConfigurationError('INVALID_OPTION', `headers.${name}`, `${fn}: \`headers.${name}\` must be a string.`);
-    }
+  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) fail('retry.maxRetryAfterMs', 'must be a number of milliseconds ≥ 0');
+  assertEventHandler(options.onEvent, 'onEvent', 'createTrackerClient');
+  for (const [name, header] of Object.entries(options.headers ?? {})) {
+    if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is set by `auth`; configure the credential or org in createTrackerAuth()');
+    if (typeof header !== 'string') fail(`headers.${name}`, 'must be a string');
   }
   const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
   return { prefixUrl, timeoutMs, limit, maxRetryAfterMs };
@@ -119,7 +98,7 @@ export function assertNoOrgHeaders(headers: Headers): void {
     throw new ConfigurationError(
       'INVALID_OPTION',
       `headers.${shown}`,
-      `createTrackerClient: a request must not set \`${shown}\`; the org header comes from \`auth\` (the org given to createTrackerAuth()). Use a client with another auth to call another organization.`,
+      `createTrackerClient: a request must not set \`${shown}\`; the org header comes from \`auth\` (use a client on another auth for another org).`,
     );
   }
 }

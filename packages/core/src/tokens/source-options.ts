@@ -3,7 +3,7 @@
  * source's `withDefaults()` (how `createTrackerAuth({ store, refresh })` configures a source).
  */
 import { ConfigurationError } from '../errors.js';
-import type { TrackerAuthEventHandler } from '../events.js';
+import { assertEventHandler, type TrackerAuthEventHandler } from '../events.js';
 import type { FetchLike, RefreshOptions, TokenSourceDefaults, TokenStore } from '../types.js';
 
 /** Options shared by the IAM and metadata token sources. */
@@ -38,19 +38,14 @@ export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: To
 
 /** Validate an options object and its `fetch`/`id` (store and refresh are checked by the engine). */
 export function assertSourceOptions(options: unknown, factory: string): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigurationError('INVALID_OPTION', 'options', `${factory}() needs an options object.`);
-  }
+  const fail = (field: string, problem: string): never => {
+    throw new ConfigurationError('INVALID_OPTION', field, `${factory}(): ${field} ${problem}.`);
+  };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options', 'must be an options object');
   const { fetch, id, onEvent } = options as TokenSourceOptions;
-  if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${factory}(): onEvent must be a function (event) => void when given.`);
-  }
-  if (fetch !== undefined && typeof fetch !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'fetch', `${factory}(): fetch must be a fetch-compatible function when given.`);
-  }
-  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) {
-    throw new ConfigurationError('INVALID_OPTION', 'id', `${factory}(): id must be a non-empty string (a name, never the secret).`);
-  }
+  assertEventHandler(onEvent, 'onEvent', `${factory}()`);
+  if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a fetch-compatible function when given');
+  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a non-empty string (a name, never the secret)');
 }
 
 /**
