@@ -7,6 +7,8 @@ const frameworks = ['express', 'express-*', '@nestjs/*', 'next', 'next/*', 'reac
 const ours = ['@tracker-auth/*'];
 const tools = ['@tracker-auth-tools/*'];
 const toolsMessage = 'published code must not import workspace tools (they are private and never built).';
+// One plugin object: flat config refuses two different objects under one plugin name.
+const trackerAuthPlugin = { rules: { 'no-import-cycle': noImportCycle } };
 
 /**
  * Patterns are matched against the whole import specifier (anchored), so a relative path
@@ -51,14 +53,20 @@ export default tseslint.config(
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/*/src/**/*.test.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { 'tracker-auth': { rules: { 'no-import-cycle': noImportCycle } } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      // Runtime and type-only imports both count: a type cycle still ties two files together.
-      'tracker-auth/no-import-cycle': 'error',
     },
+  },
+  // No import cycle anywhere: every package's src, its tests and scripts, the tools (plain .mjs)
+  // and the apps. Runtime and type-only imports both count: a type cycle still ties two files
+  // together. Patterns are `**/`-relative so the tools' own configs, which re-export this one
+  // from their directory, apply it too.
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    plugins: { 'tracker-auth': trackerAuthPlugin },
+    rules: { 'tracker-auth/no-import-cycle': 'error' },
   },
   // Dependency rule (docs/architecture.md): core imports no framework and no sibling package,
   // and its default entry is web-standard only (node: lives in src/node.ts).

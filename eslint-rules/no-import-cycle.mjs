@@ -3,32 +3,56 @@
 // the source files of one package. eslint-plugin-import(-x)'s no-cycle skips type-only
 // imports by design; a type cycle still ties two files together, so it counts here.
 //
-// The graph is built once per `src` directory with TypeScript's own import scanner
-// (ts.preProcessFile: static, type-only, re-export and dynamic imports) and cached for
-// the lint run. Relative specifiers are resolved the way the packages write them
-// ('./x.js' → './x.ts'); bare specifiers leave the package and cannot form a cycle
-// inside it (the dependency rule keeps the packages themselves acyclic).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// The graph is built once per root with TypeScript's own import scanner (ts.preProcessFile:
+// static, type-only, re-export and dynamic imports) and cached for the lint run. A file's
+// root is its package's `src` directory when it lives in one (test files are left out of
+// that graph: they import src, never the reverse), else the nearest directory with a
+// package.json, which is how the tools (plain .mjs, no src) and tests are covered. Files of
+// the workspace root itself are not checked: their root would be the whole repository.
+// Relative specifiers are resolved the way the packages write them ('./x.js' → './x.ts');
+// bare specifiers leave the package and cannot form a cycle inside it (the dependency rule
+// keeps the packages themselves acyclic).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 /** @type {Map<string, { files: Set<string>, edges: Map<string, Map<string, string>>, component: Map<string, number> }>} */
 const graphs = new Map();
 
-/** @param {string} dir @returns {string[]} */
-const sourceFiles = (dir) =>
+/** Build output, installs and caches: never sources, and some hold copies of them. */
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.next', '.nx', '.cache', '.tmp', 'coverage']);
+
+/** @param {string} dir @param {boolean} withTests @returns {string[]} */
+const sourceFiles = (dir, withTests) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(p);
-    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [p] : [];
+    if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : sourceFiles(p, withTests);
+    if (!/\.(?:[mc]?ts|tsx|[mc]?js)$/.test(e.name) || /\.d\.[mc]?ts$/.test(e.name)) return [];
+    return withTests || !/\.test\.[mc]?[jt]sx?$/.test(e.name) ? [p] : [];
   });
+
+/**
+ * The graph root of a file: its package's `src`, else its package directory; undefined for
+ * the workspace root's own files (the root package.json declares `workspaces`).
+ * @param {string} file
+ */
+const rootOf = (file) => {
+  const at = file.lastIndexOf(`${sep}src${sep}`);
+  if (at >= 0) return { root: file.slice(0, at + 4), withTests: false };
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    return 'workspaces' in JSON.parse(readFileSync(manifest, 'utf8')) ? undefined : { root: dir, withTests: true };
+  }
+  return undefined;
+};
 
 /** @param {string} from @param {string} spec @param {Set<string>} files */
 const resolveSpecifier = (from, spec, files) => {
   if (!spec.startsWith('.')) return undefined;
   const base = resolve(dirname(from), spec);
   const stem = base.replace(/\.(m|c)?jsx?$/, '');
-  const candidates = [base, `${stem}.ts`, `${stem}.tsx`, join(base, 'index.ts')];
+  const candidates = [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, join(base, 'index.ts'), join(base, 'index.mjs'), join(base, 'index.js')];
   return candidates.find((c) => files.has(c));
 };
 
@@ -56,11 +80,11 @@ const components = (edges) => {
   return component;
 };
 
-/** @param {string} srcRoot */
-const graphOf = (srcRoot) => {
+/** @param {string} srcRoot @param {boolean} withTests */
+const graphOf = (srcRoot, withTests) => {
   const cached = graphs.get(srcRoot);
   if (cached) return cached;
-  const files = new Set(sourceFiles(srcRoot));
+  const files = new Set(sourceFiles(srcRoot, withTests));
   /** @type {Map<string, Map<string, string>>} file → (imported file → specifier) */
   const edges = new Map();
   for (const file of files) {
@@ -97,16 +121,17 @@ const pathBack = (g, start, goal) => {
 export default {
   meta: {
     type: 'problem',
-    docs: { description: 'Disallow import cycles (runtime or type-only) between the source files of a package.' },
+    docs: { description: 'Disallow import cycles (runtime or type-only) between the files of a package (its src, or the whole package when it has none).' },
     schema: [],
     messages: { cycle: 'Import cycle: {{cycle}}. Move the shared declaration to a module both can import.' },
   },
   create(context) {
     const file = context.physicalFilename;
-    const at = file.lastIndexOf(`${sep}src${sep}`);
-    if (at < 0 || !statSync(file, { throwIfNoEntry: false })?.isFile()) return {};
-    const srcRoot = file.slice(0, at + 4);
-    const g = graphOf(srcRoot);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return {};
+    const where = rootOf(file);
+    if (where === undefined) return {};
+    const srcRoot = where.root;
+    const g = graphOf(srcRoot, where.withTests);
     const own = g.component.get(file);
     if (own === undefined) return {};
     /** @param {any} node */

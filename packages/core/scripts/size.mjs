@@ -49,7 +49,7 @@ async function measure(names, from) {
     logLevel: 'error',
     // dist: resolve through the package's exports map, as an installed copy; never the tsconfig
     // paths that map the name to src/ during development.
-    ...(from === 'src' ? { alias: { '@tracker-auth/core': './src/index.ts' } } : { tsconfigRaw: {} }),
+    ...(from === 'src' ? { tsconfig: join(packageDir, 'tsconfig.json') } : { tsconfigRaw: {} }),
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.values(result.metafile.outputs)[0].inputs;

@@ -1,4 +1,4 @@
-/** Bundle a fixture from TypeScript sources (workspace packages aliased to src) for a plain `node` child. */
+/** Bundle a fixture from TypeScript sources (workspace packages mapped to src) for a plain `node` child. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,8 @@ export async function bundleFixture(name: string, entry = src(`./fixtures/${name
     target: 'node20',
     write: false,
     logLevel: 'silent',
-    alias: {
-      '@tracker-auth/core': src('../../core/src/index.ts'),
-      '@tracker-auth/redis': src('../src/index.ts'),
-      '@tracker-auth/testing': src('../../testing/src/index.ts'),
-    },
+    // The workspace's one dev mapping (tsconfig.base.json paths, through this package's tsconfig).
+    tsconfig: src('../tsconfig.json'),
     // ioredis is CommonJS and requires Node built-ins: give the ESM bundle a require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
