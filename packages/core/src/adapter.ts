@@ -114,3 +114,4 @@ export {
   type TrackerProxyContext,
 } from './web/proxy.js';
 export type { CrossSiteOptions, TrackerProxyGate } from './web/proxy-gate.js';
+export { createTrackerContexts, type TrackerContext } from './web/tracker-context.js';

@@ -11,3 +11,5 @@ export {
   type NodeTrackerProxyContext,
   type NodeTrackerProxyOptions,
 } from './node/node-proxy.js';
+export { deliverSessionCookies } from './node/session-cookies.js';
+export { createWebRequestReader, type WebRequestReader, type WebRequestReaderOptions } from './node/web-request-reader.js';

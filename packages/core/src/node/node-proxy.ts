@@ -11,9 +11,10 @@ import { Pool, type Dispatcher } from 'undici';
 import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
+import { withCookies } from '../web/cookies.js';
 import { jsonError, toErrorResponse } from '../web/error-response.js';
 import type { TrackerProxyOptions } from '../web/proxy.js';
-import { resolveProxyConfig, type ProxyConfig } from '../web/proxy-config.js';
+import { resolveProxyOptions, type ProxyConfig } from '../web/proxy-config.js';
 import {
   FORBIDDEN_REFUSAL,
   NOT_FOUND_REFUSAL,
@@ -32,15 +33,23 @@ import { BODYLESS_METHODS, invalid } from '../web/proxy-rules.js';
 import type { UserAuth } from '../web/user-auth.js';
 import { sendWebResponse } from './http-bridge.js';
 import { readRequestBody } from './request-body.js';
+import { createWebRequestReader, type WebRequestReaderOptions } from './web-request-reader.js';
 
 /** Options of {@link createNodeTrackerProxy}: core's proxy options, callbacks taking the Node request. */
-export interface NodeTrackerProxyOptions extends Omit<TrackerProxyOptions, 'auth' | 'authorize' | 'onError' | 'fetch'> {
+export interface NodeTrackerProxyOptions
+  extends Omit<TrackerProxyOptions, 'auth' | 'authorize' | 'onError' | 'fetch'>,
+    WebRequestReaderOptions {
   /**
    * The credential: a `TrackerAuth` (service mode), or a function of the request returning a
-   * `TrackerAuth` or a `UserAuth` (user mode; its `setCookie` is added to the response).
+   * `TrackerAuth` or a `UserAuth` (its `cookies` are added to the response). Pass this or `user`
+   * (whose flow reads the session cookie from a body-less web `Request` built with `baseUrl` and
+   * `trustProxy`).
    */
-  auth: TrackerAuth | ((req: IncomingMessage) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
-  /** Who may use the proxy (`false` → 403, nothing forwarded). Required unless `allowAnonymous: true`. Do not read the body here. */
+  auth?: TrackerAuth | ((req: IncomingMessage) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>) | undefined;
+  /**
+   * Who may use the proxy (`false` → 403, nothing forwarded). Required unless `allowAnonymous:
+   * true`, or `user` is given (default `sameOriginSignedIn(user)`). Do not read the body here.
+   */
   authorize?: ((req: IncomingMessage) => boolean | Promise<boolean>) | undefined;
   /** Observer of failures answered with an error status (for logging; must not throw). */
   onError?: ((error: unknown, req: IncomingMessage) => void) | undefined;
@@ -102,10 +111,19 @@ interface Attempt {
  * @example
  * const proxy = createNodeTrackerProxy({ auth, authorize: (req) => isSignedIn(req), basePath: '/api/tracker' });
  * http.createServer((req, res) => void proxy(req, res));
+ * // User mode: the signed-in user's token, default gate sameOriginSignedIn(flow)
+ * const userProxy = createNodeTrackerProxy({ user: flow, baseUrl: 'https://app.example.com', basePath: '/api/tracker' });
  */
 export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTrackerProxy {
-  const config = resolveProxyConfig(options, 'createNodeTrackerProxy');
-  const { auth, authorize, onError } = options;
+  const read = createWebRequestReader(options && typeof options === 'object' ? { baseUrl: options.baseUrl, trustProxy: options.trustProxy } : {});
+  // User mode: the gate and the credential both read the session cookie; one web Request per request.
+  const webRequests = new WeakMap<IncomingMessage, Request>();
+  const webRequestOf = (req: IncomingMessage): Request => {
+    let request = webRequests.get(req);
+    if (request === undefined) webRequests.set(req, (request = read(req)));
+    return request;
+  };
+  const { config, auth, authorize, report } = resolveProxyOptions(options, 'createNodeTrackerProxy', webRequestOf);
   if (options.connections !== undefined && (!Number.isSafeInteger(options.connections) || options.connections < 1)) {
     invalid('connections', 'createNodeTrackerProxy: connections must be a positive integer.');
   }
@@ -117,14 +135,6 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
   const prefix = base.pathname === '/' ? '' : base.pathname;
   const own = options.dispatcher === undefined ? new Pool(origin, { connections: options.connections ?? null }) : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? own!;
-
-  const report = (error: unknown, req: IncomingMessage): void => {
-    try {
-      onError?.(error, req);
-    } catch {
-      // An observer must not turn an error answer into a crash.
-    }
-  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, context?: NodeTrackerProxyContext): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -185,7 +195,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
             keep401: attempts === 1,
             res,
             answer: (status, upstreamHeaders) =>
-              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, userAuth?.setCookie),
+              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, userAuth?.cookies),
           });
         },
         status: (attempt) => attempt.status,
@@ -194,7 +204,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
       });
       if (finalAttempt.kept !== undefined) {
         // A 401 passed back (the credential's cooldown said a replay would resend the same token).
-        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, userAuth?.setCookie);
+        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, userAuth?.cookies);
         const bodyBytes = Buffer.concat(finalAttempt.kept);
         res.statusCode = 401;
         for (const [name, value] of answer.headers) if (name !== 'content-length') res.setHeader(name, value);
@@ -207,8 +217,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
       const failure = upstreamError(error, method, config, upstreamPath, controller.signal.aborted);
       report(failure, req);
       if (res.destroyed) return;
-      const setCookie = userAuth?.setCookie;
-      await sendWebResponse(res, toErrorResponse(failure, setCookie ? { 'set-cookie': setCookie } : undefined));
+      await sendWebResponse(res, withCookies(toErrorResponse(failure), userAuth?.cookies ?? []));
     } finally {
       res.off('close', onClose);
     }

@@ -1,8 +1,11 @@
 /**
  * The Tracker proxy's options, validated once into the settings both transports decide with
  * (`createTrackerProxy` on `fetch`, `createNodeTrackerProxy` on a pooled Node transport), so
- * the two can never disagree about a limit or a default.
+ * the two can never disagree about a limit, a default or who may use the proxy.
  */
+import type { TrackerAuth } from '../types.js';
+import type { OAuthFlow } from './oauth-flow.js';
+import { sameOriginSignedIn } from './proxy-gate.js';
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_REQUEST_HEADERS,
@@ -15,6 +18,7 @@ import {
   pathPrefixes,
   trackerBaseOf,
 } from './proxy-rules.js';
+import type { UserAuth } from './user-auth.js';
 
 /** Methods the proxy forwards unless `methods` says otherwise: reads plus create/update. */
 export const DEFAULT_PROXY_METHODS: readonly string[] = /* @__PURE__ */ Object.freeze(['GET', 'HEAD', 'POST', 'PATCH']);
@@ -70,6 +74,13 @@ export interface ProxyRuleOptions {
   /** Time to wait for Tracker's response headers, ms. Default 30 000. */
   timeoutMs?: number | undefined;
   auth?: unknown;
+  /**
+   * User mode: act as the user signed in through this flow (`createOAuthFlow()`), i.e.
+   * `auth: (request) => flow.userAuth(request)`, with rotated session cookies added to the
+   * answer. Exclusive with `auth`. Without `authorize` (and without `allowAnonymous: true`) the
+   * gate is {@link sameOriginSignedIn}`(flow)`: a valid session, not sent by another site.
+   */
+  user?: OAuthFlow | undefined;
   authorize?: unknown;
   onError?: unknown;
 }
@@ -92,18 +103,43 @@ export interface ProxyConfig {
   responseHeaders: readonly string[];
 }
 
+/** Whom a transport's request acts as, once {@link resolveProxyOptions} resolved `auth`/`user`. */
+export type ResolvedProxyAuth<Req> = TrackerAuth | ((req: Req) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
+
+/** The proxy options both transports act on: the validated settings, whom to act as, who may. */
+export interface ResolvedProxyOptions<Req> {
+  config: ProxyConfig;
+  auth: ResolvedProxyAuth<Req>;
+  /** `undefined` only with `allowAnonymous: true`. */
+  authorize: ((req: Req) => boolean | Promise<boolean>) | undefined;
+  /** Calls `onError`, never throwing: an observer must not turn an error answer into a crash. */
+  report(error: unknown, req: Req): void;
+}
+
 /**
- * Validate the shared proxy options (ConfigurationError naming the field); `factory` names the
- * function in messages.
+ * Validate every option the transports share (ConfigurationError naming the field; `factory`
+ * names the function in messages) and settle who the proxy acts as and who may use it: `auth`
+ * or `user` (exactly one), `authorize`, or in user mode the default gate
+ * {@link sameOriginSignedIn}. `webRequestOf` turns a transport's request into the web `Request`
+ * the flow reads its cookie from (the web transport: the request itself).
  */
-export function resolveProxyConfig(options: ProxyRuleOptions, factory: string): ProxyConfig {
+export function resolveProxyOptions<Req>(
+  options: ProxyRuleOptions,
+  factory: string,
+  webRequestOf: (req: Req) => Request,
+): ResolvedProxyOptions<Req> {
   if (!options || typeof options !== 'object') invalid('options', `${factory}: pass an options object.`);
-  const { auth, authorize, onError } = options;
-  if (
+  const { auth, user, authorize, onError } = options;
+  if (user !== undefined) {
+    if (auth !== undefined) invalid('user', `${factory}: pass either user (an OAuthFlow) or auth, not both.`);
+    if (typeof user !== 'object' || user === null || typeof user.userAuth !== 'function' || typeof user.getSession !== 'function') {
+      invalid('user', `${factory}: user must be what createOAuthFlow() returned.`);
+    }
+  } else if (
     typeof auth !== 'function' &&
     (typeof auth !== 'object' || auth === null || typeof (auth as { headers?: unknown }).headers !== 'function')
   ) {
-    invalid('auth', `${factory}: auth must be a TrackerAuth (createTrackerAuth()) or a function of the request returning one.`);
+    invalid('auth', `${factory}: auth must be a TrackerAuth (createTrackerAuth()) or a function of the request returning one; or pass user (an OAuthFlow).`);
   }
   if (authorize !== undefined && typeof authorize !== 'function') {
     invalid('authorize', `${factory}: authorize must be a function (request) => boolean.`);
@@ -111,7 +147,7 @@ export function resolveProxyConfig(options: ProxyRuleOptions, factory: string): 
   if (options.allowAnonymous !== undefined && options.allowAnonymous !== true) {
     invalid('allowAnonymous', `${factory}: allowAnonymous can only be true.`);
   }
-  if (authorize === undefined && options.allowAnonymous !== true) {
+  if (authorize === undefined && options.allowAnonymous !== true && user === undefined) {
     invalid(
       'authorize',
       `${factory}: pass authorize(request) to decide who may use your Tracker credentials, or allowAnonymous: true to let anyone who reaches the proxy use them.`,
@@ -119,6 +155,23 @@ export function resolveProxyConfig(options: ProxyRuleOptions, factory: string): 
   }
   if (onError !== undefined && typeof onError !== 'function') invalid('onError', `${factory}: onError must be a function.`);
 
+  const gate = user !== undefined && authorize === undefined && options.allowAnonymous !== true ? sameOriginSignedIn(user) : undefined;
+  return {
+    config: resolveProxyConfig(options, factory),
+    auth: user !== undefined ? (req: Req) => user.userAuth(webRequestOf(req)) : (auth as ResolvedProxyAuth<Req>),
+    authorize: gate !== undefined ? (req: Req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
+    report: (error, req) => {
+      try {
+        (onError as ((error: unknown, req: Req) => void) | undefined)?.(error, req);
+      } catch {
+        // An observer must not turn an error answer into a crash.
+      }
+    },
+  };
+}
+
+/** The settings part of {@link resolveProxyOptions} (limits, lists, Tracker's URL). */
+function resolveProxyConfig(options: ProxyRuleOptions, factory: string): ProxyConfig {
   const basePath = normalizeBasePath(options.basePath);
   const methods = new Set<string>();
   for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {

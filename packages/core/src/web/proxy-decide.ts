@@ -16,6 +16,7 @@ import {
   matchesPrefix,
 } from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
+import { setCookieValue, type SessionCookie } from './cookies.js';
 
 /** A header lookup: the value, or `null` when absent. */
 export type HeaderLookup = (name: string) => string | null;
@@ -131,7 +132,7 @@ export function answerHeaders(
   status: number,
   header: HeaderLookup,
   decodes: boolean,
-  setCookie: string | undefined,
+  cookies: readonly SessionCookie[] | undefined,
 ): { headers: [string, string][]; noBody: boolean } {
   const noBody = method === 'HEAD' || status === 204 || status === 304;
   const download = !noBody && !isJsonType(header('content-type')) && !matchesPrefix(config.inlinePaths, path);
@@ -145,7 +146,7 @@ export function answerHeaders(
   const length = header('content-length');
   if (length !== null && !(decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
   headers.push(['cache-control', 'no-store'], ...ISOLATION_HEADERS);
-  if (setCookie) headers.push(['set-cookie', setCookie]);
+  for (const cookie of cookies ?? []) headers.push(['set-cookie', setCookieValue(cookie)]);
   return { headers, noBody };
 }
 

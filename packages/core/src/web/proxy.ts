@@ -21,8 +21,9 @@
 import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
+import { withCookies } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
-import { resolveProxyConfig, type ProxyRuleOptions } from './proxy-config.js';
+import { resolveProxyOptions, type ProxyRuleOptions } from './proxy-config.js';
 import {
   FORBIDDEN_REFUSAL,
   NOT_FOUND_REFUSAL,
@@ -55,15 +56,15 @@ export type TrackerProxyAuth =
 export interface TrackerProxyOptions extends ProxyRuleOptions {
   /**
    * The credential to call Tracker with: a `TrackerAuth` (service mode), or a function of the
-   * request (user mode), e.g. `(request) => flow.userAuth(request)`. A returned `UserAuth`'s
-   * `setCookie` (rotated tokens) is added to the response. Throwing `SignInRequiredError`
-   * answers 401.
+   * request returning one or a `UserAuth` (whose `cookies`, rotated tokens, are added to the
+   * response). Throwing `SignInRequiredError` answers 401. Pass this or `user`.
    */
-  auth: TrackerProxyAuth;
+  auth?: TrackerProxyAuth | undefined;
   /**
    * Decides whether this request may use the proxy; `false` answers 403 and nothing is
    * forwarded. Runs after method/path checks and before the body is read (do not read the
-   * body here). Required unless `allowAnonymous: true`.
+   * body here). Required unless `allowAnonymous: true`, or `user` is given (then the default
+   * is `sameOriginSignedIn(user)`).
    */
   authorize?: ((request: Request) => boolean | Promise<boolean>) | undefined;
   fetch?: FetchLike | undefined;
@@ -95,7 +96,6 @@ export interface TrackerProxyContext {
 /** What {@link createTrackerProxy} returns. */
 export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => Promise<Response>;
 
-
 function refusalResponse(refusal: ProxyRefusal): Response {
   return jsonError(...refusal);
 }
@@ -111,21 +111,15 @@ function refusalResponse(refusal: ProxyRefusal): Response {
  *   basePath: '/api/tracker',
  * });
  * // GET /api/tracker/v3/issues/TEST-1 → GET https://api.tracker.yandex.net/v3/issues/TEST-1
+ *
+ * // User mode: each signed-in user's own token, default gate sameOriginSignedIn(flow)
+ * const userProxy = createTrackerProxy({ user: flow, basePath: '/api/tracker' });
  */
 export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
-  const config = resolveProxyConfig(options, 'createTrackerProxy');
-  const { auth, authorize, onError } = options;
+  const { config, auth, authorize, report } = resolveProxyOptions<Request>(options, 'createTrackerProxy', (request) => request);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'createTrackerProxy: fetch must be a function.');
   const { maxBodyBytes, timeoutMs, bodyTimeoutMs, trackerBase } = config;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-
-  const report = (error: unknown, request: Request): void => {
-    try {
-      onError?.(error, request);
-    } catch {
-      // An observer must not turn an error answer into a crash.
-    }
-  };
 
   return async function trackerProxy(request: Request, context?: TrackerProxyContext): Promise<Response> {
     const method = request.method.toUpperCase();
@@ -175,7 +169,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         response.status,
         (name) => response.headers.get(name),
         true,
-        userAuth?.setCookie,
+        userAuth?.cookies,
       );
       if (answer.noBody) await response.body?.cancel().catch(() => undefined);
       return new Response(answer.noBody ? null : response.body, {
@@ -185,8 +179,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       });
     } catch (error) {
       report(error, request);
-      const setCookie = userAuth?.setCookie;
-      return toErrorResponse(error, setCookie ? { 'set-cookie': setCookie } : undefined);
+      return withCookies(toErrorResponse(error), userAuth?.cookies ?? []);
     }
   };
 

@@ -459,7 +459,7 @@ describe.each(TRANSPORTS)('createTrackerProxy rules on the %s transport', (name)
     it('adds the Set-Cookie of a per-request UserAuth (rotated tokens) to the response', async () => {
       const { auth } = testAuth();
       const proxy = make({
-        auth: async () => ({ auth, setCookie: 'tracker_session=new; Path=/; HttpOnly; SameSite=Lax' }),
+        auth: async () => ({ auth, cookies: [{ name: 'tracker_session', value: 'new', options: {} }] }),
         authorize: () => true,
         trackerUrl: upstream.url,
       });
