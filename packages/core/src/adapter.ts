@@ -114,4 +114,5 @@ export {
   type TrackerProxyContext,
 } from './web/proxy.js';
 export type { CrossSiteOptions, TrackerProxyGate } from './web/proxy-gate.js';
+export { headerOrigin, publicRequest, type HeaderReader } from './web/public-origin.js';
 export { createTrackerContexts, type TrackerContext } from './web/tracker-context.js';
