@@ -50,7 +50,7 @@ function instance(): { flow: OAuthFlow; proxy: (request: Request) => Promise<Res
 const cookieOf = (response: Response, name = 'tracker_session') => response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(';')[0];
 
 async function signIn(flow: OAuthFlow): Promise<string> {
-  const login = await flow.login(new Request(`${APP}/auth/login`));
+  const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
   const yandex = await fetch(login.headers.get('location')!, { redirect: 'manual' });
   const done = await flow.callback(new Request(yandex.headers.get('location')!, { headers: { cookie: cookieOf(login, 'tracker_login')! } }));
   return cookieOf(done)!;

@@ -14,8 +14,8 @@ export interface SignInThroughAppOptions {
    * and this fake: a hop to any other host (real Yandex, say) stops the sign-in with an error.
    */
   fake: { readonly url: string } | string;
-  /** Path (on `appUrl`) of the route that starts sign-in. Default `/auth/login`. */
-  loginPath?: string | undefined;
+  /** Path (on `appUrl`) of the route that starts sign-in. Default `/auth/sign-in`. */
+  signInPath?: string | undefined;
   /**
    * Cookies the app's host already holds (name → value), sent from the first request on, e.g. a
    * consent or locale cookie the app expects. Default none.
@@ -119,16 +119,16 @@ export async function signInThroughApp(appUrl: string | URL, options: SignInThro
     throw new TypeError('signInThroughApp: options.fake must be the fake Yandex (startFakeYandex()) or its URL.');
   }
   if (!URL.canParse(appUrl)) throw new TypeError('signInThroughApp: appUrl must be an absolute URL such as http://127.0.0.1:3000.');
-  const loginPath = options.loginPath ?? '/auth/login';
-  if (typeof loginPath !== 'string' || !loginPath.startsWith('/') || loginPath.startsWith('//')) {
-    throw new TypeError('signInThroughApp: loginPath must be a path such as "/auth/login".');
+  const signInPath = options.signInPath ?? '/auth/sign-in';
+  if (typeof signInPath !== 'string' || !signInPath.startsWith('/') || signInPath.startsWith('//')) {
+    throw new TypeError('signInThroughApp: signInPath must be a path such as "/auth/sign-in".');
   }
   const maxRedirects = options.maxRedirects ?? 10;
   if (!Number.isInteger(maxRedirects) || maxRedirects < 1) throw new TypeError('signInThroughApp: maxRedirects must be a positive integer.');
   const doFetch = options.fetch ?? globalThis.fetch;
 
   const fake = new URL(fakeUrl);
-  const start = new URL(loginPath, appUrl);
+  const start = new URL(signInPath, appUrl);
   // The app may redirect to its canonical host first (localhost → 127.0.0.1): that host is the
   // app too, so the app is "every host that is not the fake".
   const jar = new CookieJar();
@@ -169,7 +169,7 @@ export async function signInThroughApp(appUrl: string | URL, options: SignInThro
           hops,
         );
       }
-      if (!sawFake) fail(`${where(url)} answered ${response.status} instead of redirecting to the fake at ${fake.origin}; is loginPath right, and is the app's OAuth URL the fake?`, hops);
+      if (!sawFake) fail(`${where(url)} answered ${response.status} instead of redirecting to the fake at ${fake.origin}; is signInPath right, and is the app's OAuth URL the fake?`, hops);
       if (!callbackSetCookie) fail("the app's callback set no cookie: sign-in failed in the app (see its error page or logs).", hops);
       return { cookie: jar.header(url) ?? '', cookies: Object.fromEntries(jar.of(url)), url: where(url), status: response.status, hops };
     }

@@ -30,7 +30,7 @@ async function startApp(): Promise<typeof app> {
       return;
     }
     const redirectUri = `http://${canonical}/auth/callback`;
-    if (url.pathname === '/auth/login') {
+    if (url.pathname === '/auth/sign-in') {
       const loginState = randomBytes(8).toString('hex');
       const authorize = new URL('/authorize', fake.url);
       authorize.search = new URLSearchParams({ response_type: 'code', client_id: app.oauthApp.clientId, redirect_uri: redirectUri, state: loginState }).toString();
@@ -92,7 +92,7 @@ describe('signInThroughApp', () => {
     expect(signedIn.cookie).toMatch(/^session=[0-9a-f]{16}$/);
     expect(signedIn.url).toBe(`${app.url}/`);
     expect(signedIn.status).toBe(200);
-    expect(signedIn.hops.map((h) => h.url)).toEqual([`${app.url}/auth/login`, `${fake.url}/authorize`, `${app.url}/auth/callback`, `${app.url}/`]);
+    expect(signedIn.hops.map((h) => h.url)).toEqual([`${app.url}/auth/sign-in`, `${fake.url}/authorize`, `${app.url}/auth/callback`, `${app.url}/`]);
     // No code or state in what the helper reports.
     expect(JSON.stringify(signedIn.hops)).not.toMatch(/code=|state=/);
 
@@ -103,8 +103,8 @@ describe('signInThroughApp', () => {
   it('starts on localhost, follows the app to its canonical host, and signs in as the fake’s chosen user', async () => {
     const other = fake.tracker.addUser({ login: 'second.user' });
     fake.oauth.setSignedInUser({ uid: other.uid });
-    const signedIn = await signInThroughApp(`http://localhost:${app.port}`, { fake: fake.url, loginPath: '/auth/login' });
-    expect(signedIn.hops[0]).toEqual({ url: `http://localhost:${app.port}/auth/login`, status: 302 });
+    const signedIn = await signInThroughApp(`http://localhost:${app.port}`, { fake: fake.url, signInPath: '/auth/sign-in' });
+    expect(signedIn.hops[0]).toEqual({ url: `http://localhost:${app.port}/auth/sign-in`, status: 302 });
     expect(signedIn.url).toBe(`${app.url}/`);
     const page = await fetch(app.url, { headers: { cookie: signedIn.cookie } });
     expect(await page.text()).toBe('hello second.user');
@@ -126,7 +126,7 @@ describe('signInThroughApp', () => {
   });
 
   it('a login path that does not lead to the fake: rejects with the requests made', async () => {
-    await expect(signInThroughApp(app.url, { fake, loginPath: '/nope' })).rejects.toThrow(/\/nope answered 404 instead of redirecting to the fake[\s\S]*404 http:\/\/127\.0\.0\.1:\d+\/nope/);
+    await expect(signInThroughApp(app.url, { fake, signInPath: '/nope' })).rejects.toThrow(/\/nope answered 404 instead of redirecting to the fake[\s\S]*404 http:\/\/127\.0\.0\.1:\d+\/nope/);
   });
 
   it('never follows a redirect to another host than the app and the fake', async () => {
@@ -144,6 +144,6 @@ describe('signInThroughApp', () => {
   it('refuses bad arguments', async () => {
     await expect(signInThroughApp(app.url, {} as never)).rejects.toThrow(/options.fake/);
     await expect(signInThroughApp('not a url', { fake })).rejects.toThrow(/appUrl/);
-    await expect(signInThroughApp(app.url, { fake, loginPath: 'auth/login' })).rejects.toThrow(/loginPath/);
+    await expect(signInThroughApp(app.url, { fake, signInPath: 'auth/login' })).rejects.toThrow(/signInPath/);
   });
 });

@@ -160,7 +160,7 @@ export async function runWorkerdGlobalScope(input, concurrency) {
         return { status: res.status, body: await res.text() };
       }),
     );
-    const login = await mf.dispatchFetch('http://app.test/auth/login', { redirect: 'manual' });
+    const login = await mf.dispatchFetch('http://app.test/auth/sign-in', { redirect: 'manual' });
     await login.arrayBuffer();
     return { skipped: false, answers, loginPage: { status: login.status, location: login.headers.get('location') } };
   } finally {

@@ -27,7 +27,7 @@ export default {
   /** @param {Request} request */
   async fetch(request) {
     const url = new URL(request.url);
-    if (url.pathname === '/auth/login') return flow.login(request);
+    if (url.pathname === '/auth/sign-in') return flow.signIn(request);
     const me = await verifyAccess(tracker);
     return Response.json({ login: me.login });
   },

@@ -153,14 +153,14 @@ export async function runScenario(input) {
     };
   });
 
-  // The OAuth flow's Request → Response handlers: login → the fake's /authorize (auto-approve)
-  // → callback → userAuth → Tracker as the user → a refresh near expiry → logout.
+  // The OAuth flow's Request → Response handlers: sign-in → the fake's /authorize (auto-approve)
+  // → callback → userAuth → Tracker as the user → a refresh near expiry → sign-out.
   steps.oauthFlow = await step(async () => {
     const { appUrl, app } = input;
     /** @type {import('@tracker-auth/core').OAuthFlowOptions} */
     const options = { ...app, org: { orgId }, sessionSecret: input.sessionSecret, oauthUrl: fakeUrl, sessionMaxAgeSeconds: 400 * 24 * 60 * 60 };
     const flow = createOAuthFlow(options);
-    const login = await flow.login(new Request(`${appUrl}/auth/login?returnTo=/issues`));
+    const login = await flow.signIn(new Request(`${appUrl}/auth/sign-in?returnTo=/issues`));
     const authorize = new URL(login.headers.get('location') ?? '');
     const yandex = await fetch(authorize, { redirect: 'manual' });
     const callbackUrl = yandex.headers.get('location') ?? '';
@@ -176,13 +176,13 @@ export async function runScenario(input) {
     const later = createOAuthFlow({ ...options, refresh: { now: () => expiresAt - 60_000 } });
     const laterUser = await later.userAuth(request);
     const meLater = await verifyAccess(createTrackerClient(laterUser.auth, { trackerUrl: fakeUrl }));
-    const logout = await flow.logout(new Request(`${appUrl}/auth/logout`, { method: 'POST', headers: { cookie: session, origin: appUrl } }));
+    const logout = await flow.signOut(new Request(`${appUrl}/auth/sign-out`, { method: 'POST', headers: { cookie: session, origin: appUrl } }));
     return {
       login: { status: login.status, authorizeOrigin: authorize.origin, pkce: authorize.searchParams.get('code_challenge_method') },
       yandex: { status: yandex.status, toCallback: callbackUrl.startsWith(app.redirectUri) },
       callback: { status: callback.status, location: callback.headers.get('location') },
-      user: { login: me.login, refreshable: info?.refreshable, setCookie: user.setCookie !== undefined },
-      refreshed: { login: meLater.login, setCookie: (laterUser.setCookie ?? '').startsWith('tracker_session=') },
+      user: { login: me.login, refreshable: info?.refreshable, setCookie: user.cookies.length > 0 },
+      refreshed: { login: meLater.login, setCookie: laterUser.cookies.some((c) => c.name === 'tracker_session' && c.value !== '') },
       logout: { status: logout.status, clears: logout.headers.getSetCookie().some((c) => c.startsWith('tracker_session=;')) },
     };
   });
