@@ -3,6 +3,7 @@
  * token-bearing objects through these, so a secret never reaches a log, an error message,
  * `JSON.stringify` or `util.inspect`.
  */
+import { base64Encode, base64UrlEncode } from './encoding.js';
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
@@ -148,23 +149,15 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, `$1${REDACTED}@`],
 ];
 
-/** Standard base64 of a string's UTF-8 bytes, without `node:` (core's default entry is web-standard). */
-function base64Of(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
 /** The forms a secret may come back in: as is, base64 (padded, unpadded, url-safe), URL- and form-encoded. */
 function encodingsOf(secret: string): string[] {
-  const base64 = base64Of(secret);
+  const base64 = base64Encode(secret);
   const unpadded = base64.replace(/=+$/, '');
   const forms = new Set([
     secret,
     base64,
     unpadded,
-    unpadded.replace(/\+/g, '-').replace(/\//g, '_'),
+    base64UrlEncode(secret),
     encodeURIComponent(secret),
     encodeURIComponent(secret).replace(/%20/g, '+'),
   ]);

@@ -14,6 +14,7 @@ import {
   isTrackerAuthError,
   type TrackerHttpErrorInit,
 } from '../errors.js';
+import { safeCause } from '../http/upstream.js';
 import { redactUrl, scrubSecrets } from '../redact.js';
 import { readErrorBodyText, remainingMs } from './bounded-body.js';
 
@@ -206,15 +207,8 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
 
 /** A fetch failure (refused, reset, DNS) as {@link NetworkError}, keeping only a safe cause. */
 export function networkErrorFrom(error: unknown, request: Request): NetworkError {
-  const cause =
-    error instanceof Error
-      ? Object.assign(new Error(error.message), {
-          name: error.name,
-          cause:
-            error.cause instanceof Error
-              ? { name: error.cause.name, message: error.cause.message, code: (error.cause as { code?: unknown }).code }
-              : undefined,
-        })
-      : undefined;
-  return new NetworkError(`Tracker request failed (network error): ${describeCall(request.method, request.url)}`, { cause, url: redactUrl(request.url) });
+  return new NetworkError(`Tracker request failed (network error): ${describeCall(request.method, request.url)}`, {
+    cause: safeCause(error),
+    url: redactUrl(request.url),
+  });
 }

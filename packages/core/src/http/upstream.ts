@@ -210,13 +210,16 @@ export function discardResponse(response: Response): void {
   if (body && !body.locked) body.cancel().catch(ignore);
 }
 
-/** Keep the cause's class and message (network errors carry no secrets) but not a request object. */
-function safeCause(error: unknown): unknown {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message, code: (error.cause as { code?: unknown }).code } : undefined;
-    return Object.assign(new Error(error.message), { name: error.name, cause });
-  }
-  return error;
+/**
+ * A failure's class, message and its own cause's code (network errors carry no secrets), without
+ * the request object fetch or undici may hang on it. Anything that is not an `Error` is dropped:
+ * it may be any value the caller's fetch threw.
+ */
+export function safeCause(error: unknown): Error | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const inner = error.cause;
+  const cause = inner instanceof Error ? { name: inner.name, message: inner.message, code: (inner as { code?: unknown }).code } : undefined;
+  return Object.assign(new Error(error.message), { name: error.name, cause });
 }
 
 /**

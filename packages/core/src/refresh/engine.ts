@@ -352,48 +352,48 @@ export function createRefreshingTokenSource(options: RefreshingTokenSourceOption
   return hideSecrets(source, () => ({ id, kind }), 'RefreshingTokenSource');
 }
 
+/** The caller's signal fired: this caller stops waiting (a shared refresh keeps going for others). */
+function abortedError(signal: AbortSignal, id: string): AbortedError {
+  return new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason });
+}
+
 function throwIfAborted(signal: AbortSignal | undefined, id: string): void {
-  if (signal?.aborted) throw new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason });
+  if (signal?.aborted) throw abortedError(signal, id);
 }
 
 /** Stop waiting when the caller's signal fires; the shared refresh itself keeps going for others. */
 function waitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined, id: string): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason }));
+    const onAbort = () => reject(abortedError(signal, id));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
+/** `typeof` each option must have when given, by name (`store` and `initial` are checked on their own). */
+const OPTION_TYPES = { id: 'string', kind: 'string', fetchToken: 'function', onRefresh: 'function', isRetryable: 'function', retryAfterMs: 'function', onEvent: 'function' } as const;
+
 function validateEngineOptions(options: RefreshingTokenSourceOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'createRefreshingTokenSource() needs an options object with id, kind and fetchToken.');
+  const fail = (field: string, problem: string, code: 'INVALID_OPTION' | 'INVALID_TOKEN' = 'INVALID_OPTION'): never => {
+    throw new ConfigurationError(code, field, `createRefreshingTokenSource(): ${field} ${problem}.`);
+  };
+  if (options === null || typeof options !== 'object') fail('options', 'must be an object with id, kind and fetchToken');
+  for (const [name, type] of Object.entries(OPTION_TYPES)) {
+    const value = options[name as keyof typeof OPTION_TYPES];
+    // id, kind and fetchToken are required; the hooks are optional.
+    if ((value !== undefined || name === 'id' || name === 'kind' || name === 'fetchToken') && typeof value !== type) fail(name, `must be a ${type}`);
   }
-  if (typeof options.id !== 'string' || options.id.trim() === '') {
-    throw new ConfigurationError('INVALID_OPTION', 'id', 'id must be a non-empty string naming the credential (never the secret itself).');
-  }
-  if (options.kind !== 'oauth' && options.kind !== 'iam') {
-    throw new ConfigurationError('INVALID_OPTION', 'kind', "kind must be 'oauth' or 'iam'.");
-  }
-  if (typeof options.fetchToken !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'fetchToken', 'fetchToken must be a function returning a Promise of a StoredToken.');
-  }
-  for (const name of ['onRefresh', 'isRetryable', 'retryAfterMs', 'onEvent'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new ConfigurationError('INVALID_OPTION', name, `${name} must be a function when given.`);
-    }
-  }
+  if (options.id.trim() === '') fail('id', 'must name the credential (never the secret itself)');
+  if (options.kind !== 'oauth' && options.kind !== 'iam') fail('kind', "must be 'oauth' or 'iam'");
   const store = options.store;
   if (store !== undefined && (store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
-    throw new ConfigurationError('INVALID_OPTION', 'store', 'store must implement TokenStore: get(key), set(key, value), delete(key).');
+    fail('store', 'must implement TokenStore: get(key), set(key, value), delete(key)');
   }
-  if (store !== undefined && store.lock !== undefined && typeof store.lock !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'store.lock', 'store.lock must be a function (key, { ttlMs }) => Promise<TokenStoreLock | undefined>, or absent.');
-  }
+  if (store?.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) => Promise<TokenStoreLock | undefined>, or absent');
   const initial = options.initial;
   if (initial !== undefined && (initial === null || typeof initial.token !== 'string' || initial.token === '')) {
-    throw new ConfigurationError('INVALID_TOKEN', 'initial.token', 'initial must be a StoredToken with a non-empty token string.');
+    fail('initial.token', 'must be a non-empty token string', 'INVALID_TOKEN');
   }
 }

@@ -46,9 +46,14 @@ function fail(field: string, problem: string): never {
   throw new ConfigurationError('INVALID_KEY', field, `${field} ${problem}`);
 }
 
+// The fixes several problems share.
+const COPY_AGAIN = 'copy the authorized key file again.';
+const RSA_ONLY = 'Yandex Cloud authorized keys are RSA_2048 or RSA_4096.';
+const WHOLE_KEY = 'pass the whole authorized key JSON (from `yc iam key create --output key.json`).';
+
 function idField(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') fail(field, 'is missing; pass the whole authorized key JSON (from `yc iam key create --output key.json`).');
-  if (!ID.test(value)) fail(field, 'is not a Yandex Cloud id (letters and digits); check that the key JSON is intact.');
+  if (typeof value !== 'string' || value === '') fail(field, `is missing; ${WHOLE_KEY}`);
+  if (!ID.test(value)) fail(field, `is not a Yandex Cloud id (letters and digits); ${COPY_AGAIN}`);
   return value;
 }
 
@@ -58,10 +63,10 @@ function idField(value: unknown, field: string): string {
  * (docs/yandex-api.md 3.4); anything before `-----BEGIN PRIVATE KEY-----` is skipped.
  */
 export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffer> {
-  if (typeof pem !== 'string' || pem.trim() === '') fail(field, 'is missing; pass the whole authorized key JSON including the private key.');
+  if (typeof pem !== 'string' || pem.trim() === '') fail(field, `is missing; ${WHOLE_KEY}`);
   const text = pem.replace(/\\n/g, '\n'); // keys pasted into env files often carry literal \n
   if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text) && !text.includes(PEM_BEGIN)) {
-    fail(field, 'is not an unencrypted PKCS#8 key ("BEGIN PRIVATE KEY"); use the private key exactly as Yandex Cloud issued it.');
+    fail(field, `is not an unencrypted PKCS#8 key ("BEGIN PRIVATE KEY"); ${COPY_AGAIN}`);
   }
   const begin = text.indexOf(PEM_BEGIN);
   const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
@@ -70,7 +75,7 @@ export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffe
   try {
     der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
   } catch {
-    fail(field, 'has a damaged PEM body (not base64); copy the key file again.');
+    fail(field, `has a damaged PEM body (not base64); ${COPY_AGAIN}`);
   }
   checkPkcs8Structure(der, field);
   return der;
@@ -128,8 +133,8 @@ const OID = 0x06;
  * imports it. Only the structure is checked here; WebCrypto checks the numbers.
  */
 function checkPkcs8Structure(der: Uint8Array, field: string): void {
-  const damaged = (): never => fail(field, 'is damaged (its PKCS#8 structure is incomplete or inconsistent); copy the authorized key file again.');
-  const notRsa = (): never => fail(field, 'is not an RSA PKCS#8 private key; Yandex Cloud authorized keys are RSA_2048 or RSA_4096.');
+  const damaged = (): never => fail(field, `is damaged (its PKCS#8 structure is incomplete); ${COPY_AGAIN}`);
+  const notRsa = (): never => fail(field, `is not an RSA private key; ${RSA_ONLY}`);
   const outer = readElement(der, 0, der.length);
   if (!outer || outer.tag !== SEQUENCE) return damaged();
   if (outer.end !== der.length) return damaged();
@@ -149,7 +154,7 @@ function checkPkcs8Structure(der: Uint8Array, field: string): void {
   if (!numbers || numbers.length < 9 || numbers.slice(0, 9).some((element) => element.tag !== INTEGER || element.end === element.start)) return damaged();
   const modulus = numbers[1]!;
   const modulusBytes = modulus.end - modulus.start - (der[modulus.start] === 0 ? 1 : 0);
-  if (modulusBytes < 256) fail(field, 'is an RSA key shorter than 2048 bits; Yandex Cloud authorized keys are RSA_2048 or RSA_4096.');
+  if (modulusBytes < 256) fail(field, `is an RSA key shorter than 2048 bits; ${RSA_ONLY}`);
 }
 
 /**
@@ -164,11 +169,11 @@ export function parseServiceAccountKey(input: unknown, field = 'key'): ParsedSer
     try {
       value = JSON.parse(value) as unknown;
     } catch {
-      fail(field, 'is not valid JSON; pass the authorized key file contents (a JSON object) or the parsed object.');
+      fail(field, `is not valid JSON; ${WHOLE_KEY}`);
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    fail(field, 'must be the authorized key JSON object (id, service_account_id, private_key) or its text.');
+    fail(field, `must be the authorized key JSON (id, service_account_id, private_key) or its text; ${WHOLE_KEY}`);
   }
   const record = value as Record<string, unknown>;
   if ('private_key' in record || 'service_account_id' in record) {
