@@ -129,10 +129,10 @@ describe('against a fake Yandex, configured like real Yandex (IAM from an OAuth 
     expect(json()).toMatchObject({ error: { code: 'HTTP_ERROR' } });
   });
 
-  it('sign-in: /auth/login → Yandex → /auth/callback → /user/me as the user → logout', async () => {
+  it('sign-in: /auth/sign-in → Yandex → /auth/callback → /user/me as the user → logout', async () => {
     expect((await call('/user/me')).res.status).toBe(401);
 
-    const login = await call('/auth/login');
+    const login = await call('/auth/sign-in');
     expect(login.res.status).toBe(302);
     const loginCookie = cookiesOf(login.res).get('tracker_login');
     const consent = await fetch(login.res.headers.get('location')!, { redirect: 'manual' });
@@ -148,7 +148,7 @@ describe('against a fake Yandex, configured like real Yandex (IAM from an OAuth 
     expect(me.res.status).toBe(200);
     expect(me.json()).toMatchObject({ login: fake.demo.user.login });
 
-    const logout = await call('/auth/logout', { method: 'POST', headers: { cookie } });
+    const logout = await call('/auth/sign-out', { method: 'POST', headers: { cookie } });
     expect(logout.res.status).toBe(303);
     expect(cookiesOf(logout.res).get('tracker_session')).toBe('');
   });
@@ -184,15 +184,15 @@ describe('sign-in from a browser', () => {
 
   it('sign-in opened on localhost is moved to the app URL first and ends signed in (signInThroughApp)', async () => {
     const localhost = `http://localhost:${port}`;
-    const first = await fetch(`${localhost}/auth/login`, { redirect: 'manual' });
+    const first = await fetch(`${localhost}/auth/sign-in`, { redirect: 'manual' });
     expect(first.status).toBe(302);
     expect(new URL(first.headers.get('location')!).origin).toBe(sample.url);
     expect(first.headers.getSetCookie()).toEqual([]);
 
-    const signedIn = await signInThroughApp(localhost, { fake, loginPath: '/auth/login' });
+    const signedIn = await signInThroughApp(localhost, { fake, signInPath: '/auth/sign-in' });
     expect(signedIn.hops.map((h) => `${h.status} ${h.url}`)).toEqual([
-      `302 ${localhost}/auth/login`,
-      `302 ${sample.url}/auth/login`,
+      `302 ${localhost}/auth/sign-in`,
+      `302 ${sample.url}/auth/sign-in`,
       `302 ${fake.url}/authorize`,
       `302 ${sample.url}/auth/callback`,
       `200 ${sample.url}/user/me`,
@@ -206,7 +206,7 @@ describe('sign-in from a browser', () => {
     fake.oauth.setAuthorizeHook(() => 'deny');
     try {
       const browser = new Browser();
-      const { hops, response } = await browser.follow(`${sample.url}/auth/login`);
+      const { hops, response } = await browser.follow(`${sample.url}/auth/sign-in`);
       expect(hops.at(-1)!.url).toBe(`${sample.url}/sign-in-error?error=access_denied`);
       expect(response.status).toBe(403);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
@@ -261,7 +261,7 @@ describe('defaults', () => {
       const me = await fetch(`${sample.url}/me`);
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ login: 'demo.user' });
-      const login = await fetch(`${sample.url}/auth/login`, { redirect: 'manual' });
+      const login = await fetch(`${sample.url}/auth/sign-in`, { redirect: 'manual' });
       expect(login.status).toBe(302);
     } finally {
       await sample.stop();

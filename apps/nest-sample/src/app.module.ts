@@ -10,7 +10,7 @@ import { UserController } from './user.controller';
 export interface AppModuleOptions {
   /** Configuration defaults (the embedded fake's); environment variables win over them. */
   defaults?: Record<string, string>;
-  /** Serve /auth/login, /auth/callback, /auth/logout and /user/me. */
+  /** Serve /auth/sign-in, /auth/callback, /auth/sign-out and /user/me. */
   signIn: boolean;
 }
 

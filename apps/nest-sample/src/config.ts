@@ -55,14 +55,14 @@ export function trackerOptionsFrom(config: ConfigService): TrackerAuthModuleOpti
     // starts (core's `canonicalHost`, on by default, compares the Host the browser sent), so the
     // login cookie comes back to the callback.
     baseUrl: appUrl,
-    oauth: clientId
+    user: clientId
       ? {
           clientId,
           clientSecret: config.get<string>('YANDEX_CLIENT_SECRET') ?? '',
           redirectUri: `${appUrl}/auth/callback`,
           sessionSecret: config.get<string>('SESSION_SECRET') ?? '',
           oauthUrl: urls.oauthUrl,
-          afterLoginPath: '/user/me',
+          afterSignInPath: '/user/me',
           // A failed callback (consent declined, an expired sign-in) is a page, not JSON.
           errorPath: SIGN_IN_ERROR_PATH,
         }

@@ -33,7 +33,7 @@ export class SignInErrorController {
 <h1>Sign-in failed</h1>
 <p id="sign-in-error"><code>${code ?? 'unknown'}</code></p>
 <p id="sign-in-error-message">${code ? MEANINGS[code] : 'Sign-in did not complete.'}</p>
-<p><a href="/auth/login">Try again</a></p>
+<p><a href="/auth/sign-in">Try again</a></p>
 </body>
 </html>
 `;

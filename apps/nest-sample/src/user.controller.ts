@@ -3,7 +3,7 @@ import { InjectTrackerUserClient, type TrackerClient } from '@tracker-auth/nestj
 
 /**
  * User mode: the signed-in user's own Tracker client (request-scoped, from the sealed session
- * cookie that GET /auth/login → /auth/callback set). Without a session: 401 SIGN_IN_REQUIRED.
+ * cookie that GET /auth/sign-in → /auth/callback set). Without a session: 401 SIGN_IN_REQUIRED.
  */
 @Controller('user')
 export class UserController {

@@ -30,7 +30,7 @@ beforeAll(async () => {
         signInRoutes: true,
         org: { orgId: fake().demo.orgId },
         client: { trackerUrl: fake().url },
-        oauth: {
+        user: {
           clientId: app.clientId,
           clientSecret: app.clientSecret,
           redirectUri: app.redirectUri,
@@ -59,7 +59,7 @@ function send(head: string): Promise<string> {
   });
 }
 
-const SIGN_IN_ROUTES = ['/auth/login', '/auth/callback?code=1&state=2', '/auth/logout'];
+const SIGN_IN_ROUTES = ['/auth/sign-in', '/auth/callback?code=1&state=2', '/auth/sign-out'];
 const ROUTES = [...SIGN_IN_ROUTES, '/user/me'];
 
 describe('bad client input on every route of the module', () => {
@@ -82,15 +82,15 @@ describe('bad client input on every route of the module', () => {
   it.each(ROUTES.flatMap((path) => ['evil.example:99999', '[::1'].map((host) => [path, host] as const)))(
     '%s with Host: %s → 400 BAD_REQUEST, never 500',
     async (path, host) => {
-      const method = path === '/auth/logout' ? 'POST' : 'GET';
+      const method = path === '/auth/sign-out' ? 'POST' : 'GET';
       const answer = await send(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
       expect(answer).toContain('"BAD_REQUEST"');
     },
   );
 
-  it('still answers a wrong but carriable method on a sign-in route with core 405 (GET /auth/logout)', async () => {
-    const answer = await send('GET /auth/logout HTTP/1.1\r\nHost: app.test');
+  it('still answers a wrong but carriable method on a sign-in route with core 405 (GET /auth/sign-out)', async () => {
+    const answer = await send('GET /auth/sign-out HTTP/1.1\r\nHost: app.test');
     expect(answer).toMatch(/^HTTP\/1\.1 405 /);
     expect(answer).toMatch(/\r\nallow: POST\r\n/i);
   });

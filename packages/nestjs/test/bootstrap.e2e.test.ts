@@ -7,7 +7,7 @@ import { createApp } from './helpers.js';
 const TOKEN = 'y0_never-in-a-message-0123456789';
 const SECRET = 'client-secret-never-in-a-message';
 const good = (): TrackerAuthModuleOptions => ({ credentials: oauthToken(TOKEN), org: { orgId: '1234567' } });
-const oauth = {
+const user = {
   clientId: 'app',
   clientSecret: SECRET,
   redirectUri: 'http://127.0.0.1:3000/auth/callback',
@@ -36,7 +36,7 @@ async function bootstrapError(options: unknown, extras: TrackerAuthModuleExtras 
 }
 
 const cases: Array<[string, string, unknown, TrackerAuthModuleExtras?]> = [
-  ['credentials', 'neither credentials nor oauth', { org: { orgId: '1234567' } }],
+  ['credentials', 'neither credentials nor user', { org: { orgId: '1234567' } }],
   ['credentials', 'a raw string instead of a token source', { ...good(), credentials: TOKEN }],
   ['org', 'no org', { ...good(), org: undefined }],
   ['org', 'both org ids', { ...good(), org: { orgId: '1234567', cloudOrgId: 'bpf3crucp1v2mm2uxwzz' } }],
@@ -44,13 +44,13 @@ const cases: Array<[string, string, unknown, TrackerAuthModuleExtras?]> = [
   ['trackerUrl', 'client.trackerUrl not a URL', { ...good(), client: { trackerUrl: 'not a url' } }],
   ['timeoutMs', 'negative client.timeoutMs', { ...good(), client: { timeoutMs: -1 } }],
   ['retry.limit', 'fractional client.retry.limit', { ...good(), client: { retry: { limit: 1.5 } } }],
-  ['sessionSecret', 'short oauth.sessionSecret', { ...good(), oauth: { ...oauth, sessionSecret: 'short' } }],
-  ['redirectUri', 'relative oauth.redirectUri', { ...good(), oauth: { ...oauth, redirectUri: '/relative' } }],
-  ['clientId', 'empty oauth.clientId (user mode only)', { org: { orgId: '1234567' }, oauth: { ...oauth, clientId: '' } }],
+  ['sessionSecret', 'short user.sessionSecret', { ...good(), user: { ...user, sessionSecret: 'short' } }],
+  ['redirectUri', 'relative user.redirectUri', { ...good(), user: { ...user, redirectUri: '/relative' } }],
+  ['clientId', 'empty user.clientId (user mode only)', { org: { orgId: '1234567' }, user: { ...user, clientId: '' } }],
   ['baseUrl', 'baseUrl not a URL', { ...good(), baseUrl: 'nope' }],
   ['trustProxy', 'trustProxy not a boolean', { ...good(), trustProxy: 'yes' }],
   ['options', 'no options object', undefined],
-  ['oauth', 'signInRoutes without oauth', good(), { signInRoutes: true }],
+  ['user', 'signInRoutes without user', good(), { signInRoutes: true }],
 ];
 
 describe('bootstrap fails with ConfigurationError on bad options', () => {
@@ -72,7 +72,7 @@ describe('bootstrap fails with ConfigurationError on bad options', () => {
   it('a bad signInRoutes path fails when the module is defined', () => {
     let error: unknown;
     try {
-      TrackerAuthModule.forRoot({ ...good(), oauth, signInRoutes: '../up' });
+      TrackerAuthModule.forRoot({ ...good(), user, signInRoutes: '../up' });
     } catch (e) {
       error = e;
     }
@@ -80,7 +80,7 @@ describe('bootstrap fails with ConfigurationError on bad options', () => {
   });
 
   it('good options boot (the control)', async () => {
-    const app = await createApp(appWith(TrackerAuthModule.forRoot({ ...good(), oauth, signInRoutes: true })));
+    const app = await createApp(appWith(TrackerAuthModule.forRoot({ ...good(), user, signInRoutes: true })));
     await app.close();
   });
 });

@@ -109,6 +109,14 @@ describe('tracker-auth errors → HTTP answers (TrackerExceptionFilter)', () => 
     });
   });
 
+  it("the answer carries core's error headers (errorAnswer): JSON, nosniff, a sandboxing CSP", async () => {
+    const res = await fetch(`${running.url}/issues/NOPE-404`);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+    await res.body?.cancel();
+  });
+
   it("Tracker's 422 (validation) passes through", async () => {
     const res = await fetch(`${running.url}/issues`, {
       method: 'POST',

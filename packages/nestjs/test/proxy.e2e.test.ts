@@ -27,7 +27,7 @@ function appModule(route: TrackerProxyRouteOptions, withCredentials = true) {
         ...(withCredentials
           ? {}
           : {
-              oauth: {
+              user: {
                 clientId: 'app',
                 clientSecret: 'secret-secret',
                 redirectUri: 'http://127.0.0.1:3000/auth/callback',

@@ -6,7 +6,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { OAuthFlow } from '@tracker-auth/core';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, type TrackerClient } from '../src/index.js';
+import { InjectTrackerUserClient, TRACKER_OAUTH_FLOW, TrackerAuthModule, type TrackerClient } from '../src/index.js';
 import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
@@ -35,7 +35,7 @@ async function startInstance(): Promise<RunningApp> {
         signInRoutes: true,
         org: { orgId: fake().demo.orgId },
         client: { trackerUrl: fake().url, retry: { limit: 0 } },
-        oauth: {
+        user: {
           clientId: app.clientId,
           clientSecret: app.clientSecret,
           redirectUri: app.redirectUri,
@@ -68,7 +68,7 @@ beforeEach(() => {
 const get = (app: RunningApp, path: string, cookie?: string) => fetch(`${app.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
 async function signIn(app: RunningApp): Promise<string> {
-  const login = await get(app, '/auth/login');
+  const login = await get(app, '/auth/sign-in');
   const consent = await fetch(login.headers.get('location')!, { redirect: 'manual' });
   const back = new URL(consent.headers.get('location')!);
   const callback = await get(app, `/auth/callback${back.search}`, `tracker_login=${cookiesOf(login).get('tracker_login')}`);
@@ -77,7 +77,7 @@ async function signIn(app: RunningApp): Promise<string> {
 }
 
 const tokensOf = async (app: RunningApp, cookie: string) =>
-  (await app.app.get<OAuthFlow>(TRACKER_OAUTH).getSession(new Request(app.url, { headers: { cookie } }), { includeTokens: true }))?.tokens;
+  (await app.app.get<OAuthFlow>(TRACKER_OAUTH_FLOW).getSession(new Request(app.url, { headers: { cookie } }), { includeTokens: true }))?.tokens;
 
 describe('NestJS user mode: rotation reaches the browser', () => {
   it('401 → same access token, new refresh token → new cookie; a restarted app 16 min later serves and refreshes with it', async () => {

@@ -2,7 +2,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import type { OAuthFlow } from '@tracker-auth/core';
 import { freePort, ValueBrowser } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InjectTrackerUserClient, TRACKER_OAUTH, TrackerAuthModule, TrackerService, type TrackerClient } from '../src/index.js';
+import { InjectTrackerUserClient, TRACKER_OAUTH_FLOW, TrackerAuthModule, TrackerService, type TrackerClient } from '../src/index.js';
 import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
@@ -41,7 +41,7 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
           useFactory: () => ({
             org: { orgId: fake().demo.orgId },
             client: { trackerUrl: fake().url },
-            oauth: {
+            user: {
               clientId: app.clientId,
               clientSecret: app.clientSecret,
               // The demo app's registered redirect URI; the test replays its query to /auth/callback.
@@ -65,7 +65,7 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
   const get = (path: string, cookie?: string) => fetch(`${running.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
   async function signIn(): Promise<string> {
-    const login = await get('/auth/login?returnTo=/user/me');
+    const login = await get('/auth/sign-in?returnTo=/user/me');
     expect(login.status).toBe(302);
     const authorize = new URL(login.headers.get('location')!);
     expect(authorize.origin + authorize.pathname).toBe(`${fake().url}/authorize`);
@@ -99,10 +99,18 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ login: fake().demo.user.login });
 
-    const logout = await fetch(`${running.url}/auth/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    const logout = await fetch(`${running.url}/auth/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie } });
     expect(logout.status).toBe(303);
     expect(cookiesOf(logout).get('tracker_session')).toBe('');
     expect((await get('/user/me', 'tracker_session=')).status).toBe(401);
+  });
+
+  it('an unknown name below the sign-in path (the old /auth/login too) is core\'s 404 NOT_FOUND', async () => {
+    for (const path of ['/auth/login', '/auth/logout', '/auth/nope']) {
+      const res = await get(path);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+    }
   });
 
   it('TrackerService without `credentials` answers 500 naming the missing option', async () => {
@@ -119,7 +127,7 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
 
   it('user mode 401 → refresh → replay, and the re-sealed session cookie reaches the browser', async () => {
     const cookie = await signIn();
-    const flow = running.app.get<OAuthFlow>(TRACKER_OAUTH);
+    const flow = running.app.get<OAuthFlow>(TRACKER_OAUTH_FLOW);
     const before = await flow.getSession(new Request(running.url, { headers: { cookie } }), { includeTokens: true });
     // Tracker refuses the user's access token once, as it would after an upstream revocation.
     fake().faults.inject('tracker', { status: 401, body: { errors: {}, errorMessages: ['Not authorized'], statusCode: 401 } });
@@ -157,13 +165,13 @@ describe('sign-in opened on another host, with the module\'s baseUrl set', () =>
           client: { trackerUrl: fake().url },
           baseUrl: url,
           ...extra,
-          oauth: {
+          user: {
             clientId: registered.clientId,
             clientSecret: registered.clientSecret!,
             redirectUri: `${url}/auth/callback`,
             sessionSecret: SESSION_SECRET,
             oauthUrl: fake().url,
-            afterLoginPath: '/user/me',
+            afterSignInPath: '/user/me',
           },
         }),
       ],
@@ -187,9 +195,9 @@ describe('sign-in opened on another host, with the module\'s baseUrl set', () =>
   it('a browser on localhost is moved to the app URL (127.0.0.1) first and ends signed in there', async () => {
     const localhost = plain.url.replace('127.0.0.1', 'localhost');
     const browser = new ValueBrowser();
-    const { hops, response } = await browser.follow(`${localhost}/auth/login`);
-    expect(hops[0]).toEqual({ url: `${localhost}/auth/login`, status: 302 });
-    expect(hops[1]!.url).toBe(`${plain.url}/auth/login?tracker_auth_host=1`);
+    const { hops, response } = await browser.follow(`${localhost}/auth/sign-in`);
+    expect(hops[0]).toEqual({ url: `${localhost}/auth/sign-in`, status: 302 });
+    expect(hops[1]!.url).toBe(`${plain.url}/auth/sign-in?tracker_auth_host=1`);
     expect(hops.at(-1)).toEqual({ url: `${plain.url}/user/me`, status: 200 });
     expect(await response.json()).toMatchObject({ login: fake().demo.user.login });
     expect(browser.cookies(plain.url).has('tracker_session')).toBe(true);
@@ -197,10 +205,10 @@ describe('sign-in opened on another host, with the module\'s baseUrl set', () =>
   });
 
   it('X-Forwarded-Host counts only with trustProxy: a trusted proxy saying localhost gets the redirect', async () => {
-    const forwarded = (url: string) => fetch(`${url}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
+    const forwarded = (url: string) => fetch(`${url}/auth/sign-in`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
     expect((await forwarded(plain.url)).headers.get('location')).toMatch(new RegExp(`^${fake().url}/authorize\\?`));
     const moved = await forwarded(trusting.url);
     expect(moved.status).toBe(302);
-    expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/login?tracker_auth_host=1`);
+    expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/sign-in?tracker_auth_host=1`);
   });
 });
