@@ -1,15 +1,15 @@
 /**
  * Errors → HTTP answers, the same way in every adapter: core's `httpStatusForError` picks the
- * status and `toErrorResponse` the JSON body (`{ error: { code, message, details? } }`, where
- * `details` holds Tracker's field `errors` and `errorMessages`; nothing in it holds a secret).
- * Express only gets the answer copied onto `res`.
+ * status and `toErrorResponse` the JSON body (`{ error: { code, message, details? } }`, nothing
+ * in it holds a secret). Express only gets the answer copied onto `res`.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import { ConfigurationError, httpStatusForError, isTrackerAuthError, toErrorResponse } from '@tracker-auth/core';
+import { isTrackerAuthError } from '@tracker-auth/core';
+import { assertAppPath, httpStatusForError, toErrorResponse } from '@tracker-auth/core/adapter';
 import { sendWebResponse } from '@tracker-auth/core/node';
 
 /**
- * Give a tracker-auth error an `status` Express understands (its default handler and most
+ * Give a tracker-auth error a `status` Express understands (its default handler and most
  * error middleware read `err.status`). Errors that already carry an HTTP `status` (Tracker's
  * own) keep it; non-tracker errors pass unchanged.
  */
@@ -23,7 +23,7 @@ export function withHttpStatus(error: unknown): unknown {
 export interface TrackerErrorHandlerOptions {
   /**
    * Send browsers that must sign in again (401, and `Accept: text/html`) here with a 303
-   * instead of a JSON body, e.g. `/auth/login`.
+   * instead of a JSON body, e.g. `/auth/sign-in`.
    */
   signInPath?: string | undefined;
 }
@@ -34,20 +34,16 @@ export interface TrackerErrorHandlerOptions {
  * on to the next error handler. Mount it after your routes.
  *
  * @example
- * app.use(trackerErrorHandler({ signInPath: '/auth/login' }));
+ * app.use(trackerErrorHandler({ signInPath: '/auth/sign-in' }));
  */
 export function trackerErrorHandler(options: TrackerErrorHandlerOptions = {}): ErrorRequestHandler {
-  const { signInPath } = options;
-  if (signInPath !== undefined && (typeof signInPath !== 'string' || !/^\/(?![/\\])/.test(signInPath))) {
-    throw new ConfigurationError('INVALID_OPTION', 'signInPath', 'trackerErrorHandler: signInPath must be a same-site path such as "/auth/login".');
-  }
+  const signInPath = options.signInPath === undefined ? undefined : assertAppPath(options.signInPath, 'signInPath', { fallback: '/auth/sign-in' });
   return function trackerErrorMiddleware(error: unknown, req: Request, res: Response, next: NextFunction): void {
     if (!isTrackerAuthError(error) || res.headersSent) {
       next(error);
       return;
     }
-    const status = httpStatusForError(error);
-    if (signInPath && status === 401 && req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
+    if (signInPath && httpStatusForError(error) === 401 && req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
       res.redirect(303, signInPath);
       return;
     }

@@ -1,11 +1,10 @@
 /**
  * `trackerAuth()`: puts a typed `req.tracker` (ky client, auth headers, verifyAccess) on every
- * request. Service mode shares one credential; user mode acts as the signed-in user of
- * `trackerOAuth()`. Token logic is core's; this file wires it to `req`/`res`.
+ * request. Service mode shares one credential; user mode acts as the user signed in through
+ * `trackerSignIn()`. Token logic is core's; this file wires it to `req`/`res`.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import {
-  assertTrackerClientOptions,
   ConfigurationError,
   createTrackerAuth,
   isSignInRequiredError,
@@ -13,23 +12,36 @@ import {
   type CreateTrackerAuthOptions,
   type TrackerAuth,
   type TrackerClientOptions,
-  type UserAuth,
 } from '@tracker-auth/core';
+import { createTrackerContexts, type TrackerContext } from '@tracker-auth/core/adapter';
+import { deliverSessionCookies } from '@tracker-auth/core/node';
 import { withHttpStatus } from './error-handler.js';
-import { contextFor } from './request-context.js';
-import { isTrackerOAuth, type TrackerOAuthRouter } from './tracker-oauth.js';
+import { isTrackerSignIn, type TrackerSignIn } from './tracker-sign-in.js';
+
+/** What `trackerAuth()` puts on `req.tracker`: core's `TrackerContext` (client, auth, headers, verifyAccess). */
+export type TrackerRequestContext = TrackerContext;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by `trackerAuth()` of `@tracker-auth/express`. */
+      tracker?: TrackerRequestContext;
+    }
+  }
+}
 
 /** Service mode: one credential for every request (`credentials` + `org`, or a ready `auth`). */
 export interface TrackerServiceOptions extends Partial<CreateTrackerAuthOptions> {
   /** A ready `createTrackerAuth()` result, instead of `credentials` + `org`. */
   auth?: TrackerAuth | undefined;
-  /** Options of the shared Tracker client (e.g. `trackerUrl`). */
+  /** Options of the Tracker client (e.g. `trackerUrl`). */
   client?: TrackerClientOptions | undefined;
 }
 
-/** User mode: act as the user signed in through `trackerOAuth()`. */
+/** User mode: act as the user signed in through `trackerSignIn()`. */
 export interface TrackerUserOptions {
-  oauth: TrackerOAuthRouter;
+  user: TrackerSignIn;
   /**
    * `true` (default): a signed-out request goes to `next(err)` with a `SignInRequiredError`
    * (`err.status` 401). `false`: it continues with `req.tracker` undefined.
@@ -41,79 +53,53 @@ export interface TrackerUserOptions {
 export type TrackerAuthOptions = TrackerServiceOptions | TrackerUserOptions;
 
 /**
- * Re-seal rotated user tokens: `UserAuth.setCookie` changes when a call refreshed the token
- * (core has already waited for a refresh that was due when the request came in), so it is read
- * at the last moment before the headers go out.
- */
-function sendRotatedCookie(res: Response, user: UserAuth): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: Response, ...args: unknown[]) {
-    if (user.setCookie && !this.headersSent) this.append('Set-Cookie', user.setCookie);
-    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-  } as Response['writeHead'];
-}
-
-/**
  * Middleware giving every request a typed `req.tracker`. Options are validated here.
  *
  * @example
  * // service mode: one app credential
  * app.use(trackerAuth({ credentials: credentialsFromEnv(), org: { orgId: '1234567' } }));
- * // user mode: the signed-in user (see trackerOAuth)
- * app.use('/app', trackerAuth({ oauth }));
+ * // user mode: the signed-in user (see trackerSignIn)
+ * app.use('/app', trackerAuth({ user: signIn }));
  * app.get('/app/me', async (req, res) => res.json(await req.tracker!.verifyAccess()));
  */
 export function trackerAuth(options: TrackerAuthOptions): RequestHandler {
   if (!options || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'trackerAuth: pass { auth } or { credentials, org } (service mode) or { oauth } (user mode).');
+    throw new ConfigurationError('INVALID_OPTION', 'options', 'trackerAuth: pass { auth } or { credentials, org } (service mode) or { user } (user mode).');
   }
-  if ('oauth' in options && options.oauth !== undefined) {
-    const { oauth, required = true, client } = options;
-    if (!isTrackerOAuth(oauth)) {
-      throw new ConfigurationError('INVALID_OPTION', 'oauth', 'trackerAuth: oauth must be the middleware returned by trackerOAuth().');
+  if ('user' in options && options.user !== undefined) {
+    const { user: signIn, required = true } = options;
+    if (!isTrackerSignIn(signIn)) {
+      throw new ConfigurationError('INVALID_OPTION', 'user', 'trackerAuth: user must be the middleware returned by trackerSignIn().');
     }
     if (typeof required !== 'boolean') throw new ConfigurationError('INVALID_OPTION', 'required', 'trackerAuth: required must be true or false.');
-    // Clients are made per request in user mode; check their options now so they fail at start.
-    assertTrackerClientOptions(client ?? {}, 'client');
+    const contextOf = createTrackerContexts(options.client);
     return function trackerUserAuth(req: Request, res: Response, next: NextFunction): void {
-      oauth.userAuth(req).then(
+      signIn.userAuth(req).then(
         (user) => {
           // Rotated tokens (or, for a dead session, the clearing cookie) go out with this response.
-          sendRotatedCookie(res, user);
-          if (user.signedIn === false) {
-            // Yandex refused the session's refresh token: signed out, whatever the cookie says.
-            if (required) next(withHttpStatus(new SignInRequiredError('Sign in with Yandex again: this session has ended.')));
-            else next();
-            return;
-          }
-          req.tracker = contextFor(user.auth, client);
-          next();
+          deliverSessionCookies(res, user);
+          if (user.signedIn !== false) req.tracker = contextOf(user.auth);
+          // A dead session (Yandex refused its refresh token) is signed out, whatever the cookie says.
+          if (user.signedIn === false && required) next(withHttpStatus(new SignInRequiredError('Sign in with Yandex again: this session has ended.')));
+          else next();
         },
-        (error: unknown) => {
-          if (!required && isSignInRequiredError(error)) next();
-          else next(withHttpStatus(error));
-        },
+        (error: unknown) => next(!required && isSignInRequiredError(error) ? undefined : withHttpStatus(error)),
       );
     };
   }
-  const service = options as TrackerServiceOptions;
-  if (service.auth !== undefined && (service.credentials !== undefined || service.org !== undefined)) {
+  const { auth: given, client, ...authOptions } = options as TrackerServiceOptions;
+  if (given !== undefined && (authOptions.credentials !== undefined || authOptions.org !== undefined)) {
     throw new ConfigurationError('INVALID_OPTION', 'auth', 'trackerAuth: pass either auth or credentials + org, not both.');
   }
-  if (service.auth === undefined && service.credentials === undefined) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'credentials',
-      'trackerAuth: pass credentials + org (service mode), a ready auth, or oauth: trackerOAuth(...) (user mode).',
-    );
+  if (given === undefined && authOptions.credentials === undefined) {
+    throw new ConfigurationError('INVALID_OPTION', 'credentials', 'trackerAuth: pass credentials + org (service mode), a ready auth, or user: trackerSignIn(...) (user mode).');
   }
-  const { auth: given, client, ...authOptions } = service;
   const auth = given ?? createTrackerAuth(authOptions as CreateTrackerAuthOptions);
   if (typeof auth?.headers !== 'function') {
     throw new ConfigurationError('INVALID_OPTION', 'auth', 'trackerAuth: auth must come from createTrackerAuth().');
   }
-  // One client for every request: its token cache and single-flight refresh are shared.
-  const shared = contextFor(auth, client);
+  // One context for every request: its token cache and single-flight refresh are shared.
+  const shared = createTrackerContexts(client)(auth);
   return function trackerServiceAuth(req: Request, _res: Response, next: NextFunction): void {
     req.tracker = shared;
     next();

@@ -1,6 +1,6 @@
 /**
  * Requests a web `Request` cannot carry (TRACE, a malformed Host) and uploads nobody reads,
- * on every route the adapter serves: service proxy, user-mode proxy, `trackerAuth({ oauth })`
+ * on every route the adapter serves: service proxy, user-mode proxy, `trackerAuth({ user: oauth })`
  * routes and the sign-in routes. No error handler of the app's own: Express's default must
  * see a 4xx, never a 500. Raw sockets, so each request is sent exactly as written.
  */
@@ -8,7 +8,7 @@ import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import type { Socket } from 'node:net';
 import { openRawConnection, pumpEndlessChunkedBody } from '@tracker-auth-tools/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { trackerAuth, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
+import { trackerAuth, trackerSignIn, trackerProxy, type TrackerSignIn } from '../src/index.js';
 import { express, listen } from './express.js';
 import { startUpstream, staticAuth } from './upstream.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   upstream = await startUpstream();
   const server = express();
   // Built after listen(): the redirect URI needs the port.
-  const late: { oauth?: TrackerOAuthRouter; userProxy?: ReturnType<typeof trackerProxy>; userAuth?: ReturnType<typeof trackerAuth> } = {};
+  const late: { oauth?: TrackerSignIn; userProxy?: ReturnType<typeof trackerProxy>; userAuth?: ReturnType<typeof trackerAuth> } = {};
   server.use((req, res, next) => (late.oauth ? late.oauth(req, res, next) : next()));
   server.use('/svc/api/tracker', trackerProxy({ auth: staticAuth(), authorize: () => true, trackerUrl: upstream.url, maxBodyBytes: 64 * 1024 }));
   server.use('/api/tracker', (req, res, next) => late.userProxy!(req, res, next));
@@ -32,7 +32,7 @@ beforeAll(async () => {
   app = await listen(server);
   port = Number(new URL(app.url).port);
   fake.oauth.registerApp({ clientId: 'bad-input', clientSecret: 'bad-input-secret', redirectUris: [`${app.url}/auth/callback`] });
-  const oauth = trackerOAuth({
+  const oauth = trackerSignIn({
     clientId: 'bad-input',
     clientSecret: 'bad-input-secret',
     redirectUri: `${app.url}/auth/callback`,
@@ -41,8 +41,8 @@ beforeAll(async () => {
     oauthUrl: fake.url,
   });
   late.oauth = oauth;
-  late.userProxy = trackerProxy({ auth: oauth, trackerUrl: fake.url });
-  late.userAuth = trackerAuth({ oauth, client: { trackerUrl: fake.url } });
+  late.userProxy = trackerProxy({ user: oauth, trackerUrl: fake.url });
+  late.userAuth = trackerAuth({ user: oauth, client: { trackerUrl: fake.url } });
 });
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
@@ -63,7 +63,7 @@ async function send(head: string): Promise<string> {
   return client.text();
 }
 
-const ROUTES = ['/svc/api/tracker/v3/myself', '/api/tracker/v3/myself', '/me', '/auth/login', '/auth/callback?code=1&state=2', '/auth/logout'];
+const ROUTES = ['/svc/api/tracker/v3/myself', '/api/tracker/v3/myself', '/me', '/auth/sign-in', '/auth/callback?code=1&state=2', '/auth/sign-out'];
 
 describe('bad client input on every route', () => {
   it.each(ROUTES)('TRACE %s → 405 with Allow, no stack', async (path) => {
@@ -81,7 +81,7 @@ describe('bad client input on every route', () => {
   it.each(ROUTES.flatMap((path) => ['evil.example:99999', '[::1'].map((host) => [path, host] as const)))(
     '%s with Host: %s → 400, never 500',
     async (path, host) => {
-      const method = path === '/auth/logout' ? 'POST' : 'GET';
+      const method = path === '/auth/sign-out' ? 'POST' : 'GET';
       const answer = await send(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0`);
       expect(answer).toMatch(/^HTTP\/1\.1 400 /);
     },

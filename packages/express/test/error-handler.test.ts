@@ -14,7 +14,7 @@ beforeAll(async () => {
     next(new TokenExchangeError('IAM token exchange failed: POST https://iam.example/iam/v1/tokens', { source: 'iam', status: 503, retryable: true })),
   );
   server.get('/other', (_req, _res, next) => next(new Error('not ours')));
-  server.use(trackerErrorHandler({ signInPath: '/auth/login' }));
+  server.use(trackerErrorHandler({ signInPath: '/auth/sign-in' }));
   server.use((error: Error, _req: unknown, res: import('express').Response, _next: unknown) => {
     res.status(599).json({ fellThrough: error.message });
   });
@@ -44,7 +44,7 @@ describe('trackerErrorHandler', () => {
   it('sends browsers that must sign in again to signInPath', async () => {
     const res = await fetch(`${app.url}/sign-in-required`, { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/auth/login');
+    expect(res.headers.get('location')).toBe('/auth/sign-in');
   });
 
   it('passes other errors on to the next error handler', async () => {
@@ -54,7 +54,7 @@ describe('trackerErrorHandler', () => {
   });
 
   it('validates signInPath at construction', () => {
-    for (const bad of ['auth/login', '//evil.example', 'https://evil.example', '/\\evil.example']) {
+    for (const bad of ['auth/sign-in', '//evil.example', 'https://evil.example', '/\\evil.example']) {
       const error = thrownBy(() => trackerErrorHandler({ signInPath: bad }));
       expect(isConfigurationError(error)).toBe(true);
     }

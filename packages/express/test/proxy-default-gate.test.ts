@@ -1,19 +1,19 @@
 /**
- * trackerProxy({ auth: trackerOAuth(…) }) without `authorize`: core's sameOriginSignedIn gate
+ * trackerProxy({ user: trackerSignIn(…) }) without `authorize`: core's sameOriginSignedIn gate
  * applies (a valid session, and not a request another site made the browser send), the same
  * default as the Next.js adapter. Real HTTP against the fake Yandex, on Express 4 and 5.
  */
 import { isConfigurationError } from '@tracker-auth/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackerErrorHandler, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
+import { trackerErrorHandler, trackerSignIn, trackerProxy, type TrackerSignIn } from '../src/index.js';
 import { Browser } from './browser.js';
 import { express, listen } from './express.js';
 import { thrownBy } from './thrown.js';
 
 let fake: FakeYandex;
 let app: Awaited<ReturnType<typeof listen>>;
-let oauth: TrackerOAuthRouter;
+let oauth: TrackerSignIn;
 let gated: ReturnType<typeof trackerProxy>;
 let open: ReturnType<typeof trackerProxy>;
 let permissive: ReturnType<typeof trackerProxy>;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   server.use(trackerErrorHandler());
   app = await listen(server);
   fake.oauth.registerApp({ clientId: 'express-gate', clientSecret: 'express-gate-secret', redirectUris: [`${app.url}/auth/callback`] });
-  oauth = trackerOAuth({
+  oauth = trackerSignIn({
     clientId: 'express-gate',
     clientSecret: 'express-gate-secret',
     redirectUri: `${app.url}/auth/callback`,
@@ -38,11 +38,11 @@ beforeAll(async () => {
     oauthUrl: fake.url,
   });
   // No authorize: the default gate of user mode.
-  gated = trackerProxy({ auth: oauth, trackerUrl: fake.url, allowPaths: ['/v3/myself', '/v3/issues'] });
+  gated = trackerProxy({ user: oauth, trackerUrl: fake.url, allowPaths: ['/v3/myself', '/v3/issues'] });
   // The explicit opt-out keeps working: no gate, userAuth alone decides (401 when signed out).
-  open = trackerProxy({ auth: oauth, allowAnonymous: true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
+  open = trackerProxy({ user: oauth, allowAnonymous: true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
   // An app's own authorize replaces the default entirely (here: it does not look at Sec-Fetch-Site).
-  permissive = trackerProxy({ auth: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
+  permissive = trackerProxy({ user: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
 });
 
 afterAll(async () => {
@@ -52,7 +52,7 @@ afterAll(async () => {
 
 async function signedInBrowser(): Promise<Browser> {
   const browser = new Browser();
-  const { response } = await browser.follow(`${app.url}/auth/login`);
+  const { response } = await browser.follow(`${app.url}/auth/sign-in`);
   await response.body?.cancel();
   expect(browser.cookies(app.url).has('tracker_session')).toBe(true);
   return browser;
@@ -99,6 +99,35 @@ describe('trackerProxy: default gate in user mode', () => {
     const signedOut = await fetch(`${app.url}/open/tracker/v3/myself`);
     expect(signedOut.status).toBe(401);
     await signedOut.body?.cancel();
+  });
+
+  it("behind a reverse proxy, the gate's own origin follows the app's trust proxy setting (or trustProxy)", async () => {
+    const browser = await signedInBrowser();
+    const fromProxy = { origin: 'https://app.example.com', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com' };
+    // Not trusted by default: the forwarded origin is a foreign Origin for this app.
+    expect((await browser.fetch(`${app.url}/api/tracker/v3/myself`, { headers: fromProxy })).status).toBe(403);
+    // Trusted once through the app's setting, once through the option (with the flow itself as user).
+    for (const [appSetting, trustProxy] of [[true, undefined], [false, true]] as const) {
+      const server = express();
+      server.set('trust proxy', appSetting);
+      server.use('/api/tracker', trackerProxy({ user: oauth.flow, trackerUrl: fake.url, trustProxy }));
+      const behind = await listen(server);
+      try {
+        const response = await fetch(`${behind.url}/api/tracker/v3/myself`, { headers: { ...fromProxy, cookie: `tracker_session=${browser.cookies(app.url).get('tracker_session')}` } });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { login: string }).login).toBe(fake.demo.user.login);
+      } finally {
+        await behind.close();
+      }
+    }
+  });
+
+  it('user and auth together, or a user that is not a sign-in flow, fail at construction', () => {
+    for (const options of [{ user: oauth, auth: (() => undefined) as never }, { user: {} as never }]) {
+      const error = thrownBy(() => trackerProxy({ ...options, trackerUrl: fake.url }));
+      expect(isConfigurationError(error)).toBe(true);
+      expect((error as { field: string }).field).toBe('user');
+    }
   });
 
   it('service mode still requires authorize (or allowAnonymous) at construction', () => {

@@ -6,7 +6,7 @@
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import type { NextFunction, Request, Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '../src/index.js';
+import { trackerAuth, trackerErrorHandler, trackerSignIn, trackerProxy } from '../src/index.js';
 import { Browser } from './browser.js';
 import { express, listen } from './express.js';
 
@@ -27,12 +27,12 @@ const route = (handler: (req: Request, res: Response) => Promise<void>) => (req:
 async function startApp() {
   const server = express();
   // The redirect URI needs the port, known only after listen(): the router is mounted then.
-  const mounted: { oauth?: ReturnType<typeof trackerOAuth> } = {};
+  const mounted: { oauth?: ReturnType<typeof trackerSignIn> } = {};
   server.use((req, res, next) => (mounted.oauth ? mounted.oauth(req, res, next) : next()));
   const listening = await listen(server);
   apps.push(listening);
   fake.oauth.registerApp({ ...CLIENT, redirectUris: [`${listening.url}/auth/callback`] });
-  const oauth = trackerOAuth({
+  const oauth = trackerSignIn({
     ...CLIENT,
     redirectUri: `${listening.url}/auth/callback`,
     org: { orgId: fake.demo.orgId },
@@ -42,11 +42,11 @@ async function startApp() {
   });
   mounted.oauth = oauth;
   const client = { trackerUrl: fake.url, retry: { limit: 0 } };
-  server.use('/me', trackerAuth({ oauth, client }));
+  server.use('/me', trackerAuth({ user: oauth, client }));
   server.get('/me', route(async (req, res) => void res.json({ login: (await req.tracker!.verifyAccess()).login })));
-  server.use('/maybe', trackerAuth({ oauth, client, required: false }));
+  server.use('/maybe', trackerAuth({ user: oauth, client, required: false }));
   server.get('/maybe', (req, res) => void res.json({ signedIn: req.tracker !== undefined }));
-  server.use('/api/tracker', trackerProxy({ auth: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] }));
+  server.use('/api/tracker', trackerProxy({ user: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] }));
   server.use(trackerErrorHandler());
   return { url: listening.url, oauth };
 }
@@ -66,7 +66,7 @@ beforeEach(() => {
 
 async function signedInBrowser(url: string) {
   const browser = new Browser();
-  const { response } = await browser.follow(`${url}/auth/login`);
+  const { response } = await browser.follow(`${url}/auth/sign-in`);
   await response.body?.cancel();
   expect(browser.cookies(url).has('tracker_session')).toBe(true);
   return browser;

@@ -124,11 +124,11 @@ describe('trackerAuth: service mode', () => {
 describe('trackerAuth: options are validated when the middleware is created', () => {
   const cases: Array<[string, () => unknown, string]> = [
     ['no options', () => trackerAuth(undefined as never), 'options'],
-    ['neither credentials nor oauth', () => trackerAuth({}), 'credentials'],
+    ['neither credentials nor user', () => trackerAuth({}), 'credentials'],
     ['auth and credentials together', () => trackerAuth({ auth: {} as never, credentials: oauthToken('y0_x'), org: { orgId: '1' } }), 'auth'],
     ['credentials without org', () => trackerAuth({ credentials: oauthToken('y0_x') }), 'org'],
     ['a bad client trackerUrl', () => trackerAuth({ credentials: oauthToken('y0_x'), org: { orgId: '1' }, client: { trackerUrl: 'nope' } }), 'trackerUrl'],
-    ['oauth that is not trackerOAuth()', () => trackerAuth({ oauth: (() => undefined) as never }), 'oauth'],
+    ['user that is not trackerSignIn()', () => trackerAuth({ user: (() => undefined) as never }), 'user'],
   ];
   it.each(cases)('%s → ConfigurationError', (_name, create, field) => {
     const error = thrownBy(create);

@@ -2,14 +2,14 @@ import { isConfigurationError } from '@tracker-auth/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import type { NextFunction, Request, Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy, type TrackerOAuthRouter } from '../src/index.js';
+import { trackerAuth, trackerErrorHandler, trackerSignIn, trackerProxy, type TrackerSignIn } from '../src/index.js';
 import { Browser } from './browser.js';
 import { express, listen } from './express.js';
 import { thrownBy } from './thrown.js';
 
 let fake: FakeYandex;
 let app: Awaited<ReturnType<typeof listen>>;
-let oauth: TrackerOAuthRouter;
+let oauth: TrackerSignIn;
 const SECRET = 'x'.repeat(32) + '-session-secret-for-tests';
 
 const route = (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   app = await listen(server);
   base = app.url;
   fake.oauth.registerApp({ clientId: 'express-test', clientSecret: 'express-test-secret', redirectUris: [`${base}/auth/callback`] });
-  oauth = trackerOAuth({
+  oauth = trackerSignIn({
     clientId: 'express-test',
     clientSecret: 'express-test-secret',
     redirectUri: `${base}/auth/callback`,
@@ -39,8 +39,8 @@ beforeAll(async () => {
     sessionSecret: SECRET,
     oauthUrl: fake.url,
   });
-  proxy = trackerProxy({ auth: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
-  userAuth = trackerAuth({ oauth, client: { trackerUrl: fake.url, retry: { limit: 0 } } });
+  proxy = trackerProxy({ user: oauth, authorize: () => true, trackerUrl: fake.url, allowPaths: ['/v3/myself'] });
+  userAuth = trackerAuth({ user: oauth, client: { trackerUrl: fake.url, retry: { limit: 0 } } });
 });
 let proxy: ReturnType<typeof trackerProxy>;
 let userAuth: ReturnType<typeof trackerAuth>;
@@ -55,14 +55,14 @@ beforeEach(() => {
 });
 
 async function signIn(browser = new Browser()) {
-  const chain = await browser.follow(`${app.url}/auth/login`);
+  const chain = await browser.follow(`${app.url}/auth/sign-in`);
   return { browser, ...chain };
 }
 
-describe('trackerOAuth: sign-in chain', () => {
-  it('login → Yandex (state + PKCE in a sealed HttpOnly SameSite=Lax cookie) → callback → session', async () => {
+describe('trackerSignIn: sign-in chain', () => {
+  it('sign-in → Yandex (state + PKCE in a sealed HttpOnly SameSite=Lax cookie) → callback → session', async () => {
     const browser = new Browser();
-    const login = await browser.fetch(`${app.url}/auth/login`);
+    const login = await browser.fetch(`${app.url}/auth/sign-in`);
     expect(login.status).toBe(302);
     const authorize = new URL(login.headers.get('location')!);
     expect(authorize.origin + authorize.pathname).toBe(`${fake.url}/authorize`);
@@ -116,26 +116,26 @@ describe('trackerOAuth: sign-in chain', () => {
     expect(browser.cookies(app.url).get('tracker_session')).not.toBe(before);
   });
 
-  it('logout: POST from the same site clears the session; GET and cross-site POST are refused', async () => {
+  it('sign-out: POST from the same site clears the session; GET and cross-site POST are refused', async () => {
     const { browser } = await signIn();
-    expect((await browser.fetch(`${app.url}/auth/logout`)).status).toBe(405);
-    const cross = await browser.fetch(`${app.url}/auth/logout`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect((await browser.fetch(`${app.url}/auth/sign-out`)).status).toBe(405);
+    const cross = await browser.fetch(`${app.url}/auth/sign-out`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(cross.status).toBe(403);
     expect(browser.cookies(app.url).has('tracker_session')).toBe(true);
 
-    const out = await browser.fetch(`${app.url}/auth/logout`, { method: 'POST', headers: { origin: app.url } });
+    const out = await browser.fetch(`${app.url}/auth/sign-out`, { method: 'POST', headers: { origin: app.url } });
     expect(out.status).toBe(303);
     expect(browser.cookies(app.url).has('tracker_session')).toBe(false);
     expect((await browser.fetch(`${app.url}/me`)).status).toBe(401);
   });
 });
 
-describe('trackerOAuth: device tokens', () => {
-  it('logout revokes a device-bound token at Yandex, after which Tracker refuses it', async () => {
+describe('trackerSignIn: device tokens', () => {
+  it('sign-out revokes a device-bound token at Yandex, after which Tracker refuses it', async () => {
     const server = express();
     const local = await listen(server);
     fake.oauth.registerApp({ clientId: 'express-device', clientSecret: 'device-secret', redirectUris: [`${local.url}/auth/callback`] });
-    const device = trackerOAuth({
+    const device = trackerSignIn({
       clientId: 'express-device',
       clientSecret: 'device-secret',
       redirectUri: `${local.url}/auth/callback`,
@@ -152,7 +152,7 @@ describe('trackerOAuth: device tokens', () => {
     );
     try {
       const browser = new Browser();
-      const { response } = await browser.follow(`${local.url}/auth/login`);
+      const { response } = await browser.follow(`${local.url}/auth/sign-in`);
       const tokens = (await response.json()) as { accessToken: string };
       const authorize = fake.requests.find((r) => r.endpoint === 'oauth.authorize');
       expect(authorize?.path).toContain('device_id=express-test-device');
@@ -160,7 +160,7 @@ describe('trackerOAuth: device tokens', () => {
       expect(before.status).toBe(200);
 
       fake.calls.reset();
-      const out = await browser.fetch(`${local.url}/auth/logout`, { method: 'POST', headers: { origin: local.url } });
+      const out = await browser.fetch(`${local.url}/auth/sign-out`, { method: 'POST', headers: { origin: local.url } });
       expect(out.status).toBe(303);
       expect(fake.calls.count('oauth.revoke')).toBe(1);
       expect(fake.requests.find((r) => r.endpoint === 'oauth.revoke')?.status).toBe(200);
@@ -172,10 +172,10 @@ describe('trackerOAuth: device tokens', () => {
   });
 });
 
-describe('trackerOAuth: bad-input corpus (clear error, no code exchange)', () => {
+describe('trackerSignIn: bad-input corpus (clear error, no code exchange)', () => {
   async function startLogin() {
     const browser = new Browser();
-    const login = await browser.fetch(`${app.url}/auth/login`);
+    const login = await browser.fetch(`${app.url}/auth/sign-in`);
     const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
     const callback = new URL(authorize.headers.get('location')!);
     return { browser, callback };
@@ -243,7 +243,7 @@ describe('trackerOAuth: bad-input corpus (clear error, no code exchange)', () =>
   });
 });
 
-describe('trackerOAuth: options', () => {
+describe('trackerSignIn: options', () => {
   const base = {
     clientId: 'id',
     clientSecret: 'secret',
@@ -252,12 +252,12 @@ describe('trackerOAuth: options', () => {
     sessionSecret: SECRET,
   };
   const cases: Array<[string, () => unknown, string]> = [
-    ['bad path', () => trackerOAuth({ ...base, paths: { login: 'login' } }), 'paths.login'],
-    ['traversal in a path', () => trackerOAuth({ ...base, paths: { callback: '/a/../b' } }), 'paths.callback'],
-    ['duplicate paths', () => trackerOAuth({ ...base, paths: { login: '/auth/x', logout: '/auth/x' } }), 'paths'],
-    ['short session secret', () => trackerOAuth({ ...base, sessionSecret: 'short' }), 'sessionSecret'],
-    ['bad redirectUri', () => trackerOAuth({ ...base, redirectUri: 'not a url' }), 'redirectUri'],
-    ['bad baseUrl', () => trackerOAuth({ ...base, baseUrl: 'ftp://x' }), 'baseUrl'],
+    ['bad path', () => trackerSignIn({ ...base, paths: { signIn: 'login' } }), 'paths.signIn'],
+    ['traversal in a path', () => trackerSignIn({ ...base, paths: { callback: '/a/../b' } }), 'paths.callback'],
+    ['duplicate paths', () => trackerSignIn({ ...base, paths: { signIn: '/auth/x', signOut: '/auth/x' } }), 'paths'],
+    ['short session secret', () => trackerSignIn({ ...base, sessionSecret: 'short' }), 'sessionSecret'],
+    ['bad redirectUri', () => trackerSignIn({ ...base, redirectUri: 'not a url' }), 'redirectUri'],
+    ['bad baseUrl', () => trackerSignIn({ ...base, baseUrl: 'ftp://x' }), 'baseUrl'],
   ];
   it.each(cases)('%s → ConfigurationError at construction', (_name, create, field) => {
     const error = thrownBy(create);
@@ -268,12 +268,12 @@ describe('trackerOAuth: options', () => {
   it('marks cookies Secure when the app is served over https', async () => {
     // The app URL is https://app.example.com while this server is http://127.0.0.1: keep
     // sign-in here instead of redirecting it to the app host, to see the cookie it sets.
-    const secure = trackerOAuth({ ...base, oauthUrl: fake.url, canonicalHost: false });
+    const secure = trackerSignIn({ ...base, oauthUrl: fake.url, canonicalHost: false });
     const server = express();
     server.use(secure);
     const local = await listen(server);
     try {
-      const res = await fetch(`${local.url}/auth/login`, { redirect: 'manual' });
+      const res = await fetch(`${local.url}/auth/sign-in`, { redirect: 'manual' });
       expect(res.headers.getSetCookie()[0]).toMatch(/; Secure/i);
     } finally {
       await local.close();
@@ -281,18 +281,18 @@ describe('trackerOAuth: options', () => {
   });
 });
 
-describe('trackerOAuth: sign-in opened on another host, with baseUrl set', () => {
-  /** An app whose trackerOAuth has `baseUrl` (its app URL, 127.0.0.1) and the given extras. */
+describe('trackerSignIn: sign-in opened on another host, with baseUrl set', () => {
+  /** An app whose trackerSignIn has `baseUrl` (its app URL, 127.0.0.1) and the given extras. */
   async function appWithBaseUrl(configure: (server: ReturnType<typeof express>) => void = () => undefined) {
     const server = express();
     configure(server);
     // Built after listen (the redirect URI names the port); requests before that pass through.
-    const built: { router?: TrackerOAuthRouter } = {};
+    const built: { router?: TrackerSignIn } = {};
     server.use((req, res, next) => (built.router ? built.router(req, res, next) : next()));
     server.get('/issues', (_req, res) => void res.send('issues'));
     const local = await listen(server);
     const registered = fake.oauth.registerApp({ redirectUris: [`${local.url}/auth/callback`] });
-    built.router = trackerOAuth({
+    built.router = trackerSignIn({
       clientId: registered.clientId,
       clientSecret: registered.clientSecret!,
       redirectUri: `${local.url}/auth/callback`,
@@ -309,9 +309,9 @@ describe('trackerOAuth: sign-in opened on another host, with baseUrl set', () =>
     try {
       const localhost = local.url.replace('127.0.0.1', 'localhost');
       const browser = new Browser();
-      const { hops, response } = await browser.follow(`${localhost}/auth/login?returnTo=%2Fissues`);
-      expect(hops[0]).toEqual({ url: `${localhost}/auth/login?returnTo=%2Fissues`, status: 302 });
-      expect(hops[1]!.url).toBe(`${local.url}/auth/login?returnTo=%2Fissues&tracker_auth_host=1`);
+      const { hops, response } = await browser.follow(`${localhost}/auth/sign-in?returnTo=%2Fissues`);
+      expect(hops[0]).toEqual({ url: `${localhost}/auth/sign-in?returnTo=%2Fissues`, status: 302 });
+      expect(hops[1]!.url).toBe(`${local.url}/auth/sign-in?returnTo=%2Fissues&tracker_auth_host=1`);
       expect(hops.at(-1)!.url).toBe(`${local.url}/issues`);
       expect(await response.text()).toBe('issues');
       expect(browser.cookies(local.url).has('tracker_session')).toBe(true);
@@ -325,11 +325,11 @@ describe('trackerOAuth: sign-in opened on another host, with baseUrl set', () =>
     const untrusting = await appWithBaseUrl();
     const trusting = await appWithBaseUrl((server) => server.set('trust proxy', true));
     try {
-      const forwarded = (url: string) => fetch(`${url}/auth/login`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
+      const forwarded = (url: string) => fetch(`${url}/auth/sign-in`, { redirect: 'manual', headers: { 'x-forwarded-host': `localhost:${new URL(url).port}` } });
       expect((await forwarded(untrusting.url)).headers.get('location')).toMatch(new RegExp(`^${fake.url}/authorize\\?`));
       const moved = await forwarded(trusting.url);
       expect(moved.status).toBe(302);
-      expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/login?tracker_auth_host=1`);
+      expect(moved.headers.get('location')).toBe(`${trusting.url}/auth/sign-in?tracker_auth_host=1`);
     } finally {
       await untrusting.close();
       await trusting.close();
