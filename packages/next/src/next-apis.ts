@@ -1,9 +1,7 @@
 /**
- * Next's own APIs, loaded on first use rather than when this package loads: the client half of
- * `next/navigation` needs React's client build, so a top-level import would make the package
- * fail to load anywhere but inside Next's server bundles (a plain `node --conditions=react-server`
- * consumer, a test runner). Next's bundlers resolve these the same either way. The `.js`
- * specifiers are for Node's ESM resolver: `next` has no `exports` map.
+ * Next's own APIs, loaded on first use: the client half of `next/navigation` needs React's client
+ * build, so a top-level import would fail to load outside Next's server bundles (a test runner).
+ * The `.js` specifiers are for Node's ESM resolver: `next` has no `exports` map.
  */
 type Navigation = typeof import('next/navigation');
 type NextHeaders = typeof import('next/headers');
@@ -13,20 +11,11 @@ let navigation: Promise<Navigation> | undefined;
 let headers: Promise<NextHeaders> | undefined;
 let server: Promise<NextServer> | undefined;
 
-/** `next/navigation` (`redirect`, `unstable_rethrow`). */
-export function nextNavigation(): Promise<Navigation> {
-  return (navigation ??= import('next/navigation.js') as Promise<Navigation>);
-}
-
+const nextNavigation = () => (navigation ??= import('next/navigation.js') as Promise<Navigation>);
 /** `next/headers` (`headers`, `cookies`). */
-export function nextHeaders(): Promise<NextHeaders> {
-  return (headers ??= import('next/headers.js') as Promise<NextHeaders>);
-}
-
+export const nextHeaders = () => (headers ??= import('next/headers.js') as Promise<NextHeaders>);
 /** `next/server` (`NextResponse`). */
-export function nextServer(): Promise<NextServer> {
-  return (server ??= import('next/server.js') as Promise<NextServer>);
-}
+export const nextServer = () => (server ??= import('next/server.js') as Promise<NextServer>);
 
 /** Hand Next's control-flow errors (redirect, notFound, dynamic bailouts) back to Next untouched. */
 export async function rethrowNextControlFlow(error: unknown): Promise<void> {

@@ -1,43 +1,32 @@
 /**
- * Server components and server actions have no `Request` object; Next exposes the incoming
- * request through `headers()` and `cookies()` instead. Core's flow speaks `Request`, so this
- * module rebuilds one from those (cookies and origin are all the flow reads).
+ * Server components and server actions have no `Request`: Next exposes the incoming request
+ * through `headers()` and `cookies()`. Core's flow speaks `Request`, so one is rebuilt from those.
  */
+import { publicRequest } from '@tracker-auth/core/adapter';
 import { nextHeaders } from './next-apis.js';
-import { headerOrigin } from './public-request.js';
-import type { WritableCookieStore } from './set-cookie.js';
 
-/** Where the server helpers read the incoming request and write cookies. */
+/** Where the server helpers read the incoming request and write cookies. Default: `next/headers`. */
 export interface RequestScope {
-  /** The incoming request's headers. Default: `headers()` from `next/headers`. */
+  /** The incoming request's headers (`headers()`). */
   headers(): Promise<{ get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void }>;
-  /** The request's cookie store (writable in server actions and route handlers). Default: `cookies()` from `next/headers`. */
-  cookies(): Promise<WritableCookieStore>;
+  /** The request's cookie store (`cookies()`, writable in server actions and route handlers). */
+  cookies(): Promise<{
+    set(name: string, value: string, options: { path: string; domain?: string | undefined; maxAge?: number | undefined; httpOnly: boolean; secure?: boolean | undefined; sameSite: 'lax' | 'strict' | 'none' }): unknown;
+  }>;
 }
 
 /** Next's own request scope (`next/headers`), used unless a test passes another. */
 export const nextRequestScope: RequestScope = {
   headers: async () => (await nextHeaders()).headers(),
-  cookies: async () => (await (await nextHeaders()).cookies()) as unknown as WritableCookieStore,
+  cookies: async () => (await nextHeaders()).cookies(),
 };
 
-/**
- * A `Request` standing for the current one: `method` and `path` as given, the origin from
- * `baseUrl` when configured, else from `x-forwarded-proto`/`x-forwarded-host`/`host` (as Next
- * itself derives it for server actions; an unusable Host becomes `localhost`), and every
- * incoming header (so `cookie` and `origin` reach the flow unchanged), `Host` being the host of
- * that header-derived origin (as `publicRequest` hands it on).
- */
-export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string, baseUrl?: string): Promise<Request> {
-  const incoming = await scope.headers();
-  const browser = headerOrigin(incoming, 'http');
-  const origin = baseUrl ?? browser ?? 'http://localhost';
-  const forwarded = new Headers();
-  incoming.forEach((value, name) => {
-    // Body framing headers describe the original request, not this body-less stand-in.
-    if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-type') forwarded.append(name, value);
+/** A body-less `Request` standing for the current one (every incoming header), on the app's public origin. */
+export async function currentRequest(scope: RequestScope, method: 'GET' | 'POST', path: string, baseUrl: string | undefined): Promise<Request> {
+  const headers = new Headers();
+  (await scope.headers()).forEach((value, name) => {
+    // Body framing headers describe the original request, not this stand-in.
+    if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'content-type') headers.append(name, value);
   });
-  // Core's sign-in judges the browser's host by Host: the one the headers' origin names.
-  if (browser !== undefined) forwarded.set('host', new URL(browser).host);
-  return new Request(`${origin}${path}`, { method, headers: forwarded });
+  return publicRequest(new Request(`http://localhost${path}`, { method, headers }), baseUrl, false);
 }

@@ -38,7 +38,7 @@ export async function startWorld(): Promise<SignInWorld> {
     org: { orgId: fake.demo.orgId },
     sessionSecret,
     oauthUrl: fake.url,
-    afterLogoutPath: '/signed-out',
+    afterSignOutPath: '/signed-out',
     // Longer than the fake's one-year tokens, so a test can move the clock past a token's
     // expiry while the session itself stays valid.
     sessionMaxAgeSeconds: 400 * 24 * 60 * 60,

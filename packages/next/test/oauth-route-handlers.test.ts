@@ -108,17 +108,26 @@ describe('createOAuthRouteHandlers: bad-input corpus', () => {
 
   it.each([
     ['GET', '/api/auth/sign-out', 405, 'POST'],
-    ['POST', '/api/auth/sign-in', 405, 'GET'],
     ['POST', '/api/auth/callback', 405, 'GET'],
+    ['PUT', '/api/auth/sign-in', 405, 'GET, POST'],
     ['GET', '/api/auth/unknown', 404, null],
     ['GET', '/api/auth/', 404, null],
     ['POST', '/api/auth/sign-out/extra', 404, null],
   ])('the [action] dispatcher: %s %s → %i', async (method, path, status, allow) => {
+    // GET and POST are one dispatcher: the flow judges the method.
     const handler = method === 'GET' ? world.auth.GET : world.auth.POST;
     const response = await handler(new Request(`${APP}${path}`, { method, headers: { origin: APP } }));
     expect(response.status).toBe(status);
     expect(response.headers.get('allow')).toBe(allow);
     expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('the [action] dispatcher: POST …/sign-in (a form button) starts sign-in like GET', async () => {
+    const response = await world.auth.POST(new Request(`${APP}/api/auth/sign-in?returnTo=%2Fx`, { method: 'POST', headers: { host: new URL(APP).host, origin: APP } }));
+    // The redirect's status is the flow's (302 or 303: either way the browser GETs Yandex).
+    expect([302, 303]).toContain(response.status);
+    expect(response.headers.get('location')).toMatch(new RegExp(`^${world.fake.url}/authorize\\?`));
+    expect(setCookies(response).get('tracker_login')).toBeTruthy();
   });
 
   it('no answer of the routes holds the client secret or a token', async () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
-const EXPORTS = ['DEFAULT_TRACKER_ROUTE_BASE_PATH', 'OAUTH_ROUTE_ACTIONS', 'applySetCookies', 'createOAuthRouteHandlers', 'createSessionRefresher', 'createTrackerRouteHandler', 'createTrackerServerHelpers'];
+const EXPORTS = ['DEFAULT_TRACKER_ROUTE_BASE_PATH', 'createOAuthRouteHandlers', 'createSessionRefresher', 'createTrackerRouteHandler', 'createTrackerServerHelpers'];
 
 function node(args: string[]): { status: number | null; out: string } {
   const result = spawnSync(process.execPath, args, { cwd: pkgDir, encoding: 'utf8' });

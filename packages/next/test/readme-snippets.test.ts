@@ -162,7 +162,7 @@ describe.runIf(process.env.NEXT_MAJOR === '16')('README snippets, copied into a 
   });
 
   it('signs in through the routes (straight to Yandex), renders the user, proxies, and signs out', async () => {
-    const signedIn = await signInThroughApp(appUrl, { fake, loginPath: '/api/auth/sign-in' });
+    const signedIn = await signInThroughApp(appUrl, { fake, signInPath: '/api/auth/sign-in' });
     expect(signedIn.hops.map((hop) => new URL(hop.url).pathname)).toEqual(['/api/auth/sign-in', '/authorize', '/api/auth/callback', '/']);
     const page = await fetch(`${appUrl}/`, { headers: { cookie: signedIn.cookie } });
     expect(await page.text()).toMatch(new RegExp(`Signed in as (<!-- -->)?${fake.demo.user.login}`));

@@ -64,7 +64,7 @@ describe('createSessionRefresher', () => {
     expect(world.fake.calls.count('oauth.token')).toBe(before);
     const result = await refreshSession.refresh(request);
     expect(result.signedIn).toBe(true);
-    expect(result.setCookie).toEqual([]);
+    expect(result.cookies).toEqual([]);
     expect(result.requestHeaders.get('cookie')).toBe(`theme=dark; ${cookie}`);
   });
 
@@ -117,7 +117,7 @@ describe('createSessionRefresher', () => {
       clock.offset = 2 * DUE_OFFSET_MS;
       const second = await again.refresh(page(rotated));
       expect(second.signedIn).toBe(true);
-      expect(second.setCookie).toHaveLength(1);
+      expect(second.cookies).toHaveLength(1);
       expect(second.requestHeaders.get('cookie')).not.toBe(rotated);
       expect(world.fake.calls.count('oauth.token')).toBe(before + 2);
     } finally {
@@ -153,7 +153,7 @@ describe('createSessionRefresher', () => {
     try {
       // Rotate once, so the first cookie's refresh token is dead at Yandex...
       const rotated = await createSessionRefresher({ user: world.auth }).refresh(page(cookie));
-      expect(rotated.setCookie).toHaveLength(1);
+      expect(rotated.cookies).toHaveLength(1);
       // ...then a restarted server gets the old cookie (a browser that missed the rotation).
       const restarted = world.restart({ offset: DUE_OFFSET_MS });
       const refreshSession = createSessionRefresher({ user: restarted });
