@@ -46,7 +46,6 @@ export function describeRequest(method: string, url: string): string {
   return `${method} ${redactUrl(url)}`;
 }
 
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const ignore = () => undefined;
 
 /** Bytes the headers take on the wire (`name: value\r\n`), near enough for a cap. */
@@ -59,57 +58,73 @@ function headerBytes(headers: Headers): number {
 }
 
 /**
+ * The answer of {@link fetchWithDeadline}: status and headers at once, the body through
+ * `text()` / `json()` within the same deadline and size cap (read once; later calls share it).
+ */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly headers: Headers;
+  text(): Promise<string>;
+  /** The body parsed as JSON (a `SyntaxError` when it is not JSON). */
+  json(): Promise<unknown>;
+}
+
+/**
  * `fetch` with one deadline and one size cap over the whole exchange.
  *
- * Resolves, once the headers are in, with a `Response` of any status (the caller decides what a
- * status means) whose body is guarded: reading it (`text()`, `json()`, the stream) fails with
- * {@link TimeoutError} when the deadline passes, {@link AbortedError} when `signal` fires, and
- * {@link InvalidResponseError} (`reason: 'too-large'`) past `maxBytes`; in each case the fetch is
- * aborted, so its connection is released, not left open. The timer and the signal listener end
- * when the body has been read to the end or cancelled (`response.body.cancel()`, or
- * {@link discardResponse}); a body nobody reads is dropped at the deadline.
+ * Resolves, once the headers are in, with the answer of any status (the caller decides what a
+ * status means); reading its body (`text()`, `json()`) fails with {@link TimeoutError} when the
+ * deadline passes, {@link AbortedError} when `signal` fires, {@link InvalidResponseError}
+ * (`reason: 'too-large'`) past `maxBytes`, and {@link NetworkError} when the connection drops
+ * mid-answer; in each case the fetch is aborted, so its connection is released, not left open.
+ * The timer and the signal listener end when the body has been read; a body nobody reads is
+ * dropped at the deadline. Every caller reads the body at once, so it is read whole here rather
+ * than streamed through a guarded `ReadableStream`.
  *
  * Rejects, before the headers, with {@link TimeoutError}, {@link AbortedError} or
  * {@link NetworkError} (its `cause` keeps only the name, message and code of the failure).
  * Messages read "`what` timed out after N ms: METHOD URL" with query secrets redacted.
  *
- * @internal Shared by the OAuth grants, the IAM and metadata token sources (and the proxy).
+ * @internal Shared by the OAuth grants and the IAM and metadata token sources.
  * @example
  * const response = await fetchWithDeadline({ method: 'POST', url, form, what: 'Yandex OAuth code exchange', timeoutMs: 5000 });
  * const text = await response.text(); // within the same 5 s, at most 1 MiB
  */
-export async function fetchWithDeadline(request: UpstreamRequest): Promise<Response> {
+export async function fetchWithDeadline(request: UpstreamRequest): Promise<UpstreamResponse> {
   const fetchImpl = request.fetch ?? globalThis.fetch;
   const timeoutMs = request.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const maxBytes = request.maxBytes ?? DEFAULT_UPSTREAM_MAX_BYTES;
   const where = describeRequest(request.method, request.url);
-  const signal = request.signal;
-  const aborted = () => new AbortedError(`${request.what} aborted: ${where}`, { cause: signal?.reason });
-  const timedOut = () => new TimeoutError(`${request.what} timed out after ${timeoutMs} ms: ${where}`);
+  const { signal, what } = request;
+  const aborted = () => new AbortedError(`${what} aborted: ${where}`, { cause: signal?.reason });
   if (signal?.aborted) throw aborted();
 
   const controller = new AbortController();
-  /** Set once the exchange is over: the reason the body stream fails with, or null when done. */
-  let fail: ((error: Error) => void) | undefined;
+  /** Why the exchange ended early (deadline, abort, size), once it did. */
+  let failure: Error | undefined;
   let finished = false;
-  let timedOutFlag = false;
+  /** Rejects a pending body read when the exchange ends early (a fetch may ignore its signal). */
+  let interrupt: (error: Error) => void = ignore;
+  let response: Response | undefined;
   const finish = () => {
     finished = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   };
-  const stop = (error: Error) => {
-    if (finished) return;
-    finish();
-    fail?.(error);
-    controller.abort(error);
+  const stop = (error: Error): Error => {
+    if (!finished) {
+      failure = error;
+      finish();
+      interrupt(error);
+      controller.abort(error);
+      if (response) discardResponse(response);
+    }
+    return error;
   };
   const onAbort = () => stop(aborted());
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOutFlag = true;
-    stop(timedOut());
-  }, timeoutMs);
+  const timer = setTimeout(() => stop(new TimeoutError(`${what} timed out after ${timeoutMs} ms: ${where}`)), timeoutMs);
   // Never keep a process alive for a pending upstream call's timer.
   (timer as { unref?: () => void }).unref?.();
 
@@ -123,82 +138,60 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Respo
     body = JSON.stringify(request.json);
   }
 
-  let response: Response;
   try {
     response = await fetchImpl(request.url, { method: request.method, headers, body, signal: controller.signal });
   } catch (error) {
     finish();
-    if (timedOutFlag) throw timedOut();
-    if (signal?.aborted) throw aborted();
-    throw new NetworkError(`${request.what} failed (network error): ${where}`, { cause: safeCause(error) });
+    throw failure ?? new NetworkError(`${what} failed (network error): ${where}`, { cause: safeCause(error) });
   }
-  if (finished) {
+  const answer = response;
+  if (failure) {
     // The deadline or the caller's abort won the race with a fetch that ignores its signal.
-    discardResponse(response);
-    throw timedOutFlag ? timedOut() : aborted();
+    discardResponse(answer);
+    throw failure;
   }
-
   const tooLarge = () =>
-    new InvalidResponseError(`${request.what} failed: the answer is larger than ${maxBytes} bytes: ${where}`, {
-      status: response.status,
+    new InvalidResponseError(`${what} failed: the answer is larger than ${maxBytes} bytes: ${where}`, {
+      status: answer.status,
       method: request.method,
       url: redactUrl(request.url),
       reason: 'too-large',
     });
-  let size = headerBytes(response.headers);
-  if (size > maxBytes) {
-    const error = tooLarge();
-    stop(error);
-    discardResponse(response);
-    throw error;
-  }
-  const source = response.body;
-  if (!source || NULL_BODY_STATUSES.has(response.status)) {
-    finish();
-    if (source) discardResponse(response);
-    return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
-  }
+  let size = headerBytes(answer.headers);
+  if (size > maxBytes) throw stop(tooLarge());
 
-  const reader = source.getReader();
-  const guarded = new ReadableStream<Uint8Array>({
-    start(streamController) {
-      fail = (error) => {
-        streamController.error(error);
-        reader.cancel(error).catch(ignore);
-      };
-    },
-    async pull(streamController) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        // Our own stop() already errored the stream with the typed reason.
-        if (finished) return;
-        finish();
-        streamController.error(new NetworkError(`${request.what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) }));
-        return;
-      }
-      if (finished) return;
-      if (chunk.done) {
-        finish();
-        streamController.close();
-        return;
-      }
-      size += chunk.value.byteLength;
-      if (size > maxBytes) {
-        stop(tooLarge());
-        return;
-      }
-      streamController.enqueue(chunk.value);
-    },
-    cancel(reason) {
-      if (finished) return;
+  const read = async (): Promise<string> => {
+    if (failure) throw failure;
+    const source = answer.body;
+    if (!source) {
       finish();
-      reader.cancel(reason).catch(ignore);
-      controller.abort(reason);
-    },
-  });
-  return new Response(guarded, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return '';
+    }
+    const reader = source.getReader();
+    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+    interrupted.catch(ignore);
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+      for (;;) {
+        const chunk = await Promise.race([reader.read(), interrupted]);
+        if (chunk.done) break;
+        size += chunk.value.byteLength;
+        if (size > maxBytes) throw stop(tooLarge());
+        text += decoder.decode(chunk.value, { stream: true });
+      }
+    } catch (error) {
+      reader.cancel().catch(ignore);
+      if (failure) throw failure;
+      finish();
+      throw new NetworkError(`${what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) });
+    }
+    finish();
+    return text + decoder.decode();
+  };
+  let reading: Promise<string> | undefined;
+  const text = () => (reading ??= read());
+  return { status: answer.status, ok: answer.ok, headers: answer.headers, text, json: async () => JSON.parse(await text()) as unknown };
 }
 
 /**
@@ -226,7 +219,7 @@ export function safeCause(error: unknown): Error | undefined {
  * Read a guarded body as JSON: `undefined` when the body is empty or not JSON. A deadline,
  * abort or size-cap failure while reading rejects with its typed error.
  */
-export async function readJson(response: Response): Promise<unknown> {
+export async function readJson(response: UpstreamResponse): Promise<unknown> {
   const text = await response.text();
   if (!text) return undefined;
   try {
@@ -240,7 +233,7 @@ export async function readJson(response: Response): Promise<unknown> {
  * The upstream's `Date` header as epoch ms, or undefined when absent or unparseable. Used to
  * read absolute expiries against the upstream's own clock (clock skew).
  */
-export function upstreamDate(response: Response): number | undefined {
+export function upstreamDate(response: { headers: Headers }): number | undefined {
   const value = response.headers.get('date');
   if (!value) return undefined;
   const parsed = Date.parse(value);

@@ -4,7 +4,7 @@
  */
 import { TokenExchangeError, isAbortedError, isInvalidResponseError, isTrackerAuthError } from '../errors.js';
 import { scrubSecrets } from '../redact.js';
-import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest } from '../http/upstream.js';
+import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest, type UpstreamResponse } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
   source: 'iam' | 'metadata';
@@ -31,7 +31,7 @@ function quote(text: string, secrets: readonly string[] = []): string {
  * Build the error for a non-2xx answer. IAM errors are google.rpc.Status JSON `{ code, message }`
  * (docs/yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
  */
-export async function errorFromResponse(response: Response, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
+export async function errorFromResponse(response: UpstreamResponse, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
   // The status is known: a body that stalls past the deadline or is too large only loses its
   // detail. The caller's abort still wins.
   const body = await readJson(response).catch((error: unknown) => {
@@ -100,7 +100,7 @@ export interface TokenJsonAnswer {
  * {@link malformedResponseError}.
  */
 export async function fetchTokenJson(request: Omit<UpstreamRequest, 'method' | 'url' | 'what'>, info: UpstreamCallInfo, now: () => number): Promise<TokenJsonAnswer> {
-  let response: Response;
+  let response: UpstreamResponse;
   let text: string;
   let issuedAt: number;
   try {
