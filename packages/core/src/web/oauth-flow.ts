@@ -9,50 +9,28 @@
  * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
  * Each sealed value is bound to its purpose, so a sign-in cookie never opens as a session.
  */
-import { ConfigurationError, isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
-import { assertEventHandler } from '../events.js';
+import { isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.js';
 import { parseCallback } from '../oauth/callback.js';
 import { createPkce } from '../oauth/pkce.js';
-import { TRACKER_SCOPES } from '../oauth/scopes.js';
 import { createState } from '../oauth/state.js';
-import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
+import { exchangeCode } from '../oauth/token-endpoint.js';
 import { hideSecrets, REDACTED } from '../redact.js';
 import { revokeToken } from '../oauth/revoke.js';
-import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { OAuthTokenSet } from '../types.js';
-import { assertAppPath, assertUrl, normalizeOrg } from '../validate.js';
 import { appHostRedirect } from './app-host.js';
-import { assertCookieAttributes, cookieHeaderAfter, isValidCookieName, readCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
+import { cookieHeaderAfter, readCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
+import { resolveOAuthFlowOptions, SIGN_IN_TTL_SECONDS } from './oauth-flow-options.js';
 import { safeReturnTo } from './return-to.js';
 import { signInErrorCode } from './sign-in-error-code.js';
-import { createSessionCodec, type SessionPayload } from './session-codec.js';
+import type { SessionPayload } from './session-codec.js';
 import type { GetSessionOptions, OAuthFlow, OAuthFlowOptions, OAuthSession, SessionRefresh } from './oauth-flow-types.js';
 import { createUserAuthCache, type UserAuth } from './user-auth.js';
 
 export type { GetSessionOptions, OAuthFlow, OAuthFlowCookieOptions, OAuthFlowOptions, OAuthSession, SessionRefresh } from './oauth-flow-types.js';
 
-const LOGIN_TTL_SECONDS = 10 * 60;
-const DEFAULT_SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
-const MAX_SESSION_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
 const NO_STORE = 'no-store';
-
-function invalid(field: string, message: string, code: ConfigurationError['code'] = 'INVALID_OPTION'): never {
-  throw new ConfigurationError(code, field, `createOAuthFlow: ${message}`);
-}
-
-function requireText(value: unknown, field: string, hint: string): string {
-  if (typeof value !== 'string' || value.trim() === '') invalid(field, `${field} must be a non-empty string (${hint}).`);
-  return value;
-}
-
-function localPath(value: string | undefined, field: string): string {
-  if (value === undefined) return '/';
-  const safe = safeReturnTo(value);
-  if (safe === undefined) invalid(field, `${field} must be a same-origin path such as "/" or "/issues".`);
-  return safe;
-}
 
 /**
  * Create the sign-in flow. Options are validated here (ConfigurationError), never at the first
@@ -69,66 +47,29 @@ function localPath(value: string | undefined, field: string): string {
  * // GET /auth/sign-in → flow.signIn(request); GET /auth/callback → flow.callback(request)
  */
 export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
-  if (!options || typeof options !== 'object') invalid('options', 'pass an options object.');
-  const clientId = requireText(options.clientId, 'clientId', 'the ClientID of your app at oauth.yandex.ru');
-  const clientSecret = requireText(options.clientSecret, 'clientSecret', 'the Client secret of your app at oauth.yandex.ru');
-  const redirectUrl = assertUrl(options.redirectUri, 'redirectUri', { allowQuery: true });
-  // Sent exactly as given: Yandex compares it with the registered Redirect URI as a string.
-  const redirectUri = options.redirectUri;
-  const org = normalizeOrg(options.org, 'org');
-  const scope = options.scope ?? TRACKER_SCOPES;
-  const cookieOptions = options.cookies ?? {};
-  if (typeof cookieOptions !== 'object') invalid('cookies', 'cookies must be an object.');
-  const sessionName = cookieOptions.session ?? 'tracker_session';
-  const loginName = cookieOptions.signIn ?? 'tracker_login';
-  if (!isValidCookieName(sessionName)) invalid('cookies.session', 'cookies.session must be a valid cookie name.');
-  if (!isValidCookieName(loginName)) invalid('cookies.signIn', 'cookies.signIn must be a valid cookie name.');
-  if (sessionName === loginName) invalid('cookies.signIn', 'cookies.signIn and cookies.session must differ.');
-  assertCookieAttributes('cookies', cookieOptions);
-  const secureOption = cookieOptions.secure ?? 'auto';
-  if (secureOption !== 'auto' && typeof secureOption !== 'boolean') invalid('cookies.secure', "cookies.secure must be true, false or 'auto'.");
-  const sessionMaxAgeSeconds = options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
-  if (!Number.isSafeInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds <= 0 || sessionMaxAgeSeconds > MAX_SESSION_MAX_AGE_SECONDS) {
-    invalid('sessionMaxAgeSeconds', 'sessionMaxAgeSeconds must be a whole number of seconds from 1 to 34560000 (400 days, the longest a browser keeps a cookie).');
-  }
-  const afterSignInPath = localPath(options.afterSignInPath, 'afterSignInPath');
-  const afterSignOutPath = localPath(options.afterSignOutPath, 'afterSignOutPath');
-  const returnToParam = options.returnToParam ?? 'returnTo';
-  if (returnToParam !== false && (typeof returnToParam !== 'string' || returnToParam === '')) {
-    invalid('returnToParam', 'returnToParam must be a query parameter name or false.');
-  }
-  if (options.device !== undefined && (typeof options.device !== 'object' || options.device === null)) {
-    invalid('device', 'device must be { deviceId, deviceName? }.');
-  }
-  if (options.onError !== undefined && typeof options.onError !== 'function') invalid('onError', 'onError must be a function.');
-  const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createOAuthFlow');
-  const canonicalHost = options.canonicalHost ?? true;
-  if (typeof canonicalHost !== 'boolean') invalid('canonicalHost', 'canonicalHost must be true or false.');
-  const errorPath = options.errorPath === undefined ? undefined : assertAppPath(options.errorPath, 'errorPath');
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'fetch must be a function.');
-  const store = options.store;
-  if (store !== undefined && (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
-    invalid('store', 'store must be a TokenStore: an object with get(key), set(key, value) and delete(key), e.g. over Redis.');
-  }
-  // Refresh tuning and OAuth call options are used per request: check them now.
-  const now = resolveRefreshOptions(options.refresh, 'refresh').now;
-  const oauthCall = { clientId, clientSecret, oauthUrl: options.oauthUrl, fetch: options.fetch, timeoutMs: options.timeoutMs };
-  checkOAuthOptions('createOAuthFlow', oauthCall);
-  const device = options.device === undefined ? {} : { deviceId: options.device.deviceId, deviceName: options.device.deviceName };
-
-  // Build one authorize URL now: every authorize option (scope, device, oauthUrl, …) fails at
-  // construction rather than at the first sign-in.
-  buildAuthorizeUrl({
+  const {
     clientId,
     redirectUri,
+    redirectUrl,
+    org,
     scope,
-    forceConfirm: options.forceConfirm,
-    ...device,
-    state: 'x',
-    oauthUrl: options.oauthUrl,
-  });
-
-  const codec = createSessionCodec(options.sessionSecret, 'sessionSecret', now);
+    sessionName,
+    loginName,
+    cookieOptions,
+    secureOption,
+    sessionMaxAgeSeconds,
+    afterSignInPath,
+    afterSignOutPath,
+    returnToParam,
+    onEvent,
+    canonicalHost,
+    errorPath,
+    store,
+    now,
+    oauthCall,
+    device,
+    codec,
+  } = resolveOAuthFlowOptions(options);
   const redirectIsHttps = redirectUrl.protocol === 'https:';
   const allowedOrigins = new Set([redirectUrl.origin]);
 
@@ -193,9 +134,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       const state = createState();
       const pkce = await createPkce();
       const returnTo = returnToOf(request, afterSignInPath);
-      const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + LOGIN_TTL_SECONDS * 1000 });
+      const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + SIGN_IN_TTL_SECONDS * 1000 });
       const url = buildAuthorizeUrl({ clientId, redirectUri, scope, state, pkce, forceConfirm: options.forceConfirm, ...device, oauthUrl: options.oauthUrl });
-      return redirect(url.href, 302, [{ name: loginName, value: sealed, options: cookieAttributes(request, LOGIN_TTL_SECONDS) }]);
+      return redirect(url.href, 302, [{ name: loginName, value: sealed, options: cookieAttributes(request, SIGN_IN_TTL_SECONDS) }]);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -249,7 +190,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
           'STATE_MISSING',
           `No sign-in is in progress for this browser: the login cookie did not come back with the redirect from Yandex. ` +
             `Likely causes: the app was opened on another host than its app URL (${redirectUrl.origin}), and cookies belong to one host; ` +
-            `the browser blocks cookies for this site; or sign-in was started more than ${LOGIN_TTL_SECONDS / 60} minutes ago. ` +
+            `the browser blocks cookies for this site; or sign-in was started more than ${SIGN_IN_TTL_SECONDS / 60} minutes ago. ` +
             `Open the app at ${redirectUrl.origin} and sign in again.`,
         );
       }
