@@ -38,7 +38,7 @@ function build() {
     org,
     sessionSecret: required('SESSION_SECRET'),
     oauthUrl: process.env.YANDEX_OAUTH_URL || undefined,
-    afterLogoutPath: '/signed-out',
+    afterSignOutPath: '/signed-out',
     // A failed sign-in (consent declined, an expired attempt…) shows app/sign-in-error with a
     // fixed code instead of a JSON error body.
     errorPath: '/sign-in-error',
