@@ -61,7 +61,7 @@ describe('demo launcher (npm start)', () => {
     expect(demo.output()).toContain(`Open ${appUrl}`);
     expect(demo.output()).toContain(`Fake Yandex: http://127.0.0.1:${fakePort}`);
 
-    const { hops, response } = await new Browser().follow(`${appUrl}/auth/login`);
+    const { hops, response } = await new Browser().follow(`${appUrl}/auth/sign-in`);
     expect(hops.at(-1)!.status).toBe(200);
     expect(await response.text()).toContain('<code id="login">');
 

@@ -55,7 +55,7 @@ const sessionCookieOf = (response: Response) => response.headers.getSetCookie().
 describe('express-sample with REDIS_URL', () => {
   it('signed in at one instance, a rotation at the other reaches the browser; tokens are in Redis, sealed', async () => {
     const browser = new Browser();
-    const { response } = await browser.follow(`${a.url}/auth/login`);
+    const { response } = await browser.follow(`${a.url}/auth/sign-in`);
     expect(response.status).toBe(200);
     let cookie = browser.setCookies.filter((c) => c.startsWith('tracker_session=')).at(-1)!.split(';')[0]!;
 

@@ -48,7 +48,7 @@ beforeEach(async () => {
 /** Sign in through the whole redirect chain; returns the browser and the hops. */
 async function signIn(): Promise<{ browser: Browser; hops: Array<{ url: string; status: number }>; html: string }> {
   const browser = new Browser();
-  const { hops, response } = await browser.follow(`${sample.url}/auth/login`);
+  const { hops, response } = await browser.follow(`${sample.url}/auth/sign-in`);
   return { browser, hops, html: await response.text() };
 }
 
@@ -57,7 +57,7 @@ describe('pages and sign-in', () => {
     const res = await fetch(sample.url);
     expect(res.status).toBe(200);
     const html = await res.text();
-    expect(html).toContain('href="/auth/login"');
+    expect(html).toContain('href="/auth/sign-in"');
     expect(html).toContain(fake.demo.user.login);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(await fake.count('tracker')).toBe(0);
@@ -66,7 +66,7 @@ describe('pages and sign-in', () => {
   it('signs in through the whole redirect chain and shows who you are and your queues', async () => {
     const { browser, hops, html } = await signIn();
     const paths = hops.map((h) => `${h.status} ${new URL(h.url).origin === fake.url ? 'fake' : 'app'}${new URL(h.url).pathname}`);
-    expect(paths).toEqual(['302 app/auth/login', '302 fake/authorize', '302 app/auth/callback', '200 app/']);
+    expect(paths).toEqual(['302 app/auth/sign-in', '302 fake/authorize', '302 app/auth/callback', '200 app/']);
     const authorize = new URL(hops[1]!.url);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${sample.url}/auth/callback`);
@@ -84,12 +84,12 @@ describe('pages and sign-in', () => {
   it('sign-in opened on localhost is moved to the app URL (127.0.0.1) first, and ends signed in', async () => {
     const localhost = sample.url.replace('127.0.0.1', 'localhost');
     const browser = new Browser();
-    const { hops, response } = await browser.follow(`${localhost}/auth/login`);
+    const { hops, response } = await browser.follow(`${localhost}/auth/sign-in`);
     const html = await response.text();
-    expect(hops[0]).toEqual({ url: `${localhost}/auth/login`, status: 302 });
+    expect(hops[0]).toEqual({ url: `${localhost}/auth/sign-in`, status: 302 });
     expect(new URL(hops[1]!.url).origin).toBe(sample.url);
     expect(hops.slice(1).map((h) => `${h.status} ${new URL(h.url).origin === fake.url ? 'fake' : new URL(h.url).origin === sample.url ? 'app' : h.url}${new URL(h.url).pathname}`)).toEqual([
-      '302 app/auth/login',
+      '302 app/auth/sign-in',
       '302 fake/authorize',
       '302 app/auth/callback',
       '200 app/',
@@ -100,7 +100,7 @@ describe('pages and sign-in', () => {
   });
 
   it("@tracker-auth/testing's signInThroughApp signs in through the sample and returns its session cookie", async () => {
-    const signedIn = await signInThroughApp(sample.url.replace('127.0.0.1', 'localhost'), { fake: fake.url, loginPath: '/auth/login' });
+    const signedIn = await signInThroughApp(sample.url.replace('127.0.0.1', 'localhost'), { fake: fake.url, signInPath: '/auth/sign-in' });
     expect(Object.keys(signedIn.cookies)).toEqual(['tracker_session']);
     expect(signedIn.url).toBe(`${sample.url}/`);
     const page = await fetch(sample.url, { headers: { cookie: signedIn.cookie } });
@@ -111,7 +111,7 @@ describe('pages and sign-in', () => {
     await fake.denyConsent(true);
     try {
       const browser = new Browser();
-      const { hops, response } = await browser.follow(`${sample.url}/auth/login`);
+      const { hops, response } = await browser.follow(`${sample.url}/auth/sign-in`);
       expect(hops.at(-2)).toMatchObject({ status: 303 });
       expect(hops.at(-1)!.url).toBe(`${sample.url}/sign-in-error?error=access_denied`);
       expect(response.status).toBe(403);
@@ -142,7 +142,7 @@ describe('pages and sign-in', () => {
 
   it('signs out with a same-origin POST and clears the session', async () => {
     const { browser } = await signIn();
-    const out = await browser.fetch(`${sample.url}/auth/logout`, { method: 'POST', headers: { origin: sample.url } });
+    const out = await browser.fetch(`${sample.url}/auth/sign-out`, { method: 'POST', headers: { origin: sample.url } });
     expect(out.status).toBe(303);
     expect(browser.cookies(sample.url).has('tracker_session')).toBe(false);
     expect(await (await browser.fetch(sample.url)).text()).toContain('Sign in with Yandex');
@@ -297,10 +297,10 @@ describe('proxy bad-input corpus (end to end: nothing reaches Tracker)', () => {
     expect(logged?.status).toBe(200);
   });
 
-  it('answers 401 without a session and forwards nothing', async () => {
+  it('answers 403 without a session (the default gate) and forwards nothing', async () => {
     await fake.reset();
     const res = await rawRequest(`${sample.url}/api/tracker/v3/myself`, { path: '/api/tracker/v3/myself' }, new Map());
-    expect(res.status).toBe(401);
+    expect(res.status).toBe(403);
     expect(await fake.count('tracker')).toBe(0);
   });
 });
@@ -308,7 +308,7 @@ describe('proxy bad-input corpus (end to end: nothing reaches Tracker)', () => {
 describe('OAuth bad-input corpus (end to end: no code exchange)', () => {
   async function callbackUrl(): Promise<{ browser: Browser; callback: URL }> {
     const browser = new Browser();
-    const login = await browser.fetch(`${sample.url}/auth/login`);
+    const login = await browser.fetch(`${sample.url}/auth/sign-in`);
     const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
     return { browser, callback: new URL(authorize.headers.get('location')!) };
   }

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { isTrackerAuthError, SIGN_IN_ERROR_CODES, type SignInErrorCode } from '@tracker-auth/core';
 import { httpStatusForError, toErrorBody } from '@tracker-auth/core/adapter';
 import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
-import { trackerAuth, trackerErrorHandler, trackerOAuth, trackerProxy } from '@tracker-auth/express';
+import { trackerAuth, trackerErrorHandler, trackerProxy, trackerSignIn } from '@tracker-auth/express';
 import { createRedisTokenStore } from '@tracker-auth/redis';
 import type { SampleConfig } from './config.js';
 import { errorPage, homePage, servicePage, signedOutPage, signInErrorPage, type Profile, type Queue } from './pages.js';
@@ -38,8 +38,8 @@ export function createApp(config: SampleConfig): express.Express {
   // serves any browser and a refresh happens once across instances.
   const store = config.redisUrl ? createRedisTokenStore({ redis: config.redisUrl, secrets: [config.sessionSecret] }) : undefined;
 
-  // Sign in with Yandex: GET /auth/login, GET /auth/callback, POST /auth/logout.
-  const oauth = trackerOAuth({
+  // Sign in with Yandex: GET /auth/sign-in, GET /auth/callback, POST /auth/sign-out.
+  const signIn = trackerSignIn({
     clientId: config.clientId,
     clientSecret: config.clientSecret ?? '',
     redirectUri: config.redirectUri,
@@ -51,7 +51,7 @@ export function createApp(config: SampleConfig): express.Express {
     // Secure cookie attribute, the sign-out Origin check) are built on it, not on the Host header.
     baseUrl: config.appUrl,
     // Sign-in opened on another host than APP_URL (http://localhost:3000 for an app at
-    // 127.0.0.1:3000) is redirected to APP_URL first: the login cookie only comes back to the
+    // 127.0.0.1:3000) is redirected to APP_URL first: the sign-in cookie only comes back to the
     // host that set it. (The default; the flow compares the Host the browser sent, so `baseUrl`
     // does not hide it.)
     canonicalHost: true,
@@ -71,15 +71,15 @@ export function createApp(config: SampleConfig): express.Express {
     next();
   });
   app.use('/static', express.static(publicDir, { index: false, maxAge: '1h' }));
-  app.use(oauth);
+  app.use(signIn);
 
   // Browser code calls Tracker through here, as the signed-in user, with a narrow allow-list.
   app.use(
     '/api/tracker',
     trackerProxy({
-      auth: oauth,
-      // Only same-origin page script: a cross-site page cannot ride the user's cookie.
-      authorize: (req) => req.get('sec-fetch-site') === undefined || req.get('sec-fetch-site') === 'same-origin',
+      user: signIn,
+      // No authorize: the default gate lets through signed-in requests this app's own pages
+      // made (a cross-site or same-site page cannot ride the user's cookie).
       methods: ['GET', 'POST'],
       allowPaths: ['/v3/myself', '/v3/queues', '/v3/issues'],
       maxBodyBytes: 64 * 1024,
@@ -107,7 +107,7 @@ export function createApp(config: SampleConfig): express.Express {
   });
 
   // Every page below gets req.tracker when signed in (undefined when signed out).
-  app.use(trackerAuth({ oauth, required: false, client: config.trackerUrl ? { trackerUrl: config.trackerUrl } : undefined }));
+  app.use(trackerAuth({ user: signIn, required: false, client: config.trackerUrl ? { trackerUrl: config.trackerUrl } : undefined }));
 
   app.get('/', async (req, res) => {
     if (!req.tracker) {
@@ -124,7 +124,7 @@ export function createApp(config: SampleConfig): express.Express {
 
   app.post('/issues', sameOrigin(appOrigin), express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     if (!req.tracker) {
-      res.redirect(303, '/auth/login');
+      res.redirect(303, '/auth/sign-in');
       return;
     }
     const { queue, summary, description } = (req.body ?? {}) as Record<string, unknown>;
@@ -146,7 +146,7 @@ export function createApp(config: SampleConfig): express.Express {
     }
     const status = isTrackerAuthError(error) ? httpStatusForError(error) : 500;
     if (status === 401 && req.method === 'GET') {
-      res.redirect(303, '/auth/login');
+      res.redirect(303, '/auth/sign-in');
       return;
     }
     if (!isTrackerAuthError(error)) console.error('express-sample: unexpected error:', error instanceof Error ? error.name : typeof error);

@@ -30,7 +30,7 @@ export function signedOutPage(options: { mode: string; demoLogin?: string | unde
     'Sign in',
     html`<h1>Yandex Tracker, from Express</h1>
 <p>Sign in with your Yandex account to see who you are in Tracker, list queues and create an issue.</p>
-<p><a class="button" id="sign-in" href="/auth/login">Sign in with Yandex</a></p>
+<p><a class="button" id="sign-in" href="/auth/sign-in">Sign in with Yandex</a></p>
 ${options.demoLogin ? html`<p class="hint">Demo mode: the fake Yandex signs you in as <code>${options.demoLogin}</code> without a password.</p>` : ''}`,
     options,
   );
@@ -44,7 +44,7 @@ export function homePage(data: HomeData): string {
     html`<section>
 <h1>Hello, <span id="display-name">${name}</span></h1>
 <p>Tracker knows you as <code id="login">${data.profile.login ?? ''}</code> (uid <code>${data.profile.uid ?? ''}</code>).</p>
-<form method="post" action="/auth/logout"><button type="submit" id="sign-out">Sign out</button></form>
+<form method="post" action="/auth/sign-out"><button type="submit" id="sign-out">Sign out</button></form>
 ${data.serviceMode ? html`<p><a href="/service" id="service-link">What the app's own credential sees (service mode)</a></p>` : ''}
 </section>
 ${data.created ? html`<p class="notice" id="created">Created issue <strong>${data.created}</strong>.</p>` : ''}
@@ -99,7 +99,7 @@ ${
 <ul id="error-details">${fields.map(([field, text]) => html`<li><code>${field}</code>: ${text}</li>`)}${messages.map((text) => html`<li>${text}</li>`)}</ul>`
     : ''
 }
-${options.signIn ? html`<p><a class="button" href="/auth/login">Sign in again</a></p>` : html`<p><a href="/">Back home</a></p>`}`,
+${options.signIn ? html`<p><a class="button" href="/auth/sign-in">Sign in again</a></p>` : html`<p><a href="/">Back home</a></p>`}`,
     options,
   );
 }
@@ -122,7 +122,7 @@ export function signInErrorPage(options: { mode: string; code: SignInErrorCode |
     html`<h1>Sign-in failed</h1>
 <p id="sign-in-error"><code>${options.code ?? 'unknown'}</code></p>
 <p id="sign-in-error-message">${options.code ? SIGN_IN_ERRORS[options.code] : 'Sign-in did not complete.'}</p>
-<p><a class="button" id="try-again" href="/auth/login">Try again</a> <a href="/">Back home</a></p>`,
+<p><a class="button" id="try-again" href="/auth/sign-in">Try again</a> <a href="/">Back home</a></p>`,
     options,
   );
 }
