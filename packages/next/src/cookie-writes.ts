@@ -47,7 +47,7 @@ export function sessionWritingAuth(user: UserAuth, scope: RequestScope): Tracker
 /**
  * Write the cookies of a flow redirect through `cookies()` and follow it with Next's `redirect()`.
  * Any other answer throws with its (secret-free) message: a 4xx (e.g. a cross-site sign-out) a
- * `RequestRejectedError`, a failure of the flow (already reported to `onEvent`) a
+ * `RequestRejectedError`, a failure of the flow (already reported to its `onError`) a
  * `TrackerAuthError` with the answer's code.
  */
 export async function redirectWithCookies(response: Response, scope: RequestScope): Promise<never> {

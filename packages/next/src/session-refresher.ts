@@ -17,7 +17,7 @@ export interface SessionRefresherOptions {
 
 /**
  * A `proxy`/`middleware` function answering `NextResponse.next()` with the cookies both ways.
- * Never throws for upstream trouble (the flow's `onEvent` hears of it; the cookie stays as it was).
+ * Never throws for upstream trouble (the flow's `onError` hears of it; the cookie stays as it was).
  */
 export interface SessionRefresher {
   (request: Request): Promise<Response>;
