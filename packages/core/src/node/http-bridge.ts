@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestRejectedError } from '../errors.js';
 import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
+import { hostOrigin } from '../web/public-origin.js';
 
 export interface ToWebRequestOptions {
   /**
@@ -64,9 +65,6 @@ function firstValue(value: string | string[] | undefined): string | undefined {
   return raw?.split(',')[0]?.trim() || undefined;
 }
 
-/** A plain `host[:port]`: no userinfo, path, spaces or list. */
-const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
-
 /**
  * With `trustProxy`, the host the browser used is the proxy's `X-Forwarded-Host`: it becomes the
  * web request's `Host` (as it becomes the URL's host without `baseUrl`), so handlers that judge
@@ -76,13 +74,13 @@ const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
 function trustedForwardedHost(req: IncomingMessage, options: ToWebRequestOptions): string | undefined {
   if (!options.trustProxy) return undefined;
   const host = firstValue(req.headers['x-forwarded-host']);
-  return host !== undefined && PLAIN_HOST.test(host) && URL.canParse(`http://${host}`) ? host : undefined;
+  return hostOrigin('http', host) !== undefined ? host : undefined;
 }
 
 function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
   if (options.baseUrl !== undefined) return new URL(String(options.baseUrl)).origin;
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  let protocol = encrypted ? 'https' : 'http';
+  let protocol: 'http' | 'https' = encrypted ? 'https' : 'http';
   let host = req.headers.host;
   if (options.trustProxy) {
     const proto = firstValue(req.headers['x-forwarded-proto']);
@@ -92,10 +90,9 @@ function originOf(req: IncomingMessage, options: ToWebRequestOptions): string {
   if (!host) return `${protocol}://localhost`;
   // A Host that is not a host[:port] (userinfo, a path, spaces, port 99999, `[::1`) must not
   // build a URL: it is the client's mistake, answered 400 instead of failing later as a 500.
-  if (!PLAIN_HOST.test(host) || !URL.canParse(`${protocol}://${host}`)) {
-    throw new RequestRejectedError('BAD_REQUEST', 'The Host header is not a valid host name.');
-  }
-  return `${protocol}://${host}`;
+  const origin = hostOrigin(protocol, host);
+  if (origin === undefined) throw new RequestRejectedError('BAD_REQUEST', 'The Host header is not a valid host name.');
+  return origin;
 }
 
 /**
