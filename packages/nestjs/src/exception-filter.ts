@@ -11,12 +11,9 @@ class AnyTrackerAuthError {
 }
 
 /**
- * Answers tracker-auth errors with core's `errorAnswer` (sign-in required → 401, Tracker's 4xx
- * passed through, upstream trouble → 502/503, timeouts → 504; JSON `{ "error": { "code", "message", "details"? } }`).
- * `TrackerAuthModule` registers it app-wide unless `exceptionFilter: false`.
- *
- * @example
- * app.useGlobalFilters(new TrackerExceptionFilter(app.get(HttpAdapterHost)));
+ * Answers tracker-auth errors with core's `errorAnswer` (401 sign-in required, Tracker's 4xx, 502/503/504 upstream
+ * trouble; JSON `{ "error": { "code", "message", "details"? } }`); the module registers it unless `exceptionFilter: false`.
+ * @example app.useGlobalFilters(new TrackerExceptionFilter(app.get(HttpAdapterHost)));
  */
 @Catch(AnyTrackerAuthError)
 export class TrackerExceptionFilter implements ExceptionFilter<TrackerAuthError> {

@@ -29,7 +29,7 @@ export function keepRawBodyOnFastify(host: HttpAdapterHost, mount: string): void
     const proxied = url !== undefined && [...mounts].some((m) => url.endsWith(m) || url.endsWith(`${m}/*`));
     // Unknown paths still reach the 404 handler, as without a parser.
     if (request.is404 === true || proxied) return done(null, undefined);
-    done(new FastifyError());
+    done(new FastifyError('Unsupported Media Type'));
   });
 }
 
@@ -38,7 +38,4 @@ class FastifyError extends Error {
   override name = 'FastifyError';
   readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
   readonly statusCode = 415;
-  constructor() {
-    super('Unsupported Media Type');
-  }
 }

@@ -13,27 +13,14 @@ export const TRACKER_USER_CLIENT = Symbol.for('@tracker-auth/nestjs:TRACKER_USER
 /** Injection token of the module's setup (internal). */
 export const TRACKER_AUTH_SETUP = Symbol.for('@tracker-auth/nestjs:TRACKER_AUTH_SETUP');
 
-/**
- * Injects the app's Tracker client (a ky instance with auth, 401 replay and retries).
- * @example constructor(@InjectTrackerClient() private readonly tracker: TrackerClient) {}
- */
+/** Injects the app's Tracker client: `constructor(@InjectTrackerClient() private readonly tracker: TrackerClient) {}`. */
 export const InjectTrackerClient = (): ParameterDecorator & PropertyDecorator => Inject(TRACKER_CLIENT);
-
-/**
- * Injects the app's `TrackerAuth`, for requests made with another HTTP client.
- * @example constructor(@InjectTrackerAuth() private readonly auth: TrackerAuth) {}
- */
+/** Injects the app's `TrackerAuth`, for another HTTP client: `constructor(@InjectTrackerAuth() private readonly auth: TrackerAuth) {}`. */
 export const InjectTrackerAuth = (): ParameterDecorator & PropertyDecorator => Inject(TRACKER_AUTH);
-
 /**
- * Injects the signed-in user's Tracker client; the injecting class becomes request-scoped, and
- * a request without a valid session fails with 401.
- * @example constructor(@InjectTrackerUserClient() private readonly tracker: TrackerClient) {}
+ * Injects the signed-in user's Tracker client, making the injecting class request-scoped (no valid
+ * session: 401): `constructor(@InjectTrackerUserClient() private readonly tracker: TrackerClient) {}`.
  */
 export const InjectTrackerUserClient = (): ParameterDecorator & PropertyDecorator => Inject(TRACKER_USER_CLIENT);
-
-/**
- * Injects core's `OAuthFlow` (user mode), e.g. to read the session in a route of your own.
- * @example constructor(@InjectOAuthFlow() private readonly flow: OAuthFlow) {}
- */
+/** Injects core's `OAuthFlow`, e.g. to read the session: `constructor(@InjectOAuthFlow() private readonly flow: OAuthFlow) {}`. */
 export const InjectOAuthFlow = (): ParameterDecorator & PropertyDecorator => Inject(TRACKER_OAUTH_FLOW);

@@ -1,28 +1,22 @@
-import type { OAuthFlowOptions, RefreshOptions, TokenSource, TokenStore, TrackerClientOptions, TrackerOrg } from '@tracker-auth/core';
+import type { CreateTrackerAuthOptions, OAuthFlowOptions, TokenSource, TrackerClientOptions, TrackerOrg } from '@tracker-auth/core';
+import type { WebRequestReaderOptions } from '@tracker-auth/core/node';
 
 /** User mode, "Sign in with Yandex": core's `createOAuthFlow` options (`org` defaults to the module's). */
 export interface TrackerAuthUserOptions extends Omit<OAuthFlowOptions, 'org'> {
   org?: TrackerOrg | undefined;
 }
 
-/** Options of `TrackerAuthModule.forRoot()` (or what a `forRootAsync()` factory returns). */
-export interface TrackerAuthModuleOptions {
-  /** `{ orgId }` (Yandex 360) or `{ cloudOrgId }` (Yandex Cloud), exactly one. */
-  org: TrackerOrg;
+/**
+ * Options of `TrackerAuthModule.forRoot()` (or what a `forRootAsync()` factory returns): core's
+ * `createTrackerAuth` options and `baseUrl` / `trustProxy` of the requests the sign-in flow reads.
+ */
+export interface TrackerAuthModuleOptions extends Omit<CreateTrackerAuthOptions, 'credentials'>, WebRequestReaderOptions {
   /** Service mode: the app's own credential (e.g. `credentialsFromEnv().credentials`), behind `TrackerService`. */
   credentials?: TokenSource | undefined;
-  /** Token store of the service credential (share it over Redis between instances). */
-  store?: TokenStore | undefined;
-  /** Refresh tuning of the service credential. */
-  refresh?: RefreshOptions | undefined;
   /** Options of every Tracker client the module makes (service and per-user): `trackerUrl`, `timeoutMs`, `retry`, … */
   client?: TrackerClientOptions | undefined;
   /** User mode: sign-in with Yandex, sealed session cookie, `@InjectTrackerUserClient()`. */
   user?: TrackerAuthUserOptions | undefined;
-  /** The app's public origin (e.g. `https://app.example.com`) for sign-in's request URLs. Default: from `Host`. */
-  baseUrl?: string | undefined;
-  /** Believe `X-Forwarded-Proto` / `X-Forwarded-Host` (only behind your own reverse proxy). Default false. */
-  trustProxy?: boolean | undefined;
 }
 
 /** Module-definition extras, accepted by `forRoot()` and `forRootAsync()` alike. */

@@ -1,7 +1,5 @@
-/**
- * Options → core objects, once, when the module is instantiated: every core factory validates
- * its own options, so bad ones make `NestFactory.create()` reject with core's ConfigurationError.
- */
+// Options → core objects once, at bootstrap: core's factories validate, so bad options make
+// `NestFactory.create()` reject with core's ConfigurationError.
 import { Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { ConfigurationError, createOAuthFlow, createTrackerAuth, SignInRequiredError, type OAuthFlow } from '@tracker-auth/core';
@@ -12,15 +10,8 @@ import { TRACKER_AUTH_MODULE_OPTIONS, type TrackerAuthModuleOptions } from './mo
 import { rawRequest, type PlatformRequest } from './node-http.js';
 
 /**
- * The app's Tracker access in service mode: core's `TrackerContext` (`client`, `auth`,
- * `headers()`, `verifyAccess()`) of the module's `credentials`.
- *
- * @example
- * @Controller('queues')
- * export class QueuesController {
- *   constructor(private readonly tracker: TrackerService) {}
- *   @Get() list() { return this.tracker.client.get('queues').json(); }
- * }
+ * Service mode: core's `TrackerContext` (`client`, `auth`, `headers()`, `verifyAccess()`) of the module's `credentials`.
+ * @example constructor(private readonly tracker: TrackerService) {} // this.tracker.client.get('queues').json()
  */
 export abstract class TrackerService {}
 export interface TrackerService extends TrackerContext {}
@@ -44,7 +35,7 @@ function createTrackerAuthSetup(options: TrackerAuthModuleOptions): TrackerAuthS
   needs(credentials ?? user ?? null, 'credentials', 'service mode (or `user`, for user mode)');
   const webRequest = createWebRequestReader({ baseUrl: options.baseUrl, trustProxy: options.trustProxy });
   const contexts = createTrackerContexts(options.client);
-  const auth = credentials === undefined ? null : createTrackerAuth({ credentials, org, store: options.store, refresh: options.refresh });
+  const auth = credentials === undefined ? null : createTrackerAuth({ credentials, org, store: options.store, refresh: options.refresh, onEvent: options.onEvent });
   const flow = user === undefined ? null : createOAuthFlow({ ...user, org: user.org ?? org });
   return { service: auth && contexts(auth), flow, contexts, webRequest };
 }

@@ -1,8 +1,5 @@
-/**
- * The raw `node:http` objects behind what Nest's platform hands a handler: Express's request and
- * response are the Node objects; Fastify wraps them (`request.raw`, `reply.raw`). Core's Node
- * bridge and proxy speak only the raw objects, and this is the one place they are reached.
- */
+// The raw `node:http` objects core speaks, reached here only: Express's request and response are
+// them; Fastify wraps them (`request.raw`, `reply.raw`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export type PlatformRequest = IncomingMessage | { raw: IncomingMessage; body?: unknown; rawBody?: unknown };

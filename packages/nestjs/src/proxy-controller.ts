@@ -20,15 +20,9 @@ export interface TrackerProxyRouteOptions extends Omit<NodeTrackerProxyOptions, 
 }
 
 /**
- * A controller serving the Tracker proxy at `path` (every method) on core's Node transport, in a
- * module that imports `TrackerAuthModule`; options are validated at bootstrap.
- *
- * @example
- * @Module({
- *   imports: [TrackerAuthModule.forRoot({ credentials, org })],
- *   controllers: [createTrackerProxyController({ path: 'api/tracker', allowAnonymous: true, allowPaths: ['/v3/issues'] })],
- * })
- * export class AppModule {}
+ * A controller serving the Tracker proxy at `path` (every method) on core's Node transport, for a
+ * module importing `TrackerAuthModule`.
+ * @example controllers: [createTrackerProxyController({ path: 'api/tracker', allowAnonymous: true, allowPaths: ['/v3/issues'] })]
  */
 export function createTrackerProxyController(options: TrackerProxyRouteOptions = {}): Type<unknown> {
   if (!options || typeof options !== 'object') throw new ConfigurationError('INVALID_OPTION', 'options', 'createTrackerProxyController: pass an options object.');

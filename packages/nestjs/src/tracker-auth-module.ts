@@ -23,17 +23,7 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<TrackerAuthMod
 /**
  * Yandex Tracker for Nest: `forRoot(options)` or `forRootAsync({ imports, inject, useFactory | useClass | useExisting })`,
  * extras `isGlobal`, `signInRoutes`, `exceptionFilter`. Bad options make bootstrap fail with core's `ConfigurationError`.
- *
- * @example
- * TrackerAuthModule.forRootAsync({
- *   isGlobal: true,
- *   imports: [ConfigModule],
- *   inject: [ConfigService],
- *   useFactory: (config: ConfigService) => ({
- *     credentials: oauthToken(config.getOrThrow('TRACKER_OAUTH_TOKEN')),
- *     org: { orgId: config.getOrThrow('TRACKER_ORG_ID') },
- *   }),
- * })
+ * @example imports: [TrackerAuthModule.forRoot({ credentials: oauthToken(process.env.TRACKER_OAUTH_TOKEN!), org: { orgId: '1234567' } })]
  */
 @Module({
   providers: trackerAuthProviders,
