@@ -86,3 +86,14 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets(text, ['y0_SECRETVALUE', 'ab', undefined])).toBe('code [REDACTED] rejected; [REDACTED] again; id ab');
   });
 });
+
+describe('quoteUpstream', () => {
+  it('makes one line, scrubs the call secrets and credential shapes, and caps the length', async () => {
+    const { quoteUpstream } = await import('./redact.js');
+    expect(quoteUpstream('bad\r\nX-Forged: 1\tsecret-value-1 and y0_AgAAAAAAxxxxxxxxxxxxxxxxxxxx', ['secret-value-1'])).toBe(
+      'bad X-Forged: 1 [REDACTED] and [REDACTED]',
+    );
+    expect(quoteUpstream('a'.repeat(20), [], 5)).toBe('aaaaa…');
+    expect(quoteUpstream('  \n ')).toBe('');
+  });
+});

@@ -185,6 +185,20 @@ export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undef
   return out;
 }
 
+/**
+ * Upstream text (an error description, Tracker's `errorMessages`) fit to quote in a message:
+ * one line (control characters and line breaks would let it forge log lines), secrets scrubbed
+ * as {@link scrubSecrets} does, at most `max` characters.
+ *
+ * @example
+ * quoteUpstream('bad token y0_AgAAAAAAxxxxxxxxxxxxxxxxxxxx\nnext line') // 'bad token [REDACTED] next line'
+ */
+export function quoteUpstream(text: string, secrets: ReadonlyArray<string | undefined> = [], max = 300): string {
+  // eslint-disable-next-line no-control-regex -- replacing control characters is the point
+  const line = scrubSecrets(text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim(), secrets);
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
 /** The symbol Node's `util.inspect` looks up; `Symbol.for` so core needs no `node:util`. */
 export const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 

@@ -15,7 +15,8 @@ import {
   type TrackerHttpErrorInit,
 } from '../errors.js';
 import { safeCause } from '../http/upstream.js';
-import { redactUrl, scrubSecrets } from '../redact.js';
+import { eventPath } from '../events.js';
+import { quoteUpstream, redactUrl, scrubSecrets } from '../redact.js';
 import { readErrorBodyText, remainingMs } from './bounded-body.js';
 
 /**
@@ -24,13 +25,7 @@ import { readErrorBodyText, remainingMs } from './bounded-body.js';
  * query secrets redacted, stays on the error's `url` property for server logs.
  */
 export function describeCall(method: string, url: string): string {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    path = '/';
-  }
-  return `${method} ${path}`;
+  return `${method} ${eventPath(url)}`;
 }
 
 /**
@@ -134,23 +129,13 @@ export async function trackerHttpErrorFrom(
   return new TrackerHttpError(`Tracker answered HTTP ${response.status}: ${where}${detail}`, init);
 }
 
-/** Longest piece of Tracker's text quoted in a message, characters (the fields keep it whole). */
-const MAX_QUOTED = 300;
-
-/** One line of upstream text for a message: no control characters (log injection), bounded. */
-function quoted(text: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
-}
-
 /**
  * What Tracker said, for the message: its `errorMessages`, then each field error as
  * `field: message` (`queue: Queue does not exist`), joined by `; `. Already scrubbed.
  */
 function trackerSaid(errorMessages: readonly string[] | undefined, errors: Record<string, string> | undefined): string {
-  const parts = (errorMessages ?? []).map(quoted).filter((part) => part !== '');
-  for (const [field, message] of Object.entries(errors ?? {})) parts.push(`${quoted(field)}: ${quoted(message)}`);
+  const parts = (errorMessages ?? []).map((part) => quoteUpstream(part)).filter((part) => part !== '');
+  for (const [field, message] of Object.entries(errors ?? {})) parts.push(`${quoteUpstream(field)}: ${quoteUpstream(message)}`);
   return parts.join('; ');
 }
 

@@ -3,7 +3,7 @@
  * what failed and where, classify retryability, carry `Retry-After`, and never contain a secret.
  */
 import { TokenExchangeError, isAbortedError, isInvalidResponseError, isTrackerAuthError } from '../errors.js';
-import { scrubSecrets } from '../redact.js';
+import { quoteUpstream } from '../redact.js';
 import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest, type UpstreamResponse } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
@@ -18,14 +18,6 @@ export interface UpstreamCallInfo {
 
 /** A {@link TokenExchangeError} that also carries the server's `Retry-After`, in ms (read by the refresh engine). */
 export type RetryAfterTokenExchangeError = TokenExchangeError & { readonly retryAfterMs?: number };
-
-const MAX_QUOTED = 200;
-
-/** Quote upstream text in a message: one line, bounded, with this call's secrets removed. */
-function quote(text: string, secrets: readonly string[] = []): string {
-  const out = scrubSecrets(text.replace(/\s+/g, ' ').trim(), secrets);
-  return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED)}…` : out;
-}
 
 /**
  * Build the error for a non-2xx answer. IAM errors are google.rpc.Status JSON `{ code, message }`
@@ -42,7 +34,7 @@ export async function errorFromResponse(response: UpstreamResponse, info: Upstre
   const upstreamCode = typeof rpc.code === 'number' || typeof rpc.code === 'string' ? rpc.code : undefined;
   const upstreamMessage = typeof rpc.message === 'string' ? rpc.message : typeof rpc.error === 'string' ? rpc.error : undefined;
   const retryable = isRetryableStatus(response.status);
-  const detail = upstreamMessage ? ` (${quote(upstreamMessage, info.secrets)})` : '';
+  const detail = upstreamMessage ? ` (${quoteUpstream(upstreamMessage, info.secrets, 200)})` : '';
   const error = new TokenExchangeError(
     `${info.what} failed with HTTP ${response.status}${detail}: ${describeRequest(info.method, info.url)}`,
     { source: info.source, status: response.status, upstreamCode, retryable },
