@@ -22,10 +22,10 @@ export type TrackerProxyGate = (request: Request) => Promise<boolean>;
  * Page loads of proxy URLs (address bar, links, frames) are refused by the proxy itself
  * (`NAVIGATION_REFUSED`), whatever the gate.
  *
- * This is the default `authorize` of the adapters in user mode (`@tracker-auth/express`'s
- * `trackerProxy({ auth: trackerOAuth(…) })`, `@tracker-auth/next`'s
- * `createTrackerRouteHandler({ user })`). The session check does not refresh anything; a session
- * whose tokens can no longer be refreshed passes the gate and is answered 401 by `auth`.
+ * This is the default `authorize` of the proxy's user mode (`createTrackerProxy({ user: flow })`,
+ * `createNodeTrackerProxy({ user: flow })`, and so every adapter's `user` option). The session
+ * check does not refresh anything; a session whose tokens can no longer be refreshed passes the
+ * gate and is answered 401 by `auth`.
  *
  * @throws {ConfigurationError} at once, when `flow` is not what `createOAuthFlow()` returned.
  * @example
