@@ -273,7 +273,7 @@ describe('bad configuration stops the process at start with a clear message', ()
   const TOKEN = 'y0_e2e-token-that-must-not-be-printed';
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['both organization ids', { TRACKER_OAUTH_TOKEN: TOKEN, TRACKER_ORG_ID: '1234567', TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, /TRACKER_ORG_ID|TRACKER_CLOUD_ORG_ID/],
-    ['an IAM token with a Yandex 360 org', { TRACKER_IAM_TOKEN: 't1.e2e-iam-token-not-printed', TRACKER_ORG_ID: '1234567' }, /\(org/],
+    ['an IAM token with a Yandex 360 org', { TRACKER_IAM_TOKEN: 't1.e2e-iam-token-not-printed', TRACKER_ORG_ID: '1234567' }, /\(TRACKER_ORG_ID\).*TRACKER_CLOUD_ORG_ID/],
     ['a bad Tracker URL', { TRACKER_OAUTH_TOKEN: TOKEN, TRACKER_ORG_ID: '1234567', TRACKER_API_URL: 'not a url' }, /TRACKER_API_URL|trackerUrl/],
     [
       'a short session secret',

@@ -14,7 +14,7 @@ const MEANINGS: Record<SignInErrorCode, string> = {
 };
 
 /**
- * Where a failed sign-in lands (the module's `oauth.errorPath`): `?error=` is one of core's fixed
+ * Where a failed sign-in lands (the module's `user.errorPath`): `?error=` is one of core's fixed
  * codes. Only a known code is shown, and only fixed text, so nothing from the query reaches the
  * page as markup.
  */
