@@ -8,6 +8,7 @@
  * attempt, headers and body, fits in `timeoutMs`. A caller reading the `Response` itself
  * (say, streaming an attachment) is not cut: that read is theirs, bounded by their `signal`.
  */
+import { readText } from '../http/upstream.js';
 import { abortResponse, attemptStartOf } from './abort-safe-fetch.js';
 
 /** How much of an error body is read for its `errorMessages`; the rest is not downloaded. */
@@ -28,38 +29,20 @@ export async function readErrorBodyText(response: Response, ms: number | undefin
   const body = response.body;
   if (!body || body.locked) return undefined;
   const reader = body.getReader();
-  const stop = (reason: string) => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (ms !== undefined) timer = setTimeout(() => reject(new Error('Tracker error body not complete within the timeout')), ms);
+  });
+  try {
+    return await readText(reader, maxBytes, expired, () => new Error('Tracker error body too large'));
+  } catch (reason) {
+    // Too large, too slow, or the connection failed mid-body: the status and URL are enough.
     reader.cancel(reason).catch(() => undefined);
     abortResponse(response, reason);
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<'expired'>((resolve) => {
-    if (ms !== undefined) timer = setTimeout(() => resolve('expired'), ms);
-  });
-  const decoder = new TextDecoder();
-  let text = '';
-  let size = 0;
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), expired]);
-      if (next === 'expired') {
-        stop('Tracker error body not complete within the timeout');
-        return undefined;
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > maxBytes) {
-        stop('Tracker error body too large');
-        return undefined;
-      }
-      text += decoder.decode(next.value, { stream: true });
-    }
-  } catch {
-    return undefined; // the connection failed mid-body: status and URL are enough
+    return undefined;
   } finally {
     clearTimeout(timer);
   }
-  return text + decoder.decode();
 }
 
 /**

@@ -157,7 +157,7 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
       url: redactUrl(request.url),
       reason: 'too-large',
     });
-  let size = headerBytes(answer.headers);
+  const size = headerBytes(answer.headers);
   if (size > maxBytes) throw stop(tooLarge());
 
   const read = async (): Promise<string> => {
@@ -169,17 +169,9 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
     }
     const reader = source.getReader();
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    interrupted.catch(ignore);
-    const decoder = new TextDecoder();
-    let text = '';
+    let text: string;
     try {
-      for (;;) {
-        const chunk = await Promise.race([reader.read(), interrupted]);
-        if (chunk.done) break;
-        size += chunk.value.byteLength;
-        if (size > maxBytes) throw stop(tooLarge());
-        text += decoder.decode(chunk.value, { stream: true });
-      }
+      text = await readText(reader, maxBytes - size, interrupted, () => stop(tooLarge()));
     } catch (error) {
       reader.cancel().catch(ignore);
       if (failure) throw failure;
@@ -187,11 +179,36 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
       throw new NetworkError(`${what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) });
     }
     finish();
-    return text + decoder.decode();
+    return text;
   };
   let reading: Promise<string> | undefined;
   const text = () => (reading ??= read());
   return { status: answer.status, ok: answer.ok, headers: answer.headers, text, json: async () => JSON.parse(await text()) as unknown };
+}
+
+/**
+ * Read a body stream to the end as UTF-8 text. Rejects with `tooLarge()`'s error once more than
+ * `maxBytes` arrived (the rest is never downloaded), and with whatever `stopped` rejects with
+ * (a deadline, an abort) while a read is pending: a fetch that ignores its signal may never end
+ * its stream. Shared by the upstream exchanges and the client's error bodies.
+ */
+export async function readText(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+  stopped: Promise<never>,
+  tooLarge: () => Error,
+): Promise<string> {
+  stopped.catch(ignore);
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const chunk = await Promise.race([reader.read(), stopped]);
+    if (chunk.done) return text + decoder.decode();
+    size += chunk.value.byteLength;
+    if (size > maxBytes) throw tooLarge();
+    text += decoder.decode(chunk.value, { stream: true });
+  }
 }
 
 /**
