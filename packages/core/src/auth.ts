@@ -67,7 +67,7 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       throw new ConfigurationError(
         'INVALID_OPTION',
         store !== undefined ? 'store' : 'refresh',
-        'createTrackerAuth({ store, refresh }) needs a token source with withDefaults() (every fetching source of @tracker-auth/core has it); pass store/refresh to your token source instead.',
+        'createTrackerAuth({ store, refresh }) needs a token source with withDefaults(); pass store/refresh to your token source instead.',
       );
     }
   }
@@ -119,7 +119,7 @@ function assertTokenSource(value: unknown): TokenSource {
     throw new ConfigurationError(
       'INVALID_OPTION',
       'credentials',
-      'credentials must be a token source ({ id, kind, getToken() }), e.g. oauthToken(token), iamFromServiceAccountKey({ key }) or credentialsFromEnv().credentials.',
+      'credentials must be a token source ({ id, kind, getToken() }); use oauthToken(token), iamFromServiceAccountKey({ key }) or another factory of this library.',
     );
   }
   return source as TokenSource;

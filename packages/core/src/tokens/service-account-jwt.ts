@@ -31,7 +31,7 @@ export interface ServiceAccountJwtSigner {
 export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, field = 'key'): ServiceAccountJwtSigner {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new ConfigurationError('INVALID_OPTION', field, 'WebCrypto (globalThis.crypto.subtle) is not available in this runtime; use Node 20.19+ or an edge runtime with WebCrypto.');
+    throw new ConfigurationError('INVALID_OPTION', field, 'WebCrypto (crypto.subtle) is not available in this runtime; use Node 20.19+ or an edge runtime.');
   }
   const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) => {
     throw new ConfigurationError('INVALID_KEY', `${field}.private_key`, `${field}.private_key could not be imported as an RSA private key; copy the authorized key file again.`, {
