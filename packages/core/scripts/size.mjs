@@ -20,6 +20,8 @@ const MAX_OVER_SRC = 0.1;
  * `budgetKb` fails the check; `targetKb`, where set, is the smaller size the project aims for
  * and is only reported (the whole entry and the service-account client grew past it with user
  * mode, events, pagination and the proxy split: see the "Bundle size" section of the README).
+ * The service-account client's limit sits just above what it measures, so that the savings of
+ * 2026-11-30 (tree-shakable error classes, shared validators) are not given back unnoticed.
  */
 export const SIZE_BUDGETS = [
   { label: 'buildTrackerHeaders', names: ['buildTrackerHeaders'], budgetKb: 3.5 },
@@ -27,7 +29,7 @@ export const SIZE_BUDGETS = [
   {
     label: 'createTrackerAuth + createTrackerClient + iamFromServiceAccountKey',
     names: ['createTrackerAuth', 'createTrackerClient', 'iamFromServiceAccountKey'],
-    budgetKb: 16.5,
+    budgetKb: 15,
     targetKb: 13,
   },
   { label: 'all of @tracker-auth/core', names: '*', budgetKb: 40.5, targetKb: 30 },
