@@ -2,9 +2,9 @@
 // `NestFactory.create()` reject with core's ConfigurationError.
 import { Scope, type Provider } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
-import { ConfigurationError, createOAuthFlow, createTrackerAuth, SignInRequiredError, type OAuthFlow } from '@tracker-auth/core';
+import { ConfigurationError, createOAuthFlow, createTrackerAuth, SignInRequiredError } from '@tracker-auth/core';
 import { createTrackerContexts, type TrackerContext } from '@tracker-auth/core/adapter';
-import { createWebRequestReader, deliverSessionCookies, type WebRequestReader } from '@tracker-auth/core/node';
+import { createWebRequestReader, deliverSessionCookies } from '@tracker-auth/core/node';
 import { TRACKER_AUTH, TRACKER_AUTH_SETUP, TRACKER_CLIENT, TRACKER_OAUTH_FLOW, TRACKER_USER_CLIENT } from './injection-tokens.js';
 import { TRACKER_AUTH_MODULE_OPTIONS, type TrackerAuthModuleOptions } from './module-options.js';
 import { rawRequest, type PlatformRequest } from './node-http.js';
@@ -16,21 +16,13 @@ import { rawRequest, type PlatformRequest } from './node-http.js';
 export abstract class TrackerService {}
 export interface TrackerService extends TrackerContext {}
 
-/** What the module's providers hand out. */
-export interface TrackerAuthSetup {
-  service: TrackerContext | null;
-  flow: OAuthFlow | null;
-  contexts: ReturnType<typeof createTrackerContexts>;
-  webRequest: WebRequestReader;
-}
-
 /** `thing`, or the ConfigurationError naming the module option `what` needs. */
 export function needs<T>(thing: T | null, option: string, what: string): T {
   if (thing !== null) return thing;
   throw new ConfigurationError('INVALID_OPTION', option, `TrackerAuthModule: ${what} needs the \`${option}\` option.`);
 }
 
-function createTrackerAuthSetup(options: TrackerAuthModuleOptions): TrackerAuthSetup {
+function createTrackerAuthSetup(options: TrackerAuthModuleOptions) {
   const { org, credentials, user } = needs(typeof options === 'object' ? options : null, 'options', 'forRoot() (or its useFactory)');
   needs(credentials ?? user ?? null, 'credentials', 'service mode (or `user`, for user mode)');
   const webRequest = createWebRequestReader({ baseUrl: options.baseUrl, trustProxy: options.trustProxy });
@@ -40,8 +32,13 @@ function createTrackerAuthSetup(options: TrackerAuthModuleOptions): TrackerAuthS
   return { service: auth && contexts(auth), flow, contexts, webRequest };
 }
 
+/** What the module's providers hand out: service mode's context, the sign-in flow, and the makers of both modes. */
+export type TrackerAuthSetup = ReturnType<typeof createTrackerAuthSetup>;
+
 const fromSetup = (provide: symbol | typeof TrackerService, useFactory: (setup: TrackerAuthSetup) => unknown): Provider => ({ provide, inject: [TRACKER_AUTH_SETUP], useFactory });
-const serviceModeOff = (): never => needs<never>(null, 'credentials', 'TrackerService (service mode; user mode injects @InjectTrackerUserClient())');
+const off = (): never => needs<never>(null, 'credentials', 'TrackerService (service mode; user mode injects @InjectTrackerUserClient())');
+/** `TrackerService` without `credentials`: every use throws the ConfigurationError naming the option. */
+const serviceModeOff: TrackerContext = { get client() { return off(); }, get auth() { return off(); }, headers: off, verifyAccess: off };
 
 /** The module's providers, all built from one setup. */
 export const trackerAuthProviders: Provider[] = [
@@ -49,7 +46,7 @@ export const trackerAuthProviders: Provider[] = [
   fromSetup(TRACKER_AUTH, (setup) => setup.service?.auth ?? null),
   fromSetup(TRACKER_CLIENT, (setup) => setup.service?.client ?? null),
   fromSetup(TRACKER_OAUTH_FLOW, (setup) => setup.flow),
-  fromSetup(TrackerService, (setup) => setup.service ?? { get client() { return serviceModeOff(); }, get auth() { return serviceModeOff(); }, headers: serviceModeOff, verifyAccess: serviceModeOff }),
+  fromSetup(TrackerService, (setup) => setup.service ?? serviceModeOff),
   {
     provide: TRACKER_USER_CLIENT,
     scope: Scope.REQUEST,

@@ -1,4 +1,4 @@
-import { All, Controller, Inject, Req, Res, type OnModuleInit, type Type } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res, type OnModuleDestroy, type OnModuleInit, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigurationError } from '@tracker-auth/core';
 import { assertAppPath } from '@tracker-auth/core/adapter';
@@ -28,12 +28,10 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
   if (!options || typeof options !== 'object') throw new ConfigurationError('INVALID_OPTION', 'options', 'createTrackerProxyController: pass an options object.');
   const { path = 'api/tracker', as, ...rest } = options;
   const mount = assertAppPath(mountPath(path), 'path', { percentEncoded: false });
-  if (as !== undefined && as !== 'service' && as !== 'user') {
-    throw new ConfigurationError('INVALID_OPTION', 'as', "createTrackerProxyController: as must be 'service' or 'user'.");
-  }
+  if (as !== undefined && as !== 'service' && as !== 'user') throw new ConfigurationError('INVALID_OPTION', 'as', "createTrackerProxyController: as is 'service' or 'user'.");
 
   @Controller(mount)
-  class TrackerProxyController implements OnModuleInit {
+  class TrackerProxyController implements OnModuleInit, OnModuleDestroy {
     private readonly proxy: NodeTrackerProxy;
 
     constructor(@Inject(TRACKER_AUTH_SETUP) setup: TrackerAuthSetup, @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {
@@ -49,6 +47,10 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
 
     onModuleInit(): void {
       keepRawBodyOnFastify(this.adapterHost, mount);
+    }
+
+    onModuleDestroy(): Promise<void> {
+      return this.proxy.close(); // the pooled connections to Tracker end with the app
     }
 
     forward(@Req() platformReq: PlatformRequest, @Res() platformRes: PlatformResponse): Promise<void> {
