@@ -39,6 +39,7 @@ function appWith(tracker: DynamicModule) {
 
 describe('401 → refresh → replay through the module client (IAM from an OAuth token)', () => {
   let running: RunningApp;
+  const events: string[] = [];
   beforeAll(async () => {
     running = await startApp(
       appWith(
@@ -46,6 +47,7 @@ describe('401 → refresh → replay through the module client (IAM from an OAut
           credentials: iamFromOAuthToken({ oauthToken: fake().demo.oauthToken, iamUrl: fake().url }),
           org: { cloudOrgId: fake().demo.cloudOrgId },
           client: { trackerUrl: fake().url },
+          onEvent: (event) => events.push(event.type),
         }),
       ),
     );
@@ -66,6 +68,8 @@ describe('401 → refresh → replay through the module client (IAM from an OAut
     expect(fake().calls.count('iam.tokens')).toBe(1);
     expect(fake().requests.filter((r) => r.endpoint === 'tracker').map((r) => r.status)).toEqual([401, 200]);
     expect((await tracker.headers()).Authorization).not.toBe(before);
+    // The module's onEvent reaches the credential and its client: the forced refresh and the replay.
+    expect(events).toEqual(expect.arrayContaining(['refresh.start', 'refresh.end', 'request.unauthorized-replay']));
   });
 });
 
