@@ -131,6 +131,8 @@ describe('createTrackerAuth', () => {
     });
     expect(received).toEqual([{ store: shared, refresh: { retries: 1 }, onEvent }]);
     expect(customAuth.credentials).toBe(configured);
+    // The observer stays visible on the auth, where clients built on it find it.
+    expect(customAuth.onEvent).toBe(onEvent);
   });
 
   describe('validates at construction', () => {

@@ -4,7 +4,7 @@
  * built header object; nothing is re-validated per request.
  */
 import { ConfigurationError } from './errors.js';
-import { assertEventHandler, attachEventHandler, type TrackerAuthEventHandler } from './events.js';
+import { assertEventHandler, type TrackerAuthEventHandler } from './events.js';
 import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
 import { hideSecrets } from './redact.js';
 import type { GetTokenOptions, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerHeaders, TrackerOrg } from './types.js';
@@ -80,6 +80,8 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
   const auth: TrackerAuth = {
     org,
     credentials,
+    // Clients built on this auth report their retries and replays to the same handler.
+    onEvent,
     async headers(getOptions?: GetTokenOptions): Promise<TrackerHeaders> {
       const access = await credentials.getToken(getOptions);
       if (access.token === cachedToken && cachedHeaders) return cachedHeaders;
@@ -95,8 +97,6 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       if (match) return credentials.invalidate?.(match[1]);
     },
   };
-  // Clients built on this auth report their retries and replays to the same handler.
-  attachEventHandler(auth, onEvent);
   return hideSecrets(auth, () => ({ org, credentials: { id: credentials.id, kind: credentials.kind } }), 'TrackerAuth');
 }
 

@@ -182,21 +182,6 @@ export function eventPath(url: string): string {
   }
 }
 
-const EVENTS = Symbol.for('@tracker-auth/core.onEvent');
-
-/** Remember (non-enumerably) the event handler an auth was made with, for clients built on it. */
-export function attachEventHandler<T extends object>(target: T, handler: TrackerAuthEventHandler | undefined): T {
-  if (handler !== undefined) Object.defineProperty(target, EVENTS, { value: handler, enumerable: false });
-  return target;
-}
-
-/** The event handler an auth was made with, if any. */
-export function eventHandlerOf(target: unknown): TrackerAuthEventHandler | undefined {
-  if (target === null || typeof target !== 'object') return undefined;
-  const handler = (target as Record<symbol, unknown>)[EVENTS];
-  return typeof handler === 'function' ? (handler as TrackerAuthEventHandler) : undefined;
-}
-
 /** Check an `onEvent` option at construction. */
 export function assertEventHandler(value: unknown, field: string, factory: string): TrackerAuthEventHandler | undefined {
   if (value !== undefined && typeof value !== 'function') {

@@ -189,6 +189,11 @@ export type TrackerHeaders = { Authorization: string } & Record<string, string>;
 export interface TrackerAuth {
   readonly org: TrackerOrg;
   readonly credentials: TokenSource;
+  /**
+   * The observer given to `createTrackerAuth({ onEvent })`, if any: clients built on this auth
+   * report their retries, 429 waits and 401 replays to it unless given their own `onEvent`.
+   */
+  readonly onEvent?: TrackerAuthEventHandler | undefined;
   /** Current auth headers (cached token: a lookup; near expiry: one shared refresh). */
   headers(options?: GetTokenOptions): Promise<TrackerHeaders>;
   /**

@@ -18,7 +18,7 @@
  */
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
 import { ConfigurationError, TimeoutError } from '../errors.js';
-import { emitEvent, eventError, eventHandlerOf, eventPath } from '../events.js';
+import { assertEventHandler, emitEvent, eventError, eventPath } from '../events.js';
 import { parseRetryAfter } from '../http/upstream.js';
 import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
@@ -69,7 +69,8 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth() (an object with headers() and invalidate()).');
   }
   const config = resolveClientConfig(options, 'options');
-  const onEvent = options.onEvent ?? eventHandlerOf(auth);
+  // The auth's observer is used unless the client has its own; a custom auth may carry anything.
+  const onEvent = options.onEvent ?? assertEventHandler(auth.onEvent, 'auth.onEvent', 'createTrackerClient');
   const states = new WeakMap<object, CallState>();
   const stateOf = (context: object): CallState => {
     let state = states.get(context);
