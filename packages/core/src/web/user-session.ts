@@ -96,7 +96,15 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
   /** Names the session in events: a prefix of its first fingerprint (a SHA-256), never a token. */
   const label = fingerprint.slice(0, 12);
 
-  async function apply(stored: StoredToken): Promise<void> {
+  /** Applies run one after another: each sees the state the previous one left. */
+  let applying: Promise<void> = Promise.resolve();
+  function apply(stored: StoredToken): Promise<void> {
+    const run = applying.then(() => applyNow(stored));
+    applying = run.catch(() => undefined);
+    return run;
+  }
+
+  async function applyNow(stored: StoredToken): Promise<void> {
     const before = current;
     // An older state arriving late (a slow store read) must not replace a newer one.
     if (stored.issuedAt !== undefined && before.n !== undefined && stored.issuedAt < before.n) return;
@@ -197,6 +205,9 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
   async function refreshIfDue(known?: StoredToken): Promise<void> {
     const now = policy.now();
     const stored = known ?? (await store.get(id)) ?? initial;
+    // A refresh stored its tokens but has not re-sealed them yet (the engine calls `apply` once
+    // its store write is done): seal them now, so this response carries the rotated cookie too.
+    if (stored.token !== current.a || (stored.refreshToken !== undefined && stored.refreshToken !== current.r)) await apply(stored);
     const freshness = tokenFreshness(stored, now, policy);
     if (freshness === 'fresh' || (freshness === 'due' && now < dueRetryAt)) return;
     // Waiting here (not in the background) is what puts the rotated cookie on this response.
