@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isConfigurationError } from '../../src/errors.js';
-import { assertTrackerClientOptions, createTrackerClient } from '../../src/exports-client.js';
+import { assertTrackerClientOptions } from '../../src/client/client-options.js';
+import { createTrackerClient } from '../../src/client/tracker-client.js';
 import type { TrackerAuth } from '../../src/types.js';
 
 const auth: TrackerAuth = {
