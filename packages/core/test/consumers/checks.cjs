@@ -12,12 +12,8 @@ const TOKEN = 'y0_consumer-check-TOKEN';
 
 const EXPECTED_FUNCTIONS = [
   'buildTrackerHeaders',
-  'assertToken',
-  'normalizeOrg',
-  'assertUrl',
   'buildAuthorizeUrl',
   'createPkce',
-  'pkceFromVerifier',
   'createState',
   'parseCallback',
   'sealSession',
@@ -26,12 +22,20 @@ const EXPECTED_FUNCTIONS = [
   'isConfigurationError',
   'isSessionError',
 ];
+/** Building blocks of `@tracker-auth/core/adapter`. */
+const EXPECTED_ADAPTER_FUNCTIONS = ['assertToken', 'normalizeOrg', 'assertUrl', 'pkceFromVerifier', 'toErrorResponse', 'errorAnswer', 'handleSignInAction'];
 
-/** @param {any} core the module namespace; @param {string} label */
-async function runChecks(core, label) {
+/** @param {any} core the main entry's namespace; @param {any} adapter the adapter entry's; @param {string} label */
+async function runChecks(core, adapter, label) {
   for (const name of EXPECTED_FUNCTIONS) assert.equal(typeof core[name], 'function', `${label}: ${name} is exported`);
-  assert.equal(core.TRACKER_READ, 'tracker:read');
-  assert.equal(core.TRACKER_WRITE, 'tracker:write');
+  for (const name of EXPECTED_ADAPTER_FUNCTIONS) {
+    assert.equal(typeof adapter[name], 'function', `${label}: ${name} is exported by /adapter`);
+    assert.equal(core[name], undefined, `${label}: ${name} is not in the main entry`);
+  }
+  assert.equal(adapter.TRACKER_READ, 'tracker:read');
+  assert.equal(adapter.TRACKER_WRITE, 'tracker:write');
+  // The same class across entries: an error thrown through one entry is the other's.
+  assert.throws(() => adapter.assertUrl('not a url', 'trackerUrl'), (error) => error instanceof core.ConfigurationError);
 
   const headers = core.buildTrackerHeaders({ token: TOKEN, kind: 'oauth' }, { orgId: '1234567' });
   assert.deepEqual({ ...headers }, { Authorization: `OAuth ${TOKEN}`, 'X-Org-ID': '1234567' });
@@ -47,10 +51,10 @@ async function runChecks(core, label) {
       !error.message.includes(TOKEN),
   );
 
-  const url = core.buildAuthorizeUrl({ clientId: 'abc', scope: [core.TRACKER_READ, core.TRACKER_WRITE], state: 's' });
+  const url = core.buildAuthorizeUrl({ clientId: 'abc', scope: [adapter.TRACKER_READ, adapter.TRACKER_WRITE], state: 's' });
   assert.equal(url.href, 'https://oauth.yandex.ru/authorize?response_type=code&client_id=abc&scope=tracker%3Aread%20tracker%3Awrite&state=s');
 
-  const pkce = await core.pkceFromVerifier(RFC7636_VERIFIER);
+  const pkce = await adapter.pkceFromVerifier(RFC7636_VERIFIER);
   assert.equal(pkce.codeChallenge, RFC7636_CHALLENGE, `${label}: RFC 7636 appendix B`);
   assert.match((await core.createPkce()).codeVerifier, /^[A-Za-z0-9_-]{43}$/);
   assert.match(core.createState(), /^[A-Za-z0-9_-]{43}$/);

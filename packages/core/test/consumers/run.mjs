@@ -18,7 +18,8 @@ const { runChecks } = require('./checks.cjs');
 
 const core = await import('@tracker-auth/core');
 assert.ok(import.meta.resolve('@tracker-auth/core').endsWith('/dist/index.js'), 'import resolves to the ESM build');
-const sealed = await runChecks(core, 'import');
+const adapter = await import('@tracker-auth/core/adapter');
+const sealed = await runChecks(core, adapter, 'import');
 console.log('core consumer (import): ok');
 
 execFileSync(process.execPath, [join(here, 'consume.cjs')], {
@@ -44,10 +45,12 @@ function nodeImports(entry) {
   return found;
 }
 const distIndex = fileURLToPath(import.meta.resolve('@tracker-auth/core'));
-for (const entry of [distIndex, join(dirname(distIndex), 'index.cjs')]) {
-  assert.deepEqual(nodeImports(entry), [], `the default entry ${entry} imports no node: module`);
+for (const name of ['index', 'adapter']) {
+  for (const entry of [join(dirname(distIndex), `${name}.js`), join(dirname(distIndex), `${name}.cjs`)]) {
+    assert.deepEqual(nodeImports(entry), [], `the web-standard entry ${entry} imports no node: module`);
+  }
 }
-console.log('core default entry: no node: imports');
+console.log('core default and adapter entries: no node: imports');
 
 runReadmeExamples();
 

@@ -1,6 +1,6 @@
 // Type check of the BUILT declarations from strict CommonJS TypeScript projects:
 // `module`/`moduleResolution` node16 (a `.cts` file) and `commonjs`/node10 (a `.ts` file),
-// `skipLibCheck: false`, importing both entries.
+// `skipLibCheck: false`, importing every entry.
 // There `require` resolves `dist/*.d.cts`, and a plain import of an ESM-only package (ky) in them
 // fails with TS1479; attw and consumers that skip lib checks do not see it. The project lives in a
 // temporary directory whose node_modules link to the workspace, as an installed package would.
@@ -15,11 +15,13 @@ const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(packageDir, 'package.json'));
 
 const CONSUMER = `import { createTrackerAuth, createTrackerClient, oauthToken, type TrackerAuth } from '@tracker-auth/core';
+import { errorAnswer, type WebErrorBody } from '@tracker-auth/core/adapter';
 import { credentialsFromNodeEnv } from '@tracker-auth/core/node';
 
 export const auth: TrackerAuth = createTrackerAuth({ credentials: oauthToken('y0_consumer_typecheck_token_value_1234567890'), org: { orgId: '123' } });
 export const client = createTrackerClient(auth);
 export const fromEnv: typeof credentialsFromNodeEnv = credentialsFromNodeEnv;
+export const body: WebErrorBody = errorAnswer(new Error('x')).body;
 export async function me(): Promise<unknown> {
   return client.get('myself').json();
 }
@@ -48,8 +50,8 @@ export function checkCjsTypes() {
     writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
     const compilerOptions = { target: 'es2022', lib: ['es2023', 'dom'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true };
     // node16: `require` conditions of the exports map. node10 (`module: commonjs`, still the
-    // default of many older Nest and CommonJS projects) ignores exports maps: the subpath
-    // `@tracker-auth/core/node` resolves only through package.json's `typesVersions`.
+    // default of many older Nest and CommonJS projects) ignores exports maps: the subpaths
+    // `@tracker-auth/core/node` and `/adapter` resolve only through package.json's `typesVersions`.
     const projects = [
       { label: 'node16', file: 'consumer.cts', module: 'node16', moduleResolution: 'node16' },
       { label: 'node10 (module commonjs)', file: 'consumer.ts', module: 'commonjs', moduleResolution: 'node10' },
