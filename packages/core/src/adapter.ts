@@ -34,7 +34,7 @@ export { assertSessionSecrets, MIN_SECRET_BYTES } from './session/keys.js';
 export { REDACTED, SECRET_HEADER_NAMES, isSecretKey, redactUrl, redactSecrets, hideSecrets, scrubSecrets, type HeadersLike } from './redact.js';
 
 // Upstream defaults and HTTP helpers.
-export { DEFAULT_TRACKER_URL, DEFAULT_OAUTH_URL, DEFAULT_IAM_URL, DEFAULT_METADATA_URL, type TokenKind, type UpstreamUrls } from './types.js';
+export { DEFAULT_TRACKER_URL, DEFAULT_OAUTH_URL, DEFAULT_IAM_URL, DEFAULT_METADATA_URL, type TokenKind, type TokenSourceDefaults, type UpstreamUrls } from './types.js';
 export { parseRetryAfter } from './http/upstream.js';
 
 // Token sources: the refresh engine for custom sources, and option types.
