@@ -26,12 +26,10 @@ export function base64UrlEncode(input: Uint8Array | ArrayBuffer | string): strin
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
-/** Decode base64url (padding optional); throws `TypeError` on any other character. */
-export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> {
+/** Decode base64url (padding optional); `undefined` for anything that is not base64url. */
+export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> | undefined {
   const trimmed = input.replace(/=+$/, '');
-  if (!BASE64URL.test(trimmed) || trimmed.length % 4 === 1) {
-    throw new TypeError('not base64url');
-  }
+  if (!BASE64URL.test(trimmed) || trimmed.length % 4 === 1) return undefined;
   const base64 = trimmed.replace(/-/g, '+').replace(/_/g, '/');
   const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
   const out = new Uint8Array(binary.length);
@@ -44,8 +42,8 @@ export function base64Encode(input: Uint8Array | string): string {
   return base64UrlEncode(input).replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64UrlEncode(input).length % 4)) % 4);
 }
 
-/** Standard base64 decode, whitespace tolerated (PEM bodies). */
-export function base64Decode(input: string): Uint8Array<ArrayBuffer> {
+/** Standard base64 decode, whitespace tolerated (PEM bodies); `undefined` when not base64. */
+export function base64Decode(input: string): Uint8Array<ArrayBuffer> | undefined {
   return base64UrlDecode(input.replace(/\s+/g, '').replace(/\+/g, '-').replace(/\//g, '_'));
 }
 

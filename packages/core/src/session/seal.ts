@@ -109,15 +109,9 @@ async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, pur
   if (parts.length !== 4) invalid();
   const [version, kid, ivText, bodyText] = parts as [string, string, string, string];
   if (version !== VERSION || !KID.test(kid) || !PART.test(ivText) || !PART.test(bodyText)) invalid();
-  let iv: Uint8Array<ArrayBuffer>;
-  let body: Uint8Array<ArrayBuffer>;
-  try {
-    iv = base64UrlDecode(ivText);
-    body = base64UrlDecode(bodyText);
-  } catch {
-    return invalid();
-  }
-  if (iv.length !== IV_BYTES || body.length <= TAG_BYTES) invalid();
+  const iv = base64UrlDecode(ivText);
+  const body = base64UrlDecode(bodyText);
+  if (iv === undefined || body === undefined || iv.length !== IV_BYTES || body.length <= TAG_BYTES) return invalid();
   // Only the canonical encoding is accepted, so one sealed value has exactly one spelling.
   if (base64UrlEncode(iv) !== ivText || base64UrlEncode(body) !== bodyText) invalid();
 

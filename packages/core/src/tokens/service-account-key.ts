@@ -71,12 +71,8 @@ export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffe
   const begin = text.indexOf(PEM_BEGIN);
   const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
   if (begin < 0 || end < 0) fail(field, `is not a PEM private key (expected a "${PEM_BEGIN}" … "${PEM_END}" block).`);
-  let der: Uint8Array<ArrayBuffer>;
-  try {
-    der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
-  } catch {
-    fail(field, `has a damaged PEM body (not base64); ${COPY_AGAIN}`);
-  }
+  const der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
+  if (der === undefined) return fail(field, `has a damaged PEM body (not base64); ${COPY_AGAIN}`);
   checkPkcs8Structure(der, field);
   return der;
 }
