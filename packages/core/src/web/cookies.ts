@@ -3,6 +3,7 @@
  * sign-in flow needs is produced here, so adapters only copy headers.
  */
 import { ConfigurationError } from '../errors.js';
+import { hideSecrets, REDACTED } from '../redact.js';
 
 /** Attributes of a Set-Cookie header. */
 export interface CookieOptions {
@@ -28,6 +29,16 @@ export interface SessionCookie {
   name: string;
   value: string;
   options: CookieOptions;
+}
+
+/**
+ * A {@link SessionCookie} that prints without its value (`JSON.stringify`, `util.inspect`): the
+ * sign-in flow's values are sealed tokens, as good as the tokens inside them. Reading
+ * `cookie.value` is unchanged.
+ */
+export function sessionCookie(name: string, value: string, options: CookieOptions): SessionCookie {
+  const cookie: SessionCookie = { name, value, options };
+  return hideSecrets(cookie, () => ({ name, value: value === '' ? '' : REDACTED, options }), 'SessionCookie');
 }
 
 /** The `Set-Cookie` header value of a {@link SessionCookie}. */

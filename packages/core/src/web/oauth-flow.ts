@@ -15,11 +15,11 @@ import { parseCallback } from '../oauth/callback.js';
 import { createPkce } from '../oauth/pkce.js';
 import { createState } from '../oauth/state.js';
 import { exchangeCode } from '../oauth/token-endpoint.js';
-import { hideSecrets, REDACTED } from '../redact.js';
+import { hideSecrets, REDACTED, redactHeaders } from '../redact.js';
 import { revokeToken } from '../oauth/revoke.js';
 import type { OAuthTokenSet } from '../types.js';
 import { appHostRedirect } from './app-host.js';
-import { cookieHeaderAfter, readCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
+import { cookieHeaderAfter, readCookie, sessionCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
 import { resolveOAuthFlowOptions, SIGN_IN_TTL_SECONDS } from './oauth-flow-options.js';
 import { safeReturnTo } from './return-to.js';
@@ -77,7 +77,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     const secure = secureOption === 'auto' ? redirectIsHttps || request.url.startsWith('https:') : secureOption;
     return { path: cookieOptions.path, domain: cookieOptions.domain, httpOnly: true, secure, sameSite: 'Lax', maxAge };
   }
-  const clearCookie = (request: Request, name: string): SessionCookie => ({ name, value: '', options: cookieAttributes(request, 0) });
+  const clearCookie = (request: Request, name: string): SessionCookie => sessionCookie(name, '', cookieAttributes(request, 0));
 
   function report(error: unknown, request: Request): void {
     try {
@@ -107,8 +107,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   const secondsUntil = (end: number) => Math.max(0, Math.floor((end - now()) / 1000));
-  async function sessionCookie(request: Request, payload: SessionPayload): Promise<SessionCookie> {
-    return { name: sessionName, value: await codec.sealSession(payload), options: cookieAttributes(request, secondsUntil(payload.x)) };
+  async function sealedSessionCookie(request: Request, payload: SessionPayload): Promise<SessionCookie> {
+    return sessionCookie(sessionName, await codec.sealSession(payload), cookieAttributes(request, secondsUntil(payload.x)));
   }
 
   const users = createUserAuthCache({
@@ -118,7 +118,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     store,
     now,
     seal: (payload) => codec.sealSession(payload),
-    cookie: (sealed, payload, request) => ({ name: sessionName, value: sealed, options: cookieAttributes(request, secondsUntil(payload.x)) }),
+    cookie: (sealed, payload, request) => sessionCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
     clearCookie: (request) => clearCookie(request, sessionName),
     onEvent,
   });
@@ -136,7 +136,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       const returnTo = returnToOf(request, afterSignInPath);
       const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + SIGN_IN_TTL_SECONDS * 1000 });
       const url = buildAuthorizeUrl({ clientId, redirectUri, scope, state, pkce, forceConfirm: options.forceConfirm, ...device, oauthUrl: options.oauthUrl });
-      return redirect(url.href, 302, [{ name: loginName, value: sealed, options: cookieAttributes(request, SIGN_IN_TTL_SECONDS) }]);
+      return redirect(url.href, 302, [sessionCookie(loginName, sealed, cookieAttributes(request, SIGN_IN_TTL_SECONDS))]);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -168,7 +168,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         i: signedInAt,
         x: signedInAt + sessionMaxAgeSeconds * 1000,
       };
-      return redirect(started.r, 302, [clearLogin, await sessionCookie(request, payload)]);
+      return redirect(started.r, 302, [clearLogin, await sealedSessionCookie(request, payload)]);
     } catch (error) {
       report(error, request);
       // The app's own page, with a fixed code: never upstream text or a secret in the URL.
@@ -271,7 +271,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         if (cookie === '') requestHeaders.delete('cookie');
         else requestHeaders.set('cookie', cookie);
       }
-      return { cookies, signedIn, requestHeaders };
+      const refreshed: SessionRefresh = { cookies, signedIn, requestHeaders };
+      // The new Cookie header holds the sealed session: printed, it shows redacted.
+      return hideSecrets(refreshed, () => ({ cookies, signedIn, requestHeaders: redactHeaders(requestHeaders) }), 'SessionRefresh');
     };
     if (session === undefined) return result([], false);
     try {

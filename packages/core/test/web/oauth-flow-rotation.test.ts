@@ -4,6 +4,7 @@
  * (docs/yandex-api.md 2.3), so only the refresh token tells that the session changed.
  */
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerClient } from '../../src/client/tracker-client.js';
@@ -204,12 +205,21 @@ describe('refreshSession (for a middleware before rendering)', () => {
     fake.calls.reset();
     skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
     fake.faults.inject('oauth.token', { delayMs: 200 });
-    const result = refreshed(await flow.refreshSession(withCookie(cookie)));
+    const raw = await flow.refreshSession(withCookie(cookie));
+    const result = refreshed(raw);
     expect(result.signedIn).toBe(true);
     expect(fake.calls.count('oauth.token')).toBe(1);
     const rotated = cookiePairOf(result.setCookie);
     expect(result.setCookie[0]).toMatch(/; HttpOnly; SameSite=Lax$/);
     expect(JSON.stringify(result)).not.toContain((await tokensIn(flow, rotated))!.refreshToken!);
+    // The sealed session prints redacted: the result, each cookie, and the new Cookie header.
+    const sealed = rotated.slice('tracker_session='.length);
+    expect(raw.cookies[0]!.value).toBe(sealed);
+    expect(raw.requestHeaders.get('cookie')).toBe(rotated);
+    for (const printed of [JSON.stringify(raw), inspect(raw), JSON.stringify(raw.cookies), inspect(raw.cookies[0])]) {
+      expect(printed).not.toContain(sealed);
+      expect(printed).toContain('[REDACTED]');
+    }
     // With the new cookie, nothing is due any more.
     expect(refreshed(await flow.refreshSession(withCookie(rotated)))).toEqual({ setCookie: [], signedIn: true });
     expect(fake.calls.count('oauth.token')).toBe(1);
