@@ -26,10 +26,19 @@ function linesOf(value: unknown): string[] {
  * deliverSessionCookies(res, user);
  * // …any Tracker calls with user.auth; the response then carries the latest cookies
  */
+/** The user whose cookies a wrapped response sends: one wrapper per response, the latest user wins. */
+const delivering = new WeakMap<ServerResponse, Pick<UserAuth, 'cookies'>>();
+
 export function deliverSessionCookies(res: ServerResponse, user: Pick<UserAuth, 'cookies'>): void {
+  // A second call for the same response (two middlewares, a provider and a route) must not send
+  // the session cookie twice: it only changes whose cookies go out.
+  const wrapped = delivering.has(res);
+  delivering.set(res, user);
+  if (wrapped) return;
   const writeHead = res.writeHead as (...args: unknown[]) => ServerResponse;
   res.writeHead = function writeHeadWithSessionCookies(this: ServerResponse, ...args: unknown[]): ServerResponse {
-    const lines = this.headersSent ? [] : user.cookies.map((cookie) => serializeCookie(cookie.name, cookie.value, cookie.options));
+    const current = delivering.get(this) ?? user;
+    const lines = this.headersSent ? [] : current.cookies.map((cookie) => serializeCookie(cookie.name, cookie.value, cookie.options));
     if (lines.length > 0) {
       // Headers given to writeHead win over setHeader ones of the same name: add to them there.
       const index = typeof args[1] === 'string' ? 2 : 1;

@@ -76,6 +76,21 @@ describe('deliverSessionCookies', () => {
     }
   });
 
+  it('sends the rotated cookie once when two handlers of one request both deliver it', async () => {
+    const url = await serve(async (req, res) => {
+      const user = await flow.userAuth(read(req, res));
+      deliverSessionCookies(res, user);
+      deliverSessionCookies(res, await flow.userAuth(read(req, res)));
+      await createTrackerClient(user.auth, { trackerUrl: fake.url, retry: { limit: 0 } }).get('myself');
+      res.end('ok');
+    });
+    const cookie = await signIn(flow);
+    fake.faults.inject('tracker', { status: 401, times: 1 });
+    const response = await fetch(url, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^tracker_session=v1\./)]);
+  });
+
   it('adds nothing while the session did not change', async () => {
     const url = await asUser((res) => res.end('ok'));
     const response = await fetch(url, { headers: { cookie: await signIn(flow) } });
