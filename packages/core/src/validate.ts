@@ -4,7 +4,7 @@
  * the fix and never repeats the offending value: the value may be a secret (a token pasted
  * into the wrong option), and even an org id or URL is not worth the risk of echoing.
  */
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, type ConfigurationErrorCode } from './errors.js';
 import type { TrackerOrg } from './types.js';
 
 /** Longest token accepted; real OAuth/IAM tokens are well under 1 KiB. */
@@ -36,6 +36,27 @@ function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
+
+/** Throws a {@link ConfigurationError} for option `field` of `fn`: see {@link optionFailer}. */
+export type OptionFail = (field: string, problem: string, code?: ConfigurationErrorCode) => never;
+
+/**
+ * The one message shape of option errors, `` fn: `field` problem. `` (code `INVALID_OPTION`
+ * unless given): every factory builds its `fail` from this, so messages read alike and the
+ * wording is written once. `problem` says what is wrong and how to fix it, never the value.
+ *
+ * @example
+ * const fail = optionFailer('createTrackerClient');
+ * if (typeof retries !== 'number') fail('retries', 'must be a number');
+ */
+export function optionFailer(fn: string): OptionFail {
+  return (field, problem, code = 'INVALID_OPTION') => {
+    throw new ConfigurationError(code, field, `${fn}: \`${field}\` ${problem}.`);
+  };
+}
+
+/** A non-null, non-array object (an options bag). */
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Throws `<field> <problem>; <fix>.`: every message names the field and the fix, never the value. */
 type Fail = (problem: string, fix: string) => never;
