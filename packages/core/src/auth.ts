@@ -3,12 +3,12 @@
  * for any HTTP client. The hot path (cached token) is a store lookup and a cache hit on the
  * built header object; nothing is re-validated per request.
  */
-import { ConfigurationError } from './errors.js';
+import type { ConfigurationError } from './errors.js';
 import { assertEventHandler, type TrackerAuthEventHandler } from './events.js';
 import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
 import { hideSecrets } from './redact.js';
 import type { GetTokenOptions, RefreshOptions, TokenSource, TokenStore, TrackerAuth, TrackerHeaders, TrackerOrg } from './types.js';
-import { normalizeOrg } from './validate.js';
+import { isObject, normalizeOrg, optionFailer } from './validate.js';
 
 export interface CreateTrackerAuthOptions {
   /** Where tokens come from: `oauthToken()`, `iamFromServiceAccountKey()`, `credentialsFromEnv().credentials`, … */
@@ -32,6 +32,8 @@ export interface CreateTrackerAuthOptions {
   onEvent?: TrackerAuthEventHandler | undefined;
 }
 
+const fail = /* @__PURE__ */ optionFailer('createTrackerAuth');
+
 /** The scheme word of an `Authorization` value, then the token. */
 const AUTHORIZATION = /^\s*(?:OAuth|Bearer)\s+(\S+)\s*$/i;
 
@@ -51,9 +53,7 @@ const AUTHORIZATION = /^\s*(?:OAuth|Bearer)\s+(\S+)\s*$/i;
  * const res = await fetch('https://api.tracker.yandex.net/v3/myself', { headers: await auth.headers() });
  */
 export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAuth {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'createTrackerAuth() needs { credentials, org }.');
-  }
+  if (!isObject(options)) fail('options', 'must be an object { credentials, org }');
   const org = normalizeOrg(options.org, 'org');
   let credentials = assertTokenSource(options.credentials);
   const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createTrackerAuth');
@@ -64,11 +64,7 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       credentials = assertTokenSource(credentials.withDefaults({ store, refresh, onEvent }));
     } else if (store !== undefined || refresh !== undefined) {
       // A source without withDefaults() cannot take these settings; say so instead of ignoring them.
-      throw new ConfigurationError(
-        'INVALID_OPTION',
-        store !== undefined ? 'store' : 'refresh',
-        'createTrackerAuth({ store, refresh }) needs a token source with withDefaults(); pass store/refresh to your token source instead.',
-      );
+      fail(store !== undefined ? 'store' : 'refresh', 'needs a token source with withDefaults(): pass it to the token source instead');
     }
   }
   assertOrgFitsTokenKind(credentials.kind, org, 'org');
@@ -102,25 +98,9 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
 
 function assertTokenSource(value: unknown): TokenSource {
   const source = value as Partial<TokenSource> | null | undefined;
-  if (typeof value === 'string') {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'credentials',
-      'credentials must be a token source, not a string; wrap the token with oauthToken(token) or iamToken(token).',
-    );
-  }
-  if (
-    source === null ||
-    typeof source !== 'object' ||
-    typeof source.getToken !== 'function' ||
-    (source.kind !== 'oauth' && source.kind !== 'iam') ||
-    typeof source.id !== 'string'
-  ) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'credentials',
-      'credentials must be a token source ({ id, kind, getToken() }); use oauthToken(token), iamFromServiceAccountKey({ key }) or another factory of this library.',
-    );
+  if (typeof value === 'string') fail('credentials', 'must be a token source, not a string: wrap the token in oauthToken() or iamToken()');
+  if (!isObject(source) || typeof source.getToken !== 'function' || (source.kind !== 'oauth' && source.kind !== 'iam') || typeof source.id !== 'string') {
+    fail('credentials', 'must be a token source such as oauthToken(token) or iamFromServiceAccountKey({ key })');
   }
   return source as TokenSource;
 }

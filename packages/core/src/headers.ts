@@ -42,11 +42,7 @@ const PRINTS_REDACTED: object = Object.freeze(
  */
 export function assertOrgFitsTokenKind(kind: TokenKind, org: TrackerOrg, field = 'org'): void {
   if (kind === 'iam' && org.cloudOrgId === undefined) {
-    throw new ConfigurationError(
-      'INVALID_ORG',
-      field,
-      `${field} is a Yandex 360 organization (orgId), but IAM tokens (Bearer) work only with Yandex Cloud organizations; set ${field}.cloudOrgId, or use a Yandex OAuth token.`,
-    );
+    throw new ConfigurationError('INVALID_ORG', field, `${field} is a Yandex 360 orgId, but IAM tokens work only with Yandex Cloud: set ${field}.cloudOrgId or use an OAuth token.`);
   }
 }
 
@@ -68,19 +64,11 @@ export function buildTrackerHeaders(
   org: TrackerOrg,
 ): TrackerHeaders {
   if (typeof token !== 'object' || token === null) {
-    throw new ConfigurationError(
-      'INVALID_TOKEN',
-      'token',
-      "token must be an object { token, kind }; wrap a raw token as { token, kind: 'oauth' } or { token, kind: 'iam' }.",
-    );
+    throw new ConfigurationError('INVALID_TOKEN', 'token', "token must be an object { token, kind: 'oauth' | 'iam' }.");
   }
   const kind = (token as { kind?: unknown }).kind;
   if (kind !== 'oauth' && kind !== 'iam') {
-    throw new ConfigurationError(
-      'INVALID_TOKEN',
-      'token.kind',
-      "token.kind must be 'oauth' (Authorization: OAuth) or 'iam' (Authorization: Bearer).",
-    );
+    throw new ConfigurationError('INVALID_TOKEN', 'token.kind', "token.kind must be 'oauth' or 'iam'.");
   }
   const raw = assertToken((token as { token?: unknown }).token, 'token.token');
   const normalized = normalizeOrg(org, 'org');

@@ -171,6 +171,6 @@ describe('refresh through a store with a lock', () => {
 
   it('a store whose lock is not a function is refused at construction', () => {
     const store = { ...lockableStore(), lock: 'yes' } as unknown as TokenStore;
-    expect(() => createRefreshingTokenSource({ id: 'x', kind: 'iam', store, fetchToken: async () => ({ token: 't', kind: 'iam' }) })).toThrow(/store\.lock must be a function/);
+    expect(() => createRefreshingTokenSource({ id: 'x', kind: 'iam', store, fetchToken: async () => ({ token: 't', kind: 'iam' }) })).toThrow(/`store\.lock` must be a function/);
   });
 });

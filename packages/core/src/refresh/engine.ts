@@ -6,13 +6,14 @@
  * error class). There are no timers between calls: refreshes happen on demand, so an idle
  * process exits by itself.
  */
-import { AbortedError, ConfigurationError, TimeoutError, isAbortedError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
+import { AbortedError, TimeoutError, isAbortedError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
 import { hideSecrets } from '../redact.js';
 import { emitEvent, eventError, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
 import { markUnderLock, refreshUnderLock } from './coordinated-refresh.js';
-import { createMemoryTokenStore } from './memory-store.js';
+import { assertTokenStore, createMemoryTokenStore } from './memory-store.js';
+import { isObject, optionFailer } from '../validate.js';
 import { backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
 
 /** What `fetchToken` receives for one attempt. */
@@ -136,6 +137,17 @@ const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
  */
 export function createRefreshingTokenSource(options: RefreshingTokenSourceOptions): RefreshingTokenSource {
   validateEngineOptions(options);
+  return refreshingTokenSource(options);
+}
+
+/**
+ * {@link createRefreshingTokenSource} without the option checks, for the factories of core that
+ * checked every option they pass (or built it) themselves: apps that never call the public
+ * factory do not bundle its checks. `refresh` is still resolved (and checked) here.
+ *
+ * @internal
+ */
+export function refreshingTokenSource(options: RefreshingTokenSourceOptions): RefreshingTokenSource {
   const { id, kind, fetchToken, onRefresh, onEvent } = options;
   const store: TokenStore = options.store ?? createMemoryTokenStore();
   const policy: ResolvedRefreshOptions = resolveRefreshOptions(options.refresh);
@@ -374,24 +386,18 @@ function waitWithSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined,
 
 /** `typeof` each option must have when given, by name (`store` and `initial` are checked on their own). */
 const OPTION_TYPES = { id: 'string', kind: 'string', fetchToken: 'function', onRefresh: 'function', isRetryable: 'function', retryAfterMs: 'function', onEvent: 'function' } as const;
+const REQUIRED = ['id', 'kind', 'fetchToken'];
 
 function validateEngineOptions(options: RefreshingTokenSourceOptions): void {
-  const fail = (field: string, problem: string, code: 'INVALID_OPTION' | 'INVALID_TOKEN' = 'INVALID_OPTION'): never => {
-    throw new ConfigurationError(code, field, `createRefreshingTokenSource(): ${field} ${problem}.`);
-  };
-  if (options === null || typeof options !== 'object') fail('options', 'must be an object with id, kind and fetchToken');
+  const fail = optionFailer('createRefreshingTokenSource');
+  if (!isObject(options)) fail('options', 'must be an object with id, kind and fetchToken');
   for (const [name, type] of Object.entries(OPTION_TYPES)) {
     const value = options[name as keyof typeof OPTION_TYPES];
-    // id, kind and fetchToken are required; the hooks are optional.
-    if ((value !== undefined || name === 'id' || name === 'kind' || name === 'fetchToken') && typeof value !== type) fail(name, `must be a ${type}`);
+    if ((value !== undefined || REQUIRED.includes(name)) && typeof value !== type) fail(name, `must be a ${type}`);
   }
   if (options.id.trim() === '') fail('id', 'must name the credential (never the secret itself)');
   if (options.kind !== 'oauth' && options.kind !== 'iam') fail('kind', "must be 'oauth' or 'iam'");
-  const store = options.store;
-  if (store !== undefined && (store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
-    fail('store', 'must implement TokenStore: get(key), set(key, value), delete(key)');
-  }
-  if (store?.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) => Promise<TokenStoreLock | undefined>, or absent');
+  assertTokenStore(options.store, fail);
   const initial = options.initial;
   if (initial !== undefined && (initial === null || typeof initial.token !== 'string' || initial.token === '')) {
     fail('initial.token', 'must be a non-empty token string', 'INVALID_TOKEN');

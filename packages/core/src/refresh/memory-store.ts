@@ -4,6 +4,7 @@
  */
 import { hideSecrets } from '../redact.js';
 import type { StoredToken, TokenStore } from '../types.js';
+import { isObject, type OptionFail } from '../validate.js';
 
 /** A {@link TokenStore} kept in process memory; `size` is for diagnostics. */
 export interface MemoryTokenStore extends TokenStore {
@@ -39,5 +40,16 @@ export function createMemoryTokenStore(): MemoryTokenStore {
   return hideSecrets(store, () => ({ size: entries.size }), 'MemoryTokenStore');
 }
 
-/** Alias of {@link createMemoryTokenStore}. */
-export const memoryTokenStore = createMemoryTokenStore;
+/**
+ * Check a `store` option: absent, or an object with `get`, `set` and `delete` (and `lock`, when
+ * present, a function). `fail` is the calling factory's, so the message names it.
+ *
+ * @throws {ConfigurationError} `INVALID_OPTION`, field `store` or `store.lock`
+ */
+export function assertTokenStore(store: TokenStore | undefined, fail: OptionFail): void {
+  if (store === undefined) return;
+  if (!isObject(store) || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
+    fail('store', 'must implement TokenStore: get(key), set(key, value), delete(key)');
+  }
+  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) => Promise<TokenStoreLock | undefined>, or absent');
+}

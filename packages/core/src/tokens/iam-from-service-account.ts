@@ -4,7 +4,7 @@
  * Yandex Cloud Node SDK (fixed 120 s cache, no single-flight; docs/yandex-api.md 5), one exchange per
  * refresh window serves every caller.
  */
-import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import { refreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { hideSecrets } from '../redact.js';
 import { DEFAULT_IAM_URL } from '../types.js';
 import { assertUrl } from '../validate.js';
@@ -47,7 +47,7 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
   const iamUrl = assertUrl(options.iamUrl ?? DEFAULT_IAM_URL, 'iamUrl');
   const signer = createServiceAccountJwtSigner(parsed, 'key');
   const id = options.id ?? `iam:sa:${parsed.serviceAccountId}:${parsed.keyId}`;
-  const engine = createRefreshingTokenSource({
+  const engine = refreshingTokenSource({
     id,
     kind: 'iam',
     store: options.store,

@@ -2,7 +2,8 @@
  * Options every fetching token source shares, their validation, and the merge behind each
  * source's `withDefaults()` (how `createTrackerAuth({ store, refresh })` configures a source).
  */
-import { ConfigurationError } from '../errors.js';
+import { assertTokenStore } from '../refresh/memory-store.js';
+import { isObject, optionFailer } from '../validate.js';
 import { assertEventHandler, type TrackerAuthEventHandler } from '../events.js';
 import type { FetchLike, RefreshOptions, TokenSourceDefaults, TokenStore } from '../types.js';
 
@@ -36,16 +37,15 @@ export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: To
   };
 }
 
-/** Validate an options object and its `fetch`/`id` (store and refresh are checked by the engine). */
+/** Validate an options object and its `fetch`/`id` and `store` (`refresh` is checked by the engine). */
 export function assertSourceOptions(options: unknown, factory: string): void {
-  const fail = (field: string, problem: string): never => {
-    throw new ConfigurationError('INVALID_OPTION', field, `${factory}(): ${field} ${problem}.`);
-  };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options', 'must be an options object');
-  const { fetch, id, onEvent } = options as TokenSourceOptions;
-  assertEventHandler(onEvent, 'onEvent', `${factory}()`);
+  const fail = optionFailer(factory);
+  if (!isObject(options)) fail('options', 'must be an options object');
+  const { fetch, id, onEvent, store } = options as TokenSourceOptions;
+  assertEventHandler(onEvent, 'onEvent', factory);
   if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a fetch-compatible function when given');
   if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a non-empty string (a name, never the secret)');
+  assertTokenStore(store, fail);
 }
 
 /**

@@ -149,5 +149,11 @@ describe('iamFromServiceAccountKey against the fake IAM (full JWT verification)'
     it('a bad iamUrl → INVALID_URL', () => {
       expect(() => iamFromServiceAccountKey({ key: base(), iamUrl: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'INVALID_URL', field: 'iamUrl' }));
     });
+
+    it('a store without the TokenStore methods → INVALID_OPTION naming the factory', () => {
+      const bad = (store: unknown) => () => iamFromServiceAccountKey({ key: base(), store: store as never });
+      expect(bad({ get: () => undefined })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', field: 'store' }));
+      expect(bad({ get() {}, set() {}, delete() {}, lock: 1 })).toThrow(/^iamFromServiceAccountKey: `store\.lock` must be a function/);
+    });
   });
 });
