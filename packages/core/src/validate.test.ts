@@ -120,7 +120,7 @@ describe('assertToken', () => {
   });
 
   it('explains the scheme-word mistake', () => {
-    expect(() => assertToken('OAuth y0_x', 'TRACKER_TOKEN')).toThrow(/TRACKER_TOKEN starts with an auth scheme word/);
+    expect(() => assertToken('OAuth y0_x', 'TRACKER_TOKEN')).toThrow(/TRACKER_TOKEN starts with OAuth\/Bearer; pass the token alone/);
   });
 });
 

@@ -75,8 +75,8 @@ function failer(code: 'INVALID_TOKEN' | 'INVALID_ORG' | 'INVALID_URL', field: st
 function assertText(value: unknown, fail: Fail, expected: string): string {
   if (typeof value !== 'string') return fail(`must be a string, got ${kindOf(value)}`, `pass ${expected}`);
   if (value === '') return fail('is empty', `set it to ${expected}`);
-  if (CONTROL.test(value)) return fail('contains a control character (for example CR or LF)', 'remove line breaks and control characters');
-  if (WHITESPACE.test(value)) return fail('contains whitespace', 'trim the value; it is a single word without spaces');
+  if (CONTROL.test(value)) return fail('contains a control character (CR, LF…)', 'remove it');
+  if (WHITESPACE.test(value)) return fail('contains whitespace', 'remove the spaces');
   return value;
 }
 
@@ -96,18 +96,18 @@ export function assertToken(value: unknown, field: string): string {
   const fail = failer('INVALID_TOKEN', field);
   // Before the whitespace check, which `OAuth y0_…` would fail with a less useful message.
   if (typeof value === 'string' && SCHEME_PREFIX.test(value)) {
-    return fail('starts with an auth scheme word (OAuth/Bearer)', 'pass the token alone; the scheme comes from the token kind');
+    return fail('starts with OAuth/Bearer', 'pass the token alone');
   }
   const token = assertText(value, fail, 'an OAuth token (y0_…) or an IAM token (t1.…)');
   if (!TOKEN_CHARS.test(token)) return fail('contains characters outside printable ASCII', 'copy the token again');
-  if (token.length > MAX_TOKEN_LENGTH) return fail(`is longer than ${MAX_TOKEN_LENGTH} characters`, 'pass the token itself, not a file');
+  if (token.length > MAX_TOKEN_LENGTH) return fail(`is longer than ${MAX_TOKEN_LENGTH} characters`, 'pass the token itself');
   return token;
 }
 
 /** Per organization kind: the id pattern, the product name, the shape of its ids, the other kind. */
 const ORG_KINDS = {
   orgId: [ORG_ID, 'Yandex 360', 'digits only (e.g. 1234567)', 'cloudOrgId'],
-  cloudOrgId: [CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 lower-case letters and digits)', 'orgId'],
+  cloudOrgId: [CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 letters and digits)', 'orgId'],
 } as const;
 
 /**
@@ -130,8 +130,8 @@ export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
   if (given.length !== 1) {
     return given.length > 1
-      ? fail('has both orgId and cloudOrgId (an empty string counts as set)', 'keep one (orgId, when Tracker is linked to both kinds)')
-      : fail('has neither orgId nor cloudOrgId', 'set orgId (Yandex 360, X-Org-ID) or cloudOrgId (Yandex Cloud, X-Cloud-Org-ID)');
+      ? fail('has both orgId and cloudOrgId', 'keep one (orgId if Tracker is linked to both)')
+      : fail('has neither orgId nor cloudOrgId', 'set orgId (Yandex 360) or cloudOrgId (Yandex Cloud)');
   }
   const key = given[0]!;
   const path = `${field}.${key}`;
@@ -177,13 +177,13 @@ export function assertUrl(value: unknown, field: string, options: AssertUrlOptio
   try {
     url = new URL(text);
   } catch {
-    return fail('is not an absolute URL', 'include the scheme and host, e.g. https://oauth.yandex.ru');
+    return fail('is not an absolute URL', 'include the scheme and host');
   }
   if (!options.anyScheme && url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail('must use http: or https:', 'use https:// (http:// for local test servers)');
+    return fail('must use http: or https:', 'use https://');
   }
-  if (url.username || url.password) return fail('must not contain a user name or password', 'remove the user:password@ part');
-  if (text.includes('#')) return fail('must not contain a #fragment', 'remove the part after #');
+  if (url.username || url.password) return fail('must not contain user:password@', 'remove it');
+  if (text.includes('#')) return fail('must not contain a #fragment', 'remove it');
   // Endpoint paths are appended to base URLs: a query there would end up in the middle.
   if (!options.allowQuery && text.includes('?')) return fail('must not contain a ?query', 'pass the base URL only');
   return url;
