@@ -41,8 +41,8 @@ export type UnauthorizedOutcome = 'refreshed' | 'replayed' | 'not-replayed';
 const UNAUTHORIZED_MESSAGES: Record<UnauthorizedOutcome | 'unknown', string> = {
   refreshed: 'Tracker rejected the credentials even after a refresh and one retry',
   replayed: 'Tracker rejected the credentials again on the one retry',
-  'not-replayed':
-    'Tracker rejected the credentials and the call was not retried (the token source has no other token to send: a static token, or one refreshed moments ago)',
+  // A static token, or one refreshed moments ago (the forced-refresh cooldown).
+  'not-replayed': 'Tracker rejected the credentials and the source has no other token to retry with',
   unknown: 'Tracker rejected the credentials',
 };
 
