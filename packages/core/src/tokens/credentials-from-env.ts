@@ -8,10 +8,10 @@
  * argument, so no message is rewritten after the fact, and none repeats a value (a token or a
  * key pasted into the wrong variable must not reach a log through the error).
  */
-import { ConfigurationError } from '../errors.js';
+import type { ConfigurationError } from '../errors.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
-import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenKind, type TokenSource, type TrackerOrg } from '../types.js';
-import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl } from '../validate.js';
+import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenSource, type TrackerOrg } from '../types.js';
+import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
 import { iamFromMetadata } from './iam-from-metadata.js';
 import { iamFromOAuthToken } from './iam-from-oauth.js';
@@ -20,26 +20,37 @@ import { parseServiceAccountKey, type ServiceAccountKeyInput } from './service-a
 import type { SourceDefaults, TokenSourceOptions } from './source-options.js';
 import { iamToken, oauthToken } from './static-tokens.js';
 
+// The names once, as constants: the checks below compare against them many times.
+const OAUTH_TOKEN = 'TRACKER_OAUTH_TOKEN';
+const IAM_TOKEN = 'TRACKER_IAM_TOKEN';
+const IAM_TOKEN_EXPIRES_AT = 'TRACKER_IAM_TOKEN_EXPIRES_AT';
+const IAM_FROM_OAUTH_TOKEN = 'TRACKER_IAM_FROM_OAUTH_TOKEN';
+const SERVICE_ACCOUNT_KEY = 'TRACKER_SERVICE_ACCOUNT_KEY';
+const SERVICE_ACCOUNT_KEY_FILE = 'TRACKER_SERVICE_ACCOUNT_KEY_FILE';
+const USE_METADATA = 'TRACKER_USE_METADATA';
+const ORG_ID_VAR = 'TRACKER_ORG_ID';
+const CLOUD_ORG_ID_VAR = 'TRACKER_CLOUD_ORG_ID';
+
 /** The environment variables read by {@link credentialsFromEnv}, by purpose. */
 export const TRACKER_ENV = Object.freeze({
   /** Static Yandex OAuth token → `oauthToken()`. */
-  oauthToken: 'TRACKER_OAUTH_TOKEN',
+  oauthToken: OAUTH_TOKEN,
   /** Static IAM token → `iamToken()`. */
-  iamToken: 'TRACKER_IAM_TOKEN',
+  iamToken: IAM_TOKEN,
   /** Optional expiry of `TRACKER_IAM_TOKEN` (RFC 3339, as IAM returns it). */
-  iamTokenExpiresAt: 'TRACKER_IAM_TOKEN_EXPIRES_AT',
+  iamTokenExpiresAt: IAM_TOKEN_EXPIRES_AT,
   /** Yandex OAuth token exchanged for IAM tokens → `iamFromOAuthToken()`. */
-  iamFromOAuthToken: 'TRACKER_IAM_FROM_OAUTH_TOKEN',
+  iamFromOAuthToken: IAM_FROM_OAUTH_TOKEN,
   /** Service-account authorized key JSON (file contents) → `iamFromServiceAccountKey()`. */
-  serviceAccountKey: 'TRACKER_SERVICE_ACCOUNT_KEY',
+  serviceAccountKey: SERVICE_ACCOUNT_KEY,
   /** Path of the authorized key file (Node entry only: `credentialsFromNodeEnv()`). */
-  serviceAccountKeyFile: 'TRACKER_SERVICE_ACCOUNT_KEY_FILE',
+  serviceAccountKeyFile: SERVICE_ACCOUNT_KEY_FILE,
   /** `true`/`1`/`yes` → `iamFromMetadata()` (on a Yandex Cloud VM or function). */
-  useMetadata: 'TRACKER_USE_METADATA',
+  useMetadata: USE_METADATA,
   /** Yandex 360 organization id → `{ orgId }`. */
-  orgId: 'TRACKER_ORG_ID',
+  orgId: ORG_ID_VAR,
   /** Yandex Cloud organization id → `{ cloudOrgId }`. */
-  cloudOrgId: 'TRACKER_CLOUD_ORG_ID',
+  cloudOrgId: CLOUD_ORG_ID_VAR,
   trackerUrl: 'TRACKER_API_URL',
   oauthUrl: 'YANDEX_OAUTH_URL',
   iamUrl: 'YANDEX_IAM_URL',
@@ -65,17 +76,17 @@ export interface EnvCredentials {
 /** How the Node entry plugs in `TRACKER_SERVICE_ACCOUNT_KEY_FILE`. */
 export type KeyFileLoader = (path: string, field: string) => ServiceAccountKeyInput;
 
-const CREDENTIAL_VARS = [
-  TRACKER_ENV.oauthToken,
-  TRACKER_ENV.iamToken,
-  TRACKER_ENV.iamFromOAuthToken,
-  TRACKER_ENV.serviceAccountKey,
-  TRACKER_ENV.serviceAccountKeyFile,
-  TRACKER_ENV.useMetadata,
-] as const;
+const CREDENTIAL_VARS = [OAUTH_TOKEN, IAM_TOKEN, IAM_FROM_OAUTH_TOKEN, SERVICE_ACCOUNT_KEY, SERVICE_ACCOUNT_KEY_FILE, USE_METADATA] as const;
 
-/** The `field` of an error about the organization as a whole (neither or both set). */
-const ORG_VARS = `${TRACKER_ENV.orgId},${TRACKER_ENV.cloudOrgId}`;
+/**
+ * Per organization variable: the id pattern (validate.ts's, one definition of what an id looks
+ * like), the product and the shape of its ids. The hint names the other variable when the id
+ * fits it, since the usual mistake is a Yandex Cloud id in `TRACKER_ORG_ID` or the reverse.
+ */
+const ORG_VARS = [
+  [ORG_ID_VAR, ORG_ID, 'Yandex 360', 'digits only (e.g. 1234567)'],
+  [CLOUD_ORG_ID_VAR, CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 lower-case letters and digits)'],
+] as const;
 
 /**
  * Pick the token source, organization and upstream URLs from environment variables
@@ -98,83 +109,82 @@ export function credentialsFromEnv(env?: EnvRecord, options: CredentialsFromEnvO
 
 /** Shared by the default and the Node entry; `loadKeyFile` enables `TRACKER_SERVICE_ACCOUNT_KEY_FILE`. */
 export function resolveEnvCredentials(env: EnvRecord | undefined, options: CredentialsFromEnvOptions, loadKeyFile: KeyFileLoader | undefined): EnvCredentials {
+  const fail: OptionFail = optionFailer('credentialsFromEnv');
   const source = env ?? (globalThis as { process?: { env?: EnvRecord } }).process?.env;
-  if (source === null || typeof source !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'env', 'credentialsFromEnv(env): no environment found; pass a record of variables (e.g. process.env).');
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'credentialsFromEnv(env, options): options must be an object.');
-  }
+  if (!isObject(source)) fail('env', 'must be a record of variables such as process.env');
+  if (!isObject(options as unknown)) fail('options', 'must be an object');
+  const { fetch, store, refresh, onEvent } = options;
   // Checked here so that `refresh.now` is known good before a static IAM token takes it.
-  resolveRefreshOptions(options.refresh, 'refresh');
+  resolveRefreshOptions(refresh);
   const read = (name: string): string | undefined => {
     const value = source[name];
-    if (value === undefined || value === null) return undefined;
-    const trimmed = String(value).trim();
-    return trimmed === '' ? undefined : trimmed;
+    // Empty or blank counts as unset.
+    return value == null ? undefined : String(value).trim() || undefined;
   };
-  const url = (name: string, fallback: string): string => {
+  const urls = { trackerUrl: DEFAULT_TRACKER_URL, oauthUrl: DEFAULT_OAUTH_URL, iamUrl: DEFAULT_IAM_URL, metadataUrl: DEFAULT_METADATA_URL };
+  for (const key of Object.keys(urls) as Array<keyof typeof urls>) {
+    const name = TRACKER_ENV[key];
     const value = read(name);
-    if (value === undefined) return fallback;
-    assertUrl(value, name);
-    return value;
-  };
-  const urls = {
-    trackerUrl: url(TRACKER_ENV.trackerUrl, DEFAULT_TRACKER_URL),
-    oauthUrl: url(TRACKER_ENV.oauthUrl, DEFAULT_OAUTH_URL),
-    iamUrl: url(TRACKER_ENV.iamUrl, DEFAULT_IAM_URL),
-    metadataUrl: url(TRACKER_ENV.metadataUrl, DEFAULT_METADATA_URL),
-  };
-
-  const useMetadata = parseFlag(read(TRACKER_ENV.useMetadata), TRACKER_ENV.useMetadata);
-  const set = CREDENTIAL_VARS.filter((name) => (name === TRACKER_ENV.useMetadata ? useMetadata : read(name) !== undefined));
-  if (set.length === 0) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'env',
-      `no Tracker credentials in the environment; set exactly one of ${CREDENTIAL_VARS.filter((n) => loadKeyFile || n !== TRACKER_ENV.serviceAccountKeyFile).join(', ')} (${TRACKER_ENV.useMetadata}=true on a Yandex Cloud VM or function).`,
-    );
+    if (value !== undefined) {
+      assertUrl(value, name);
+      urls[key] = value;
+    }
   }
-  if (set.length > 1) {
-    throw new ConfigurationError('INVALID_OPTION', set.join(','), `several Tracker credentials are set (${set.join(', ')}); keep exactly one of them.`);
+
+  const flag = read(USE_METADATA) ?? 'false';
+  if (!/^(1|true|yes|on|0|false|no|off)$/i.test(flag)) fail(USE_METADATA, 'must be true or false (or 1/0, yes/no)');
+  const useMetadata = /^(1|true|yes|on)$/i.test(flag);
+  const set = CREDENTIAL_VARS.filter((name) => (name === USE_METADATA ? useMetadata : read(name) !== undefined));
+  if (set.length !== 1) {
+    if (set.length) fail(set.join(','), 'are all set; keep exactly one of them');
+    const names = CREDENTIAL_VARS.filter((name) => loadKeyFile || name !== SERVICE_ACCOUNT_KEY_FILE).join(', ');
+    fail('env', `has no Tracker credentials; set exactly one of ${names} (${USE_METADATA}=true on a Yandex Cloud VM or function)`);
   }
   const chosen = set[0]!;
-  const value = read(chosen) as string;
-  if (chosen === TRACKER_ENV.serviceAccountKeyFile && !loadKeyFile) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      chosen,
-      `${chosen} needs file access: use credentialsFromNodeEnv() from '@tracker-auth/core/node', or put the key JSON itself in ${TRACKER_ENV.serviceAccountKey}.`,
-    );
+  const value = read(chosen)!;
+  if (chosen === SERVICE_ACCOUNT_KEY_FILE && !loadKeyFile) {
+    fail(chosen, `needs credentialsFromNodeEnv() from '@tracker-auth/core/node', or the key JSON itself in ${SERVICE_ACCOUNT_KEY}`);
   }
 
   // The organization is checked before any source is built: its kind decides which tokens fit.
-  const org = readOrg(read(TRACKER_ENV.orgId), read(TRACKER_ENV.cloudOrgId));
-  const kind: TokenKind = chosen === TRACKER_ENV.oauthToken ? 'oauth' : 'iam';
-  if (kind === 'iam' && org.cloudOrgId === undefined) {
-    // IAM tokens (Bearer) are refused for Yandex 360 organizations (docs/yandex-api.md 1.2).
-    throw new ConfigurationError(
+  const ids = ORG_VARS.map(([name]) => read(name));
+  const given = ids.filter((id) => id !== undefined).length;
+  if (given !== 1) {
+    fail(
+      `${ORG_ID_VAR},${CLOUD_ORG_ID_VAR}`,
+      given ? `are both set; keep one (${ORG_ID_VAR} when Tracker is linked to both)` : `are both unset; set ${ORG_ID_VAR} (Yandex 360) or ${CLOUD_ORG_ID_VAR} (Yandex Cloud)`,
       'INVALID_ORG',
-      TRACKER_ENV.orgId,
-      `${chosen} gives IAM tokens, which work only with Yandex Cloud organizations; set ${TRACKER_ENV.cloudOrgId} instead of ${TRACKER_ENV.orgId}, or use ${TRACKER_ENV.oauthToken}.`,
     );
   }
+  const [orgId, cloudOrgId] = ids;
+  const cloud = orgId === undefined;
+  const id = (orgId ?? cloudOrgId)!;
+  const [[name, pattern, product, shape], [other, otherPattern]] = cloud ? [ORG_VARS[1], ORG_VARS[0]] : ORG_VARS;
+  if (!pattern.test(id)) fail(name, `is not a ${product} organization id; ${otherPattern.test(id) ? `set it as ${other} instead` : `a ${product} id is ${shape}`}`, 'INVALID_ORG');
+  const org: TrackerOrg = cloud ? { cloudOrgId: id } : { orgId: id };
+  // IAM tokens (Bearer) are refused for Yandex 360 organizations (docs/yandex-api.md 1.2).
+  if (!cloud && chosen !== OAUTH_TOKEN) fail(ORG_ID_VAR, `does not take the IAM tokens of ${chosen}; set ${CLOUD_ORG_ID_VAR} instead, or use ${OAUTH_TOKEN}`, 'INVALID_ORG');
 
-  const sourceOptions = { fetch: options.fetch, store: options.store, refresh: options.refresh, onEvent: options.onEvent };
+  const sourceOptions = { fetch, store, refresh, onEvent };
   let credentials: TokenSource;
   switch (chosen) {
-    case TRACKER_ENV.oauthToken:
+    case OAUTH_TOKEN:
       credentials = oauthToken(assertToken(value, chosen));
       break;
-    case TRACKER_ENV.iamToken:
-      credentials = iamToken(assertToken(value, chosen), { expiresAt: readExpiry(read(TRACKER_ENV.iamTokenExpiresAt)), now: options.refresh?.now });
+    case IAM_TOKEN: {
+      const token = assertToken(value, chosen);
+      const expires = read(IAM_TOKEN_EXPIRES_AT);
+      // RFC 3339, the `expiresAt` IAM answers with.
+      const expiresAt = expires === undefined ? undefined : (parseIamExpiresAt(expires) ?? fail(IAM_TOKEN_EXPIRES_AT, 'must be an RFC 3339 timestamp such as 2026-11-30T04:00:00Z'));
+      credentials = iamToken(token, { expiresAt, now: refresh?.now });
       break;
-    case TRACKER_ENV.iamFromOAuthToken:
+    }
+    case IAM_FROM_OAUTH_TOKEN:
       credentials = iamFromOAuthToken({ ...sourceOptions, oauthToken: assertToken(value, chosen), iamUrl: urls.iamUrl });
       break;
-    case TRACKER_ENV.serviceAccountKey:
-    case TRACKER_ENV.serviceAccountKeyFile: {
-      const key: ServiceAccountKeyInput = chosen === TRACKER_ENV.serviceAccountKey ? value : loadKeyFile!(value, chosen);
+    case SERVICE_ACCOUNT_KEY:
+    case SERVICE_ACCOUNT_KEY_FILE: {
+      const key: ServiceAccountKeyInput = chosen === SERVICE_ACCOUNT_KEY ? value : loadKeyFile!(value, chosen);
       // Parsed once under the variable's name, so a damaged key is reported as, say,
       // `TRACKER_SERVICE_ACCOUNT_KEY.private_key`; the source then takes the checked key.
       parseServiceAccountKey(key, chosen);
@@ -185,45 +195,4 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
       credentials = iamFromMetadata({ ...sourceOptions, metadataUrl: urls.metadataUrl });
   }
   return { credentials, org, urls };
-}
-
-function parseFlag(value: string | undefined, name: string): boolean {
-  if (value === undefined) return false;
-  if (/^(1|true|yes|on)$/i.test(value)) return true;
-  if (/^(0|false|no|off)$/i.test(value)) return false;
-  throw new ConfigurationError('INVALID_OPTION', name, `${name} must be true or false (1/0, yes/no also work).`);
-}
-
-/** `TRACKER_IAM_TOKEN_EXPIRES_AT` as epoch ms: the RFC 3339 `expiresAt` IAM answers with. */
-function readExpiry(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const expiresAt = parseIamExpiresAt(value);
-  if (expiresAt === undefined) {
-    const name = TRACKER_ENV.iamTokenExpiresAt;
-    throw new ConfigurationError('INVALID_OPTION', name, `${name} must be an RFC 3339 timestamp such as 2026-11-30T04:00:00Z (IAM's expiresAt).`);
-  }
-  return expiresAt;
-}
-
-/**
- * The organization from its two variables. The id patterns are validate.ts's (one definition
- * of what an id looks like); the hints name the other variable, since the usual mistake is a
- * Yandex Cloud id in `TRACKER_ORG_ID` or the reverse.
- */
-function readOrg(orgId: string | undefined, cloudOrgId: string | undefined): TrackerOrg {
-  const { orgId: orgVar, cloudOrgId: cloudVar } = TRACKER_ENV;
-  if (orgId === undefined && cloudOrgId === undefined) {
-    throw new ConfigurationError('INVALID_ORG', ORG_VARS, `no Tracker organization in the environment; set ${orgVar} (Yandex 360) or ${cloudVar} (Yandex Cloud).`);
-  }
-  if (orgId !== undefined && cloudOrgId !== undefined) {
-    throw new ConfigurationError('INVALID_ORG', ORG_VARS, `both ${orgVar} and ${cloudVar} are set; keep one (when Tracker is linked to both, ${orgVar}).`);
-  }
-  if (orgId !== undefined) {
-    if (ORG_ID.test(orgId)) return { orgId };
-    const hint = CLOUD_ORG_ID.test(orgId) ? `it looks like a Yandex Cloud organization id: set it as ${cloudVar} instead` : 'a Yandex 360 organization id is digits only (e.g. 1234567)';
-    throw new ConfigurationError('INVALID_ORG', orgVar, `${orgVar} is not a Yandex 360 organization id; ${hint}.`);
-  }
-  if (CLOUD_ORG_ID.test(cloudOrgId!)) return { cloudOrgId: cloudOrgId! };
-  const hint = ORG_ID.test(cloudOrgId!) ? `it looks like a Yandex 360 organization id (digits): set it as ${orgVar} instead` : 'a Yandex Cloud organization id looks like bpf… (20 lower-case letters and digits)';
-  throw new ConfigurationError('INVALID_ORG', cloudVar, `${cloudVar} is not a Yandex Cloud organization id; ${hint}.`);
 }
