@@ -59,3 +59,9 @@ export function intHeader(headers: Headers, name: string): number | undefined {
   if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
   return Number(raw);
 }
+
+/** A client path split into the path and its query (`issues?page=2` → `issues`, `page=2`). */
+export function splitPath(path: string): [string, URLSearchParams] {
+  const cut = path.indexOf('?');
+  return cut < 0 ? [path, new URLSearchParams()] : [path.slice(0, cut), new URLSearchParams(path.slice(cut + 1))];
+}

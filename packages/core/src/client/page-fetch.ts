@@ -41,15 +41,14 @@ export async function fetchPage(tracker: KyInstance, plan: PaginatePlan, input: 
   });
   const body = await call.json<unknown>();
   const response = await call;
-  if (!Array.isArray(body)) {
-    // Same precedent as verifyAccess: a 2xx with an unusable body is a TrackerHttpError with its status.
-    throw new TrackerHttpError(`Tracker answered with something that is not a list; paginate() reads endpoints that answer a JSON array: ${describeCall(plan.method, response.url)}`, {
-      status: response.status,
-      method: plan.method,
-      url: redactUrl(response.url),
-    });
-  }
+  // Same precedent as verifyAccess: a 2xx with an unusable body is a TrackerHttpError with its status.
+  if (!Array.isArray(body)) throw unusablePage('Tracker answered with something that is not a list (paginate() reads JSON arrays)', plan, response);
   return { items: body, response };
+}
+
+/** A 2xx page the walk cannot use, as a {@link TrackerHttpError} with its status. @internal */
+export function unusablePage(problem: string, plan: PaginatePlan, { status, url }: Response): TrackerHttpError {
+  return new TrackerHttpError(`${problem}: ${describeCall(plan.method, url)}`, { status, method: plan.method, url: redactUrl(url) });
 }
 
 /** Throw {@link AbortedError} when the walk's signal fired. @internal */

@@ -2,7 +2,8 @@
  * Options of `paginate()` and their validation, at the call (docs/architecture.md principle 4): a bad
  * option throws before any request, not halfway through a list.
  */
-import { ConfigurationError } from '../errors.js';
+import { isObject, optionFailer, type OptionFail } from '../validate.js';
+import { splitPath } from './link-header.js';
 
 /** Scroll mode of issue search (docs/yandex-api.md 1.6): Tracker's way past 10 000 results. */
 export interface ScrollOptions {
@@ -68,18 +69,6 @@ export interface ScrollPlan {
 
 /** Query parameters the scroll protocol owns: set through `scroll`, never by hand. */
 const SCROLL_PARAMS = ['scrollType', 'perScroll', 'scrollTTLMillis', 'scrollId', 'scrollToken'];
-const FN = 'paginate';
-
-function fail(field: string, message: string): never {
-  throw new ConfigurationError('INVALID_OPTION', field, `${FN}: ${message}`);
-}
-
-function intIn(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(field, `\`${field}\` must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}.`);
-  }
-  return value;
-}
 
 /**
  * Validate {@link paginate}'s arguments and resolve the plan.
@@ -88,66 +77,66 @@ function intIn(value: unknown, field: string, min: number, max: number): number 
  * @throws {ConfigurationError} `INVALID_OPTION` with the offending `field`.
  */
 export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unknown): PaginatePlan {
+  const fail: OptionFail = optionFailer('paginate');
+  /** An integer from `min` to `max` (no upper bound when `max` is not given). */
+  const intIn = (value: unknown, field: string, min: number, max?: number): number => {
+    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > (max ?? Infinity)) {
+      fail(field, `must be an integer ${max ? `from ${min} to ${max}` : `≥ ${min}`}`);
+    }
+    return value as number;
+  };
   if (typeof tracker !== 'function' || typeof (tracker as { post?: unknown }).post !== 'function') {
-    fail('tracker', '`tracker` must be the client from createTrackerClient().');
+    fail('tracker', 'must be the client from createTrackerClient()');
   }
-  if (typeof path !== 'string' || path.trim() === '') fail('path', '`path` must be a non-empty string such as `queues` or `issues/_search`.');
-  if (path.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(path)) {
-    fail('path', '`path` must be relative to the client (`issues/_search`, no leading slash or origin): links are always resolved against the client\'s own Tracker URL.');
-  }
-  if (/^v[23]\//.test(path)) {
-    fail('path', '`path` must not start with the API version: the client adds it (createTrackerClient({ apiVersion })); write `queues`, not `v3/queues`.');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('options', '`options` must be an object.');
-  const options = value as PaginateOptions;
+  if (typeof path !== 'string' || path.trim() === '') fail('path', 'must be a non-empty string such as `queues`');
+  // Links are always resolved against the client's own Tracker URL, so no origin here.
+  if (/^(\/|[a-z][a-z0-9+.-]*:)/i.test(path)) fail('path', 'must be relative, such as `issues/_search` (no leading slash or origin)');
+  if (/^v[23]\//.test(path)) fail('path', 'must not start with the API version: `queues`, not `v3/queues`');
+  if (!isObject(value)) fail('options', 'must be an object');
+  const { json, searchParams, perPage, limit, signal, scroll: scrollOption } = value as PaginateOptions;
 
-  const hasJson = options.json !== undefined;
-  const method = (options.method ?? (hasJson ? 'POST' : 'GET')).toString().toUpperCase();
-  if (method !== 'GET' && method !== 'POST') fail('method', "`method` must be 'GET' or 'POST'.");
-  if (hasJson && method === 'GET') fail('json', "`json` needs `method: 'POST'` (a GET has no body).");
+  const hasJson = json !== undefined;
+  const method = String(value.method ?? (hasJson ? 'POST' : 'GET')).toUpperCase();
+  if (method !== 'GET' && method !== 'POST') fail('method', "must be 'GET' or 'POST'");
+  if (hasJson && method === 'GET') fail('json', "needs `method: 'POST'` (a GET has no body)");
 
-  const cut = path.indexOf('?');
-  const bare = cut < 0 ? path : path.slice(0, cut);
-  const query = new URLSearchParams(cut < 0 ? '' : path.slice(cut + 1));
-  const given = options.searchParams;
-  if (given !== undefined) {
-    if (given === null || typeof given !== 'object' || Array.isArray(given)) fail('searchParams', '`searchParams` must be a URLSearchParams or a plain object.');
-    const entries = given instanceof URLSearchParams ? [...given] : Object.entries(given);
-    for (const [key, v] of entries) {
-      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') fail(`searchParams.${key}`, `\`searchParams.${key}\` must be a string, number or boolean.`);
+  const [bare, query] = splitPath(path);
+  if (searchParams !== undefined) {
+    if (!isObject(searchParams)) fail('searchParams', 'must be a URLSearchParams or a plain object');
+    for (const [key, v] of searchParams instanceof URLSearchParams ? searchParams : Object.entries(searchParams)) {
+      if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`searchParams.${key}`, 'must be a string, number or boolean');
       query.set(key, String(v));
     }
   }
   for (const key of SCROLL_PARAMS) {
-    if (query.has(key)) fail(`searchParams.${key}`, `\`${key}\` belongs to the scroll protocol: use the \`scroll\` option, and paginate() sends it.`);
+    if (query.has(key)) fail(`searchParams.${key}`, 'belongs to the scroll protocol: use the `scroll` option');
   }
-  if (options.perPage !== undefined) query.set('perPage', String(intIn(options.perPage, 'perPage', 1, Number.MAX_SAFE_INTEGER)));
-  if (query.has('page') && !/^[1-9]\d*$/.test(query.get('page') ?? '')) fail('searchParams.page', '`page` must be an integer ≥ 1.');
-
-  const limit = options.limit === undefined ? undefined : intIn(options.limit, 'limit', 0, Number.MAX_SAFE_INTEGER);
-  const signal = options.signal;
-  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
-    fail('signal', '`signal` must be an AbortSignal.');
+  if (perPage !== undefined) query.set('perPage', String(intIn(perPage, 'perPage', 1)));
+  if (query.has('page') && !/^[1-9]\d*$/.test(query.get('page')!)) fail('searchParams.page', 'must be an integer ≥ 1');
+  if (limit !== undefined) intIn(limit, 'limit', 0);
+  if (signal !== undefined && !(isObject(signal) && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+    fail('signal', 'must be an AbortSignal');
   }
 
-  let scroll: PaginatePlan['scroll'];
-  if (options.scroll !== undefined && options.scroll !== false) {
-    const s = options.scroll === true ? {} : options.scroll;
-    if (s === null || typeof s !== 'object' || Array.isArray(s)) fail('scroll', '`scroll` must be true or an object of scroll options.');
+  let scroll: ScrollPlan | undefined;
+  if (scrollOption !== undefined && scrollOption !== false) {
+    const s = scrollOption === true ? {} : scrollOption;
+    if (!isObject(s as unknown)) fail('scroll', 'must be true or an object of scroll options');
     if (method !== 'POST' || !/(^|\/)issues\/_search\/?$/.test(bare)) {
-      fail('scroll', "`scroll` works for issue search only: paginate(tracker, 'issues/_search', { json: { filter }, scroll: true }).");
+      fail('scroll', 'works only for `POST issues/_search`');
     }
-    if (query.has('perPage') || query.has('page')) fail('perPage', '`perPage` and `page` are page-mode parameters; in scroll mode use `scroll.perScroll`.');
+    if (query.has('perPage') || query.has('page')) fail('perPage', 'and `page` are for page mode; use `scroll.perScroll`');
+    const { perScroll, ttlMillis = 60_000, release = true } = s;
     const type = s.type ?? 'sorted';
-    if (type !== 'sorted' && type !== 'unsorted') fail('scroll.type', "`scroll.type` must be 'sorted' or 'unsorted'.");
-    if (s.release !== undefined && typeof s.release !== 'boolean') fail('scroll.release', '`scroll.release` must be a boolean.');
+    if (type !== 'sorted' && type !== 'unsorted') fail('scroll.type', "must be 'sorted' or 'unsorted'");
+    if (typeof release !== 'boolean') fail('scroll.release', 'must be a boolean');
     scroll = {
       type,
-      perScroll: s.perScroll === undefined ? undefined : intIn(s.perScroll, 'scroll.perScroll', 1, 1000),
-      ttlMillis: s.ttlMillis === undefined ? 60_000 : intIn(s.ttlMillis, 'scroll.ttlMillis', 1, 60_000),
-      release: s.release ?? true,
+      perScroll: perScroll === undefined ? undefined : intIn(perScroll, 'scroll.perScroll', 1, 1000),
+      ttlMillis: intIn(ttlMillis, 'scroll.ttlMillis', 1, 60_000),
+      release,
     };
   }
 
-  return { method, path: bare, query, json: options.json, hasJson, limit, signal, scroll };
+  return { method, path: bare, query, json, hasJson, limit, signal, scroll };
 }

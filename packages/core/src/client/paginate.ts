@@ -5,11 +5,8 @@
  * public iterator flattens them into items, applies `limit`, and checks the signal per item.
  */
 import type { KyInstance } from 'ky';
-import { TrackerHttpError } from '../errors.js';
-import { redactUrl } from '../redact.js';
-import { describeCall } from './client-errors.js';
-import { clientPathFromLink, expandSeek, intHeader, parseLinkHeader } from './link-header.js';
-import { fetchPage, throwIfAborted, type Page } from './page-fetch.js';
+import { clientPathFromLink, expandSeek, intHeader, parseLinkHeader, splitPath } from './link-header.js';
+import { fetchPage, throwIfAborted, unusablePage, type Page } from './page-fetch.js';
 import { resolvePaginatePlan, type PaginateOptions, type PaginatePlan } from './paginate-options.js';
 import { scrollPages } from './scroll.js';
 
@@ -45,16 +42,10 @@ async function* linkPages(tracker: KyInstance, plan: PaginatePlan): AsyncGenerat
     const next = target === undefined ? undefined : clientPathFromLink(target, response.url || 'http://tracker.invalid/');
     if (next === undefined || visited.has(next)) {
       // Following it would either leave the API or loop forever; neither is a list's end.
-      throw new TrackerHttpError(`Tracker's Link header names a next page that ${next === undefined ? 'is not a Tracker API path' : 'was already read'}: ${describeCall(plan.method, response.url)}`, {
-        status: response.status,
-        method: plan.method,
-        url: redactUrl(response.url),
-      });
+      throw unusablePage(`Tracker's Link header names a next page that ${next === undefined ? 'is not a Tracker API path' : 'was already read'}`, plan, response);
     }
     visited.add(next);
-    const cut = next.indexOf('?');
-    input = cut < 0 ? next : next.slice(0, cut);
-    query = new URLSearchParams(cut < 0 ? '' : next.slice(cut + 1));
+    [input, query] = splitPath(next);
     page += 1;
   }
 }
