@@ -2,9 +2,9 @@
  * The Yandex OAuth authorize URL (docs/yandex-api.md 2.1): a pure builder that validates every
  * parameter first and emits them in the documented form.
  */
-import { ConfigurationError } from '../errors.js';
-import { DEFAULT_OAUTH_URL } from '../types.js';
-import { assertUrl, endpointUrl } from '../validate.js';
+import { assertUrl, optionFailer } from '../validate.js';
+import { PKCE_VALUE } from './pkce.js';
+import { oauthEndpoint } from './token-endpoint.js';
 
 export interface AuthorizeUrlOptions {
   /** The app's ClientID from https://oauth.yandex.ru. Required. */
@@ -37,37 +37,40 @@ export interface AuthorizeUrlOptions {
   oauthUrl?: string | URL | undefined;
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
-/** RFC 7636 §4.2: a challenge is 43–128 unreserved characters. */
-const CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
+/* eslint-disable no-control-regex -- refusing control characters (CR/LF injection) is the point */
+/** A ClientID: non-empty, no whitespace or control character. */
+const CLIENT_ID = /^[^\s\u0000-\u001f\u007f-\u009f]+$/;
+/** Free text (login hint): non-empty, no control character. */
+const TEXT = /^[^\u0000-\u001f\u007f-\u009f]+$/;
+/** A device name: 1 to 100 characters (code points, hence `u`), no control character. */
+const DEVICE_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,100}$/u;
+/** A state: 1 to 1024 UTF-16 units, no control character (data belongs server-side). */
+const STATE = /^[^\u0000-\u001f\u007f-\u009f]{1,1024}$/;
+/* eslint-enable no-control-regex */
+/** A device id: 6 to 50 printable ASCII characters (docs/yandex-api.md 2.1). */
+const DEVICE_ID = /^[\x20-\x7e]{6,50}$/;
 /** A scope token: no spaces (the list separator), no quotes/backslashes (RFC 6749 §3.3). */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
-function fail(field: string, message: string): never {
-  throw new ConfigurationError('INVALID_OPTION', field, `${field} ${message}.`);
+const fail = optionFailer('buildAuthorizeUrl');
+
+/** `value` unless it is given and not a string matching `pattern`. */
+function check(value: unknown, field: string, pattern: RegExp, problem: string): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || !pattern.test(value))) fail(field, problem);
+  return value as string | undefined;
 }
 
-function text(value: unknown, field: string, rule: string): string {
-  if (typeof value !== 'string') fail(field, `must be a string; ${rule}`);
-  if (value.length === 0) fail(field, `is empty; ${rule}`);
-  if (CONTROL.test(value)) fail(field, `contains a control character (for example CR or LF); ${rule}`);
-  return value;
-}
-
-function scopeList(value: string | readonly string[], field: string): string[] {
-  const items = typeof value === 'string' ? value.split(' ').filter(Boolean) : value;
-  if (!Array.isArray(items)) fail(field, 'must be a string or an array of strings, e.g. [TRACKER_READ, TRACKER_WRITE]');
-  const out: string[] = [];
+/** A right list: a space-separated string or an array; duplicates dropped, order kept. */
+function scopeList(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  const items: unknown = typeof value === 'string' ? value.split(' ').filter(Boolean) : value;
+  if (!Array.isArray(items)) return fail(field, 'must be a string or an array of strings, e.g. [TRACKER_READ, TRACKER_WRITE]');
   items.forEach((item: unknown, index) => {
-    const at = typeof value === 'string' ? field : `${field}[${index}]`;
     if (typeof item !== 'string' || !SCOPE_TOKEN.test(item)) {
-      fail(at, "must be a right name without spaces or quotes, e.g. 'tracker:read'");
+      fail(typeof value === 'string' ? field : `${field}[${index}]`, "must be a right name without spaces or quotes, e.g. 'tracker:read'");
     }
-    if (!out.includes(item)) out.push(item);
   });
-  return out;
+  return [...new Set(items as string[])];
 }
 
 /**
@@ -88,76 +91,58 @@ function scopeList(value: string | readonly string[], field: string): string[] {
  * // redirect the browser to url.href; keep state and pkce.codeVerifier in a sealed cookie
  */
 export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
-  if (typeof options !== 'object' || options === null) {
-    fail('options', 'must be an object with at least clientId');
-  }
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object with at least clientId');
+  const { redirectUri, deviceName, forceConfirm, pkce, codeChallenge, codeChallengeMethod } = options;
   const responseType = options.responseType ?? 'code';
   if (responseType !== 'code' && responseType !== 'token') fail('responseType', "must be 'code' or 'token'");
-  const params: [string, string][] = [
-    ['response_type', responseType],
-    ['client_id', text(options.clientId, 'clientId', 'pass the ClientID of your app from https://oauth.yandex.ru')],
-  ];
-  if (/\s/.test(options.clientId)) fail('clientId', 'contains whitespace; copy the ClientID again');
+  const clientId = options.clientId;
+  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) fail('clientId', 'must be the ClientID of your app, without spaces');
+  // Sent exactly as given: Yandex compares it with the registered URI, and URL.href would
+  // normalize it (adding a trailing slash, lower-casing the host).
+  if (redirectUri !== undefined) assertUrl(redirectUri, 'redirectUri', { allowQuery: true, anyScheme: true });
+  const deviceId = check(options.deviceId, 'deviceId', DEVICE_ID, 'must be 6 to 50 printable ASCII characters');
+  if (deviceName !== undefined && deviceId === undefined) fail('deviceName', 'needs deviceId (Yandex ignores it otherwise)');
+  check(deviceName, 'deviceName', DEVICE_NAME, 'must be 1 to 100 characters without line breaks');
+  const loginHint = check(options.loginHint, 'loginHint', TEXT, "must be the user's Yandex login or email");
+  const scope = scopeList(options.scope, 'scope');
+  const optionalScope = scopeList(options.optionalScope, 'optionalScope');
+  if (optionalScope.some((item) => scope.includes(item))) fail('optionalScope', 'repeats a right of scope; list each right once');
+  if (forceConfirm !== undefined && typeof forceConfirm !== 'boolean') fail('forceConfirm', 'must be true or false');
+  const state = check(options.state, 'state', STATE, 'must be 1 to 1024 characters without line breaks; use createState()');
 
-  if (options.redirectUri !== undefined) {
-    const redirect = assertUrl(options.redirectUri, 'redirectUri', { allowQuery: true, anyScheme: true });
-    // Sent exactly as given: Yandex compares it with the registered URI, and URL.href would
-    // normalize it (adding a trailing slash, lower-casing the host).
-    params.push(['redirect_uri', typeof options.redirectUri === 'string' ? options.redirectUri : redirect.href]);
-  }
-  if (options.deviceId !== undefined) {
-    const deviceId = text(options.deviceId, 'deviceId', 'use 6 to 50 printable ASCII characters');
-    if (deviceId.length < 6 || deviceId.length > 50 || !PRINTABLE_ASCII.test(deviceId)) {
-      fail('deviceId', 'must be 6 to 50 printable ASCII characters (docs/yandex-api.md 2.1)');
-    }
-    params.push(['device_id', deviceId]);
-  }
-  if (options.deviceName !== undefined) {
-    if (options.deviceId === undefined) {
-      fail('deviceName', 'is ignored by Yandex without deviceId; set deviceId too, or drop deviceName');
-    }
-    const deviceName = text(options.deviceName, 'deviceName', 'use up to 100 characters');
-    if ([...deviceName].length > 100) fail('deviceName', 'is longer than 100 characters; shorten it');
-    params.push(['device_name', deviceName]);
-  }
-  if (options.loginHint !== undefined) {
-    params.push(['login_hint', text(options.loginHint, 'loginHint', "pass the user's Yandex login or email, or leave it out")]);
-  }
-  const scope = options.scope === undefined ? [] : scopeList(options.scope, 'scope');
-  const optionalScope = options.optionalScope === undefined ? [] : scopeList(options.optionalScope, 'optionalScope');
-  const both = optionalScope.find((item) => scope.includes(item));
-  if (both !== undefined) fail('optionalScope', 'repeats a right that scope already requires; list each right once');
-  if (scope.length > 0) params.push(['scope', scope.join(' ')]);
-  if (optionalScope.length > 0) params.push(['optional_scope', optionalScope.join(' ')]);
-  if (options.forceConfirm !== undefined && typeof options.forceConfirm !== 'boolean') {
-    fail('forceConfirm', 'must be true or false');
-  }
-  if (options.forceConfirm) params.push(['force_confirm', 'yes']);
-  if (options.state !== undefined) {
-    params.push(['state', text(options.state, 'state', 'use createState() for an unguessable value')]);
-    if (options.state.length > 1024) fail('state', 'is longer than 1024 characters; keep data server-side and send a random key (createState())');
-  }
-
-  if (options.pkce !== undefined && (options.codeChallenge !== undefined || options.codeChallengeMethod !== undefined)) {
+  if (pkce !== undefined && (codeChallenge !== undefined || codeChallengeMethod !== undefined)) {
     fail('pkce', 'and codeChallenge/codeChallengeMethod were both given; pass one of them');
   }
-  const challenge = options.pkce?.codeChallenge ?? options.codeChallenge;
-  const method = options.pkce?.codeChallengeMethod ?? options.codeChallengeMethod;
-  if (challenge === undefined && method !== undefined) fail('codeChallengeMethod', 'needs codeChallenge; pass pkce from createPkce()');
-  if (challenge !== undefined) {
-    if (responseType === 'token') {
-      fail('codeChallenge', "only applies to responseType 'code' (PKCE protects the code exchange); remove it or use the code flow");
-    }
-    if (typeof challenge !== 'string' || !CHALLENGE.test(challenge)) {
-      fail('codeChallenge', 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 4.2); use createPkce()');
-    }
-    const m = method ?? 'S256';
-    if (m !== 'S256' && m !== 'plain') fail('codeChallengeMethod', "must be 'S256' or 'plain'");
-    params.push(['code_challenge', challenge], ['code_challenge_method', m]);
+  const challenge = pkce?.codeChallenge ?? codeChallenge;
+  let method = pkce?.codeChallengeMethod ?? codeChallengeMethod;
+  if (challenge === undefined) {
+    if (method !== undefined) fail('codeChallengeMethod', 'needs codeChallenge; pass pkce from createPkce()');
+  } else {
+    if (responseType === 'token') fail('codeChallenge', "needs responseType 'code' (PKCE protects the code exchange)");
+    check(challenge, 'codeChallenge', PKCE_VALUE, 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~; use createPkce()');
+    method ??= 'S256';
+    if (method !== 'S256' && method !== 'plain') fail('codeChallengeMethod', "must be 'S256' or 'plain'");
   }
 
-  const base = options.oauthUrl === undefined ? new URL(DEFAULT_OAUTH_URL) : assertUrl(options.oauthUrl, 'oauthUrl');
-  const url = endpointUrl(base, 'authorize');
-  url.search = params.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+  const url = new URL(oauthEndpoint(options.oauthUrl, 'authorize'));
+  const params = {
+    response_type: responseType,
+    client_id: clientId,
+    redirect_uri: redirectUri === undefined ? undefined : String(redirectUri),
+    device_id: deviceId,
+    device_name: deviceName,
+    login_hint: loginHint,
+    scope: scope.join(' '),
+    optional_scope: optionalScope.join(' '),
+    force_confirm: forceConfirm ? 'yes' : undefined,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: challenge && method,
+  };
+  // Built by hand, not with URLSearchParams: spaces must be `%20`, not `+`.
+  url.search = Object.entries(params)
+    .filter(([, value]) => value)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value!)}`)
+    .join('&');
   return url;
 }

@@ -5,7 +5,7 @@
  * `error_description` in the same place. The state check comes first, like oauth4webapi.
  */
 import { timingSafeEqual } from '../encoding.js';
-import { OAuthCallbackError, OAuthResponseError } from '../errors.js';
+import { OAuthCallbackError, OAuthResponseError, type OAuthCallbackErrorCode } from '../errors.js';
 import { hideSecrets, INSPECT_CUSTOM, REDACTED } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
 
@@ -44,29 +44,30 @@ export type CallbackResult = CodeCallback | TokenCallback;
 
 const MAX_DESCRIPTION = 300;
 
-function invalid(message: string): never {
-  throw new OAuthCallbackError('CALLBACK_INVALID', message);
+/** Throws `` callback `problem`; `fix`. `` with `code`. */
+function reject(code: OAuthCallbackErrorCode, problem: string, fix = 'start sign-in again'): never {
+  throw new OAuthCallbackError(code, `callback ${problem}; ${fix}.`);
+}
+
+function invalid(problem: string, fix?: string): never {
+  return reject('CALLBACK_INVALID', problem, fix);
 }
 
 function toUrl(input: unknown): URL {
-  if (input instanceof URL) return new URL(input.href);
-  if (typeof input !== 'string' || input.length === 0) {
-    invalid('callback URL must be a non-empty string or URL; pass the full URL (or path and query) the browser was redirected to.');
-  }
   try {
+    if (input instanceof URL) return new URL(input.href);
     // A path with a query (what Express's req.originalUrl gives) is read against a dummy origin.
-    return input.startsWith('/') || input.startsWith('?') || input.startsWith('#')
-      ? new URL(input, 'http://callback.invalid')
-      : new URL(input);
+    if (typeof input === 'string' && input) return new URL(input, /^[/?#]/.test(input) ? 'http://callback.invalid' : undefined);
   } catch {
-    return invalid('callback URL could not be parsed; pass the URL the browser was redirected to.');
+    // An unparseable string: reported below like any other non-URL.
   }
+  return invalid('URL must be a URL or a non-empty string holding one', 'pass the URL the browser was redirected to');
 }
 
 /** One value per parameter: a repeated `state` or `code` is parameter pollution, not a callback. */
 function single(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
-  if (values.length > 1) invalid(`callback has the parameter "${name}" more than once; start sign-in again.`);
+  if (values.length > 1) invalid(`has the parameter "${name}" more than once`);
   return values[0];
 }
 
@@ -77,6 +78,10 @@ function clean(value: string): string {
   return printable.length > MAX_DESCRIPTION ? `${printable.slice(0, MAX_DESCRIPTION)}…` : printable;
 }
 
+/** A code or token goes into a header or form later: no space or control character, bounded. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const MALFORMED = /[\u0000-\u0020\u007f-\u009f]/;
+
 const ERROR_MEANINGS: Record<string, string> = {
   access_denied: 'the user refused access',
   unauthorized_client: 'the app is blocked, rejected or still in moderation at Yandex OAuth',
@@ -84,30 +89,14 @@ const ERROR_MEANINGS: Record<string, string> = {
 
 function checkState(received: string | undefined, expected: string | false | undefined, hasError: boolean): void {
   if (expected === false) {
-    if (received !== undefined) {
-      throw new OAuthCallbackError(
-        'STATE_UNEXPECTED',
-        'callback carries a state although none was sent; pass the state you sent as expectedState, or start sign-in again.',
-      );
-    }
-    return;
-  }
-  if (expected === undefined || expected === '') {
-    throw new OAuthCallbackError(
-      'STATE_MISSING',
-      'no expected state to compare with (the login cookie is missing or expired); start sign-in again, or pass expectedState: false when no state was sent.',
-    );
-  }
-  if (received === undefined || received === '') {
+    if (received !== undefined) reject('STATE_UNEXPECTED', 'carries a state although none was sent', 'pass the state you sent as expectedState');
+  } else if (!expected) {
+    reject('STATE_MISSING', 'cannot be checked: no expected state (the login cookie is missing or expired)', 'start sign-in again, or pass expectedState: false when no state was sent');
+  } else if (!received) {
     // A refusal without state is still reported as the refusal: it grants nothing.
-    if (hasError) return;
-    throw new OAuthCallbackError('STATE_MISSING', 'callback has no state parameter although one was sent; start sign-in again.');
-  }
-  if (!timingSafeEqual(received, expected)) {
-    throw new OAuthCallbackError(
-      'STATE_MISMATCH',
-      'callback state does not match the one sent (a forged or stale redirect, or a second sign-in in another tab); start sign-in again.',
-    );
+    if (!hasError) reject('STATE_MISSING', 'has no state although one was sent');
+  } else if (!timingSafeEqual(received, expected)) {
+    reject('STATE_MISMATCH', 'state does not match the one sent (a forged or stale redirect, or sign-in in another tab)');
   }
 }
 
@@ -124,17 +113,16 @@ function checkState(received: string | undefined, expected: string | false | und
 export function parseCallback(url: string | URL, options: ParseCallbackOptions): CallbackResult {
   if (typeof options !== 'object' || options === null || !('expectedState' in options)) {
     // Without this, a forgotten option would silently mean "accept any state".
-    throw new OAuthCallbackError('STATE_MISSING', 'parseCallback needs { expectedState }: the state you sent, or false when none was sent.');
+    reject('STATE_MISSING', 'check needs options.expectedState', 'pass the state you sent, or false when none was sent');
   }
   const parsed = toUrl(url);
   const query = parsed.searchParams;
-  const fragment = new URLSearchParams(parsed.hash.replace(/^#/, ''));
+  const fragment = new URLSearchParams(parsed.hash.slice(1));
   let responseType = options.responseType;
-  if (responseType !== undefined && responseType !== 'code' && responseType !== 'token') {
-    invalid("options.responseType must be 'code' or 'token'.");
-  }
   if (responseType === undefined) {
     responseType = fragment.has('access_token') || (fragment.has('error') && !query.has('error')) ? 'token' : 'code';
+  } else if (responseType !== 'code' && responseType !== 'token') {
+    invalid("responseType option must be 'code' or 'token'", 'or leave it out');
   }
   const params = responseType === 'token' ? fragment : query;
 
@@ -145,7 +133,7 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
   if (error !== undefined) {
     const code = clean(error) || 'unknown_error';
     const rawDescription = single(params, 'error_description');
-    const description = rawDescription === undefined ? undefined : clean(rawDescription);
+    const description = rawDescription && clean(rawDescription);
     const meaning = ERROR_MEANINGS[code];
     throw new OAuthResponseError(
       `Yandex OAuth sign-in failed: ${code}${meaning ? ` (${meaning})` : ''}${description ? `: ${description}` : ''}`,
@@ -155,27 +143,19 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
 
   if (responseType === 'code') {
     const code = single(params, 'code');
-    if (code === undefined || code === '') {
-      invalid('callback has neither code nor error; check that redirectUri points here and responseType is code.');
-    }
-    // eslint-disable-next-line no-control-regex -- a code is a header/body value later
-    if (/[\u0000-\u0020\u007f-\u009f]/.test(code) || code.length > 512) invalid('callback code is malformed; start sign-in again.');
+    if (!code) invalid('has neither code nor error', 'check that redirectUri points here and responseType is code');
+    if (MALFORMED.test(code) || code.length > 512) invalid('code is malformed');
     const result: CodeCallback = { type: 'code', code, state };
     return hideSecrets(result, () => ({ type: 'code', code: REDACTED, state }), 'CallbackResult');
   }
 
   const accessToken = single(params, 'access_token');
-  if (accessToken === undefined || accessToken === '') {
-    invalid('callback fragment has neither access_token nor error; check that responseType is token.');
-  }
-  // eslint-disable-next-line no-control-regex -- the token goes into an Authorization header
-  if (/[\u0000-\u0020\u007f-\u009f]/.test(accessToken) || accessToken.length > 8192) {
-    invalid('callback access_token is malformed; start sign-in again.');
-  }
+  if (!accessToken) invalid('fragment has neither access_token nor error', 'check that responseType is token');
+  if (MALFORMED.test(accessToken) || accessToken.length > 8192) invalid('access_token is malformed');
   const rawExpiresIn = single(params, 'expires_in');
   let expiresIn: number | undefined;
   if (rawExpiresIn !== undefined) {
-    if (!/^\d{1,12}$/.test(rawExpiresIn)) invalid('callback expires_in is not a whole number of seconds.');
+    if (!/^\d{1,12}$/.test(rawExpiresIn)) invalid('expires_in is not a whole number of seconds');
     expiresIn = Number(rawExpiresIn);
   }
   const now = (options.now ?? Date.now)();

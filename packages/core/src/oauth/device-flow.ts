@@ -3,12 +3,13 @@
  * verification URL, then poll `/token` with `grant_type=device_code` until the user approves.
  * For CLIs and devices without a browser; no redirect URI is involved.
  */
-import { AbortedError, ConfigurationError, OAuthResponseError, TimeoutError, TokenExchangeError, isNetworkError, isTimeoutError, isTokenExchangeError } from '../errors.js';
+import { AbortedError, TimeoutError, isNetworkError, isOAuthResponseError, isTimeoutError, isTokenExchangeError } from '../errors.js';
 import { describeRequest, sleep } from '../http/upstream.js';
 import { hideSecrets, REDACTED } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
 import {
   checkOAuthOptions,
+  exchangeFailed,
   oauthEndpoint,
   postOAuthForm,
   requireString,
@@ -48,8 +49,7 @@ export interface DeviceCode {
   readonly expiresAt: number;
 }
 
-const joinScope = (scope: string | readonly string[] | undefined): string | undefined =>
-  scope === undefined ? undefined : typeof scope === 'string' ? scope : scope.join(' ');
+const joinScope = (scope: string | readonly string[] | undefined): string | undefined => (typeof scope === 'object' ? scope.join(' ') : scope);
 
 /**
  * Start a device-code sign-in: returns the code to show the user and the URL to enter it at.
@@ -60,14 +60,13 @@ const joinScope = (scope: string | readonly string[] | undefined): string | unde
  * const tokens = await pollDeviceToken({ ...device, clientId, clientSecret });
  */
 export async function requestDeviceCode(options: RequestDeviceCodeOptions): Promise<DeviceCode> {
-  const fn = 'requestDeviceCode';
-  checkOAuthOptions(fn, options);
+  checkOAuthOptions('requestDeviceCode', options);
   const what = 'Yandex OAuth device code request';
   const now = Date.now();
   const json = await postOAuthForm({
     ...options,
+    // The device-code endpoint takes only `client_id`: no secret, so none is sent.
     clientSecret: undefined,
-    authenticate: false,
     path: '/device/code',
     what,
     form: {
@@ -77,14 +76,10 @@ export async function requestDeviceCode(options: RequestDeviceCodeOptions): Prom
       optional_scope: joinScope(options.optionalScope),
     },
   });
-  const deviceCode = json.device_code;
-  const userCode = json.user_code;
+  const { device_code: deviceCode, user_code: userCode } = json;
   const verificationUrl = json.verification_url ?? json.verification_uri;
   if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUrl !== 'string') {
-    throw new TokenExchangeError(`${what} failed: the answer lacks device_code, user_code or verification_url: ${describeRequest('POST', oauthEndpoint(options.oauthUrl, '/device/code'))}`, {
-      source: 'oauth',
-      status: 200,
-    });
+    throw exchangeFailed(what, 'the answer lacks device_code, user_code or verification_url', oauthEndpoint(options.oauthUrl, '/device/code'), { status: 200 });
   }
   const interval = nonNegativeNumber(json.interval) ?? 5;
   const expiresIn = nonNegativeNumber(json.expires_in) ?? 600;
@@ -152,25 +147,25 @@ const ARRIVAL_MARGIN_MS = 100;
  * const tokens = await pollDeviceToken({ ...device, clientId, clientSecret, signal: controller.signal });
  */
 export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<OAuthTokenSet> {
+  const { deviceCode, interval, signal, onPending } = options;
   const fn = 'pollDeviceToken';
-  checkOAuthOptions(fn, options);
-  requireString(options.deviceCode, 'deviceCode', fn, 'the deviceCode returned by requestDeviceCode()');
-  if (options.interval !== undefined && !(Number.isFinite(options.interval) && options.interval >= 0)) {
-    throw new ConfigurationError('INVALID_OPTION', 'interval', `${fn}: \`interval\` must be a number of seconds ≥ 0.`);
-  }
+  const fail = checkOAuthOptions(fn, options);
+  requireString(deviceCode, 'deviceCode', fn, 'from requestDeviceCode()');
+  if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) fail('interval', 'must be a number of seconds ≥ 0');
   const what = 'Yandex OAuth device token poll';
-  const url = oauthEndpoint(options.oauthUrl, '/token');
   const expiresAt = options.expiresAt ?? Date.now() + 600_000;
   const maxTransient = options.maxTransientErrors ?? 3;
-  let intervalS = options.interval ?? 5;
+  let intervalS = interval ?? 5;
   let attempt = 0;
   let transient = 0;
+  const expired = (cause?: unknown) =>
+    new TimeoutError(`Device authorization expired before the user approved it: ${describeRequest('POST', oauthEndpoint(options.oauthUrl, '/token'))}`, { cause });
 
   for (;;) {
     const remaining = expiresAt - Date.now();
     if (remaining <= 0) throw expired();
     try {
-      await sleep(Math.min(intervalS > 0 ? intervalS * 1000 + ARRIVAL_MARGIN_MS : 0, remaining), options.signal);
+      await sleep(Math.min(intervalS > 0 ? intervalS * 1000 + ARRIVAL_MARGIN_MS : 0, remaining), signal);
     } catch (error) {
       throw new AbortedError('Device authorization polling aborted', { cause: (error as AbortedError).cause ?? error });
     }
@@ -178,31 +173,21 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
     attempt++;
     try {
       // Yandex's form (docs/yandex-api.md 2.3): the device code goes in `code`.
-      return await postTokenGrant(options, what, { grant_type: 'device_code', code: options.deviceCode }, [options.deviceCode]);
+      return await postTokenGrant(options, what, { grant_type: 'device_code', code: deviceCode }, [deviceCode]);
     } catch (error) {
-      if (error instanceof OAuthResponseError || (error as { name?: string })?.name === 'OAuthResponseError') {
-        const oauthError = (error as OAuthResponseError).error;
+      if (isOAuthResponseError(error)) {
+        const code = error.error;
         transient = 0;
-        if (oauthError === 'authorization_pending') {
-          options.onPending?.({ attempt, interval: intervalS, expiresAt });
+        if (code === 'slow_down') intervalS += SLOW_DOWN_STEP_S;
+        if (code === 'slow_down' || code === 'authorization_pending') {
+          onPending?.({ attempt, interval: intervalS, expiresAt });
           continue;
         }
-        if (oauthError === 'slow_down') {
-          intervalS += SLOW_DOWN_STEP_S;
-          options.onPending?.({ attempt, interval: intervalS, expiresAt });
-          continue;
-        }
-        if (oauthError === 'expired_token') throw expired(error);
-        throw error;
+        throw code === 'expired_token' ? expired(error) : error;
       }
-      const transientFailure =
-        (isTokenExchangeError(error) && error.retryable) || isNetworkError(error) || (isTimeoutError(error) && !options.signal?.aborted);
+      const transientFailure = (isTokenExchangeError(error) && error.retryable) || isNetworkError(error) || (isTimeoutError(error) && !signal?.aborted);
       if (transientFailure && ++transient <= maxTransient) continue;
       throw error;
     }
-  }
-
-  function expired(cause?: unknown): TimeoutError {
-    return new TimeoutError(`Device authorization expired before the user approved it: ${describeRequest('POST', url)}`, { cause });
   }
 }

@@ -4,8 +4,8 @@
  * the code exchange, so an intercepted code is useless on its own.
  */
 import { base64UrlEncode, randomBytes, utf8 } from '../encoding.js';
-import { ConfigurationError } from '../errors.js';
 import { INSPECT_CUSTOM, REDACTED } from '../redact.js';
+import { optionFailer } from '../validate.js';
 
 /** A PKCE pair. `codeVerifier` is a secret: keep it server-side (e.g. in a sealed cookie). */
 export interface Pkce {
@@ -16,8 +16,8 @@ export interface Pkce {
   codeChallengeMethod: 'S256';
 }
 
-/** RFC 7636 §4.1: unreserved characters, 43 to 128 of them. */
-const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+/** RFC 7636 §4.1 and §4.2: a verifier, and a challenge, are 43 to 128 unreserved characters. */
+export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /**
  * Compute the S256 `code_challenge` of a verifier: `BASE64URL(SHA-256(ASCII(verifier)))`.
@@ -25,12 +25,8 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
  * @throws {ConfigurationError} `INVALID_OPTION` when the verifier is not 43–128 unreserved characters.
  */
 export async function computeCodeChallenge(codeVerifier: string): Promise<string> {
-  if (typeof codeVerifier !== 'string' || !VERIFIER.test(codeVerifier)) {
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      'codeVerifier',
-      'codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 4.1); use createPkce() to make one.',
-    );
+  if (typeof codeVerifier !== 'string' || !PKCE_VALUE.test(codeVerifier)) {
+    optionFailer('computeCodeChallenge')('codeVerifier', 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~; use createPkce()');
   }
   const digest = await crypto.subtle.digest('SHA-256', utf8(codeVerifier));
   return base64UrlEncode(digest);

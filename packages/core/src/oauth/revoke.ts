@@ -21,14 +21,15 @@ export interface RevokeTokenOptions extends OAuthRequestOptions, OAuthClientCred
  */
 export async function revokeToken(options: RevokeTokenOptions): Promise<void> {
   const fn = 'revokeToken';
+  const { accessToken } = options;
   checkOAuthOptions(fn, options);
-  requireString(options.accessToken, 'accessToken', fn, 'the OAuth access token to revoke');
+  requireString(accessToken, 'accessToken', fn, 'the OAuth access token to revoke');
   await postOAuthForm({
     ...options,
     path: '/revoke_token',
     what: 'Yandex OAuth token revocation',
-    form: { access_token: options.accessToken },
-    secrets: [options.accessToken],
+    form: { access_token: accessToken },
+    secrets: [accessToken],
     // A 200 that still says `error` is a refusal all the same.
     errorIn2xxIsRefusal: true,
   });

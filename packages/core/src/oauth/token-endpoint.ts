@@ -4,12 +4,12 @@
  * errors (docs/yandex-api.md 2.3–2.5). The grants (`exchangeCode`, `refreshOAuthToken`, the
  * device flow, `revokeToken`) are thin callers of {@link postOAuthForm}.
  */
-import { ConfigurationError, OAuthResponseError, TokenExchangeError, isInvalidResponseError } from '../errors.js';
+import { OAuthResponseError, TokenExchangeError, isInvalidResponseError, type TokenExchangeErrorInit } from '../errors.js';
 import { base64Encode } from '../encoding.js';
 import { describeRequest, fetchWithDeadline, isRetryableStatus, readJson } from '../http/upstream.js';
 import { scrubSecrets } from '../redact.js';
 import { DEFAULT_OAUTH_URL, type FetchLike, type OAuthTokenSet } from '../types.js';
-import { assertUrl, endpointUrl } from '../validate.js';
+import { assertUrl, endpointUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
 
 /**
  * How the app proves its identity to the token endpoint: `basic` sends
@@ -47,53 +47,53 @@ export interface OAuthFormCall extends OAuthRequestOptions, OAuthClientCredentia
   form: Record<string, string | undefined>;
   /** Human label for messages, e.g. `Yandex OAuth code exchange`. */
   what: string;
-  /** Whether to send client credentials at all (`/device/code` takes only `client_id`). */
-  authenticate?: boolean;
   /** Values that must never be echoed back in an error message. */
   secrets?: Array<string | undefined>;
   /** Treat a 2xx answer that carries a string `error` as a refusal (`/revoke_token` may answer so). */
   errorIn2xxIsRefusal?: boolean;
 }
 
-/** Throw a {@link ConfigurationError} unless `value` is a non-empty string. */
+/**
+ * Throw a {@link ConfigurationError} (`INVALID_OPTION`, `` fn: `field` must be a non-empty
+ * string (hint). ``) unless `value` is a non-empty string; `hint` says what belongs there.
+ */
 export function requireString(value: unknown, field: string, fn: string, hint: string): asserts value is string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError('INVALID_OPTION', field, `${fn}: \`${field}\` must be a non-empty string (${hint}).`);
-  }
+  if (typeof value !== 'string' || value.trim() === '') optionFailer(fn)(field, `must be a non-empty string (${hint})`);
 }
 
-/** Validate the shared options of an OAuth call before anything is sent. */
-export function checkOAuthOptions(fn: string, options: OAuthRequestOptions & Partial<OAuthClientCredentials>): void {
-  requireString(options.clientId, 'clientId', fn, 'the ClientID of your app at oauth.yandex.ru');
-  if (options.clientSecret !== undefined) {
-    requireString(options.clientSecret, 'clientSecret', fn, 'the Client secret of your app, or omit it for a public PKCE client');
-  }
-  if (options.clientAuth !== undefined && options.clientAuth !== 'basic' && options.clientAuth !== 'body') {
-    throw new ConfigurationError('INVALID_OPTION', 'clientAuth', `${fn}: \`clientAuth\` must be 'basic' or 'body'.`);
-  }
-  if (options.oauthUrl !== undefined) oauthEndpoint(options.oauthUrl, '/token');
-  if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new ConfigurationError('INVALID_OPTION', 'timeoutMs', `${fn}: \`timeoutMs\` must be a positive number of milliseconds.`);
-  }
+/**
+ * Validate the shared options of an OAuth call before anything is sent, and return the
+ * `fail` of `fn` for the caller's own checks.
+ */
+export function checkOAuthOptions(fn: string, options: OAuthRequestOptions & Partial<OAuthClientCredentials>): OptionFail {
+  const fail = optionFailer(fn);
+  const { clientSecret, clientAuth, oauthUrl, timeoutMs } = options;
+  requireString(options.clientId, 'clientId', fn, 'the ClientID of your app');
+  if (clientSecret !== undefined) requireString(clientSecret, 'clientSecret', fn, 'or omit it for a public PKCE client');
+  if (clientAuth !== undefined && clientAuth !== 'basic' && clientAuth !== 'body') fail('clientAuth', "must be 'basic' or 'body'");
+  if (oauthUrl !== undefined) assertUrl(oauthUrl, 'oauthUrl');
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) fail('timeoutMs', 'must be a positive number of milliseconds');
+  return fail;
 }
 
 /**
  * `oauthUrl` + path, keeping any path prefix of `oauthUrl` (useful behind a proxy). The URL is
  * checked by the shared `assertUrl` (`INVALID_URL`, field `oauthUrl`).
  */
-export function oauthEndpoint(oauthUrl: string | undefined, path: string): string {
-  const base = oauthUrl === undefined ? DEFAULT_OAUTH_URL : assertUrl(oauthUrl, 'oauthUrl');
-  return endpointUrl(base, path).href;
+export function oauthEndpoint(oauthUrl: string | URL | undefined, path: string): string {
+  return endpointUrl(oauthUrl === undefined ? DEFAULT_OAUTH_URL : assertUrl(oauthUrl, 'oauthUrl'), path).href;
 }
 
-/**
- * RFC 6749 §2.3.1: client id and secret are form-encoded before base64. Yandex ids and
- * secrets are hex, so this is the plain `id:secret` in practice.
- */
-function basicAuthorization(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${base64Encode(`${encode(clientId)}:${encode(clientSecret)}`)}`;
+/** A {@link TokenExchangeError} of Yandex OAuth, worded `` `what` failed: `detail`: POST url ``. */
+export function exchangeFailed(what: string, detail: string, url: string, init: Omit<TokenExchangeErrorInit, 'source'>): TokenExchangeError {
+  return new TokenExchangeError(`${what} failed: ${detail}: ${describeRequest('POST', url)}`, { source: 'oauth', ...init });
 }
+
+/** RFC 6749 §2.3.1: client id and secret are form-encoded before base64 (Yandex's are hex anyway). */
+const formEncode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+
+/** Whether `value` is a non-empty string (fields of a token answer). */
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /**
  * POST a form to Yandex OAuth and return the parsed JSON of a 2xx answer. Error answers
@@ -101,94 +101,58 @@ function basicAuthorization(clientId: string, clientSecret: string): string {
  * {@link TokenExchangeError} (5xx, 429, or a body that is not the expected JSON).
  */
 export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string, unknown>> {
+  const { clientId, clientSecret, what } = call;
   const url = oauthEndpoint(call.oauthUrl, call.path);
   const form = new URLSearchParams();
   const headers: Record<string, string> = {};
-  const authenticate = call.authenticate ?? true;
-  if (authenticate && call.clientSecret !== undefined && (call.clientAuth ?? 'basic') === 'basic') {
-    headers.Authorization = basicAuthorization(call.clientId, call.clientSecret);
+  const pair = clientSecret === undefined ? undefined : `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+  if (pair !== undefined && call.clientAuth !== 'body') {
+    headers.Authorization = `Basic ${base64Encode(pair)}`;
   } else {
-    form.set('client_id', call.clientId);
-    if (authenticate && call.clientSecret !== undefined) form.set('client_secret', call.clientSecret);
+    form.set('client_id', clientId);
+    if (clientSecret !== undefined) form.set('client_secret', clientSecret);
   }
   for (const [key, value] of Object.entries(call.form)) {
     if (value !== undefined) form.set(key, value);
   }
-  const where = describeRequest('POST', url);
-  let status = 0;
+  let status: number;
+  let ok: boolean;
   let body: unknown;
-  let ok = false;
   try {
     // One deadline over the answer's headers and body: a stalled body ends in TimeoutError.
-    const response = await fetchWithDeadline({ method: 'POST', url, headers, form, fetch: call.fetch, signal: call.signal, timeoutMs: call.timeoutMs, what: call.what });
-    status = response.status;
-    ok = response.ok;
+    const response = await fetchWithDeadline({ method: 'POST', url, headers, form, fetch: call.fetch, signal: call.signal, timeoutMs: call.timeoutMs, what });
+    ({ status, ok } = response);
     body = await readJson(response);
   } catch (error) {
     if (!isInvalidResponseError(error)) throw error;
-    throw new TokenExchangeError(`${call.what} failed: HTTP ${error.status} with an answer larger than the limit: ${where}`, {
-      source: 'oauth',
-      status: error.status,
-      retryable: false,
-      cause: error,
-    });
+    throw exchangeFailed(what, `HTTP ${error.status} with an answer larger than the limit`, url, { status: error.status, cause: error });
   }
-  const secrets = [call.clientSecret, ...(call.secrets ?? [])];
-  if (call.clientSecret !== undefined) secrets.push(`${call.clientId}:${call.clientSecret}`, basicAuthorization(call.clientId, call.clientSecret).slice('Basic '.length));
-  const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-
-  if (ok && !(call.errorIn2xxIsRefusal && typeof json?.error === 'string')) {
-    if (json) return json;
-    throw new TokenExchangeError(`${call.what} failed: HTTP ${status} with a body that is not a JSON object: ${where}`, {
-      source: 'oauth',
-      status,
-      retryable: false,
-    });
-  }
+  const json = isObject(body) ? body : undefined;
   const error = typeof json?.error === 'string' ? json.error : undefined;
-  const description = typeof json?.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
-  if (error !== undefined && !isRetryableStatus(status)) {
-    const detail = description ? `${error} (${description})` : error;
-    throw new OAuthResponseError(`${call.what} refused: ${detail}: ${where}`, {
+
+  if (ok && !(call.errorIn2xxIsRefusal && error !== undefined)) {
+    if (json) return json;
+    throw exchangeFailed(what, `HTTP ${status} with a body that is not a JSON object`, url, { status });
+  }
+  const retryable = isRetryableStatus(status);
+  if (error !== undefined && !retryable) {
+    // Every form the secrets were sent in (pair: as encoded for the Basic header) is scrubbed from the echo.
+    const secrets = [clientSecret, pair, clientSecret && `${clientId}:${clientSecret}`, ...(call.secrets ?? [])];
+    const description = typeof json?.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
+    throw new OAuthResponseError(`${what} refused: ${description ? `${error} (${description})` : error}: ${describeRequest('POST', url)}`, {
       error,
       errorDescription: description,
       status,
     });
   }
-  const detail = error ? ` (${error})` : '';
-  throw new TokenExchangeError(`${call.what} failed: HTTP ${status}${detail}: ${where}`, {
-    source: 'oauth',
-    status,
-    upstreamCode: error,
-    retryable: isRetryableStatus(status),
-  });
+  throw exchangeFailed(what, `HTTP ${status}${error ? ` (${error})` : ''}`, url, { status, upstreamCode: error, retryable });
 }
 
 /**
- * Normalize a successful token answer (docs/yandex-api.md 2.3): `access_token`, `refresh_token`,
- * `token_type`, `expires_in` (seconds), `scope`. `expiresAt` is computed at receipt.
+ * POST a grant to `/token` and normalize the answer (docs/yandex-api.md 2.3): `access_token`,
+ * `refresh_token`, `token_type`, `expires_in` (seconds), `scope`. `expiresAt` is computed at
+ * receipt with `now`.
  */
-export function toTokenSet(json: Record<string, unknown>, what: string, url: string, now: number = Date.now()): OAuthTokenSet {
-  const accessToken = json.access_token;
-  if (typeof accessToken !== 'string' || accessToken === '') {
-    throw new TokenExchangeError(`${what} failed: the answer has no access_token: ${describeRequest('POST', url)}`, {
-      source: 'oauth',
-      status: 200,
-      retryable: false,
-    });
-  }
-  const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in);
-  const tokens: OAuthTokenSet = {
-    accessToken,
-    tokenType: typeof json.token_type === 'string' ? json.token_type : 'bearer',
-  };
-  if (typeof json.refresh_token === 'string' && json.refresh_token !== '') tokens.refreshToken = json.refresh_token;
-  if (Number.isFinite(expiresIn) && expiresIn > 0) tokens.expiresAt = now + expiresIn * 1000;
-  if (typeof json.scope === 'string' && json.scope !== '') tokens.scope = json.scope;
-  return tokens;
-}
-
-/** POST a grant to `/token` and normalize the answer with {@link toTokenSet} (`now` dates `expiresAt`). */
 export async function postTokenGrant(
   options: OAuthRequestOptions & OAuthClientCredentials,
   what: string,
@@ -197,7 +161,14 @@ export async function postTokenGrant(
   now: () => number = Date.now,
 ): Promise<OAuthTokenSet> {
   const json = await postOAuthForm({ ...options, path: '/token', what, form, secrets });
-  return toTokenSet(json, what, oauthEndpoint(options.oauthUrl, '/token'), now());
+  const { access_token: accessToken, refresh_token: refreshToken, token_type: tokenType, scope } = json;
+  if (!isText(accessToken)) throw exchangeFailed(what, 'the answer has no access_token', oauthEndpoint(options.oauthUrl, '/token'), { status: 200 });
+  const expiresIn = Number(json.expires_in);
+  const tokens: OAuthTokenSet = { accessToken, tokenType: typeof tokenType === 'string' ? tokenType : 'bearer' };
+  if (isText(refreshToken)) tokens.refreshToken = refreshToken;
+  if (Number.isFinite(expiresIn) && expiresIn > 0) tokens.expiresAt = now() + expiresIn * 1000;
+  if (isText(scope)) tokens.scope = scope;
+  return tokens;
 }
 
 /** Options of {@link exchangeCode}. */
@@ -231,20 +202,21 @@ export interface ExchangeCodeOptions extends OAuthRequestOptions, OAuthClientCre
 export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthTokenSet> {
   const fn = 'exchangeCode';
   checkOAuthOptions(fn, options);
-  requireString(options.code, 'code', fn, 'the `code` query parameter of the OAuth callback');
-  if (options.codeVerifier !== undefined) requireString(options.codeVerifier, 'codeVerifier', fn, 'the PKCE verifier you created with the authorize URL');
+  const { code, codeVerifier } = options;
+  requireString(code, 'code', fn, 'the `code` of the callback');
+  if (codeVerifier !== undefined) requireString(codeVerifier, 'codeVerifier', fn, 'the PKCE verifier of the authorize URL');
   return postTokenGrant(
     options,
     'Yandex OAuth code exchange',
     {
       grant_type: 'authorization_code',
-      code: options.code,
+      code,
       redirect_uri: options.redirectUri,
-      code_verifier: options.codeVerifier,
+      code_verifier: codeVerifier,
       device_id: options.deviceId,
       device_name: options.deviceName,
     },
-    [options.code, options.codeVerifier],
+    [code, codeVerifier],
   );
 }
 
@@ -270,7 +242,8 @@ export function refreshOAuthToken(options: RefreshOAuthTokenOptions): Promise<OA
 /** {@link refreshOAuthToken} with the clock that computes `expiresAt` (the refresh engine's). */
 export async function refreshOAuthTokenAt(options: RefreshOAuthTokenOptions, now: () => number): Promise<OAuthTokenSet> {
   const fn = 'refreshOAuthToken';
+  const { refreshToken } = options;
   checkOAuthOptions(fn, options);
-  requireString(options.refreshToken, 'refreshToken', fn, 'the refresh_token of an earlier token answer');
-  return postTokenGrant(options, 'Yandex OAuth token refresh', { grant_type: 'refresh_token', refresh_token: options.refreshToken }, [options.refreshToken], now);
+  requireString(refreshToken, 'refreshToken', fn, 'from an earlier token answer');
+  return postTokenGrant(options, 'Yandex OAuth token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, [refreshToken], now);
 }

@@ -4,11 +4,12 @@
  * refresh token no longer works, the app must send the user through sign-in again: that is
  * reported as {@link SignInRequiredError}, never as a generic failure.
  */
-import { ConfigurationError, OAuthResponseError, SignInRequiredError, isOAuthResponseError } from '../errors.js';
+import { SignInRequiredError, isOAuthResponseError } from '../errors.js';
+import { isObject, optionFailer } from '../validate.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { TrackerAuthEventHandler } from '../events.js';
-import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
+import type { OAuthTokenSet, RefreshOptions, TokenStore } from '../types.js';
 import {
   checkOAuthOptions,
   refreshOAuthTokenAt,
@@ -70,7 +71,7 @@ export async function refreshUserTokens(options: RefreshOAuthTokenOptions, now: 
   } catch (error) {
     if (isOAuthResponseError(error) && SIGN_IN_AGAIN.has(error.error)) {
       throw new SignInRequiredError(`The Yandex OAuth session can no longer be refreshed (${error.error}): sign in again.`, {
-        cause: error as OAuthResponseError,
+        cause: error,
       });
     }
     throw error;
@@ -94,55 +95,42 @@ export async function refreshUserTokens(options: RefreshOAuthTokenOptions, now: 
  */
 export function userTokenSource(options: UserTokenSourceOptions): RefreshingTokenSource {
   const fn = 'userTokenSource';
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', `${fn}() needs an options object with tokens, clientId and clientSecret.`);
-  }
-  checkOAuthOptions(fn, options);
-  requireString(options.clientSecret, 'clientSecret', fn, 'the Client secret of your app, needed to refresh user tokens');
-  const { tokens } = options;
-  if (tokens === null || typeof tokens !== 'object') {
-    throw new ConfigurationError('INVALID_TOKEN', 'tokens', `${fn}: \`tokens\` must be the token set from exchangeCode() or pollDeviceToken().`);
-  }
-  requireString(tokens.accessToken, 'tokens.accessToken', fn, 'the access token from exchangeCode()');
-  if (tokens.refreshToken !== undefined) requireString(tokens.refreshToken, 'tokens.refreshToken', fn, 'the refresh token from exchangeCode(), or leave it out');
-  if (tokens.expiresAt !== undefined && !Number.isFinite(tokens.expiresAt)) {
-    throw new ConfigurationError('INVALID_TOKEN', 'tokens.expiresAt', `${fn}: \`tokens.expiresAt\` must be epoch milliseconds.`);
-  }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'onEvent', `${fn}: \`onEvent\` must be a function when given.`);
-  }
-  if (options.onTokens !== undefined && typeof options.onTokens !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'onTokens', `${fn}: \`onTokens\` must be a function when given.`);
+  if (!isObject(options)) optionFailer(fn)('options', 'must be an object with tokens, clientId and clientSecret');
+  const fail = checkOAuthOptions(fn, options);
+  const { tokens, onTokens } = options;
+  requireString(options.clientSecret, 'clientSecret', fn, 'needed to refresh user tokens');
+  if (tokens === null || typeof tokens !== 'object') fail('tokens', 'must be the token set from exchangeCode() or pollDeviceToken()', 'INVALID_TOKEN');
+  const { accessToken, refreshToken, expiresAt } = tokens;
+  requireString(accessToken, 'tokens.accessToken', fn, 'from exchangeCode()');
+  if (refreshToken !== undefined) requireString(refreshToken, 'tokens.refreshToken', fn, 'from exchangeCode(), or leave it out');
+  if (expiresAt !== undefined && !Number.isFinite(expiresAt)) fail('tokens.expiresAt', 'must be epoch milliseconds', 'INVALID_TOKEN');
+  for (const key of ['onEvent', 'onTokens'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') fail(key, 'must be a function when given');
   }
 
   // The last answer of the token endpoint, for onTokens (the store keeps only what requests need).
   let latest: OAuthTokenSet | undefined;
-  const initial: StoredToken = { token: tokens.accessToken, kind: 'oauth', expiresAt: tokens.expiresAt, refreshToken: tokens.refreshToken };
 
   const source = createRefreshingTokenSource({
-    id: options.id ?? `oauth:user:${fingerprint(tokens.refreshToken ?? tokens.accessToken)}`,
+    id: options.id ?? `oauth:user:${fingerprint(refreshToken ?? accessToken)}`,
     kind: 'oauth',
     store: options.store,
     refresh: { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh },
     onEvent: options.onEvent,
-    initial,
+    initial: { token: accessToken, kind: 'oauth', expiresAt, refreshToken },
     fetchToken: async ({ current, signal, timeoutMs, now }) => {
-      const refreshToken = current?.refreshToken ?? tokens.refreshToken;
-      if (refreshToken === undefined) {
+      const spent = current?.refreshToken ?? refreshToken;
+      if (spent === undefined) {
         throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
       }
-      const next = await refreshUserTokens(
-        { refreshToken, clientId: options.clientId, clientSecret: options.clientSecret, clientAuth: options.clientAuth, oauthUrl: options.oauthUrl, fetch: options.fetch, signal, timeoutMs },
-        now,
-      );
+      // The other options (tokens, store, …) are no fields of a token call: the grant ignores them.
+      const next = await refreshUserTokens({ ...options, refreshToken: spent, signal, timeoutMs }, now);
       // Yandex may omit a new refresh token; the old one then stays valid.
-      latest = { ...next, refreshToken: next.refreshToken ?? refreshToken };
+      latest = { ...next, refreshToken: next.refreshToken ?? spent };
       return { token: latest.accessToken, kind: 'oauth', expiresAt: latest.expiresAt, issuedAt: now(), refreshToken: latest.refreshToken };
     },
     onRefresh: async (stored) => {
-      if (!options.onTokens) return;
-      const set: OAuthTokenSet = latest ?? { accessToken: stored.token, tokenType: 'bearer', expiresAt: stored.expiresAt, refreshToken: stored.refreshToken };
-      await options.onTokens(set);
+      await onTokens?.(latest ?? { accessToken: stored.token, tokenType: 'bearer', expiresAt: stored.expiresAt, refreshToken: stored.refreshToken });
     },
   });
   source.withDefaults = (defaults) => userTokenSource(mergeDefaults(options, defaults));
