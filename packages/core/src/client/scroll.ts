@@ -18,42 +18,25 @@ import type { PaginatePlan } from './paginate-options.js';
 /** Tracker's path for releasing scrolls, relative to the client's API version. */
 const CLEAR_PATH = 'system/search/scroll/_clear';
 
-/** Tracker's answer to a scroll token past its TTL: 403 "Expired signature". */
-function isExpiredSignature(error: unknown): boolean {
-  return isTrackerHttpError(error) && error.status === 403 && error.errorMessages.some((m) => /expired signature/i.test(m));
-}
-
-/** The 403 as a {@link ScrollExpiredError}, with the scroll token hidden from the URL. */
-function scrollExpired(error: unknown): ScrollExpiredError {
-  const http = error as ScrollExpiredError;
-  let url = http.url;
+/**
+ * Tracker's answer to a scroll token past its TTL (403 "Expired signature") as a
+ * {@link ScrollExpiredError}, with the scroll token hidden from the URL; undefined for any other error.
+ */
+function scrollExpired(error: unknown): ScrollExpiredError | undefined {
+  if (!isTrackerHttpError(error) || error.status !== 403 || !error.errorMessages.some((m) => /expired signature/i.test(m))) return undefined;
+  const { status, method, errorMessages, errors, errorCode } = error;
+  let { url } = error;
   try {
     const parsed = new URL(url);
-    if (parsed.searchParams.has('scrollToken')) parsed.searchParams.set('scrollToken', REDACTED);
+    parsed.searchParams.set('scrollToken', REDACTED);
     url = parsed.toString();
   } catch {
     // not a URL: keep what the client error held
   }
   return new ScrollExpiredError(
-    `Tracker's issue-search scroll expired (403 Expired signature): more than scrollTTLMillis passed between two pages; start the search again, or give scroll.ttlMillis more time: ${describeCall(http.method, url)}`,
-    { status: http.status, method: http.method, url, errorMessages: http.errorMessages, errors: http.errors, errorCode: http.errorCode },
+    `Tracker's issue-search scroll expired (403 Expired signature); start the search again, or raise scroll.ttlMillis: ${describeCall(method, url)}`,
+    { status, method, url, errorMessages, errors, errorCode },
   );
-}
-
-/**
- * Release the scrolls this walk holds. Best effort: a failed release is ignored (the scroll then
- * lives until its TTL lapses), so ending a loop never throws because of it. After an abort it is
- * sent without waiting, so the abort surfaces at once.
- */
-async function release(tracker: KyInstance, held: Map<string, string>, aborted: boolean): Promise<void> {
-  const done = tracker
-    .post(CLEAR_PATH, { json: Object.fromEntries(held) })
-    .text()
-    .then(
-      () => undefined,
-      () => undefined,
-    );
-  if (!aborted) await done;
 }
 
 /**
@@ -63,14 +46,17 @@ async function release(tracker: KyInstance, held: Map<string, string>, aborted: 
  * @internal
  */
 export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): AsyncGenerator<Page<unknown>, void, undefined> {
-  const scroll = plan.scroll!;
+  const { type, perScroll, ttlMillis, release } = plan.scroll!;
   /** scrollId → its latest token: the `_clear` body (Tracker may hand out one id per page). */
   const held = new Map<string, string>();
   let expired = false;
-  let query = new URLSearchParams(plan.query);
-  query.set('scrollType', scroll.type);
-  if (scroll.perScroll !== undefined) query.set('perScroll', String(scroll.perScroll));
-  query.set('scrollTTLMillis', String(scroll.ttlMillis));
+  /** The walk's own query with the scroll parameters of the next request. */
+  const queryWith = (params: Record<string, string | number | undefined>): URLSearchParams => {
+    const query = new URLSearchParams(plan.query);
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+    return query;
+  };
+  let query = queryWith({ scrollType: type, perScroll, scrollTTLMillis: ttlMillis });
   let page = 1;
   let read = 0;
   try {
@@ -80,29 +66,32 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
       try {
         fetched = await fetchPage(tracker, plan, plan.path, query);
       } catch (error) {
-        if (page > 1 && isExpiredSignature(error)) {
-          expired = true;
-          throw scrollExpired(error);
-        }
-        throw error;
+        // Only a later page can outlive the scroll: on the first, a 403 is Tracker's own answer.
+        const expiredError = page > 1 ? scrollExpired(error) : undefined;
+        expired = expiredError !== undefined;
+        throw expiredError ?? error;
       }
       const { items, response } = fetched;
-      const scrollId = response.headers.get('x-scroll-id');
-      const scrollToken = response.headers.get('x-scroll-token');
+      const { headers } = response;
+      const scrollId = headers.get('x-scroll-id');
+      const scrollToken = headers.get('x-scroll-token');
       if (scrollId && scrollToken) held.set(scrollId, scrollToken);
-      const totalCount = intHeader(response.headers, 'x-total-count');
+      const totalCount = intHeader(headers, 'x-total-count');
       read += items.length;
       if (items.length > 0 || page === 1) yield { items, page, totalCount, totalPages: undefined };
       // Done at an empty page, without scroll headers, or once X-Total-Count items were read
       // (which saves the request for the final empty page).
-      if (items.length === 0 || !scrollId || !scrollToken || (totalCount !== undefined && read >= totalCount)) return;
-      query = new URLSearchParams(plan.query);
-      query.set('scrollId', scrollId);
-      query.set('scrollToken', scrollToken);
-      query.set('scrollTTLMillis', String(scroll.ttlMillis));
+      if (items.length === 0 || !scrollId || !scrollToken || read >= (totalCount ?? Infinity)) return;
+      query = queryWith({ scrollId, scrollToken, scrollTTLMillis: ttlMillis });
       page += 1;
     }
   } finally {
-    if (scroll.release && held.size > 0 && !expired) await release(tracker, held, plan.signal?.aborted === true);
+    // Best effort: a failed release is ignored (the scroll then lives until its TTL lapses), so
+    // ending a loop never throws because of it. After an abort it is sent without waiting, so
+    // the abort surfaces at once.
+    if (release && held.size > 0 && !expired) {
+      const done = tracker.post(CLEAR_PATH, { json: Object.fromEntries(held) }).text().catch(() => undefined);
+      if (!plan.signal?.aborted) await done;
+    }
   }
 }
