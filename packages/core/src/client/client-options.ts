@@ -60,7 +60,7 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   const fail = (name: string, problem: string): never => {
     throw new ConfigurationError('INVALID_OPTION', name, `createTrackerClient: \`${name}\` ${problem}.`);
   };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must be an options object of createTrackerClient()');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must be an options object');
   const options = value as TrackerClientOptions;
   const apiVersion = options.apiVersion ?? 'v3';
   if (apiVersion !== 'v2' && apiVersion !== 'v3') fail('apiVersion', "must be 'v2' or 'v3'");
@@ -71,12 +71,12 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   // setTimeout's ceiling: a longer delay fires at once.
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) fail('timeoutMs', 'must be a positive number of milliseconds');
   const limit = options.retry?.limit ?? 2;
-  if (!Number.isInteger(limit) || limit < 0) fail('retry.limit', 'must be an integer ≥ 0 (0 turns retries off)');
+  if (!Number.isInteger(limit) || limit < 0) fail('retry.limit', 'must be an integer ≥ 0');
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
   if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) fail('retry.maxRetryAfterMs', 'must be a number of milliseconds ≥ 0');
   assertEventHandler(options.onEvent, 'onEvent', 'createTrackerClient');
   for (const [name, header] of Object.entries(options.headers ?? {})) {
-    if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is set by `auth`; configure the credential or org in createTrackerAuth()');
+    if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is set by `auth` (createTrackerAuth())');
     if (typeof header !== 'string') fail(`headers.${name}`, 'must be a string');
   }
   const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
@@ -98,7 +98,7 @@ export function assertNoOrgHeaders(headers: Headers): void {
     throw new ConfigurationError(
       'INVALID_OPTION',
       `headers.${shown}`,
-      `createTrackerClient: a request must not set \`${shown}\`; the org header comes from \`auth\` (use a client on another auth for another org).`,
+      `createTrackerClient: a request must not set \`${shown}\`; it comes from \`auth\`.`,
     );
   }
 }

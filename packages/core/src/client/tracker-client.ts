@@ -66,7 +66,7 @@ interface CallState {
  */
 export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOptions = {}): KyInstance {
   if (!auth || typeof auth.headers !== 'function' || typeof auth.invalidate !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth() (an object with headers() and invalidate()).');
+    throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth().');
   }
   const config = resolveClientConfig(options, 'options');
   // The auth's observer is used unless the client has its own; a custom auth may carry anything.
@@ -220,7 +220,7 @@ function withMappedErrors(
     wrapped.catch(() => undefined);
     const bodyTimeout = where.timeoutMs === false ? undefined : where.timeoutMs;
     const timedOut = () =>
-      new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the response body: ${describeCall(where.method, where.url)}`, {
+      new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the body: ${describeCall(where.method, where.url)}`, {
         url: redactUrl(where.url),
       });
     // A 2xx body that `.json()` cannot parse is a typed error, not a bare SyntaxError.

@@ -51,5 +51,5 @@ export function assertTokenStore(store: TokenStore | undefined, fail: OptionFail
   if (!isObject(store) || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
     fail('store', 'must implement TokenStore: get(key), set(key, value), delete(key)');
   }
-  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) => Promise<TokenStoreLock | undefined>, or absent');
+  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) or absent');
 }

@@ -42,7 +42,7 @@ const NUMERIC_FIELDS = ['maxAgeMs', 'earlyMs', 'retries', 'backoffMs', 'maxBacko
  */
 export function resolveRefreshOptions(options: RefreshOptions | undefined, field = 'refresh'): ResolvedRefreshOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be an object of refresh options (or omitted for the defaults).`);
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be an object of refresh options.`);
   }
   const resolved: ResolvedRefreshOptions = { ...DEFAULT_REFRESH_OPTIONS, now: Date.now };
   for (const name of NUMERIC_FIELDS) {
@@ -50,17 +50,14 @@ export function resolveRefreshOptions(options: RefreshOptions | undefined, field
     if (value === undefined) continue;
     const positive = name === 'timeoutMs';
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0) || (name === 'retries' && !Number.isInteger(value))) {
-      throw new ConfigurationError(
-        'INVALID_OPTION',
-        `${field}.${name}`,
-        `${field}.${name} must be a finite ${name === 'retries' ? 'integer' : 'number of milliseconds'} ${positive ? '> 0' : '>= 0'}; remove it to use the default (${DEFAULT_REFRESH_OPTIONS[name]}).`,
-      );
+      const path = `${field}.${name}`;
+      throw new ConfigurationError('INVALID_OPTION', path, `${path} must be ${name === 'retries' ? 'an integer' : 'a number of ms'} ${positive ? '> 0' : '>= 0'} (default ${DEFAULT_REFRESH_OPTIONS[name]}).`);
     }
     resolved[name] = value;
   }
   if (options?.now !== undefined) {
     if (typeof options.now !== 'function') {
-      throw new ConfigurationError('INVALID_OPTION', `${field}.now`, `${field}.now must be a function returning epoch milliseconds (like Date.now).`);
+      throw new ConfigurationError('INVALID_OPTION', `${field}.now`, `${field}.now must be a function like Date.now.`);
     }
     resolved.now = options.now;
   }

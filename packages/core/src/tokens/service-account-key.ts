@@ -47,9 +47,9 @@ function fail(field: string, problem: string): never {
 }
 
 // The fixes several problems share.
-const COPY_AGAIN = 'copy the authorized key file again.';
+const COPY_AGAIN = 'copy the key file again.';
 const RSA_ONLY = 'Yandex Cloud authorized keys are RSA_2048 or RSA_4096.';
-const WHOLE_KEY = 'pass the whole authorized key JSON (from `yc iam key create --output key.json`).';
+const WHOLE_KEY = 'pass the whole key JSON (`yc iam key create`).';
 
 function idField(value: unknown, field: string): string {
   if (typeof value !== 'string' || value === '') fail(field, `is missing; ${WHOLE_KEY}`);
@@ -66,11 +66,11 @@ export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffe
   if (typeof pem !== 'string' || pem.trim() === '') fail(field, `is missing; ${WHOLE_KEY}`);
   const text = pem.replace(/\\n/g, '\n'); // keys pasted into env files often carry literal \n
   if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text) && !text.includes(PEM_BEGIN)) {
-    fail(field, `is not an unencrypted PKCS#8 key ("BEGIN PRIVATE KEY"); ${COPY_AGAIN}`);
+    fail(field, `is not an unencrypted PKCS#8 key; ${COPY_AGAIN}`);
   }
   const begin = text.indexOf(PEM_BEGIN);
   const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
-  if (begin < 0 || end < 0) fail(field, `is not a PEM private key (expected a "${PEM_BEGIN}" … "${PEM_END}" block).`);
+  if (begin < 0 || end < 0) fail(field, `is not a PEM private key (BEGIN PRIVATE KEY block); ${COPY_AGAIN}`);
   const der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
   if (der === undefined) return fail(field, `has a damaged PEM body (not base64); ${COPY_AGAIN}`);
   checkPkcs8Structure(der, field);
@@ -129,7 +129,7 @@ const OID = 0x06;
  * imports it. Only the structure is checked here; WebCrypto checks the numbers.
  */
 function checkPkcs8Structure(der: Uint8Array, field: string): void {
-  const damaged = (): never => fail(field, `is damaged (its PKCS#8 structure is incomplete); ${COPY_AGAIN}`);
+  const damaged = (): never => fail(field, `is damaged (incomplete PKCS#8); ${COPY_AGAIN}`);
   const notRsa = (): never => fail(field, `is not an RSA private key; ${RSA_ONLY}`);
   const outer = readElement(der, 0, der.length);
   if (!outer || outer.tag !== SEQUENCE) return damaged();
@@ -169,7 +169,7 @@ export function parseServiceAccountKey(input: unknown, field = 'key'): ParsedSer
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    fail(field, `must be the authorized key JSON (id, service_account_id, private_key) or its text; ${WHOLE_KEY}`);
+    fail(field, `must be the authorized key JSON or its text; ${WHOLE_KEY}`);
   }
   const record = value as Record<string, unknown>;
   if ('private_key' in record || 'service_account_id' in record) {

@@ -84,7 +84,7 @@ describe('createTrackerClient against the fake', () => {
     const error = await verifyAccess(orgClient('y0_not-a-real-token-123')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error).toMatchObject({ status: 401, errorMessages: ['Not authorized'] });
-    expect((error as Error).message).toContain('the call was not retried');
+    expect((error as Error).message).toContain('the source has no other token to retry with');
     expect(fake.calls.count('tracker')).toBe(1);
     expect(JSON.stringify(error) + (error as Error).message).not.toContain('y0_not-a-real-token-123');
   });

@@ -122,9 +122,9 @@ describe('credentialsFromEnv: configuration errors name the variables, never the
     ['a Yandex 360 id in TRACKER_CLOUD_ORG_ID', { TRACKER_IAM_TOKEN: 't1.abc', TRACKER_CLOUD_ORG_ID: '1234567' }, 'TRACKER_CLOUD_ORG_ID', 'set it as TRACKER_ORG_ID instead'],
     ['a line break inside TRACKER_IAM_FROM_OAUTH_TOKEN', { TRACKER_IAM_FROM_OAUTH_TOKEN: `${secret}\n${secret}`, TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2zjbqn4kk' }, 'TRACKER_IAM_FROM_OAUTH_TOKEN', 'TRACKER_IAM_FROM_OAUTH_TOKEN contains a control character'],
     ['IAM with a Yandex 360 org', { TRACKER_IAM_FROM_OAUTH_TOKEN: secret, TRACKER_ORG_ID: '1' }, 'TRACKER_ORG_ID', 'TRACKER_CLOUD_ORG_ID'],
-    ['a token with a scheme word', { TRACKER_OAUTH_TOKEN: `OAuth ${secret}`, TRACKER_ORG_ID: '1' }, 'TRACKER_OAUTH_TOKEN', 'scheme'],
+    ['a token with a scheme word', { TRACKER_OAUTH_TOKEN: `OAuth ${secret}`, TRACKER_ORG_ID: '1' }, 'TRACKER_OAUTH_TOKEN', 'starts with OAuth/Bearer'],
     ['a bad metadata flag', { TRACKER_USE_METADATA: 'sometimes', TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_USE_METADATA', 'true or false'],
-    ['a bad URL', { TRACKER_OAUTH_TOKEN: secret, TRACKER_ORG_ID: '1', YANDEX_IAM_URL: `https://user:${secret}@iam.example` }, 'YANDEX_IAM_URL', 'user name or password'],
+    ['a bad URL', { TRACKER_OAUTH_TOKEN: secret, TRACKER_ORG_ID: '1', YANDEX_IAM_URL: `https://user:${secret}@iam.example` }, 'YANDEX_IAM_URL', 'user:password@'],
     ['a broken key', { TRACKER_SERVICE_ACCOUNT_KEY: `{"id":"aje1","service_account_id":"aje2","private_key":"${secret}"}`, TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_SERVICE_ACCOUNT_KEY.private_key', 'PEM'],
     ['a bad IAM expiry', { TRACKER_IAM_TOKEN: 't1.abc', TRACKER_IAM_TOKEN_EXPIRES_AT: 'tomorrow', TRACKER_CLOUD_ORG_ID: 'bpf3crucp1v2mm2uxwzz' }, 'TRACKER_IAM_TOKEN_EXPIRES_AT', 'RFC 3339'],
   ];
