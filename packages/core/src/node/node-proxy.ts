@@ -8,28 +8,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
-import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
-import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
+import { optionFailer } from '../validate.js';
 import { withCookies } from '../web/cookies.js';
 import { jsonError, toErrorResponse } from '../web/error-response.js';
 import type { TrackerProxyOptions } from '../web/proxy.js';
-import { resolveProxyOptions, type ProxyConfig } from '../web/proxy-config.js';
+import { resolveProxyOptions, type ProxyActor, type ProxyConfig } from '../web/proxy-config.js';
 import {
   FORBIDDEN_REFUSAL,
-  NOT_FOUND_REFUSAL,
   answerHeaders,
   bodyRefusal,
   forwardedHeaders,
-  isUserAuth,
   publicBaseOf,
-  refuseEarly,
+  routeRequest,
   sendWithReplay,
-  splitTarget,
+  upstreamFailure,
   type HeaderLookup,
   type ProxyRefusal,
 } from '../web/proxy-decide.js';
-import { BODYLESS_METHODS, invalid } from '../web/proxy-rules.js';
+import { BODYLESS_METHODS } from '../web/proxy-rules.js';
 import type { UserAuth } from '../web/user-auth.js';
 import { sendWebResponse } from './http-bridge.js';
 import { readRequestBody } from './request-body.js';
@@ -123,12 +120,13 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     if (request === undefined) webRequests.set(req, (request = read(req)));
     return request;
   };
-  const { config, auth, authorize, report } = resolveProxyOptions(options, 'createNodeTrackerProxy', webRequestOf);
+  const { config, actor, authorize, report } = resolveProxyOptions(options, 'createNodeTrackerProxy', webRequestOf);
+  const fail = optionFailer('createNodeTrackerProxy');
   if (options.connections !== undefined && (!Number.isSafeInteger(options.connections) || options.connections < 1)) {
-    invalid('connections', 'createNodeTrackerProxy: connections must be a positive integer.');
+    fail('connections', 'must be a positive integer');
   }
   if (options.dispatcher !== undefined && (typeof options.dispatcher !== 'object' || typeof options.dispatcher?.stream !== 'function')) {
-    invalid('dispatcher', 'createNodeTrackerProxy: dispatcher must be an undici Dispatcher (Agent, Pool).');
+    fail('dispatcher', 'must be an undici Dispatcher (Agent, Pool)');
   }
   const base = new URL(config.trackerBase);
   const origin = base.origin;
@@ -141,12 +139,10 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     const host = req.headers.host;
     if (host !== undefined && !isHostHeader(host)) return refuse(res, BAD_HOST_REFUSAL);
     const header = headerOf(req.headers);
-    const target =
-      context?.path !== undefined ? splitTarget(context.path, '', false) : splitTarget(req.url ?? '/', config.basePath, true);
-    const path = target?.path ?? '';
-    // A wrong method is answered 405 wherever it points; a path outside the mount 404.
-    const refusal = target === undefined && config.methods.has(method) ? NOT_FOUND_REFUSAL : refuseEarly(config, method, path, header);
-    if (refusal) return refuse(res, refusal);
+    const raw = context?.path;
+    const target = routeRequest(config, method, raw ?? req.url ?? '/', raw === undefined, header);
+    if (!('path' in target)) return refuse(res, target);
+    const { path } = target;
 
     try {
       if (authorize !== undefined && (await authorize(req)) !== true) return refuse(res, FORBIDDEN_REFUSAL);
@@ -163,7 +159,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     }
 
     const forwarded = forwardedHeaders(config, header);
-    const upstreamPath = prefix + path + target!.search;
+    const upstreamPath = prefix + path + target.search;
     // The client's departure aborts the upstream call; one listener, on the response's close.
     const controller = new AbortController();
     const onClose = () => {
@@ -171,14 +167,13 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     };
     res.once('close', onClose);
 
-    let userAuth: UserAuth | undefined;
+    let who: ProxyActor | undefined;
     try {
-      const resolved = typeof auth === 'function' ? await auth(req) : auth;
-      userAuth = isUserAuth(resolved) ? resolved : undefined;
-      const trackerAuth = userAuth ? userAuth.auth : (resolved as TrackerAuth);
+      const acting = await actor(req);
+      who = acting;
       const publicBase = publicBaseOf(config, context?.basePath);
       let attempts = 0;
-      const finalAttempt = await sendWithReplay<Attempt>(trackerAuth, controller.signal, {
+      const finalAttempt = await sendWithReplay<Attempt>(acting.auth, controller.signal, {
         send: (authHeaders) => {
           attempts++;
           const headers: string[] = [];
@@ -195,16 +190,15 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
             keep401: attempts === 1,
             res,
             answer: (status, upstreamHeaders) =>
-              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, userAuth?.cookies),
+              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, acting.cookies),
           });
         },
-        status: (attempt) => attempt.status,
         // The 401's body was already read to its end (kept aside): the connection is free.
         discard: async () => undefined,
       });
       if (finalAttempt.kept !== undefined) {
         // A 401 passed back (the credential's cooldown said a replay would resend the same token).
-        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, userAuth?.cookies);
+        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, acting.cookies);
         const bodyBytes = Buffer.concat(finalAttempt.kept);
         res.statusCode = 401;
         for (const [name, value] of answer.headers) if (name !== 'content-length') res.setHeader(name, value);
@@ -214,10 +208,10 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     } catch (error) {
       // Mid-body failures already cut the response (undici destroys it): nothing to answer.
       if (res.headersSent) return;
-      const failure = upstreamError(error, method, config, upstreamPath, controller.signal.aborted);
+      const failure = upstreamError(error, method, config, origin + upstreamPath, controller.signal.aborted);
       report(failure, req);
       if (res.destroyed) return;
-      await sendWebResponse(res, withCookies(toErrorResponse(failure), userAuth?.cookies ?? []));
+      await sendWebResponse(res, withCookies(toErrorResponse(failure), who?.cookies ?? []));
     } finally {
       res.off('close', onClose);
     }
@@ -293,22 +287,19 @@ function sendUpstream(dispatcher: Dispatcher, config: ProxyConfig, call: Upstrea
   });
 }
 
-/** The library error for a failed upstream call: the operation and Tracker path, never its origin. */
-function upstreamError(error: unknown, method: string, config: ProxyConfig, upstreamPath: string, clientGone: boolean): unknown {
+/** The library error for a failed upstream call (see {@link upstreamFailure}); anything but a transport failure is returned as is. */
+function upstreamError(error: unknown, method: string, config: ProxyConfig, url: string, clientGone: boolean): unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  const q = upstreamPath.indexOf('?');
-  const where = `${method} ${q === -1 ? upstreamPath : upstreamPath.slice(0, q)}`;
-  const url = redactUrl(new URL(upstreamPath, `${config.trackerBase}/`).href);
-  if (clientGone) return new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause: { url } });
   // Anything but a transport failure (a credential error, a bug) keeps its own answer.
-  if (typeof code !== 'string' || (!code.startsWith('UND_ERR') && !/^E[A-Z]+$/.test(code))) return error;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new TimeoutError(`Tracker proxy: no answer within ${config.timeoutMs} ms: ${where}`, { cause: { url } });
-  }
-  if (code === 'UND_ERR_ABORTED') return new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause: { url } });
-  return new NetworkError(`Tracker proxy: Tracker could not be reached: ${where}`, {
-    cause: error instanceof Error ? { name: error.name, message: error.message, url } : { url },
-  });
+  const transport = typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z]+$/.test(code));
+  if (!clientGone && !transport) return error;
+  const kind =
+    clientGone || code === 'UND_ERR_ABORTED'
+      ? 'gone'
+      : code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+        ? 'timeout'
+        : 'network';
+  return upstreamFailure(kind, method, url, config.timeoutMs, error);
 }
 
 const BAD_HOST_REFUSAL: ProxyRefusal = [400, 'BAD_REQUEST', 'The Host header is not a valid host name.'];

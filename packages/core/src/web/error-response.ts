@@ -42,13 +42,20 @@ export interface WebErrorBody {
   };
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
+/**
+ * Added to every answer of core's web handlers, errors and proxied Tracker content alike.
+ * Tracker content (an attachment served as `text/html` or `image/svg+xml`) arrives on the
+ * app's own origin: without these a browser would run its script with the app's cookies.
+ * `sandbox` gives the document an opaque origin even if it is opened inline; `default-src
+ * 'none'` loads nothing; `nosniff` stops type guessing; `no-store` keeps it out of caches.
+ */
+export const NO_STORE_ISOLATED = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-  // An error body is data: even opened as a page it runs nothing.
   'content-security-policy': "sandbox; default-src 'none'",
 } as const;
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', ...NO_STORE_ISOLATED } as const;
 
 /** A JSON error response with a fixed code and message. */
 export function jsonError(
@@ -74,7 +81,7 @@ export function toErrorBody(error: unknown): WebErrorBody {
   const body: WebErrorBody = { error: { code: error.code, message: error.message } };
   if (isTrackerHttpError(error)) {
     // Copies: the error's own fields stay the error's. Both were scrubbed when it was built.
-    const errors = { ...(error.errors ?? {}) };
+    const errors = { ...error.errors };
     const errorMessages = [...(error.errorMessages ?? [])];
     if (Object.keys(errors).length > 0 || errorMessages.length > 0) body.error.details = { errors, errorMessages };
   }
@@ -116,11 +123,10 @@ export function errorAnswer(error: unknown): ErrorAnswer {
  * try { … } catch (error) { return toErrorResponse(error); }
  */
 export function toErrorResponse(error: unknown, headers?: Record<string, string>): Response {
-  const answer = errorAnswer(error);
-  const { allow } = answer.headers;
-  return jsonBody(answer.status, answer.body, allow === undefined ? headers : { ...headers, allow });
+  const { status, body, headers: own } = errorAnswer(error);
+  return jsonBody(status, body, own.allow === undefined ? headers : { ...headers, allow: own.allow });
 }
 
 function jsonBody(status: number, body: WebErrorBody, headers?: Record<string, string>): Response {
-  return new Response(JSON.stringify(body), { status, headers: headers ? { ...JSON_HEADERS, ...headers } : JSON_HEADERS });
+  return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } });
 }

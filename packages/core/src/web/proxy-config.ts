@@ -4,19 +4,18 @@
  * the two can never disagree about a limit, a default or who may use the proxy.
  */
 import type { TrackerAuth } from '../types.js';
+import { DEFAULT_TRACKER_URL } from '../types.js';
+import { assertUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
 import { sameOriginSignedIn } from './proxy-gate.js';
 import {
-  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_REQUEST_HEADERS,
   DEFAULT_RESPONSE_HEADERS,
-  DEFAULT_TIMEOUT_MS,
+  DOT_SEGMENT,
   KNOWN_METHODS,
-  headerList,
-  invalid,
-  normalizeBasePath,
-  pathPrefixes,
-  trackerBaseOf,
+  NEVER_FORWARDED,
+  SAFE_PATH,
+  isSafeTrackerPath,
 } from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
 
@@ -27,7 +26,9 @@ export const DEFAULT_PROXY_PATHS: readonly string[] = /* @__PURE__ */ Object.fre
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
 /** Default time for a whole request body to arrive: 30 s (then 408). */
-export const DEFAULT_PROXY_BODY_TIMEOUT_MS = DEFAULT_BODY_TIMEOUT_MS;
+export const DEFAULT_PROXY_BODY_TIMEOUT_MS = 30_000;
+/** Default wait for Tracker's response headers: 30 s (then 504). */
+const DEFAULT_PROXY_TIMEOUT_MS = 30_000;
 
 /** The options every transport shares (what is decided, not how it is sent). */
 export interface ProxyRuleOptions {
@@ -103,17 +104,23 @@ export interface ProxyConfig {
   responseHeaders: readonly string[];
 }
 
-/** Whom a transport's request acts as, once {@link resolveProxyOptions} resolved `auth`/`user`. */
-export type ResolvedProxyAuth<Req> = TrackerAuth | ((req: Req) => TrackerAuth | UserAuth | Promise<TrackerAuth | UserAuth>);
+/** Whom a request acts as: a user's auth (with its session `cookies`), or the one credential as `{ auth }`. */
+export type ProxyActor = Pick<UserAuth, 'auth'> & Partial<Pick<UserAuth, 'cookies'>>;
 
 /** The proxy options both transports act on: the validated settings, whom to act as, who may. */
 export interface ResolvedProxyOptions<Req> {
   config: ProxyConfig;
-  auth: ResolvedProxyAuth<Req>;
+  /** Whom this request acts as (`auth` or `user` resolved); may throw `SignInRequiredError`. */
+  actor: (req: Req) => Promise<ProxyActor>;
   /** `undefined` only with `allowAnonymous: true`. */
   authorize: ((req: Req) => boolean | Promise<boolean>) | undefined;
   /** Calls `onError`, never throwing: an observer must not turn an error answer into a crash. */
   report(error: unknown, req: Req): void;
+}
+
+/** A `UserAuth` rather than a `TrackerAuth` (what an `auth` function may return in user mode). */
+function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
+  return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
 }
 
 /**
@@ -128,38 +135,99 @@ export function resolveProxyOptions<Req>(
   factory: string,
   webRequestOf: (req: Req) => Request,
 ): ResolvedProxyOptions<Req> {
-  if (!options || typeof options !== 'object') invalid('options', `${factory}: pass an options object.`);
-  const { auth, user, authorize, onError } = options;
-  if (user !== undefined) {
-    if (auth !== undefined) invalid('user', `${factory}: pass either user (an OAuthFlow) or auth, not both.`);
-    if (typeof user !== 'object' || user === null || typeof user.userAuth !== 'function' || typeof user.getSession !== 'function') {
-      invalid('user', `${factory}: user must be what createOAuthFlow() returned.`);
+  const fail: OptionFail = optionFailer(factory);
+  if (!isObject(options as unknown)) fail('options', 'must be an options object');
+  const { auth, user, authorize, onError, allowAnonymous, allowNavigation, basePath = '', maxBodyBytes = DEFAULT_PROXY_MAX_BODY_BYTES } = options;
+  /** An opt-in flag: absent or `true`. */
+  const onlyTrue = (field: string, value: unknown) => {
+    if (value !== undefined && value !== true) fail(field, 'can only be true');
+  };
+  /** A callback: absent or a function. */
+  const callback = (field: string, value: unknown) => {
+    if (value !== undefined && typeof value !== 'function') fail(field, 'must be a function');
+  };
+  /** A duration in ms: finite and positive. */
+  const positiveMs = (field: 'timeoutMs' | 'bodyTimeoutMs', fallback: number) => {
+    const ms = options[field] ?? fallback;
+    if (!Number.isFinite(ms) || ms <= 0) fail(field, 'must be a positive number of milliseconds');
+    return ms;
+  };
+  /** Plain Tracker paths, without their trailing slash. */
+  const pathPrefixes = (field: 'allowPaths' | 'inlinePaths', fallback: readonly string[]) => {
+    const list = options[field] ?? fallback;
+    if (!Array.isArray(list)) fail(field, 'must be an array of paths');
+    return Array.from(list, (prefix: unknown) => {
+      if (typeof prefix !== 'string' || !isSafeTrackerPath(prefix)) fail(field, 'must hold plain paths such as /v3/ or /v3/issues');
+      return prefix.replace(/\/$/, '');
+    });
+  };
+  /** The default header names plus the extra ones (lower case), none of them {@link NEVER_FORWARDED}. */
+  const headerList = (field: 'requestHeaders' | 'responseHeaders', defaults: readonly string[]) => {
+    const out = new Set(defaults);
+    for (const raw of options[field] ?? []) {
+      const name = typeof raw === 'string' ? raw.toLowerCase() : '';
+      if (!HEADER_NAME.test(name)) fail(field, 'must hold header names');
+      // The name is one of a fixed list, never a secret: naming it says what to remove.
+      if (NEVER_FORWARDED.has(name)) fail(field, `cannot include ${name} (credentials or connection-specific)`);
+      out.add(name);
     }
-  } else if (
-    typeof auth !== 'function' &&
-    (typeof auth !== 'object' || auth === null || typeof (auth as { headers?: unknown }).headers !== 'function')
-  ) {
-    invalid('auth', `${factory}: auth must be a TrackerAuth (createTrackerAuth()) or a function of the request returning one; or pass user (an OAuthFlow).`);
-  }
-  if (authorize !== undefined && typeof authorize !== 'function') {
-    invalid('authorize', `${factory}: authorize must be a function (request) => boolean.`);
-  }
-  if (options.allowAnonymous !== undefined && options.allowAnonymous !== true) {
-    invalid('allowAnonymous', `${factory}: allowAnonymous can only be true.`);
-  }
-  if (authorize === undefined && options.allowAnonymous !== true && user === undefined) {
-    invalid(
-      'authorize',
-      `${factory}: pass authorize(request) to decide who may use your Tracker credentials, or allowAnonymous: true to let anyone who reaches the proxy use them.`,
-    );
-  }
-  if (onError !== undefined && typeof onError !== 'function') invalid('onError', `${factory}: onError must be a function.`);
+    return [...out];
+  };
 
-  const gate = user !== undefined && authorize === undefined && options.allowAnonymous !== true ? sameOriginSignedIn(user) : undefined;
+  if (user !== undefined) {
+    if (auth !== undefined) fail('user', 'and `auth` exclude each other: pass one');
+    if (!isObject(user as unknown) || typeof user.userAuth !== 'function' || typeof user.getSession !== 'function') {
+      fail('user', 'must be what createOAuthFlow() returned');
+    }
+  } else if (typeof auth !== 'function' && !(isObject(auth) && typeof auth.headers === 'function')) {
+    fail('auth', 'must be a TrackerAuth or a function of the request returning one (or pass `user`)');
+  }
+  callback('authorize', authorize);
+  onlyTrue('allowAnonymous', allowAnonymous);
+  if (authorize === undefined && !allowAnonymous && user === undefined) {
+    fail('authorize', 'is required: decide who may use your Tracker credentials, or pass allowAnonymous: true');
+  }
+  callback('onError', onError);
+
+  if (basePath !== '' && basePath !== '/' && (typeof basePath !== 'string' || !SAFE_PATH.test(basePath) || DOT_SEGMENT.test(basePath))) {
+    fail('basePath', 'must be a plain path such as /api/tracker');
+  }
+  const methods = new Set<string>();
+  for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {
+    const upper = typeof method === 'string' ? method.toUpperCase() : '';
+    if (!KNOWN_METHODS.has(upper)) fail('methods', 'may only contain GET, HEAD, POST, PUT, PATCH, DELETE');
+    methods.add(upper);
+  }
+  if (methods.size === 0) fail('methods', 'must not be empty');
+  const allowPaths = pathPrefixes('allowPaths', DEFAULT_PROXY_PATHS);
+  if (allowPaths.length === 0) fail('allowPaths', 'must not be empty');
+  const inlinePaths = pathPrefixes('inlinePaths', []);
+  onlyTrue('allowNavigation', allowNavigation);
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) fail('maxBodyBytes', 'must be a non-negative integer (bytes)');
+  const config: ProxyConfig = {
+    methods,
+    allowHeader: [...methods].join(', '),
+    basePath: basePath.replace(/\/$/, ''),
+    allowPaths,
+    inlinePaths,
+    allowNavigation: allowNavigation === true,
+    maxBodyBytes,
+    timeoutMs: positiveMs('timeoutMs', DEFAULT_PROXY_TIMEOUT_MS),
+    bodyTimeoutMs: positiveMs('bodyTimeoutMs', DEFAULT_PROXY_BODY_TIMEOUT_MS),
+    // The same check as the client's `trackerUrl`: http(s), no credentials, query or fragment.
+    trackerBase: assertUrl(options.trackerUrl ?? DEFAULT_TRACKER_URL, 'trackerUrl').href.replace(/\/+$/, ''),
+    requestHeaders: headerList('requestHeaders', DEFAULT_REQUEST_HEADERS),
+    responseHeaders: headerList('responseHeaders', DEFAULT_RESPONSE_HEADERS),
+  };
+
+  const gate = user !== undefined && authorize === undefined && !allowAnonymous ? sameOriginSignedIn(user) : undefined;
   return {
-    config: resolveProxyConfig(options, factory),
-    auth: user !== undefined ? (req: Req) => user.userAuth(webRequestOf(req)) : (auth as ResolvedProxyAuth<Req>),
-    authorize: gate !== undefined ? (req: Req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
+    config,
+    actor: async (req) => {
+      const resolved = user !== undefined ? await user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? await auth(req) : auth;
+      return isUserAuth(resolved as TrackerAuth | UserAuth) ? (resolved as UserAuth) : { auth: resolved as TrackerAuth };
+    },
+    authorize: gate !== undefined ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
     report: (error, req) => {
       try {
         (onError as ((error: unknown, req: Req) => void) | undefined)?.(error, req);
@@ -170,47 +238,4 @@ export function resolveProxyOptions<Req>(
   };
 }
 
-/** The settings part of {@link resolveProxyOptions} (limits, lists, Tracker's URL). */
-function resolveProxyConfig(options: ProxyRuleOptions, factory: string): ProxyConfig {
-  const basePath = normalizeBasePath(options.basePath);
-  const methods = new Set<string>();
-  for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {
-    const upper = typeof method === 'string' ? method.toUpperCase() : '';
-    if (!KNOWN_METHODS.has(upper)) invalid('methods', `${factory}: methods may only contain ${[...KNOWN_METHODS].join(', ')}.`);
-    methods.add(upper);
-  }
-  if (methods.size === 0) invalid('methods', `${factory}: methods must not be empty.`);
-
-  const allowPaths = pathPrefixes(options.allowPaths ?? DEFAULT_PROXY_PATHS, 'allowPaths');
-  if (allowPaths.length === 0) invalid('allowPaths', `${factory}: allowPaths must not be empty.`);
-  const inlinePaths = pathPrefixes(options.inlinePaths ?? [], 'inlinePaths');
-  if (options.allowNavigation !== undefined && options.allowNavigation !== true) {
-    invalid('allowNavigation', `${factory}: allowNavigation can only be true.`);
-  }
-
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PROXY_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
-    invalid('maxBodyBytes', `${factory}: maxBodyBytes must be a non-negative integer (bytes).`);
-  }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('timeoutMs', `${factory}: timeoutMs must be a positive number of milliseconds.`);
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  if (!Number.isFinite(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
-    invalid('bodyTimeoutMs', `${factory}: bodyTimeoutMs must be a positive number of milliseconds.`);
-  }
-
-  return {
-    methods,
-    allowHeader: [...methods].join(', '),
-    basePath,
-    allowPaths,
-    inlinePaths,
-    allowNavigation: options.allowNavigation === true,
-    maxBodyBytes,
-    timeoutMs,
-    bodyTimeoutMs,
-    trackerBase: trackerBaseOf(options.trackerUrl),
-    requestHeaders: headerList(options.requestHeaders, DEFAULT_REQUEST_HEADERS, 'requestHeaders'),
-    responseHeaders: headerList(options.responseHeaders, DEFAULT_RESPONSE_HEADERS, 'responseHeaders'),
-  };
-}
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -4,18 +4,12 @@
  * plain values (a method, a raw path, a header lookup) so the Node transport decides without
  * building a web `Request` or `Response`.
  */
+import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
+import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
-import type { WebErrorCode } from './error-response.js';
+import { NO_STORE_ISOLATED, type WebErrorCode } from './error-response.js';
 import type { ProxyConfig } from './proxy-config.js';
-import {
-  ISOLATION_HEADERS,
-  attachmentDisposition,
-  isJsonType,
-  isNavigationBy,
-  isSafeTrackerPath,
-  matchesPrefix,
-} from './proxy-rules.js';
-import type { UserAuth } from './user-auth.js';
+import { attachmentDisposition, isJsonType, isNavigationBy, isSafeTrackerPath, isUnder, matchesPrefix } from './proxy-rules.js';
 import { setCookieValue, type SessionCookie } from './cookies.js';
 
 /** A header lookup: the value, or `null` when absent. */
@@ -36,37 +30,41 @@ export interface ProxyTarget {
   search: string;
 }
 
-export const NAVIGATION_MESSAGE =
-  "The Tracker proxy answers the app's fetch() calls only; it is not opened as a page, link or frame, so Tracker content never runs as this site.";
 
 /**
- * The refusal for a method, a path (already cut below the mount) and the navigation headers,
- * or `undefined` when the request may go on to `authorize`.
+ * Where a request goes, or its refusal, from its method, raw target (path and query: the
+ * adapter's, as received, or the request's own, cut below `basePath` when `underBase`) and the
+ * navigation headers. A wrong method is refused 405 wherever it points; a path outside the
+ * mount 404; then a bad or not allowed path and a page load. `authorize` comes next.
  */
-export function refuseEarly(config: ProxyConfig, method: string, path: string, header: HeaderLookup): ProxyRefusal | undefined {
+export function routeRequest(
+  config: ProxyConfig,
+  method: string,
+  raw: string,
+  underBase: boolean,
+  header: HeaderLookup,
+): ProxyTarget | ProxyRefusal {
+  const q = raw.indexOf('?');
+  let path = q === -1 ? raw : raw.slice(0, q);
+  const search = q === -1 || q === raw.length - 1 ? '' : raw.slice(q);
+  const { basePath } = config;
+  let outside = false;
+  if (underBase && basePath !== '') {
+    outside = !isUnder(basePath, path);
+    path = path.slice(basePath.length);
+  }
   if (!config.methods.has(method)) {
     return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: config.allowHeader }];
   }
+  if (outside) return [404, 'NOT_FOUND', 'Not found.'];
   if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'The request path is not a valid Tracker API path.'];
   if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.'];
-  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', NAVIGATION_MESSAGE];
-  return undefined;
+  // Tracker content must never run as this site (the README explains).
+  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'The Tracker proxy answers fetch() calls only, not page loads.'];
+  return { path, search };
 }
 
 export const FORBIDDEN_REFUSAL: ProxyRefusal = [403, 'FORBIDDEN', 'Not allowed to use the Tracker proxy.'];
-export const NOT_FOUND_REFUSAL: ProxyRefusal = [404, 'NOT_FOUND', 'Not found.'];
-
-/** A raw request target (path and query) split, the path cut below `basePath`; `undefined` outside the mount. */
-export function splitTarget(raw: string, basePath: string, stripBase: boolean): ProxyTarget | undefined {
-  const q = raw.indexOf('?');
-  let path = q === -1 ? raw : raw.slice(0, q);
-  const search = q === -1 ? '' : raw.slice(q);
-  if (stripBase && basePath !== '') {
-    if (path !== basePath && !(path.startsWith(basePath) && path.charCodeAt(basePath.length) === 47)) return undefined;
-    path = path.slice(basePath.length);
-  }
-  return { path, search: search === '?' ? '' : search };
-}
 
 /** The verdict of reading a request body, when it is not the body itself. */
 export type BodyVerdict = 'too-large' | 'bad-length' | 'unreadable' | 'timeout';
@@ -90,14 +88,9 @@ export function forwardedHeaders(config: ProxyConfig, header: HeaderLookup): [st
   return forwarded;
 }
 
-export function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
-  return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
-}
-
 /** What a transport must do for the replay rule: send with given auth headers, and throw away an answer. */
-export interface ProxyExchange<R> {
+export interface ProxyExchange<R extends { status: number }> {
   send(authHeaders: Record<string, string>): Promise<R>;
-  status(response: R): number;
   /** Drain or cancel an answer that will not be passed on, so its connection can be reused. */
   discard(response: R): Promise<void>;
 }
@@ -108,14 +101,35 @@ export interface ProxyExchange<R> {
  * `false` the credential is in its forced-refresh cooldown and would send the same token
  * again: the 401 is passed back instead of a replay that cannot succeed.
  */
-export async function sendWithReplay<R>(auth: TrackerAuth, signal: AbortSignal | undefined, exchange: ProxyExchange<R>): Promise<R> {
-  const first = await auth.headers(signal ? { signal } : undefined);
+export async function sendWithReplay<R extends { status: number }>(auth: TrackerAuth, signal: AbortSignal | undefined, exchange: ProxyExchange<R>): Promise<R> {
+  const init = signal ? { signal } : undefined;
+  const first = await auth.headers(init);
   const response = await exchange.send(first);
-  if (exchange.status(response) !== 401) return response;
-  if ((await auth.invalidate(first.Authorization)) === false) return response;
+  if (response.status !== 401 || (await auth.invalidate(first.Authorization)) === false) return response;
   await exchange.discard(response);
-  return exchange.send(await auth.headers(signal ? { signal } : undefined));
+  return exchange.send(await auth.headers(init));
 }
+
+/**
+ * The error for a failed upstream call to `url`: `timeout` (no answer within `timeoutMs`),
+ * `gone` (the client went away) or `network` (Tracker unreachable; `error` is the transport's).
+ * The message reaches the browser: the operation and Tracker path only, never the upstream
+ * origin or query. The redacted URL stays on `cause.url` for server logs (`onError`).
+ */
+export function upstreamFailure(kind: 'timeout' | 'gone' | 'network', method: string, url: string, timeoutMs: number, error?: unknown): Error {
+  const where = `${method} ${new URL(url).pathname}`;
+  const cause = { url: redactUrl(url) };
+  return kind === 'timeout'
+    ? new TimeoutError(`Tracker proxy: no answer within ${timeoutMs} ms: ${where}`, { cause })
+    : kind === 'gone'
+      ? new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause })
+      : new NetworkError(`Tracker proxy: Tracker could not be reached: ${where}`, {
+          cause: error instanceof Error ? { name: error.name, message: error.message, ...cause } : cause,
+        });
+}
+
+/** `no-store` and the isolation headers, as pairs, built once. */
+const ANSWER_TAIL = /* @__PURE__ */ Object.entries(NO_STORE_ISOLATED);
 
 /**
  * The response headers the browser gets: allow-listed upstream headers (Tracker URLs in
@@ -145,13 +159,12 @@ export function answerHeaders(
   if (download) headers.push(['content-disposition', attachmentDisposition(header('content-disposition'))]);
   const length = header('content-length');
   if (length !== null && !(decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
-  headers.push(['cache-control', 'no-store'], ...ISOLATION_HEADERS);
+  headers.push(...ANSWER_TAIL);
   for (const cookie of cookies ?? []) headers.push(['set-cookie', setCookieValue(cookie)]);
   return { headers, noBody };
 }
 
 /** The public mount path for `Link`/`Location` rewriting: the adapter's, else `basePath`. */
 export function publicBaseOf(config: ProxyConfig, contextBasePath: string | undefined): string {
-  if (contextBasePath === undefined) return config.basePath;
-  return contextBasePath.endsWith('/') ? contextBasePath.slice(0, -1) : contextBasePath;
+  return contextBasePath === undefined ? config.basePath : contextBasePath.replace(/\/$/, '');
 }

@@ -18,26 +18,22 @@
  *   non-JSON body (an attachment) is a download (`Content-Disposition: attachment`);
  * - page loads (address bar, links, frames) are refused: the proxy is for `fetch()`.
  */
-import { AbortedError, NetworkError, TimeoutError } from '../errors.js';
-import { redactUrl } from '../redact.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
+import { optionFailer } from '../validate.js';
 import { withCookies } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
-import { resolveProxyOptions, type ProxyRuleOptions } from './proxy-config.js';
+import { resolveProxyOptions, type ProxyActor, type ProxyRuleOptions } from './proxy-config.js';
 import {
   FORBIDDEN_REFUSAL,
-  NOT_FOUND_REFUSAL,
   answerHeaders,
   bodyRefusal,
   forwardedHeaders,
-  isUserAuth,
   publicBaseOf,
-  refuseEarly,
+  routeRequest,
   sendWithReplay,
-  splitTarget,
-  type ProxyRefusal,
+  upstreamFailure,
 } from './proxy-decide.js';
-import { BODYLESS_METHODS, invalid, readBody } from './proxy-rules.js';
+import { BODYLESS_METHODS, readBody } from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
 
 export {
@@ -96,10 +92,6 @@ export interface TrackerProxyContext {
 /** What {@link createTrackerProxy} returns. */
 export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => Promise<Response>;
 
-function refusalResponse(refusal: ProxyRefusal): Response {
-  return jsonError(...refusal);
-}
-
 /**
  * Create a proxy handler `(request) => Promise<Response>` that forwards allow-listed Tracker
  * calls with server-side credentials. Options are validated here (ConfigurationError).
@@ -116,24 +108,24 @@ function refusalResponse(refusal: ProxyRefusal): Response {
  * const userProxy = createTrackerProxy({ user: flow, basePath: '/api/tracker' });
  */
 export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
-  const { config, auth, authorize, report } = resolveProxyOptions<Request>(options, 'createTrackerProxy', (request) => request);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') invalid('fetch', 'createTrackerProxy: fetch must be a function.');
-  const { maxBodyBytes, timeoutMs, bodyTimeoutMs, trackerBase } = config;
-  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const { config, actor, authorize, report } = resolveProxyOptions<Request>(options, 'createTrackerProxy', (request) => request);
+  const { fetch: fetchOption } = options;
+  if (fetchOption !== undefined && typeof fetchOption !== 'function') optionFailer('createTrackerProxy')('fetch', 'must be a function');
+  const { timeoutMs } = config;
+  const fetchImpl: FetchLike = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
 
   return async function trackerProxy(request: Request, context?: TrackerProxyContext): Promise<Response> {
     const method = request.method.toUpperCase();
     const header = (name: string) => request.headers.get(name);
     const url = new URL(request.url);
+    const raw = context?.path;
     // The adapter's raw target is seen as sent, so dot segments URL parsing would resolve are caught.
-    const target = context?.path !== undefined ? splitTarget(context.path, '', false) : splitTarget(url.pathname, config.basePath, true);
-    const path = target?.path ?? '';
-    // A wrong method is answered 405 wherever it points; a path outside the mount 404.
-    const refusal = target === undefined && config.methods.has(method) ? NOT_FOUND_REFUSAL : refuseEarly(config, method, path, header);
-    if (refusal) return refusalResponse(refusal);
+    const target = routeRequest(config, method, raw ?? url.pathname, raw === undefined, header);
+    if (!('path' in target)) return jsonError(...target);
+    const { path } = target;
 
     try {
-      if (authorize !== undefined && (await authorize(request)) !== true) return refusalResponse(FORBIDDEN_REFUSAL);
+      if (authorize !== undefined && (await authorize(request)) !== true) return jsonError(...FORBIDDEN_REFUSAL);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -141,25 +133,20 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
 
     let body: Uint8Array<ArrayBuffer> | undefined;
     if (!BODYLESS_METHODS.has(method)) {
-      const read = await readBody(request, maxBodyBytes, bodyTimeoutMs);
-      if (typeof read === 'string') return refusalResponse(bodyRefusal(config, read));
+      const read = await readBody(request, config.maxBodyBytes, config.bodyTimeoutMs);
+      if (typeof read === 'string') return jsonError(...bodyRefusal(config, read));
       body = read;
     }
 
     const forwarded = forwardedHeaders(config, header);
-    const upstreamUrl = trackerBase + path + url.search;
-
+    const upstreamUrl = config.trackerBase + path + url.search;
     const clientSignal = context?.signal ?? request.signal;
-    let userAuth: UserAuth | undefined;
+    let who: ProxyActor | undefined;
     try {
-      const resolved = typeof auth === 'function' ? await auth(request) : auth;
-      userAuth = isUserAuth(resolved) ? resolved : undefined;
-      const trackerAuth = userAuth ? userAuth.auth : (resolved as TrackerAuth);
-
-      const response = await sendWithReplay(trackerAuth, clientSignal, {
+      who = await actor(request);
+      const response = await sendWithReplay(who.auth, clientSignal, {
         send: (authHeaders) => send(authHeaders, method, upstreamUrl, forwarded, body, clientSignal),
-        status: (r) => r.status,
-        discard: (r) => (r.body ? r.body.cancel().catch(() => undefined) : Promise.resolve()),
+        discard: drop,
       });
       const answer = answerHeaders(
         config,
@@ -169,9 +156,9 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         response.status,
         (name) => response.headers.get(name),
         true,
-        userAuth?.cookies,
+        who.cookies,
       );
-      if (answer.noBody) await response.body?.cancel().catch(() => undefined);
+      if (answer.noBody) await drop(response);
       return new Response(answer.noBody ? null : response.body, {
         status: response.status,
         statusText: response.statusText,
@@ -179,7 +166,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       });
     } catch (error) {
       report(error, request);
-      return withCookies(toErrorResponse(error), userAuth?.cookies ?? []);
+      return withCookies(toErrorResponse(error), who?.cookies ?? []);
     }
   };
 
@@ -210,26 +197,17 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       if (clientSignal.aborted) controller.abort(clientSignal.reason);
       else clientSignal.addEventListener('abort', () => controller.abort(clientSignal.reason), { once: true });
     }
-    const signal = controller.signal;
     try {
-      return await fetchImpl(target, { method, headers, body, signal, redirect: 'manual' });
+      return await fetchImpl(target, { method, headers, body, signal: controller.signal, redirect: 'manual' });
     } catch (error) {
-      // The message reaches the browser: the operation and Tracker path only, never the
-      // upstream origin. The full URL stays on `cause.url` for server logs (`onError`).
-      const where = `${method} ${pathOf(target)}`;
-      const url = redactUrl(target);
-      if (timedOut) throw new TimeoutError(`Tracker proxy: no answer within ${timeoutMs} ms: ${where}`, { cause: { url } });
-      if (clientSignal?.aborted) throw new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause: { url } });
-      throw new NetworkError(`Tracker proxy: Tracker could not be reached: ${where}`, {
-        cause: error instanceof Error ? { name: error.name, message: error.message, url } : { url },
-      });
+      throw upstreamFailure(timedOut ? 'timeout' : clientSignal?.aborted ? 'gone' : 'network', method, target, timeoutMs, error);
     } finally {
       clearTimeout(timer);
     }
   }
 }
 
-/** The path of a Tracker URL (no origin, no query): what an error message may name. */
-function pathOf(target: string): string {
-  return new URL(target).pathname;
+/** Cancel a body that will not be passed on, so its connection can be reused. */
+async function drop(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
 }
