@@ -11,7 +11,7 @@
 import type { ConfigurationError } from '../errors.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenSource, type TrackerOrg } from '../types.js';
-import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
+import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl, optionFailer, type OptionFail } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
 import { iamFromMetadata } from './iam-from-metadata.js';
 import { iamFromOAuthToken } from './iam-from-oauth.js';
@@ -111,8 +111,8 @@ export function credentialsFromEnv(env?: EnvRecord, options: CredentialsFromEnvO
 export function resolveEnvCredentials(env: EnvRecord | undefined, options: CredentialsFromEnvOptions, loadKeyFile: KeyFileLoader | undefined): EnvCredentials {
   const fail: OptionFail = optionFailer('credentialsFromEnv');
   const source = env ?? (globalThis as { process?: { env?: EnvRecord } }).process?.env;
-  if (!isObject(source)) fail('env', 'must be a record of variables such as process.env');
-  if (!isObject(options as unknown)) fail('options', 'must be an object');
+  if (typeof source !== 'object' || source === null) fail('env', 'must be a record of variables such as process.env');
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
   const { fetch, store, refresh, onEvent } = options;
   // Checked here so that `refresh.now` is known good before a static IAM token takes it.
   resolveRefreshOptions(refresh);

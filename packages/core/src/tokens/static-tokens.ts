@@ -2,10 +2,10 @@
  * Static credentials: a Yandex OAuth token or an IAM token the app already holds. Nothing to
  * fetch or refresh, so these sources never call an upstream.
  */
-import { ConfigurationError, TokenExchangeError } from '../errors.js';
+import { TokenExchangeError } from '../errors.js';
 import { hideSecrets } from '../redact.js';
 import type { AccessToken, GetTokenOptions, TokenKind, TokenSource } from '../types.js';
-import { assertToken } from '../validate.js';
+import { assertToken, optionFailer } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
 import { fingerprint } from './source-options.js';
 
@@ -28,10 +28,10 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
     async getToken(_options?: GetTokenOptions) {
       if (expiresAt !== undefined && now() >= expiresAt) {
         // Sending it would only earn a 401 from Tracker; say what to do instead.
-        throw new TokenExchangeError(
-          `the static IAM token of ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use iamFromServiceAccountKey()/iamFromOAuthToken() to have tokens refreshed`,
-          { source: 'iam', retryable: false },
-        );
+        throw new TokenExchangeError(`the static IAM token ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use a refreshing source such as iamFromServiceAccountKey()`, {
+          source: 'iam',
+          retryable: false,
+        });
       }
       return access;
     },
@@ -75,25 +75,14 @@ export interface IamTokenOptions {
  * const credentials = iamToken(process.env.TRACKER_IAM_TOKEN!, { expiresAt: '2026-11-30T04:00:00.123456789Z' });
  */
 export function iamToken(token: string, options: IamTokenOptions = {}): StaticTokenSource {
+  const fail = optionFailer('iamToken');
   const raw = assertToken(token, 'token');
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'iamToken(token, options): options must be an object such as { expiresAt }.');
+  if (options === null || typeof options !== 'object') fail('options', 'must be an object such as { expiresAt }');
+  const { expiresAt: given, now = Date.now } = options;
+  const expiresAt = typeof given === 'number' ? given : given instanceof Date ? given.getTime() : parseIamExpiresAt(given);
+  if (given !== undefined && !Number.isFinite(expiresAt)) {
+    fail('expiresAt', 'must be epoch milliseconds, a valid Date, or an RFC 3339 timestamp such as 2026-11-30T04:00:00Z');
   }
-  let expiresAt: number | undefined;
-  const given = options.expiresAt;
-  if (given !== undefined) {
-    expiresAt =
-      typeof given === 'number' ? given : given instanceof Date ? given.getTime() : parseIamExpiresAt(given);
-    if (expiresAt === undefined || !Number.isFinite(expiresAt)) {
-      throw new ConfigurationError(
-        'INVALID_OPTION',
-        'expiresAt',
-        'expiresAt must be epoch milliseconds, a valid Date, or an RFC 3339 timestamp such as 2026-11-30T04:00:00Z.',
-      );
-    }
-  }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'now', 'now must be a function returning epoch milliseconds.');
-  }
-  return staticSource('iam', raw, expiresAt, options.now ?? Date.now);
+  if (typeof now !== 'function') fail('now', 'must be a function returning epoch milliseconds');
+  return staticSource('iam', raw, expiresAt, now);
 }
