@@ -282,10 +282,6 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError('aborted while waiting to retry', { cause: signal.reason }));
-      return;
-    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(new AbortedError('aborted while waiting to retry', { cause: signal?.reason }));
@@ -294,6 +290,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
