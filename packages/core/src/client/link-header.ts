@@ -9,16 +9,16 @@ export function parseLinkHeader(value: string | null): Map<string, string> {
   if (!value) return links;
   // `<target>` may hold commas and semicolons, so targets are matched whole before the params.
   for (const match of value.matchAll(/<([^>]*)>((?:\s*;\s*[^;,<]*)*)/g)) {
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2] ?? '');
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2]!);
     for (const name of (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/)) {
-      if (name && !links.has(name)) links.set(name, match[1] ?? '');
+      if (name && !links.has(name)) links.set(name, match[1]!);
     }
   }
   return links;
 }
 
-/** The API version segment Tracker's paths start with (docs/yandex-api.md 1.1). */
-const VERSION_SEGMENT = /^(?:.*?)\/v[23]\//;
+/** The API version segment Tracker's paths start with (docs/yandex-api.md 1.1), and the rest. */
+const VERSION_SEGMENT = /\/v[23]\/(.+)/;
 
 /**
  * A link target as a path relative to the client's `prefixUrl` (`${trackerUrl}/${apiVersion}/`),
@@ -30,16 +30,13 @@ const VERSION_SEGMENT = /^(?:.*?)\/v[23]\//;
  * Tracker through a proxy whose origin (or path prefix) differs from the one Tracker printed.
  */
 export function clientPathFromLink(target: string, base: string): string | undefined {
-  let url: URL;
   try {
-    url = new URL(target, base);
+    const url = new URL(target, base);
+    const rest = VERSION_SEGMENT.exec(url.pathname)?.[1];
+    return rest && rest + url.search;
   } catch {
     return undefined;
   }
-  const match = VERSION_SEGMENT.exec(url.pathname);
-  if (!match) return undefined;
-  const rest = url.pathname.slice(match[0].length);
-  return rest ? `${rest}${url.search}` : undefined;
 }
 
 /**
@@ -47,17 +44,16 @@ export function clientPathFromLink(target: string, base: string): string | undef
  * in; undefined when the template has no `{&page}` / `{?page}` slot.
  */
 export function expandSeek(template: string, page: number): string | undefined {
-  if (!/\{[&?]page\}/.test(template)) return undefined;
-  const before = template.slice(0, template.search(/\{[&?]page\}/));
+  const at = template.search(/\{[&?]page\}/);
   // `{&page}` continues a query and `{?page}` starts one; either way the result must be a URL.
-  return template.replace(/\{[&?]page\}/, `${before.includes('?') ? '&' : '?'}page=${page}`);
+  const before = template.slice(0, at);
+  return at < 0 ? undefined : `${before}${before.includes('?') ? '&' : '?'}page=${page}${template.slice(at + 7)}`;
 }
 
 /** A non-negative integer header (`X-Total-Count`, `X-Total-Pages`), or undefined. */
 export function intHeader(headers: Headers, name: string): number | undefined {
-  const raw = headers.get(name);
-  if (raw === null || !/^\s*\d+\s*$/.test(raw)) return undefined;
-  return Number(raw);
+  const raw = headers.get(name) ?? '';
+  return /^\s*\d+\s*$/.test(raw) ? Number(raw) : undefined;
 }
 
 /** A client path split into the path and its query (`issues?page=2` → `issues`, `page=2`). */

@@ -33,12 +33,9 @@ export interface FetchedPage {
  * @internal
  */
 export async function fetchPage(tracker: KyInstance, plan: PaginatePlan, input: string, query: URLSearchParams): Promise<FetchedPage> {
-  const call = tracker(input, {
-    method: plan.method,
-    searchParams: query,
-    signal: plan.signal,
-    ...(plan.hasJson ? { json: plan.json } : {}),
-  });
+  const { method, signal, json } = plan;
+  // ky sends no body for `json: undefined`.
+  const call = tracker(input, { method, searchParams: query, signal, json });
   const body = await call.json<unknown>();
   const response = await call;
   // Same precedent as verifyAccess: a 2xx with an unusable body is a TrackerHttpError with its status.

@@ -52,8 +52,8 @@ export interface PaginatePlan {
   path: string;
   /** The query of `path` merged with `searchParams` and `perPage`. */
   query: URLSearchParams;
+  /** Sent with every page; `undefined` sends no body. */
   json: unknown;
-  hasJson: boolean;
   limit: number | undefined;
   signal: AbortSignal | undefined;
   scroll: ScrollPlan | undefined;
@@ -89,9 +89,9 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
     fail('tracker', 'must be the client from createTrackerClient()');
   }
   if (typeof path !== 'string' || path.trim() === '') fail('path', 'must be a non-empty string such as `queues`');
-  // Links are always resolved against the client's own Tracker URL, so no origin here.
-  if (/^(\/|[a-z][a-z0-9+.-]*:)/i.test(path)) fail('path', 'must be relative, such as `issues/_search` (no leading slash or origin)');
-  if (/^v[23]\//.test(path)) fail('path', 'must not start with the API version: `queues`, not `v3/queues`');
+  // Links are always resolved against the client's own Tracker URL, so no origin here; the
+  // client adds the API version itself.
+  if (/^(\/|[a-zA-Z][a-zA-Z0-9+.-]*:|v[23]\/)/.test(path)) fail('path', 'must be relative to the API version, such as `queues` (no leading slash, origin or `v3/`)');
   if (!isObject(value)) fail('options', 'must be an object');
   const { json, searchParams, perPage, limit, signal, scroll: scrollOption } = value as PaginateOptions;
 
@@ -138,5 +138,5 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
     };
   }
 
-  return { method, path: bare, query, json, hasJson, limit, signal, scroll };
+  return { method, path: bare, query, json, limit, signal, scroll };
 }

@@ -28,10 +28,11 @@ async function* linkPages(tracker: KyInstance, plan: PaginatePlan): AsyncGenerat
   for (;;) {
     throwIfAborted(plan);
     const { items, response } = await fetchPage(tracker, plan, input, query);
-    const totalPages = intHeader(response.headers, 'x-total-pages');
-    yield { items, page, totalCount: intHeader(response.headers, 'x-total-count'), totalPages };
+    const { headers } = response;
+    const totalPages = intHeader(headers, 'x-total-pages');
+    yield { items, page, totalCount: intHeader(headers, 'x-total-count'), totalPages };
     if (items.length === 0) return;
-    const links = parseLinkHeader(response.headers.get('link'));
+    const links = parseLinkHeader(headers.get('link'));
     // The Python client's order: `next` when present, else the `seek` template with the next page number.
     let target = links.get('next');
     if (target === undefined) {

@@ -132,8 +132,8 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   }
 
   const flag = read(USE_METADATA) ?? 'false';
-  if (!/^(1|true|yes|on|0|false|no|off)$/i.test(flag)) fail(USE_METADATA, 'must be true or false (or 1/0, yes/no)');
   const useMetadata = /^(1|true|yes|on)$/i.test(flag);
+  if (!useMetadata && !/^(0|false|no|off)$/i.test(flag)) fail(USE_METADATA, 'must be true or false (or 1/0, yes/no)');
   const set = CREDENTIAL_VARS.filter((name) => (name === USE_METADATA ? useMetadata : read(name) !== undefined));
   if (set.length !== 1) {
     if (set.length) fail(set.join(','), 'are all set; keep exactly one of them');
@@ -147,16 +147,15 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   }
 
   // The organization is checked before any source is built: its kind decides which tokens fit.
-  const ids = ORG_VARS.map(([name]) => read(name));
-  const given = ids.filter((id) => id !== undefined).length;
-  if (given !== 1) {
+  const orgId = read(ORG_ID_VAR);
+  const cloudOrgId = read(CLOUD_ORG_ID_VAR);
+  if ((orgId === undefined) === (cloudOrgId === undefined)) {
     fail(
       `${ORG_ID_VAR},${CLOUD_ORG_ID_VAR}`,
-      given ? `are both set; keep one (${ORG_ID_VAR} when Tracker is linked to both)` : `are both unset; set ${ORG_ID_VAR} (Yandex 360) or ${CLOUD_ORG_ID_VAR} (Yandex Cloud)`,
+      orgId ? `are both set; keep one (${ORG_ID_VAR} when Tracker is linked to both)` : `are both unset; set ${ORG_ID_VAR} (Yandex 360) or ${CLOUD_ORG_ID_VAR} (Yandex Cloud)`,
       'INVALID_ORG',
     );
   }
-  const [orgId, cloudOrgId] = ids;
   const cloud = orgId === undefined;
   const id = (orgId ?? cloudOrgId)!;
   const [[name, pattern, product, shape], [other, otherPattern]] = cloud ? [ORG_VARS[1], ORG_VARS[0]] : ORG_VARS;
