@@ -98,7 +98,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
   const hasJson = json !== undefined;
   const method = String(value.method ?? (hasJson ? 'POST' : 'GET')).toUpperCase();
   if (method !== 'GET' && method !== 'POST') fail('method', "must be 'GET' or 'POST'");
-  if (hasJson && method === 'GET') fail('json', "needs `method: 'POST'` (a GET has no body)");
+  if (hasJson && method === 'GET') fail('json', "needs `method: 'POST'`");
 
   const [bare, query] = splitPath(path);
   if (searchParams !== undefined) {
@@ -109,7 +109,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
     }
   }
   for (const key of SCROLL_PARAMS) {
-    if (query.has(key)) fail(`searchParams.${key}`, 'belongs to the scroll protocol: use the `scroll` option');
+    if (query.has(key)) fail(`searchParams.${key}`, 'is set by the `scroll` option');
   }
   if (perPage !== undefined) query.set('perPage', String(intIn(perPage, 'perPage', 1)));
   if (query.has('page') && !/^[1-9]\d*$/.test(query.get('page')!)) fail('searchParams.page', 'must be an integer ≥ 1');
@@ -121,7 +121,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
   let scroll: ScrollPlan | undefined;
   if (scrollOption !== undefined && scrollOption !== false) {
     const s = scrollOption === true ? {} : scrollOption;
-    if (!isObject(s as unknown)) fail('scroll', 'must be true or an object of scroll options');
+    if (!isObject(s as unknown)) fail('scroll', 'must be true or an object');
     if (method !== 'POST' || !/(^|\/)issues\/_search\/?$/.test(bare)) {
       fail('scroll', 'works only for `POST issues/_search`');
     }

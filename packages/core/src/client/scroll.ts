@@ -34,7 +34,7 @@ function scrollExpired(error: unknown): ScrollExpiredError | undefined {
     // not a URL: keep what the client error held
   }
   return new ScrollExpiredError(
-    `Tracker's issue-search scroll expired (403 Expired signature); start the search again, or raise scroll.ttlMillis: ${describeCall(method, url)}`,
+    `Tracker's issue-search scroll expired; start the search again or raise scroll.ttlMillis: ${describeCall(method, url)}`,
     { status, method, url, errorMessages, errors, errorCode },
   );
 }

@@ -111,7 +111,7 @@ export function credentialsFromEnv(env?: EnvRecord, options: CredentialsFromEnvO
 export function resolveEnvCredentials(env: EnvRecord | undefined, options: CredentialsFromEnvOptions, loadKeyFile: KeyFileLoader | undefined): EnvCredentials {
   const fail: OptionFail = optionFailer('credentialsFromEnv');
   const source = env ?? (globalThis as { process?: { env?: EnvRecord } }).process?.env;
-  if (typeof source !== 'object' || source === null) fail('env', 'must be a record of variables such as process.env');
+  if (typeof source !== 'object' || source === null) fail('env', 'must be a record such as process.env');
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
   const { fetch, store, refresh, onEvent } = options;
   // Checked here so that `refresh.now` is known good before a static IAM token takes it.
@@ -138,12 +138,12 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   if (set.length !== 1) {
     if (set.length) fail(set.join(','), 'are all set; keep exactly one of them');
     const names = CREDENTIAL_VARS.filter((name) => loadKeyFile || name !== SERVICE_ACCOUNT_KEY_FILE).join(', ');
-    fail('env', `has no Tracker credentials; set exactly one of ${names} (${USE_METADATA}=true on a Yandex Cloud VM or function)`);
+    fail('env', `has no Tracker credentials; set exactly one of ${names} (${USE_METADATA}=true on a Yandex Cloud VM)`);
   }
   const chosen = set[0]!;
   const value = read(chosen)!;
   if (chosen === SERVICE_ACCOUNT_KEY_FILE && !loadKeyFile) {
-    fail(chosen, `needs credentialsFromNodeEnv() from '@tracker-auth/core/node', or the key JSON itself in ${SERVICE_ACCOUNT_KEY}`);
+    fail(chosen, `needs credentialsFromNodeEnv() (@tracker-auth/core/node), or put the key JSON in ${SERVICE_ACCOUNT_KEY}`);
   }
 
   // The organization is checked before any source is built: its kind decides which tokens fit.

@@ -4,7 +4,7 @@
  * refresh window opens (1 h after receipt or 5 min before expiry), single-flight. The Yandex
  * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (docs/yandex-api.md 5).
  */
-import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import { createRefreshingTokenSource, type FetchTokenContext, type RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
 import { assertUrl, endpointUrl } from '../validate.js';
 import { assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
@@ -35,21 +35,20 @@ export function iamFromMetadata(options: IamFromMetadataOptions = {}): Refreshin
     store: options.store,
     refresh: options.refresh,
     onEvent: options.onEvent,
-    fetchToken: ({ signal, now, timeoutMs }) => fetchMetadataToken(url, options.fetch, signal, timeoutMs, now),
+    fetchToken: (context) => fetchMetadataToken(url, options.fetch, context),
   });
   source.withDefaults = (defaults) => iamFromMetadata(mergeDefaults(options, defaults));
   return source;
 }
 
-async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, signal: AbortSignal, timeoutMs: number, now: () => number): Promise<StoredToken> {
+async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, { signal, timeoutMs, now }: FetchTokenContext): Promise<StoredToken> {
   const info: UpstreamCallInfo = { source: 'metadata', what: 'metadata token request', method: 'GET', url };
   // GCE-compatible: without Metadata-Flavor the service refuses (403).
   const { body, status, issuedAt } = await fetchTokenJson({ headers: { 'Metadata-Flavor': 'Google' }, fetch, signal, timeoutMs }, info, now);
   const { access_token: token, expires_in: rawExpiresIn } = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
+  // Seconds, as a number or a string of digits.
   const expiresIn = typeof rawExpiresIn === 'string' && /^\d+$/.test(rawExpiresIn) ? Number(rawExpiresIn) : rawExpiresIn;
-  if (typeof token !== 'string' || token === '' || /\s/.test(token)) throw malformedResponseError(info, status, 'no access_token');
-  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw malformedResponseError(info, status, 'no positive expires_in');
-  }
-  return { token, kind: 'iam', issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
+  if (typeof token !== 'string' || !/^\S+$/.test(token)) throw malformedResponseError(info, status, 'no access_token');
+  if (!(Number.isFinite(expiresIn) && (expiresIn as number) > 0)) throw malformedResponseError(info, status, 'no positive expires_in');
+  return { token, kind: 'iam', issuedAt, expiresAt: issuedAt + (expiresIn as number) * 1000 };
 }

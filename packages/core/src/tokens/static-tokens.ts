@@ -28,7 +28,7 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
     async getToken(_options?: GetTokenOptions) {
       if (expiresAt !== undefined && now() >= expiresAt) {
         // Sending it would only earn a 401 from Tracker; say what to do instead.
-        throw new TokenExchangeError(`the static IAM token ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use a refreshing source such as iamFromServiceAccountKey()`, {
+        throw new TokenExchangeError(`the static IAM token ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use iamFromServiceAccountKey()`, {
           source: 'iam',
           retryable: false,
         });
@@ -77,12 +77,12 @@ export interface IamTokenOptions {
 export function iamToken(token: string, options: IamTokenOptions = {}): StaticTokenSource {
   const fail = optionFailer('iamToken');
   const raw = assertToken(token, 'token');
-  if (options === null || typeof options !== 'object') fail('options', 'must be an object such as { expiresAt }');
+  if (options === null || typeof options !== 'object') fail('options', 'must be an object');
   const { expiresAt: given, now = Date.now } = options;
   const expiresAt = typeof given === 'number' ? given : given instanceof Date ? given.getTime() : parseIamExpiresAt(given);
   if (given !== undefined && !Number.isFinite(expiresAt)) {
-    fail('expiresAt', 'must be epoch milliseconds, a valid Date, or an RFC 3339 timestamp such as 2026-11-30T04:00:00Z');
+    fail('expiresAt', 'must be epoch ms, a valid Date or an RFC 3339 timestamp');
   }
-  if (typeof now !== 'function') fail('now', 'must be a function returning epoch milliseconds');
+  if (typeof now !== 'function') fail('now', 'must be a function returning epoch ms');
   return staticSource('iam', raw, expiresAt, now);
 }
