@@ -3,7 +3,7 @@
  * parameter first and emits them in the documented form.
  */
 import { assertUrl, optionFailer } from '../validate.js';
-import { PKCE_VALUE } from './pkce.js';
+import { assertPkceValue } from './pkce.js';
 import { oauthEndpoint } from './token-endpoint.js';
 
 export interface AuthorizeUrlOptions {
@@ -39,13 +39,13 @@ export interface AuthorizeUrlOptions {
 
 /* eslint-disable no-control-regex -- refusing control characters (CR/LF injection) is the point */
 /** A ClientID: non-empty, no whitespace or control character. */
-const CLIENT_ID = /^[^\s\u0000-\u001f\u007f-\u009f]+$/;
+const CLIENT_ID = /^[^\s\0-\x1f\x7f-\x9f]+$/;
 /** Free text (login hint): non-empty, no control character. */
-const TEXT = /^[^\u0000-\u001f\u007f-\u009f]+$/;
+const TEXT = /^[^\0-\x1f\x7f-\x9f]+$/;
 /** A device name: 1 to 100 characters (code points, hence `u`), no control character. */
-const DEVICE_NAME = /^[^\u0000-\u001f\u007f-\u009f]{1,100}$/u;
+const DEVICE_NAME = /^[^\0-\x1f\x7f-\x9f]{1,100}$/u;
 /** A state: 1 to 1024 UTF-16 units, no control character (data belongs server-side). */
-const STATE = /^[^\u0000-\u001f\u007f-\u009f]{1,1024}$/;
+const STATE = /^[^\0-\x1f\x7f-\x9f]{1,1024}$/;
 /* eslint-enable no-control-regex */
 /** A device id: 6 to 50 printable ASCII characters (docs/yandex-api.md 2.1). */
 const DEVICE_ID = /^[\x20-\x7e]{6,50}$/;
@@ -64,10 +64,10 @@ function check(value: unknown, field: string, pattern: RegExp, problem: string):
 function scopeList(value: unknown, field: string): string[] {
   if (value === undefined) return [];
   const items: unknown = typeof value === 'string' ? value.split(' ').filter(Boolean) : value;
-  if (!Array.isArray(items)) return fail(field, 'must be a string or an array of strings, e.g. [TRACKER_READ, TRACKER_WRITE]');
+  if (!Array.isArray(items)) return fail(field, 'must be a string or an array of strings');
   items.forEach((item: unknown, index) => {
     if (typeof item !== 'string' || !SCOPE_TOKEN.test(item)) {
-      fail(typeof value === 'string' ? field : `${field}[${index}]`, "must be a right name without spaces or quotes, e.g. 'tracker:read'");
+      fail(typeof value === 'string' ? field : `${field}[${index}]`, "must be a right such as 'tracker:read' (no spaces or quotes)");
     }
   });
   return [...new Set(items as string[])];
@@ -91,7 +91,7 @@ function scopeList(value: unknown, field: string): string[] {
  * // redirect the browser to url.href; keep state and pkce.codeVerifier in a sealed cookie
  */
 export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
-  if (typeof options !== 'object' || options === null) fail('options', 'must be an object with at least clientId');
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object with clientId');
   const { redirectUri, deviceName, forceConfirm, pkce, codeChallenge, codeChallengeMethod } = options;
   const responseType = options.responseType ?? 'code';
   if (responseType !== 'code' && responseType !== 'token') fail('responseType', "must be 'code' or 'token'");
@@ -108,18 +108,16 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
   const optionalScope = scopeList(options.optionalScope, 'optionalScope');
   if (optionalScope.some((item) => scope.includes(item))) fail('optionalScope', 'repeats a right of scope; list each right once');
   if (forceConfirm !== undefined && typeof forceConfirm !== 'boolean') fail('forceConfirm', 'must be true or false');
-  const state = check(options.state, 'state', STATE, 'must be 1 to 1024 characters without line breaks; use createState()');
+  const state = check(options.state, 'state', STATE, 'must be 1 to 1024 characters without line breaks (createState())');
 
-  if (pkce !== undefined && (codeChallenge !== undefined || codeChallengeMethod !== undefined)) {
-    fail('pkce', 'and codeChallenge/codeChallengeMethod were both given; pass one of them');
-  }
+  if (pkce !== undefined && (codeChallenge ?? codeChallengeMethod) !== undefined) fail('pkce', 'cannot be combined with codeChallenge or codeChallengeMethod');
   const challenge = pkce?.codeChallenge ?? codeChallenge;
   let method = pkce?.codeChallengeMethod ?? codeChallengeMethod;
   if (challenge === undefined) {
     if (method !== undefined) fail('codeChallengeMethod', 'needs codeChallenge; pass pkce from createPkce()');
   } else {
-    if (responseType === 'token') fail('codeChallenge', "needs responseType 'code' (PKCE protects the code exchange)");
-    check(challenge, 'codeChallenge', PKCE_VALUE, 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~; use createPkce()');
+    if (responseType === 'token') fail('codeChallenge', "needs responseType 'code'");
+    assertPkceValue(challenge, 'codeChallenge', 'buildAuthorizeUrl');
     method ??= 'S256';
     if (method !== 'S256' && method !== 'plain') fail('codeChallengeMethod', "must be 'S256' or 'plain'");
   }
@@ -128,7 +126,7 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
   const params = {
     response_type: responseType,
     client_id: clientId,
-    redirect_uri: redirectUri === undefined ? undefined : String(redirectUri),
+    redirect_uri: redirectUri && String(redirectUri),
     device_id: deviceId,
     device_name: deviceName,
     login_hint: loginHint,

@@ -8,6 +8,7 @@ import { timingSafeEqual } from '../encoding.js';
 import { OAuthCallbackError, OAuthResponseError, type OAuthCallbackErrorCode } from '../errors.js';
 import { hideSecrets, INSPECT_CUSTOM, REDACTED } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
+import { isObject } from '../validate.js';
 
 export interface ParseCallbackOptions {
   /**
@@ -61,7 +62,7 @@ function toUrl(input: unknown): URL {
   } catch {
     // An unparseable string: reported below like any other non-URL.
   }
-  return invalid('URL must be a URL or a non-empty string holding one', 'pass the URL the browser was redirected to');
+  return invalid('URL is not a URL', 'pass the URL the browser was redirected to');
 }
 
 /** One value per parameter: a repeated `state` or `code` is parameter pollution, not a callback. */
@@ -74,29 +75,35 @@ function single(params: URLSearchParams, name: string): string | undefined {
 /** Upstream text is attacker-reachable: printable, bounded, but not secret, so kept for the message. */
 function clean(value: string): string {
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const printable = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  const printable = value.replace(/[\0-\x1f\x7f-\x9f]/g, ' ');
   return printable.length > MAX_DESCRIPTION ? `${printable.slice(0, MAX_DESCRIPTION)}…` : printable;
 }
 
 /** A code or token goes into a header or form later: no space or control character, bounded. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const MALFORMED = /[\u0000-\u0020\u007f-\u009f]/;
+const MALFORMED = /[\0-\x20\x7f-\x9f]/;
 
 const ERROR_MEANINGS: Record<string, string> = {
   access_denied: 'the user refused access',
-  unauthorized_client: 'the app is blocked, rejected or still in moderation at Yandex OAuth',
+  unauthorized_client: 'the app is blocked or in moderation at Yandex OAuth',
 };
+
+/** Refused, never read as "no state expected": that would let a forged callback through. */
+function noExpectedState(): never {
+  return reject('STATE_MISSING', 'state cannot be checked without expectedState (an expired login cookie?)', 'start sign-in again, or pass expectedState: false when none was sent');
+}
 
 function checkState(received: string | undefined, expected: string | false | undefined, hasError: boolean): void {
   if (expected === false) {
     if (received !== undefined) reject('STATE_UNEXPECTED', 'carries a state although none was sent', 'pass the state you sent as expectedState');
   } else if (!expected) {
-    reject('STATE_MISSING', 'cannot be checked: no expected state (the login cookie is missing or expired)', 'start sign-in again, or pass expectedState: false when no state was sent');
+    noExpectedState();
   } else if (!received) {
     // A refusal without state is still reported as the refusal: it grants nothing.
     if (!hasError) reject('STATE_MISSING', 'has no state although one was sent');
   } else if (!timingSafeEqual(received, expected)) {
-    reject('STATE_MISMATCH', 'state does not match the one sent (a forged or stale redirect, or sign-in in another tab)');
+    // A forged or stale redirect, or a second sign-in in another tab.
+    reject('STATE_MISMATCH', 'state does not match the one sent');
   }
 }
 
@@ -111,10 +118,8 @@ function checkState(received: string | undefined, expected: string | false | und
  * const { code } = parseCallback(req.url, { expectedState: login.state, responseType: 'code' }) as CodeCallback;
  */
 export function parseCallback(url: string | URL, options: ParseCallbackOptions): CallbackResult {
-  if (typeof options !== 'object' || options === null || !('expectedState' in options)) {
-    // Without this, a forgotten option would silently mean "accept any state".
-    reject('STATE_MISSING', 'check needs options.expectedState', 'pass the state you sent, or false when none was sent');
-  }
+  // Without this, a forgotten option would silently mean "accept any state".
+  if (!isObject(options) || !('expectedState' in options)) noExpectedState();
   const parsed = toUrl(url);
   const query = parsed.searchParams;
   const fragment = new URLSearchParams(parsed.hash.slice(1));
@@ -146,7 +151,7 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
     if (!code) invalid('has neither code nor error', 'check that redirectUri points here and responseType is code');
     if (MALFORMED.test(code) || code.length > 512) invalid('code is malformed');
     const result: CodeCallback = { type: 'code', code, state };
-    return hideSecrets(result, () => ({ type: 'code', code: REDACTED, state }), 'CallbackResult');
+    return hideSecrets(result, () => ({ ...result, code: REDACTED }), 'CallbackResult');
   }
 
   const accessToken = single(params, 'access_token');
@@ -166,10 +171,8 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
     expiresAt: expiresIn === undefined ? undefined : now + expiresIn * 1000,
     ...(scope ? { scope } : {}),
   };
-  Object.defineProperty(tokens, INSPECT_CUSTOM, {
-    value: () => `OAuthTokenSet ${JSON.stringify({ ...tokens, accessToken: REDACTED })}`,
-    enumerable: false,
-  });
+  const redacted = () => ({ ...tokens, accessToken: REDACTED });
+  Object.defineProperty(tokens, INSPECT_CUSTOM, { value: () => `OAuthTokenSet ${JSON.stringify(redacted())}`, enumerable: false });
   const result: TokenCallback = { type: 'token', tokens, expiresIn, state };
-  return hideSecrets(result, () => ({ type: 'token', tokens: { ...tokens, accessToken: REDACTED }, expiresIn, state }), 'CallbackResult');
+  return hideSecrets(result, () => ({ ...result, tokens: redacted() }), 'CallbackResult');
 }

@@ -61,25 +61,25 @@ const joinScope = (scope: string | readonly string[] | undefined): string | unde
  */
 export async function requestDeviceCode(options: RequestDeviceCodeOptions): Promise<DeviceCode> {
   checkOAuthOptions('requestDeviceCode', options);
-  const what = 'Yandex OAuth device code request';
   const now = Date.now();
-  const json = await postOAuthForm({
+  const call = {
     ...options,
     // The device-code endpoint takes only `client_id`: no secret, so none is sent.
     clientSecret: undefined,
     path: '/device/code',
-    what,
+    what: 'device code request',
     form: {
       device_id: options.deviceId,
       device_name: options.deviceName,
       scope: joinScope(options.scope),
       optional_scope: joinScope(options.optionalScope),
     },
-  });
+  };
+  const json = await postOAuthForm(call);
   const { device_code: deviceCode, user_code: userCode } = json;
   const verificationUrl = json.verification_url ?? json.verification_uri;
   if (typeof deviceCode !== 'string' || typeof userCode !== 'string' || typeof verificationUrl !== 'string') {
-    throw exchangeFailed(what, 'the answer lacks device_code, user_code or verification_url', oauthEndpoint(options.oauthUrl, '/device/code'), { status: 200 });
+    throw exchangeFailed(call, 'the answer lacks device_code, user_code or verification_url', { status: 200 });
   }
   const interval = nonNegativeNumber(json.interval) ?? 5;
   const expiresIn = nonNegativeNumber(json.expires_in) ?? 600;
@@ -88,8 +88,9 @@ export async function requestDeviceCode(options: RequestDeviceCodeOptions): Prom
 }
 
 function nonNegativeNumber(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  // Numbers, or numeric strings: Yandex documents numbers, some proxies stringify them.
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return Number.isFinite(n) && (n as number) >= 0 ? (n as number) : undefined;
 }
 
 /** What {@link PollDeviceTokenOptions.onPending} is told after each "not yet" answer. */
@@ -152,7 +153,6 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
   const fail = checkOAuthOptions(fn, options);
   requireString(deviceCode, 'deviceCode', fn, 'from requestDeviceCode()');
   if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) fail('interval', 'must be a number of seconds ≥ 0');
-  const what = 'Yandex OAuth device token poll';
   const expiresAt = options.expiresAt ?? Date.now() + 600_000;
   const maxTransient = options.maxTransientErrors ?? 3;
   let intervalS = interval ?? 5;
@@ -173,7 +173,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
     attempt++;
     try {
       // Yandex's form (docs/yandex-api.md 2.3): the device code goes in `code`.
-      return await postTokenGrant(options, what, { grant_type: 'device_code', code: deviceCode }, [deviceCode]);
+      return await postTokenGrant(options, 'device token poll', { grant_type: 'device_code', code: deviceCode }, [deviceCode]);
     } catch (error) {
       if (isOAuthResponseError(error)) {
         const code = error.error;

@@ -17,7 +17,14 @@ export interface Pkce {
 }
 
 /** RFC 7636 §4.1 and §4.2: a verifier, and a challenge, are 43 to 128 unreserved characters. */
-export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
+const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** Throw a {@link ConfigurationError} (`INVALID_OPTION`) for `field` of `fn` unless `value` is a PKCE verifier or challenge. */
+export function assertPkceValue(value: unknown, field: string, fn: string): void {
+  if (typeof value !== 'string' || !PKCE_VALUE.test(value)) {
+    optionFailer(fn)(field, 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~; use createPkce()');
+  }
+}
 
 /**
  * Compute the S256 `code_challenge` of a verifier: `BASE64URL(SHA-256(ASCII(verifier)))`.
@@ -25,9 +32,7 @@ export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
  * @throws {ConfigurationError} `INVALID_OPTION` when the verifier is not 43–128 unreserved characters.
  */
 export async function computeCodeChallenge(codeVerifier: string): Promise<string> {
-  if (typeof codeVerifier !== 'string' || !PKCE_VALUE.test(codeVerifier)) {
-    optionFailer('computeCodeChallenge')('codeVerifier', 'must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~; use createPkce()');
-  }
+  assertPkceValue(codeVerifier, 'codeVerifier', 'computeCodeChallenge');
   const digest = await crypto.subtle.digest('SHA-256', utf8(codeVerifier));
   return base64UrlEncode(digest);
 }
@@ -44,7 +49,7 @@ export async function pkceFromVerifier(codeVerifier: string): Promise<Pkce> {
   const pkce: Pkce = { codeVerifier, codeChallenge, codeChallengeMethod: 'S256' };
   // console.log(pkce) must not print the verifier; JSON stays intact so the pair can be stored.
   Object.defineProperty(pkce, INSPECT_CUSTOM, {
-    value: () => `Pkce ${JSON.stringify({ codeVerifier: REDACTED, codeChallenge, codeChallengeMethod: 'S256' })}`,
+    value: () => `Pkce ${JSON.stringify({ ...pkce, codeVerifier: REDACTED })}`,
     enumerable: false,
   });
   return pkce;

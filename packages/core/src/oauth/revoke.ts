@@ -23,11 +23,11 @@ export async function revokeToken(options: RevokeTokenOptions): Promise<void> {
   const fn = 'revokeToken';
   const { accessToken } = options;
   checkOAuthOptions(fn, options);
-  requireString(accessToken, 'accessToken', fn, 'the OAuth access token to revoke');
+  requireString(accessToken, 'accessToken', fn, 'the token to revoke');
   await postOAuthForm({
     ...options,
     path: '/revoke_token',
-    what: 'Yandex OAuth token revocation',
+    what: 'token revocation',
     form: { access_token: accessToken },
     secrets: [accessToken],
     // A 200 that still says `error` is a refusal all the same.

@@ -45,7 +45,7 @@ export interface OAuthFormCall extends OAuthRequestOptions, OAuthClientCredentia
   /** Path under `oauthUrl`, e.g. `/token`. */
   path: string;
   form: Record<string, string | undefined>;
-  /** Human label for messages, e.g. `Yandex OAuth code exchange`. */
+  /** What the call does, for messages: `code exchange` reads `Yandex OAuth code exchange failed: …`. */
   what: string;
   /** Values that must never be echoed back in an error message. */
   secrets?: Array<string | undefined>;
@@ -69,7 +69,7 @@ export function checkOAuthOptions(fn: string, options: OAuthRequestOptions & Par
   const fail = optionFailer(fn);
   const { clientSecret, clientAuth, oauthUrl, timeoutMs } = options;
   requireString(options.clientId, 'clientId', fn, 'the ClientID of your app');
-  if (clientSecret !== undefined) requireString(clientSecret, 'clientSecret', fn, 'or omit it for a public PKCE client');
+  if (clientSecret !== undefined) requireString(clientSecret, 'clientSecret', fn, 'or omit it for a PKCE client');
   if (clientAuth !== undefined && clientAuth !== 'basic' && clientAuth !== 'body') fail('clientAuth', "must be 'basic' or 'body'");
   if (oauthUrl !== undefined) assertUrl(oauthUrl, 'oauthUrl');
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) fail('timeoutMs', 'must be a positive number of milliseconds');
@@ -84,9 +84,16 @@ export function oauthEndpoint(oauthUrl: string | URL | undefined, path: string):
   return endpointUrl(oauthUrl === undefined ? DEFAULT_OAUTH_URL : assertUrl(oauthUrl, 'oauthUrl'), path).href;
 }
 
-/** A {@link TokenExchangeError} of Yandex OAuth, worded `` `what` failed: `detail`: POST url ``. */
-export function exchangeFailed(what: string, detail: string, url: string, init: Omit<TokenExchangeErrorInit, 'source'>): TokenExchangeError {
-  return new TokenExchangeError(`${what} failed: ${detail}: ${describeRequest('POST', url)}`, { source: 'oauth', ...init });
+/** A {@link TokenExchangeError} of a call, worded `` Yandex OAuth `what` failed: `detail`: POST url ``. */
+export function exchangeFailed(
+  call: Pick<OAuthFormCall, 'what' | 'oauthUrl' | 'path'>,
+  detail: string,
+  init: Omit<TokenExchangeErrorInit, 'source'>,
+): TokenExchangeError {
+  return new TokenExchangeError(`Yandex OAuth ${call.what} failed: ${detail}: ${describeRequest('POST', oauthEndpoint(call.oauthUrl, call.path))}`, {
+    source: 'oauth',
+    ...init,
+  });
 }
 
 /** RFC 6749 §2.3.1: client id and secret are form-encoded before base64 (Yandex's are hex anyway). */
@@ -101,20 +108,18 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
  * {@link TokenExchangeError} (5xx, 429, or a body that is not the expected JSON).
  */
 export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string, unknown>> {
-  const { clientId, clientSecret, what } = call;
+  const { clientId, clientSecret } = call;
+  const what = `Yandex OAuth ${call.what}`;
   const url = oauthEndpoint(call.oauthUrl, call.path);
-  const form = new URLSearchParams();
-  const headers: Record<string, string> = {};
   const pair = clientSecret === undefined ? undefined : `${formEncode(clientId)}:${formEncode(clientSecret)}`;
-  if (pair !== undefined && call.clientAuth !== 'body') {
-    headers.Authorization = `Basic ${base64Encode(pair)}`;
-  } else {
-    form.set('client_id', clientId);
-    if (clientSecret !== undefined) form.set('client_secret', clientSecret);
-  }
-  for (const [key, value] of Object.entries(call.form)) {
+  const basic = pair !== undefined && call.clientAuth !== 'body';
+  const form = new URLSearchParams();
+  // Without the Basic header, the client goes in the form (a public client: its id alone).
+  const fields = { ...(basic ? {} : { client_id: clientId, client_secret: clientSecret }), ...call.form };
+  for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) form.set(key, value);
   }
+  const headers: Record<string, string> = basic ? { Authorization: `Basic ${base64Encode(pair)}` } : {};
   let status: number;
   let ok: boolean;
   let body: unknown;
@@ -125,14 +130,14 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
     body = await readJson(response);
   } catch (error) {
     if (!isInvalidResponseError(error)) throw error;
-    throw exchangeFailed(what, `HTTP ${error.status} with an answer larger than the limit`, url, { status: error.status, cause: error });
+    throw exchangeFailed(call, `HTTP ${error.status} with an answer larger than the limit`, { status: error.status, cause: error });
   }
   const json = isObject(body) ? body : undefined;
   const error = typeof json?.error === 'string' ? json.error : undefined;
 
   if (ok && !(call.errorIn2xxIsRefusal && error !== undefined)) {
     if (json) return json;
-    throw exchangeFailed(what, `HTTP ${status} with a body that is not a JSON object`, url, { status });
+    throw exchangeFailed(call, `HTTP ${status} with a body that is not a JSON object`, { status });
   }
   const retryable = isRetryableStatus(status);
   if (error !== undefined && !retryable) {
@@ -145,7 +150,7 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
       status,
     });
   }
-  throw exchangeFailed(what, `HTTP ${status}${error ? ` (${error})` : ''}`, url, { status, upstreamCode: error, retryable });
+  throw exchangeFailed(call, `HTTP ${status}${error ? ` (${error})` : ''}`, { status, upstreamCode: error, retryable });
 }
 
 /**
@@ -160,9 +165,10 @@ export async function postTokenGrant(
   secrets: Array<string | undefined>,
   now: () => number = Date.now,
 ): Promise<OAuthTokenSet> {
-  const json = await postOAuthForm({ ...options, path: '/token', what, form, secrets });
+  const call = { ...options, path: '/token', what, form, secrets };
+  const json = await postOAuthForm(call);
   const { access_token: accessToken, refresh_token: refreshToken, token_type: tokenType, scope } = json;
-  if (!isText(accessToken)) throw exchangeFailed(what, 'the answer has no access_token', oauthEndpoint(options.oauthUrl, '/token'), { status: 200 });
+  if (!isText(accessToken)) throw exchangeFailed(call, 'the answer has no access_token', { status: 200 });
   const expiresIn = Number(json.expires_in);
   const tokens: OAuthTokenSet = { accessToken, tokenType: typeof tokenType === 'string' ? tokenType : 'bearer' };
   if (isText(refreshToken)) tokens.refreshToken = refreshToken;
@@ -203,11 +209,11 @@ export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthT
   const fn = 'exchangeCode';
   checkOAuthOptions(fn, options);
   const { code, codeVerifier } = options;
-  requireString(code, 'code', fn, 'the `code` of the callback');
-  if (codeVerifier !== undefined) requireString(codeVerifier, 'codeVerifier', fn, 'the PKCE verifier of the authorize URL');
+  requireString(code, 'code', fn, 'from the callback');
+  if (codeVerifier !== undefined) requireString(codeVerifier, 'codeVerifier', fn, 'from createPkce()');
   return postTokenGrant(
     options,
-    'Yandex OAuth code exchange',
+    'code exchange',
     {
       grant_type: 'authorization_code',
       code,
@@ -245,5 +251,5 @@ export async function refreshOAuthTokenAt(options: RefreshOAuthTokenOptions, now
   const { refreshToken } = options;
   checkOAuthOptions(fn, options);
   requireString(refreshToken, 'refreshToken', fn, 'from an earlier token answer');
-  return postTokenGrant(options, 'Yandex OAuth token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, [refreshToken], now);
+  return postTokenGrant(options, 'token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, [refreshToken], now);
 }

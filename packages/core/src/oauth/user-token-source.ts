@@ -5,9 +5,8 @@
  * reported as {@link SignInRequiredError}, never as a generic failure.
  */
 import { SignInRequiredError, isOAuthResponseError } from '../errors.js';
-import { isObject, optionFailer } from '../validate.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
-import { fingerprint, mergeDefaults } from '../tokens/source-options.js';
+import { assertSourceOptions, fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { TrackerAuthEventHandler } from '../events.js';
 import type { OAuthTokenSet, RefreshOptions, TokenStore } from '../types.js';
 import {
@@ -95,18 +94,17 @@ export async function refreshUserTokens(options: RefreshOAuthTokenOptions, now: 
  */
 export function userTokenSource(options: UserTokenSourceOptions): RefreshingTokenSource {
   const fn = 'userTokenSource';
-  if (!isObject(options)) optionFailer(fn)('options', 'must be an object with tokens, clientId and clientSecret');
+  // The options object, `onEvent`, `fetch`, `id` and `store`, like every token source.
+  assertSourceOptions(options, fn);
   const fail = checkOAuthOptions(fn, options);
   const { tokens, onTokens } = options;
   requireString(options.clientSecret, 'clientSecret', fn, 'needed to refresh user tokens');
-  if (tokens === null || typeof tokens !== 'object') fail('tokens', 'must be the token set from exchangeCode() or pollDeviceToken()', 'INVALID_TOKEN');
+  if (tokens === null || typeof tokens !== 'object') fail('tokens', 'must be the token set from exchangeCode()', 'INVALID_TOKEN');
   const { accessToken, refreshToken, expiresAt } = tokens;
   requireString(accessToken, 'tokens.accessToken', fn, 'from exchangeCode()');
   if (refreshToken !== undefined) requireString(refreshToken, 'tokens.refreshToken', fn, 'from exchangeCode(), or leave it out');
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) fail('tokens.expiresAt', 'must be epoch milliseconds', 'INVALID_TOKEN');
-  for (const key of ['onEvent', 'onTokens'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') fail(key, 'must be a function when given');
-  }
+  if (onTokens !== undefined && typeof onTokens !== 'function') fail('onTokens', 'must be a function when given');
 
   // The last answer of the token endpoint, for onTokens (the store keeps only what requests need).
   let latest: OAuthTokenSet | undefined;
