@@ -19,7 +19,6 @@ import {
   answerHeaders,
   bodyRefusal,
   forwardedHeaders,
-  publicBaseOf,
   routeRequest,
   sendWithReplay,
   upstreamFailure,
@@ -171,10 +170,12 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     try {
       const acting = await actor(req);
       who = acting;
-      const publicBase = publicBaseOf(config, context?.basePath);
+      const mount = context?.basePath;
       let attempts = 0;
-      const finalAttempt = await sendWithReplay<Attempt>(acting.auth, controller.signal, {
-        send: (authHeaders) => {
+      const finalAttempt = await sendWithReplay<Attempt>(
+        acting.auth,
+        controller.signal,
+        (authHeaders) => {
           attempts++;
           const headers: string[] = [];
           for (const [name, value] of forwarded) headers.push(name, value);
@@ -190,15 +191,15 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
             keep401: attempts === 1,
             res,
             answer: (status, upstreamHeaders) =>
-              answerHeaders(config, method, path, publicBase, status, headerOf(upstreamHeaders), false, acting.cookies),
+              answerHeaders(config, method, path, mount, status, headerOf(upstreamHeaders), false, acting.cookies),
           });
         },
         // The 401's body was already read to its end (kept aside): the connection is free.
-        discard: async () => undefined,
-      });
+        async () => undefined,
+      );
       if (finalAttempt.kept !== undefined) {
         // A 401 passed back (the credential's cooldown said a replay would resend the same token).
-        const answer = answerHeaders(config, method, path, publicBase, 401, headerOf(finalAttempt.headers), false, acting.cookies);
+        const answer = answerHeaders(config, method, path, mount, 401, headerOf(finalAttempt.headers), false, acting.cookies);
         const bodyBytes = Buffer.concat(finalAttempt.kept);
         res.statusCode = 401;
         for (const [name, value] of answer.headers) if (name !== 'content-length') res.setHeader(name, value);

@@ -82,7 +82,7 @@ export function toErrorBody(error: unknown): WebErrorBody {
   if (isTrackerHttpError(error)) {
     // Copies: the error's own fields stay the error's. Both were scrubbed when it was built.
     const errors = { ...error.errors };
-    const errorMessages = [...(error.errorMessages ?? [])];
+    const errorMessages = [...error.errorMessages];
     if (Object.keys(errors).length > 0 || errorMessages.length > 0) body.error.details = { errors, errorMessages };
   }
   return body;
@@ -111,9 +111,9 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   // A 405 names what is allowed instead (RFC 9110 requires `Allow`).
   if (isRequestRejectedError(error) && error.allow !== undefined) headers.allow = error.allow;
-  // 499 is nginx's "client closed request": not a status every platform (or `new Response`)
-  // accepts, and nobody is listening anyway.
-  return { status: status >= 200 && status <= 599 && status !== 499 ? status : 500, body: toErrorBody(error), headers };
+  // httpStatusForError answers 4xx/5xx only. 499 is nginx's "client closed request": not a
+  // status every platform (or `new Response`) accepts, and nobody is listening anyway.
+  return { status: status === 499 ? 500 : status, body: toErrorBody(error), headers };
 }
 
 /**

@@ -7,14 +7,12 @@ import type { TrackerAuth } from '../types.js';
 import { DEFAULT_TRACKER_URL } from '../types.js';
 import { assertUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
-import { sameOriginSignedIn } from './proxy-gate.js';
+import { NOT_A_FLOW, sameOriginSignedIn } from './proxy-gate.js';
 import {
   DEFAULT_REQUEST_HEADERS,
   DEFAULT_RESPONSE_HEADERS,
-  DOT_SEGMENT,
-  KNOWN_METHODS,
   NEVER_FORWARDED,
-  SAFE_PATH,
+  isPlainPath,
   isSafeTrackerPath,
 } from './proxy-rules.js';
 import type { UserAuth } from './user-auth.js';
@@ -88,9 +86,8 @@ export interface ProxyRuleOptions {
 
 /** Validated proxy settings, computed once per proxy. */
 export interface ProxyConfig {
+  /** Methods forwarded (a 405 lists them in `Allow`). */
   methods: ReadonlySet<string>;
-  /** The `Allow` header of a 405. */
-  allowHeader: string;
   basePath: string;
   allowPaths: readonly string[];
   inlinePaths: readonly string[];
@@ -136,7 +133,7 @@ export function resolveProxyOptions<Req>(
   webRequestOf: (req: Req) => Request,
 ): ResolvedProxyOptions<Req> {
   const fail: OptionFail = optionFailer(factory);
-  if (!isObject(options as unknown)) fail('options', 'must be an options object');
+  if (!isObject(options as unknown)) fail('options', 'must be an object');
   const { auth, user, authorize, onError, allowAnonymous, allowNavigation, basePath = '', maxBodyBytes = DEFAULT_PROXY_MAX_BODY_BYTES } = options;
   /** An opt-in flag: absent or `true`. */
   const onlyTrue = (field: string, value: unknown) => {
@@ -149,7 +146,7 @@ export function resolveProxyOptions<Req>(
   /** A duration in ms: finite and positive. */
   const positiveMs = (field: 'timeoutMs' | 'bodyTimeoutMs', fallback: number) => {
     const ms = options[field] ?? fallback;
-    if (!Number.isFinite(ms) || ms <= 0) fail(field, 'must be a positive number of milliseconds');
+    if (!Number.isFinite(ms) || ms <= 0) fail(field, 'must be a positive number (ms)');
     return ms;
   };
   /** Plain Tracker paths, without their trailing slash. */
@@ -157,7 +154,7 @@ export function resolveProxyOptions<Req>(
     const list = options[field] ?? fallback;
     if (!Array.isArray(list)) fail(field, 'must be an array of paths');
     return Array.from(list, (prefix: unknown) => {
-      if (typeof prefix !== 'string' || !isSafeTrackerPath(prefix)) fail(field, 'must hold plain paths such as /v3/ or /v3/issues');
+      if (typeof prefix !== 'string' || !isSafeTrackerPath(prefix)) fail(field, 'must hold plain paths such as /v3/');
       return prefix.replace(/\/$/, '');
     });
   };
@@ -167,35 +164,35 @@ export function resolveProxyOptions<Req>(
     for (const raw of options[field] ?? []) {
       const name = typeof raw === 'string' ? raw.toLowerCase() : '';
       if (!HEADER_NAME.test(name)) fail(field, 'must hold header names');
-      // The name is one of a fixed list, never a secret: naming it says what to remove.
-      if (NEVER_FORWARDED.has(name)) fail(field, `cannot include ${name} (credentials or connection-specific)`);
+      // The name is one of a fixed list (credentials, connection-specific), never a secret.
+      if (NEVER_FORWARDED.has(name)) fail(field, `cannot include ${name}`);
       out.add(name);
     }
     return [...out];
   };
 
   if (user !== undefined) {
-    if (auth !== undefined) fail('user', 'and `auth` exclude each other: pass one');
+    if (auth !== undefined) fail('user', 'cannot be combined with `auth`');
     if (!isObject(user as unknown) || typeof user.userAuth !== 'function' || typeof user.getSession !== 'function') {
-      fail('user', 'must be what createOAuthFlow() returned');
+      fail('user', NOT_A_FLOW);
     }
   } else if (typeof auth !== 'function' && !(isObject(auth) && typeof auth.headers === 'function')) {
-    fail('auth', 'must be a TrackerAuth or a function of the request returning one (or pass `user`)');
+    fail('auth', 'must be a TrackerAuth or a function returning one (or pass `user`)');
   }
   callback('authorize', authorize);
   onlyTrue('allowAnonymous', allowAnonymous);
   if (authorize === undefined && !allowAnonymous && user === undefined) {
-    fail('authorize', 'is required: decide who may use your Tracker credentials, or pass allowAnonymous: true');
+    fail('authorize', 'is required (or pass allowAnonymous: true)');
   }
   callback('onError', onError);
 
-  if (basePath !== '' && basePath !== '/' && (typeof basePath !== 'string' || !SAFE_PATH.test(basePath) || DOT_SEGMENT.test(basePath))) {
+  if (basePath !== '' && basePath !== '/' && (typeof basePath !== 'string' || !isPlainPath(basePath))) {
     fail('basePath', 'must be a plain path such as /api/tracker');
   }
   const methods = new Set<string>();
   for (const method of options.methods ?? DEFAULT_PROXY_METHODS) {
     const upper = typeof method === 'string' ? method.toUpperCase() : '';
-    if (!KNOWN_METHODS.has(upper)) fail('methods', 'may only contain GET, HEAD, POST, PUT, PATCH, DELETE');
+    if (!KNOWN_METHODS.test(upper)) fail('methods', 'may only contain GET, HEAD, POST, PUT, PATCH, DELETE');
     methods.add(upper);
   }
   if (methods.size === 0) fail('methods', 'must not be empty');
@@ -206,7 +203,6 @@ export function resolveProxyOptions<Req>(
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) fail('maxBodyBytes', 'must be a non-negative integer (bytes)');
   const config: ProxyConfig = {
     methods,
-    allowHeader: [...methods].join(', '),
     basePath: basePath.replace(/\/$/, ''),
     allowPaths,
     inlinePaths,
@@ -238,4 +234,6 @@ export function resolveProxyOptions<Req>(
   };
 }
 
+/** Methods the proxy can forward at all. */
+const KNOWN_METHODS = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE)$/;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

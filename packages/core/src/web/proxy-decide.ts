@@ -54,13 +54,13 @@ export function routeRequest(
     path = path.slice(basePath.length);
   }
   if (!config.methods.has(method)) {
-    return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: config.allowHeader }];
+    return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: [...config.methods].join(', ') }];
   }
   if (outside) return [404, 'NOT_FOUND', 'Not found.'];
   if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'The request path is not a valid Tracker API path.'];
-  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This Tracker API path is not available through the proxy.'];
+  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not available through the proxy.'];
   // Tracker content must never run as this site (the README explains).
-  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'The Tracker proxy answers fetch() calls only, not page loads.'];
+  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused: call the proxy with fetch().'];
   return { path, search };
 }
 
@@ -71,11 +71,13 @@ export type BodyVerdict = 'too-large' | 'bad-length' | 'unreadable' | 'timeout';
 
 /** The refusal for a body that could not be taken. */
 export function bodyRefusal(config: ProxyConfig, verdict: BodyVerdict): ProxyRefusal {
-  return verdict === 'timeout'
-    ? [408, 'REQUEST_TIMEOUT', `The request body did not arrive within ${config.bodyTimeoutMs} ms.`]
-    : verdict === 'too-large'
-      ? [413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${config.maxBodyBytes} bytes.`]
-      : [400, 'BAD_REQUEST', verdict === 'bad-length' ? 'Invalid Content-Length.' : 'The request body could not be read.'];
+  const [status, code, what]: [number, WebErrorCode, string] =
+    verdict === 'timeout'
+      ? [408, 'REQUEST_TIMEOUT', `did not arrive within ${config.bodyTimeoutMs} ms`]
+      : verdict === 'too-large'
+        ? [413, 'PAYLOAD_TOO_LARGE', `exceeds ${config.maxBodyBytes} bytes`]
+        : [400, 'BAD_REQUEST', verdict === 'bad-length' ? 'has an invalid Content-Length' : 'could not be read'];
+  return [status, code, `The request body ${what}.`];
 }
 
 /** The allow-listed request headers to forward, as pairs. */
@@ -88,26 +90,26 @@ export function forwardedHeaders(config: ProxyConfig, header: HeaderLookup): [st
   return forwarded;
 }
 
-/** What a transport must do for the replay rule: send with given auth headers, and throw away an answer. */
-export interface ProxyExchange<R extends { status: number }> {
-  send(authHeaders: Record<string, string>): Promise<R>;
-  /** Drain or cancel an answer that will not be passed on, so its connection can be reused. */
-  discard(response: R): Promise<void>;
-}
-
 /**
  * Send once; on a 401, tell `auth` the rejected `Authorization` and replay once with fresh
  * headers, never a loop (a buffered body makes the replay exact). When `invalidate()` resolves
  * `false` the credential is in its forced-refresh cooldown and would send the same token
- * again: the 401 is passed back instead of a replay that cannot succeed.
+ * again: the 401 is passed back instead of a replay that cannot succeed. `send` sends with the
+ * given auth headers; `discard` drains or cancels an answer that will not be passed on, so its
+ * connection can be reused.
  */
-export async function sendWithReplay<R extends { status: number }>(auth: TrackerAuth, signal: AbortSignal | undefined, exchange: ProxyExchange<R>): Promise<R> {
+export async function sendWithReplay<R extends { status: number }>(
+  auth: TrackerAuth,
+  signal: AbortSignal | undefined,
+  send: (authHeaders: Record<string, string>) => Promise<R>,
+  discard: (response: R) => Promise<void>,
+): Promise<R> {
   const init = signal ? { signal } : undefined;
   const first = await auth.headers(init);
-  const response = await exchange.send(first);
+  const response = await send(first);
   if (response.status !== 401 || (await auth.invalidate(first.Authorization)) === false) return response;
-  await exchange.discard(response);
-  return exchange.send(await auth.headers(init));
+  await discard(response);
+  return send(await auth.headers(init));
 }
 
 /**
@@ -117,15 +119,16 @@ export async function sendWithReplay<R extends { status: number }>(auth: Tracker
  * origin or query. The redacted URL stays on `cause.url` for server logs (`onError`).
  */
 export function upstreamFailure(kind: 'timeout' | 'gone' | 'network', method: string, url: string, timeoutMs: number, error?: unknown): Error {
-  const where = `${method} ${new URL(url).pathname}`;
+  const [Failure, what] =
+    kind === 'timeout'
+      ? [TimeoutError, `no answer within ${timeoutMs} ms`]
+      : kind === 'gone'
+        ? [AbortedError, 'the client went away']
+        : [NetworkError, 'Tracker could not be reached'];
   const cause = { url: redactUrl(url) };
-  return kind === 'timeout'
-    ? new TimeoutError(`Tracker proxy: no answer within ${timeoutMs} ms: ${where}`, { cause })
-    : kind === 'gone'
-      ? new AbortedError(`Tracker proxy: the client went away: ${where}`, { cause })
-      : new NetworkError(`Tracker proxy: Tracker could not be reached: ${where}`, {
-          cause: error instanceof Error ? { name: error.name, message: error.message, ...cause } : cause,
-        });
+  return new Failure(`Tracker proxy: ${what}: ${method} ${new URL(url).pathname}`, {
+    cause: kind === 'network' && error instanceof Error ? { name: error.name, message: error.message, ...cause } : cause,
+  });
 }
 
 /** `no-store` and the isolation headers, as pairs, built once. */
@@ -133,7 +136,7 @@ const ANSWER_TAIL = /* @__PURE__ */ Object.entries(NO_STORE_ISOLATED);
 
 /**
  * The response headers the browser gets: allow-listed upstream headers (Tracker URLs in
- * `Link`/`Location` rewritten to `publicBase`), `no-store`, the isolation headers, a download
+ * `Link`/`Location` rewritten to the public mount: the adapter's `mount` path, else `basePath`), `no-store`, the isolation headers, a download
  * disposition for non-JSON bodies outside `inlinePaths`, and a rotated session cookie.
  * Also says whether the answer has no body (HEAD, 204, 304). `decodes`: the transport decodes
  * compressed bodies (fetch does), so an encoded body's upstream Content-Length is dropped.
@@ -142,7 +145,7 @@ export function answerHeaders(
   config: ProxyConfig,
   method: string,
   path: string,
-  publicBase: string,
+  mount: string | undefined,
   status: number,
   header: HeaderLookup,
   decodes: boolean,
@@ -154,7 +157,7 @@ export function answerHeaders(
   for (const name of config.responseHeaders) {
     const value = header(name);
     if (value === null || (download && name === 'content-disposition')) continue;
-    headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(publicBase) : value]);
+    headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(mount?.replace(/\/$/, '') ?? config.basePath) : value]);
   }
   if (download) headers.push(['content-disposition', attachmentDisposition(header('content-disposition'))]);
   const length = header('content-length');
@@ -164,7 +167,3 @@ export function answerHeaders(
   return { headers, noBody };
 }
 
-/** The public mount path for `Link`/`Location` rewriting: the adapter's, else `basePath`. */
-export function publicBaseOf(config: ProxyConfig, contextBasePath: string | undefined): string {
-  return contextBasePath === undefined ? config.basePath : contextBasePath.replace(/\/$/, '');
-}

@@ -3,8 +3,11 @@
  * token, from {@link createOAuthFlow}). It lives here, not in the adapters, so Express, NestJS
  * and Next.js apply the same rule when the app gives no `authorize` of its own.
  */
-import { ConfigurationError } from '../errors.js';
+import { isObject, optionFailer } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
+
+/** The problem of an option that should hold what `createOAuthFlow()` returned. */
+export const NOT_A_FLOW = 'must be what createOAuthFlow() returned';
 
 /** A proxy `authorize` function: `true` lets the request through, anything else answers 403. */
 export type TrackerProxyGate = (request: Request) => Promise<boolean>;
@@ -36,14 +39,15 @@ export type TrackerProxyGate = (request: Request) => Promise<boolean>;
  * });
  */
 export function sameOriginSignedIn(flow: Pick<OAuthFlow, 'getSession'>): TrackerProxyGate {
-  if (flow === null || typeof flow !== 'object' || typeof flow.getSession !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'flow', 'sameOriginSignedIn(flow): pass what createOAuthFlow() returned.');
-  }
+  if (!isObject(flow as unknown) || typeof flow.getSession !== 'function') optionFailer('sameOriginSignedIn')('flow', NOT_A_FLOW);
   return async function sameOriginSignedInGate(request: Request): Promise<boolean> {
     if (isCrossSiteRequest(request)) return false;
     return (await flow.getSession(request)) !== null;
   };
 }
+
+/** `Sec-Fetch-Site` of a request another site (or a sibling subdomain) made. */
+const CROSS_OR_SAME_SITE = /^\s*(?:cross|same)-site\s*$/i;
 
 /** Options of {@link isCrossSiteRequest}. */
 export interface CrossSiteOptions {
@@ -63,13 +67,9 @@ export interface CrossSiteOptions {
  * if (isCrossSiteRequest(request)) return new Response('Cross-site request refused', { status: 403 });
  */
 export function isCrossSiteRequest(request: Request, options: CrossSiteOptions = {}): boolean {
-  const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase();
-  if (site === 'cross-site' || site === 'same-site') return true;
+  if (CROSS_OR_SAME_SITE.test(request.headers.get('sec-fetch-site') ?? '')) return true;
   const origin = request.headers.get('origin')?.trim();
-  if (origin === undefined) return false;
-  if (origin === new URL(request.url).origin) return false;
-  if (options.allowedOrigins !== undefined) {
-    for (const allowed of options.allowedOrigins) if (origin === allowed) return false;
-  }
+  if (origin === undefined || origin === new URL(request.url).origin) return false;
+  for (const allowed of options.allowedOrigins ?? []) if (origin === allowed) return false;
   return true;
 }

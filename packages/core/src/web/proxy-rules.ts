@@ -21,8 +21,10 @@ export function attachmentDisposition(upstream: string | null): string {
   return 'attachment' + (upstream?.replace(/^\s*[^;]*/, '') ?? '');
 }
 
+/** `Sec-Fetch-Mode` of a page load. */
+const NAVIGATE_MODE = /^\s*navigate\s*$/i;
 /** `Sec-Fetch-Dest` values of a document load: a page, a frame or a plugin. */
-const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'embed', 'object']);
+const DOCUMENT_DEST = /^\s*(?:document|i?frame|embed|object)\s*$/i;
 
 /**
  * The browser is loading this URL as a page (address bar, link, form, frame, `<embed>`), not
@@ -31,51 +33,20 @@ const DOCUMENT_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'embed', '
  * by the isolation headers.
  */
 export function isNavigationBy(header: (name: string) => string | null): boolean {
-  return (
-    header('sec-fetch-mode')?.trim().toLowerCase() === 'navigate' ||
-    DOCUMENT_DESTINATIONS.has(header('sec-fetch-dest')?.trim().toLowerCase() ?? '')
-  );
+  return NAVIGATE_MODE.test(header('sec-fetch-mode') ?? '') || DOCUMENT_DEST.test(header('sec-fetch-dest') ?? '');
 }
-export const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
 export const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 
-/** Request headers forwarded to Tracker by default (lower case). Everything else is dropped. */
-export const DEFAULT_REQUEST_HEADERS = [
-  'accept',
-  'accept-language',
-  'content-type',
-  'if-match',
-  'if-none-match',
-  'if-modified-since',
-  'if-unmodified-since',
-];
+/** Request headers forwarded to Tracker by default (lower case). Everything else is dropped. Lists of header names are written space-separated. */
+export const DEFAULT_REQUEST_HEADERS = 'accept accept-language content-type if-match if-none-match if-modified-since if-unmodified-since'.split(' ');
 /** Response headers passed back by default: content metadata, pagination, caching, throttling. */
-export const DEFAULT_RESPONSE_HEADERS = [
-  'content-type',
-  'content-language',
-  'content-disposition',
-  'link',
-  'x-total-count',
-  'x-total-pages',
-  'x-scroll-id',
-  'x-scroll-token',
-  'etag',
-  'last-modified',
-  'retry-after',
-  'location',
-];
+export const DEFAULT_RESPONSE_HEADERS = (
+  'content-type content-language content-disposition link x-total-count x-total-pages x-scroll-id x-scroll-token ' +
+  'etag last-modified retry-after location'
+).split(' ');
 /** Never forwarded in either direction, even when listed in `requestHeaders`/`responseHeaders`. */
 export const NEVER_FORWARDED = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'host',
-  'content-length',
-  'x-org-id',
-  'x-cloud-org-id',
-  'www-authenticate',
-  'proxy-authenticate',
+  ...'authorization proxy-authorization cookie set-cookie host content-length x-org-id x-cloud-org-id www-authenticate proxy-authenticate'.split(' '),
   ...HOP_BY_HOP_HEADERS,
 ]);
 
@@ -84,18 +55,23 @@ export const NEVER_FORWARDED = new Set([
  * Excludes `\`, whitespace, control characters, `//` and anything that is not a path. `;` is
  * excluded too: Tracker uses no path parameters, and servlet containers read `..;` as `..`.
  */
-export const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
+const SAFE_PATH = /^(?:\/(?:[A-Za-z0-9\-._~!$&'()*+,=:@]|%[0-9A-Fa-f]{2})+)+\/?$/;
 /** Escapes that decode to `.` `/` `\` `;` `%` (double encoding) or a control character. */
 const DANGEROUS_ESCAPE = /%(?:2e|2f|5c|3b|25|[01][0-9a-f]|7f)/i;
 /** A `.` or `..` segment. */
-export const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /**
  * True for a plain Tracker path: non-empty segments of RFC 3986 characters, no dot segments,
  * and no escapes that decode to `.` `/` `\` `%` or control characters.
  */
 export function isSafeTrackerPath(path: string): boolean {
-  return SAFE_PATH.test(path) && !DANGEROUS_ESCAPE.test(path) && !DOT_SEGMENT.test(path);
+  return isPlainPath(path) && !DANGEROUS_ESCAPE.test(path);
+}
+
+/** {@link SAFE_PATH} without dot segments; escapes unchecked (the proxy's own `basePath`). */
+export function isPlainPath(path: string): boolean {
+  return SAFE_PATH.test(path) && !DOT_SEGMENT.test(path);
 }
 
 /** Segment-wise: `path` is `prefix` or below it (`/v3/issues` covers `/v3/issues/…`, not `/v3/issues2`). */

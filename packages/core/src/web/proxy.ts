@@ -28,7 +28,6 @@ import {
   answerHeaders,
   bodyRefusal,
   forwardedHeaders,
-  publicBaseOf,
   routeRequest,
   sendWithReplay,
   upstreamFailure,
@@ -108,9 +107,10 @@ export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => 
  * const userProxy = createTrackerProxy({ user: flow, basePath: '/api/tracker' });
  */
 export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
-  const { config, actor, authorize, report } = resolveProxyOptions<Request>(options, 'createTrackerProxy', (request) => request);
+  const factory = 'createTrackerProxy';
+  const { config, actor, authorize, report } = resolveProxyOptions<Request>(options, factory, (request) => request);
   const { fetch: fetchOption } = options;
-  if (fetchOption !== undefined && typeof fetchOption !== 'function') optionFailer('createTrackerProxy')('fetch', 'must be a function');
+  if (fetchOption !== undefined && typeof fetchOption !== 'function') optionFailer(factory)('fetch', 'must be a function');
   const { timeoutMs } = config;
   const fetchImpl: FetchLike = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
 
@@ -144,15 +144,42 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     let who: ProxyActor | undefined;
     try {
       who = await actor(request);
-      const response = await sendWithReplay(who.auth, clientSignal, {
-        send: (authHeaders) => send(authHeaders, method, upstreamUrl, forwarded, body, clientSignal),
-        discard: drop,
-      });
+      const response = await sendWithReplay(
+        who.auth,
+        clientSignal,
+        async (authHeaders) => {
+          const headers = new Headers(forwarded);
+          for (const name in authHeaders) {
+            const value = authHeaders[name];
+            if (value !== undefined) headers.set(name, value);
+          }
+          const controller = new AbortController();
+          let timedOut = false;
+          const timer = setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, timeoutMs);
+          (timer as { unref?: () => void }).unref?.();
+          // Forward the client's abort by hand: AbortSignal.any() costs 30-150 µs per call on Node 20
+          // (tools/bench handler.bench.mjs). The listener stays for the response body's lifetime so a
+          // client that leaves mid-stream still cancels the upstream; it dies with the request's signal.
+          if (clientSignal.aborted) controller.abort(clientSignal.reason);
+          else clientSignal.addEventListener('abort', () => controller.abort(clientSignal.reason), { once: true });
+          try {
+            return await fetchImpl(upstreamUrl, { method, headers, body, signal: controller.signal, redirect: 'manual' });
+          } catch (error) {
+            throw upstreamFailure(timedOut ? 'timeout' : clientSignal.aborted ? 'gone' : 'network', method, upstreamUrl, timeoutMs, error);
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+        drop,
+      );
       const answer = answerHeaders(
         config,
         method,
         path,
-        publicBaseOf(config, context?.basePath),
+        context?.basePath,
         response.status,
         (name) => response.headers.get(name),
         true,
@@ -169,42 +196,6 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       return withCookies(toErrorResponse(error), who?.cookies ?? []);
     }
   };
-
-  async function send(
-    authHeaders: Record<string, string>,
-    method: string,
-    target: string,
-    forwarded: [string, string][],
-    body: Uint8Array<ArrayBuffer> | undefined,
-    clientSignal: AbortSignal | undefined,
-  ): Promise<Response> {
-    const headers = new Headers(forwarded);
-    for (const name in authHeaders) {
-      const value = authHeaders[name];
-      if (value !== undefined) headers.set(name, value);
-    }
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    (timer as { unref?: () => void }).unref?.();
-    // Forward the client's abort by hand: AbortSignal.any() costs 30-150 µs per call on Node 20
-    // (tools/bench handler.bench.mjs). The listener stays for the response body's lifetime so a
-    // client that leaves mid-stream still cancels the upstream; it dies with the request's signal.
-    if (clientSignal) {
-      if (clientSignal.aborted) controller.abort(clientSignal.reason);
-      else clientSignal.addEventListener('abort', () => controller.abort(clientSignal.reason), { once: true });
-    }
-    try {
-      return await fetchImpl(target, { method, headers, body, signal: controller.signal, redirect: 'manual' });
-    } catch (error) {
-      throw upstreamFailure(timedOut ? 'timeout' : clientSignal?.aborted ? 'gone' : 'network', method, target, timeoutMs, error);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 }
 
 /** Cancel a body that will not be passed on, so its connection can be reused. */
