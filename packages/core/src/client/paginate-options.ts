@@ -91,7 +91,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
   if (typeof path !== 'string' || path.trim() === '') fail('path', 'must be a non-empty string such as `queues`');
   // Links are always resolved against the client's own Tracker URL, so no origin here; the
   // client adds the API version itself.
-  if (/^(\/|[a-zA-Z][a-zA-Z0-9+.-]*:|v[23]\/)/.test(path)) fail('path', 'must be relative to the API version, such as `queues` (no leading slash, origin or `v3/`)');
+  if (/^(\/|[a-zA-Z][a-zA-Z0-9+.-]*:|v[23]\/)/.test(path)) fail('path', 'must be relative, such as `queues` (no leading slash, origin or `v3/`)');
   if (!isObject(value)) fail('options', 'must be an object');
   const { json, searchParams, perPage, limit, signal, scroll: scrollOption } = value as PaginateOptions;
 

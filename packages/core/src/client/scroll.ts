@@ -41,7 +41,8 @@ function scrollExpired(error: unknown): ScrollExpiredError | undefined {
 
 /**
  * A scroll-mode walk of `POST issues/_search`: yields each non-empty page (the first one even
- * when empty) and releases the scroll when the walk ends for any reason but an expired scroll.
+ * when empty) and releases the scroll when the walk ends for any reason but an expired scroll
+ * (which Tracker has dropped already).
  *
  * @internal
  */
@@ -49,7 +50,6 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
   const { type, perScroll, ttlMillis, release } = plan.scroll!;
   /** scrollId → its latest token: the `_clear` body (Tracker may hand out one id per page). */
   const held = new Map<string, string>();
-  let expired = false;
   /** The walk's own query with the scroll parameters of the next request. */
   const queryWith = (params: Record<string, string | number | undefined>): URLSearchParams => {
     const query = new URLSearchParams(plan.query);
@@ -67,9 +67,10 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
         fetched = await fetchPage(tracker, plan, plan.path, query);
       } catch (error) {
         // Only a later page can outlive the scroll: on the first, a 403 is Tracker's own answer.
-        const expiredError = page > 1 ? scrollExpired(error) : undefined;
-        expired = expiredError !== undefined;
-        throw expiredError ?? error;
+        const expired = page > 1 ? scrollExpired(error) : undefined;
+        // An expired scroll is gone already: nothing is left to release.
+        if (expired) held.clear();
+        throw expired ?? error;
       }
       const { items, response } = fetched;
       const { headers } = response;
@@ -89,7 +90,7 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
     // Best effort: a failed release is ignored (the scroll then lives until its TTL lapses), so
     // ending a loop never throws because of it. After an abort it is sent without waiting, so
     // the abort surfaces at once.
-    if (release && held.size > 0 && !expired) {
+    if (release && held.size > 0) {
       const done = tracker.post(CLEAR_PATH, { json: Object.fromEntries(held) }).text().catch(() => undefined);
       if (!plan.signal?.aborted) await done;
     }

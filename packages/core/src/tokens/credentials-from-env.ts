@@ -104,11 +104,11 @@ const ORG_VARS = [
  * const tracker = createTrackerClient(auth, { trackerUrl: urls.trackerUrl });
  */
 export function credentialsFromEnv(env?: EnvRecord, options: CredentialsFromEnvOptions = {}): EnvCredentials {
-  return resolveEnvCredentials(env, options, undefined);
+  return resolveEnvCredentials(env, options);
 }
 
 /** Shared by the default and the Node entry; `loadKeyFile` enables `TRACKER_SERVICE_ACCOUNT_KEY_FILE`. */
-export function resolveEnvCredentials(env: EnvRecord | undefined, options: CredentialsFromEnvOptions, loadKeyFile: KeyFileLoader | undefined): EnvCredentials {
+export function resolveEnvCredentials(env: EnvRecord | undefined, options: CredentialsFromEnvOptions, loadKeyFile?: KeyFileLoader): EnvCredentials {
   const fail: OptionFail = optionFailer('credentialsFromEnv');
   const source = env ?? (globalThis as { process?: { env?: EnvRecord } }).process?.env;
   if (typeof source !== 'object' || source === null) fail('env', 'must be a record such as process.env');
@@ -133,7 +133,7 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
 
   const flag = read(USE_METADATA) ?? 'false';
   const useMetadata = /^(1|true|yes|on)$/i.test(flag);
-  if (!useMetadata && !/^(0|false|no|off)$/i.test(flag)) fail(USE_METADATA, 'must be true or false (or 1/0, yes/no)');
+  if (!useMetadata && !/^(0|false|no|off)$/i.test(flag)) fail(USE_METADATA, 'must be true or false');
   const set = CREDENTIAL_VARS.filter((name) => (name === USE_METADATA ? useMetadata : read(name) !== undefined));
   if (set.length !== 1) {
     if (set.length) fail(set.join(','), 'are all set; keep exactly one of them');
