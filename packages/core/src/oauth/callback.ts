@@ -85,7 +85,7 @@ const MALFORMED = /[\0-\x20\x7f-\x9f]/;
 
 const ERROR_MEANINGS: Record<string, string> = {
   access_denied: 'the user refused access',
-  unauthorized_client: 'the app is blocked or in moderation at Yandex OAuth',
+  unauthorized_client: 'the app is blocked or in moderation',
 };
 
 /** Refused, never read as "no state expected": that would let a forged callback through. */

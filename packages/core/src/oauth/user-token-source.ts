@@ -8,7 +8,7 @@ import { SignInRequiredError, isOAuthResponseError } from '../errors.js';
 import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { assertSourceOptions, fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { TrackerAuthEventHandler } from '../events.js';
-import type { OAuthTokenSet, RefreshOptions, TokenStore } from '../types.js';
+import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
 import {
   checkOAuthOptions,
   refreshOAuthTokenAt,
@@ -50,6 +50,15 @@ export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signa
 
 /** Default `maxAgeMs` of user tokens: about 3 months (docs/yandex-api.md 2.3). */
 export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** What the store keeps of a token set: what requests need, and the refresh token. */
+const toStored = ({ accessToken, expiresAt, refreshToken }: OAuthTokenSet, issuedAt?: number): StoredToken => ({
+  token: accessToken,
+  kind: 'oauth',
+  expiresAt,
+  issuedAt,
+  refreshToken,
+});
 
 /**
  * OAuth `error` values that mean the refresh token itself is dead (expired, revoked, or the
@@ -99,7 +108,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
   const fail = checkOAuthOptions(fn, options);
   const { tokens, onTokens } = options;
   requireString(options.clientSecret, 'clientSecret', fn, 'needed to refresh user tokens');
-  if (tokens === null || typeof tokens !== 'object') fail('tokens', 'must be the token set from exchangeCode()', 'INVALID_TOKEN');
+  if (typeof tokens !== 'object' || !tokens) fail('tokens', 'must be the token set from exchangeCode()', 'INVALID_TOKEN');
   const { accessToken, refreshToken, expiresAt } = tokens;
   requireString(accessToken, 'tokens.accessToken', fn, 'from exchangeCode()');
   if (refreshToken !== undefined) requireString(refreshToken, 'tokens.refreshToken', fn, 'from exchangeCode(), or leave it out');
@@ -115,7 +124,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
     store: options.store,
     refresh: { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh },
     onEvent: options.onEvent,
-    initial: { token: accessToken, kind: 'oauth', expiresAt, refreshToken },
+    initial: toStored(tokens),
     fetchToken: async ({ current, signal, timeoutMs, now }) => {
       const spent = current?.refreshToken ?? refreshToken;
       if (spent === undefined) {
@@ -125,7 +134,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
       const next = await refreshUserTokens({ ...options, refreshToken: spent, signal, timeoutMs }, now);
       // Yandex may omit a new refresh token; the old one then stays valid.
       latest = { ...next, refreshToken: next.refreshToken ?? spent };
-      return { token: latest.accessToken, kind: 'oauth', expiresAt: latest.expiresAt, issuedAt: now(), refreshToken: latest.refreshToken };
+      return toStored(latest, now());
     },
     onRefresh: async (stored) => {
       await onTokens?.(latest ?? { accessToken: stored.token, tokenType: 'bearer', expiresAt: stored.expiresAt, refreshToken: stored.refreshToken });
