@@ -6,9 +6,8 @@
 /** The targets of a `Link` header by relation (`next`, `seek`, `first`, …); the first one wins. */
 export function parseLinkHeader(value: string | null): Map<string, string> {
   const links = new Map<string, string>();
-  if (!value) return links;
   // `<target>` may hold commas and semicolons, so targets are matched whole before the params.
-  for (const match of value.matchAll(/<([^>]*)>((?:\s*;\s*[^;,<]*)*)/g)) {
+  for (const match of (value ?? '').matchAll(/<([^>]*)>((?:\s*;\s*[^;,<]*)*)/g)) {
     const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(match[2]!);
     for (const name of (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/)) {
       if (name && !links.has(name)) links.set(name, match[1]!);

@@ -39,7 +39,7 @@ export async function fetchPage(tracker: KyInstance, plan: PaginatePlan, input: 
   const body = await call.json<unknown>();
   const response = await call;
   // Same precedent as verifyAccess: a 2xx with an unusable body is a TrackerHttpError with its status.
-  if (!Array.isArray(body)) throw unusablePage('Tracker answered with something that is not a list', plan, response);
+  if (!Array.isArray(body)) throw unusablePage("Tracker's answer is not a list", plan, response);
   return { items: body, response };
 }
 

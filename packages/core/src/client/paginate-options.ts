@@ -78,12 +78,12 @@ const SCROLL_PARAMS = ['scrollType', 'perScroll', 'scrollTTLMillis', 'scrollId',
  */
 export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unknown): PaginatePlan {
   const fail: OptionFail = optionFailer('paginate');
-  /** An integer from `min` to `max` (no upper bound when `max` is not given). */
-  const intIn = (value: unknown, field: string, min: number, max?: number): number => {
-    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > (max ?? Infinity)) {
+  /** `undefined`, or an integer from `min` to `max` (no upper bound when `max` is not given). */
+  const intIn = <T>(value: T, field: string, min: number, max?: number): T => {
+    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > (max ?? Infinity))) {
       fail(field, `must be an integer ${max ? `from ${min} to ${max}` : `≥ ${min}`}`);
     }
-    return value as number;
+    return value;
   };
   if (typeof tracker !== 'function' || typeof (tracker as { post?: unknown }).post !== 'function') {
     fail('tracker', 'must be the client from createTrackerClient()');
@@ -113,7 +113,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
   }
   if (perPage !== undefined) query.set('perPage', String(intIn(perPage, 'perPage', 1)));
   if (query.has('page') && !/^[1-9]\d*$/.test(query.get('page')!)) fail('searchParams.page', 'must be an integer ≥ 1');
-  if (limit !== undefined) intIn(limit, 'limit', 0);
+  intIn(limit, 'limit', 0);
   if (signal !== undefined && !(isObject(signal) && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
     fail('signal', 'must be an AbortSignal');
   }
@@ -132,7 +132,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
     if (typeof release !== 'boolean') fail('scroll.release', 'must be a boolean');
     scroll = {
       type,
-      perScroll: perScroll === undefined ? undefined : intIn(perScroll, 'scroll.perScroll', 1, 1000),
+      perScroll: intIn(perScroll, 'scroll.perScroll', 1, 1000),
       ttlMillis: intIn(ttlMillis, 'scroll.ttlMillis', 1, 60_000),
       release,
     };

@@ -43,7 +43,7 @@ async function* linkPages(tracker: KyInstance, plan: PaginatePlan): AsyncGenerat
     const next = target === undefined ? undefined : clientPathFromLink(target, response.url || 'http://tracker.invalid/');
     if (next === undefined || visited.has(next)) {
       // Following it would either leave the API or loop forever; neither is a list's end.
-      throw unusablePage(`Tracker's Link header names a next page that ${next === undefined ? 'is not a Tracker API path' : 'was already read'}`, plan, response);
+      throw unusablePage(`Tracker's next-page Link ${next === undefined ? 'is not a Tracker API path' : 'was already read'}`, plan, response);
     }
     visited.add(next);
     [input, query] = splitPath(next);

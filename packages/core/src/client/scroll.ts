@@ -24,7 +24,6 @@ const CLEAR_PATH = 'system/search/scroll/_clear';
  */
 function scrollExpired(error: unknown): ScrollExpiredError | undefined {
   if (!isTrackerHttpError(error) || error.status !== 403 || !error.errorMessages.some((m) => /expired signature/i.test(m))) return undefined;
-  const { status, method, errorMessages, errors, errorCode } = error;
   let { url } = error;
   try {
     const parsed = new URL(url);
@@ -34,8 +33,9 @@ function scrollExpired(error: unknown): ScrollExpiredError | undefined {
     // not a URL: keep what the client error held
   }
   return new ScrollExpiredError(
-    `Tracker's issue-search scroll expired; start the search again or raise scroll.ttlMillis: ${describeCall(method, url)}`,
-    { status, method, url, errorMessages, errors, errorCode },
+    `Tracker's issue-search scroll expired; start the search again or raise scroll.ttlMillis: ${describeCall(error.method, url)}`,
+    // The 403's own fields (status, method, Tracker's messages and codes), the URL without the token.
+    { ...error, url },
   );
 }
 

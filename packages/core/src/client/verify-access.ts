@@ -44,8 +44,9 @@ export async function verifyAccess(client: KyInstance, options: { signal?: Abort
   const body = await client.get('myself', { signal: options.signal }).json<unknown>();
   // Old v2 docs show the user wrapped in an array; servers send an object (docs/yandex-api.md 1.4).
   const user = Array.isArray(body) ? (body[0] as unknown) : body;
-  if (typeof user !== 'object' || user === null || typeof (user as TrackerUser).login !== 'string') {
-    throw new TrackerHttpError('Tracker answered GET myself with something that is not a user', {
+  // Optional chaining also turns away null and primitives (they have no `login`).
+  if (typeof (user as TrackerUser | null)?.login !== 'string') {
+    throw new TrackerHttpError("Tracker's answer to GET myself is not a user", {
       status: 200,
       method: 'GET',
       url: 'myself',

@@ -116,11 +116,8 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   const { fetch, store, refresh, onEvent } = options;
   // Checked here so that `refresh.now` is known good before a static IAM token takes it.
   resolveRefreshOptions(refresh);
-  const read = (name: string): string | undefined => {
-    const value = source[name];
-    // Empty or blank counts as unset.
-    return value == null ? undefined : String(value).trim() || undefined;
-  };
+  // Empty or blank counts as unset.
+  const read = (name: string): string | undefined => String(source[name] ?? '').trim() || undefined;
   const urls = { trackerUrl: DEFAULT_TRACKER_URL, oauthUrl: DEFAULT_OAUTH_URL, iamUrl: DEFAULT_IAM_URL, metadataUrl: DEFAULT_METADATA_URL };
   for (const key of Object.keys(urls) as Array<keyof typeof urls>) {
     const name = TRACKER_ENV[key];

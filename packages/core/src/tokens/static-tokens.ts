@@ -35,10 +35,8 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
       }
       return access;
     },
-    async invalidate() {
-      // Nothing to refresh: a static token stays what it is, and a replay would send it again.
-      return false;
-    },
+    // Nothing to refresh: a static token stays what it is, and a replay would send it again.
+    invalidate: async () => false,
     // A store or refresh settings have nothing to do for a static token.
     withDefaults: () => source,
   };
