@@ -92,16 +92,15 @@ function scopeList(value: unknown, field: string): string[] {
  */
 export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object with clientId');
-  const { redirectUri, deviceName, forceConfirm, pkce, codeChallenge, codeChallengeMethod } = options;
+  const { clientId, redirectUri, deviceName, forceConfirm, pkce, codeChallenge, codeChallengeMethod } = options;
   const responseType = options.responseType ?? 'code';
   if (responseType !== 'code' && responseType !== 'token') fail('responseType', "must be 'code' or 'token'");
-  const clientId = options.clientId;
   if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) fail('clientId', 'must be the ClientID of your app, without spaces');
   // Sent exactly as given: Yandex compares it with the registered URI, and URL.href would
   // normalize it (adding a trailing slash, lower-casing the host).
   if (redirectUri !== undefined) assertUrl(redirectUri, 'redirectUri', { allowQuery: true, anyScheme: true });
   const deviceId = check(options.deviceId, 'deviceId', DEVICE_ID, 'must be 6 to 50 printable ASCII characters');
-  if (deviceName !== undefined && deviceId === undefined) fail('deviceName', 'needs deviceId (Yandex ignores it otherwise)');
+  if (deviceName !== undefined && deviceId === undefined) fail('deviceName', 'is ignored by Yandex without deviceId');
   check(deviceName, 'deviceName', DEVICE_NAME, 'must be 1 to 100 characters without line breaks');
   const loginHint = check(options.loginHint, 'loginHint', TEXT, "must be the user's Yandex login or email");
   const scope = scopeList(options.scope, 'scope');
@@ -132,7 +131,7 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
     login_hint: loginHint,
     scope: scope.join(' '),
     optional_scope: optionalScope.join(' '),
-    force_confirm: forceConfirm ? 'yes' : undefined,
+    force_confirm: forceConfirm && 'yes',
     state,
     code_challenge: challenge,
     code_challenge_method: challenge && method,

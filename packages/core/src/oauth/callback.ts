@@ -55,10 +55,10 @@ function invalid(problem: string, fix?: string): never {
 }
 
 function toUrl(input: unknown): URL {
+  const text = input instanceof URL ? input.href : input;
   try {
-    if (input instanceof URL) return new URL(input.href);
     // A path with a query (what Express's req.originalUrl gives) is read against a dummy origin.
-    if (typeof input === 'string' && input) return new URL(input, /^[/?#]/.test(input) ? 'http://callback.invalid' : undefined);
+    if (typeof text === 'string' && text) return new URL(text, /^[/?#]/.test(text) ? 'http://callback.invalid' : undefined);
   } catch {
     // An unparseable string: reported below like any other non-URL.
   }
@@ -68,7 +68,7 @@ function toUrl(input: unknown): URL {
 /** One value per parameter: a repeated `state` or `code` is parameter pollution, not a callback. */
 function single(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
-  if (values.length > 1) invalid(`has the parameter "${name}" more than once`);
+  if (values.length > 1) invalid(`repeats the parameter "${name}"`);
   return values[0];
 }
 
@@ -90,7 +90,7 @@ const ERROR_MEANINGS: Record<string, string> = {
 
 /** Refused, never read as "no state expected": that would let a forged callback through. */
 function noExpectedState(): never {
-  return reject('STATE_MISSING', 'state cannot be checked without expectedState (an expired login cookie?)', 'start sign-in again, or pass expectedState: false when none was sent');
+  return reject('STATE_MISSING', 'state cannot be checked: no expectedState (an expired login cookie?)', 'start sign-in again, or pass expectedState: false when none was sent');
 }
 
 function checkState(received: string | undefined, expected: string | false | undefined, hasError: boolean): void {

@@ -152,7 +152,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
   const fn = 'pollDeviceToken';
   const fail = checkOAuthOptions(fn, options);
   requireString(deviceCode, 'deviceCode', fn, 'from requestDeviceCode()');
-  if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) fail('interval', 'must be a number of seconds ≥ 0');
+  if (interval !== undefined && !(Number.isFinite(interval) && interval >= 0)) fail('interval', 'must be 0 or more seconds');
   const expiresAt = options.expiresAt ?? Date.now() + 600_000;
   const maxTransient = options.maxTransientErrors ?? 3;
   let intervalS = interval ?? 5;

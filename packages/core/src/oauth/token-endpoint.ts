@@ -137,7 +137,7 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
 
   if (ok && !(call.errorIn2xxIsRefusal && error !== undefined)) {
     if (json) return json;
-    throw exchangeFailed(call, `HTTP ${status} with a body that is not a JSON object`, { status });
+    throw exchangeFailed(call, `HTTP ${status}, the body is not a JSON object`, { status });
   }
   const retryable = isRetryableStatus(status);
   if (error !== undefined && !retryable) {
@@ -250,6 +250,6 @@ export async function refreshOAuthTokenAt(options: RefreshOAuthTokenOptions, now
   const fn = 'refreshOAuthToken';
   const { refreshToken } = options;
   checkOAuthOptions(fn, options);
-  requireString(refreshToken, 'refreshToken', fn, 'from an earlier token answer');
+  requireString(refreshToken, 'refreshToken', fn, 'from a token answer');
   return postTokenGrant(options, 'token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, [refreshToken], now);
 }

@@ -65,7 +65,7 @@ const toStored = ({ accessToken, expiresAt, refreshToken }: OAuthTokenSet, issue
  * user withdrew consent); anything else (`invalid_client`, outages) is the app's or Yandex's
  * problem and is reported as is.
  */
-const SIGN_IN_AGAIN = new Set(['invalid_grant', 'invalid_token', 'access_denied']);
+const SIGN_IN_AGAIN = ['invalid_grant', 'invalid_token', 'access_denied'];
 
 /**
  * One refresh grant for a signed-in user: the token endpoint's answer, or
@@ -77,7 +77,7 @@ export async function refreshUserTokens(options: RefreshOAuthTokenOptions, now: 
   try {
     return await refreshOAuthTokenAt(options, now);
   } catch (error) {
-    if (isOAuthResponseError(error) && SIGN_IN_AGAIN.has(error.error)) {
+    if (isOAuthResponseError(error) && SIGN_IN_AGAIN.includes(error.error)) {
       throw new SignInRequiredError(`The Yandex OAuth session can no longer be refreshed (${error.error}): sign in again.`, {
         cause: error,
       });
@@ -107,11 +107,11 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
   assertSourceOptions(options, fn);
   const fail = checkOAuthOptions(fn, options);
   const { tokens, onTokens } = options;
-  requireString(options.clientSecret, 'clientSecret', fn, 'needed to refresh user tokens');
+  requireString(options.clientSecret, 'clientSecret', fn, 'needed to refresh');
   if (typeof tokens !== 'object' || !tokens) fail('tokens', 'must be the token set from exchangeCode()', 'INVALID_TOKEN');
   const { accessToken, refreshToken, expiresAt } = tokens;
   requireString(accessToken, 'tokens.accessToken', fn, 'from exchangeCode()');
-  if (refreshToken !== undefined) requireString(refreshToken, 'tokens.refreshToken', fn, 'from exchangeCode(), or leave it out');
+  if (refreshToken !== undefined) requireString(refreshToken, 'tokens.refreshToken', fn, 'or leave it out');
   if (expiresAt !== undefined && !Number.isFinite(expiresAt)) fail('tokens.expiresAt', 'must be epoch milliseconds', 'INVALID_TOKEN');
   if (onTokens !== undefined && typeof onTokens !== 'function') fail('onTokens', 'must be a function when given');
 
