@@ -216,14 +216,14 @@ export function resolveProxyOptions<Req>(
     responseHeaders: headerList('responseHeaders', DEFAULT_RESPONSE_HEADERS),
   };
 
-  const gate = user !== undefined && authorize === undefined && !allowAnonymous ? sameOriginSignedIn(user) : undefined;
+  const gate = user && !authorize && !allowAnonymous && sameOriginSignedIn(user);
   return {
     config,
     actor: async (req) => {
-      const resolved = user !== undefined ? await user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? await auth(req) : auth;
+      const resolved = await (user ? user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? auth(req) : auth);
       return isUserAuth(resolved as TrackerAuth | UserAuth) ? (resolved as UserAuth) : { auth: resolved as TrackerAuth };
     },
-    authorize: gate !== undefined ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
+    authorize: gate ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
     report: (error, req) => {
       try {
         (onError as ((error: unknown, req: Req) => void) | undefined)?.(error, req);

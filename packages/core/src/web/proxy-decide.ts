@@ -102,7 +102,7 @@ export async function sendWithReplay<R extends { status: number }>(
   auth: TrackerAuth,
   signal: AbortSignal | undefined,
   send: (authHeaders: Record<string, string>) => Promise<R>,
-  discard: (response: R) => Promise<void>,
+  discard: (response: R) => unknown,
 ): Promise<R> {
   const init = signal ? { signal } : undefined;
   const first = await auth.headers(init);

@@ -18,6 +18,7 @@
  *   non-JSON body (an attachment) is a download (`Content-Disposition: attachment`);
  * - page loads (address bar, links, frames) are refused: the proxy is for `fetch()`.
  */
+import { discardResponse } from '../http/upstream.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
 import { optionFailer } from '../validate.js';
 import { withCookies } from './cookies.js';
@@ -173,7 +174,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
             clearTimeout(timer);
           }
         },
-        drop,
+        discardResponse,
       );
       const answer = answerHeaders(
         config,
@@ -185,7 +186,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         true,
         who.cookies,
       );
-      if (answer.noBody) await drop(response);
+      if (answer.noBody) discardResponse(response);
       return new Response(answer.noBody ? null : response.body, {
         status: response.status,
         statusText: response.statusText,
@@ -196,9 +197,4 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
       return withCookies(toErrorResponse(error), who?.cookies ?? []);
     }
   };
-}
-
-/** Cancel a body that will not be passed on, so its connection can be reused. */
-async function drop(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
 }
