@@ -62,8 +62,7 @@ function check(value: unknown, field: string, pattern: RegExp, problem: string):
 
 /** A right list: a space-separated string or an array; duplicates dropped, order kept. */
 function scopeList(value: unknown, field: string): string[] {
-  if (value === undefined) return [];
-  const items: unknown = typeof value === 'string' ? value.split(' ').filter(Boolean) : value;
+  const items: unknown = typeof value === 'string' ? value.split(' ').filter(Boolean) : value === undefined ? [] : value;
   if (!Array.isArray(items)) return fail(field, 'must be a string or an array of strings');
   items.forEach((item: unknown, index) => {
     if (typeof item !== 'string' || !SCOPE_TOKEN.test(item)) {

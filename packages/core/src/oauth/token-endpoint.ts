@@ -132,18 +132,18 @@ export async function postOAuthForm(call: OAuthFormCall): Promise<Record<string,
     if (!isInvalidResponseError(error)) throw error;
     throw exchangeFailed(call, `HTTP ${error.status} with an answer larger than the limit`, { status: error.status, cause: error });
   }
-  const json = isObject(body) ? body : undefined;
-  const error = typeof json?.error === 'string' ? json.error : undefined;
+  const json = isObject(body) ? body : {};
+  const error = typeof json.error === 'string' ? json.error : undefined;
 
   if (ok && !(call.errorIn2xxIsRefusal && error !== undefined)) {
-    if (json) return json;
+    if (isObject(body)) return body;
     throw exchangeFailed(call, `HTTP ${status}, the body is not a JSON object`, { status });
   }
   const retryable = isRetryableStatus(status);
   if (error !== undefined && !retryable) {
     // Every form the secrets were sent in (pair: as encoded for the Basic header) is scrubbed from the echo.
     const secrets = [clientSecret, pair, clientSecret && `${clientId}:${clientSecret}`, ...(call.secrets ?? [])];
-    const description = typeof json?.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
+    const description = typeof json.error_description === 'string' ? scrubSecrets(json.error_description, secrets) : undefined;
     throw new OAuthResponseError(`${what} refused: ${description ? `${error} (${description})` : error}: ${describeRequest('POST', url)}`, {
       error,
       errorDescription: description,
