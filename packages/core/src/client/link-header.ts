@@ -57,6 +57,6 @@ export function intHeader(headers: Headers, name: string): number | undefined {
 
 /** A client path split into the path and its query (`issues?page=2` → `issues`, `page=2`). */
 export function splitPath(path: string): [string, URLSearchParams] {
-  const cut = path.indexOf('?');
-  return cut < 0 ? [path, new URLSearchParams()] : [path.slice(0, cut), new URLSearchParams(path.slice(cut + 1))];
+  const [bare, ...query] = path.split('?');
+  return [bare!, new URLSearchParams(query.join('?'))];
 }

@@ -88,7 +88,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
   if (typeof tracker !== 'function' || typeof (tracker as { post?: unknown }).post !== 'function') {
     fail('tracker', 'must be the client from createTrackerClient()');
   }
-  if (typeof path !== 'string' || path.trim() === '') fail('path', 'must be a non-empty string such as `queues`');
+  if (typeof path !== 'string' || !path.trim()) fail('path', 'must be a non-empty string such as `queues`');
   // Links are always resolved against the client's own Tracker URL, so no origin here; the
   // client adds the API version itself.
   if (/^(\/|[a-zA-Z][a-zA-Z0-9+.-]*:|v[23]\/)/.test(path)) fail('path', 'must be relative, such as `queues` (no leading slash, origin or `v3/`)');
@@ -102,7 +102,7 @@ export function resolvePaginatePlan(tracker: unknown, path: unknown, value: unkn
 
   const [bare, query] = splitPath(path);
   if (searchParams !== undefined) {
-    if (!isObject(searchParams)) fail('searchParams', 'must be a URLSearchParams or a plain object');
+    if (!isObject(searchParams)) fail('searchParams', 'must be an object or URLSearchParams');
     for (const [key, v] of searchParams instanceof URLSearchParams ? searchParams : Object.entries(searchParams)) {
       if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`searchParams.${key}`, 'must be a string, number or boolean');
       query.set(key, String(v));

@@ -50,13 +50,13 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
   const { type, perScroll, ttlMillis, release } = plan.scroll!;
   /** scrollId → its latest token: the `_clear` body (Tracker may hand out one id per page). */
   const held = new Map<string, string>();
-  /** The walk's own query with the scroll parameters of the next request. */
-  const queryWith = (params: Record<string, string | number | undefined>): URLSearchParams => {
-    const query = new URLSearchParams(plan.query);
-    for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
-    return query;
-  };
-  let query = queryWith({ scrollType: type, perScroll, scrollTTLMillis: ttlMillis });
+  const scrollTTLMillis = String(ttlMillis);
+  /**
+   * The walk's own query and the scroll parameters of the next request (appended: paginate()
+   * refuses scroll parameters in the walk's query, so none is there twice).
+   */
+  const queryWith = (params: Record<string, string>): URLSearchParams => new URLSearchParams([...plan.query, ...Object.entries(params)]);
+  let query = queryWith({ scrollType: type, ...(perScroll && { perScroll: String(perScroll) }), scrollTTLMillis });
   let page = 1;
   let read = 0;
   try {
@@ -83,7 +83,7 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
       // Done at an empty page, without scroll headers, or once X-Total-Count items were read
       // (which saves the request for the final empty page).
       if (items.length === 0 || !scrollId || !scrollToken || read >= (totalCount ?? Infinity)) return;
-      query = queryWith({ scrollId, scrollToken, scrollTTLMillis: ttlMillis });
+      query = queryWith({ scrollId, scrollToken, scrollTTLMillis });
       page += 1;
     }
   } finally {

@@ -8,7 +8,6 @@
  * argument, so no message is rewritten after the fact, and none repeats a value (a token or a
  * key pasted into the wrong variable must not reach a log through the error).
  */
-import type { ConfigurationError } from '../errors.js';
 import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import { DEFAULT_IAM_URL, DEFAULT_METADATA_URL, DEFAULT_OAUTH_URL, DEFAULT_TRACKER_URL, type TokenSource, type TrackerOrg } from '../types.js';
 import { CLOUD_ORG_ID, ORG_ID, assertToken, assertUrl, optionFailer, type OptionFail } from '../validate.js';

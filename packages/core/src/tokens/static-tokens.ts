@@ -4,7 +4,7 @@
  */
 import { TokenExchangeError } from '../errors.js';
 import { hideSecrets } from '../redact.js';
-import type { AccessToken, GetTokenOptions, TokenKind, TokenSource } from '../types.js';
+import type { AccessToken, TokenKind, TokenSource } from '../types.js';
 import { assertToken, optionFailer } from '../validate.js';
 import { parseIamExpiresAt } from './iam-exchange.js';
 import { fingerprint } from './source-options.js';
@@ -18,14 +18,14 @@ export interface StaticTokenSource extends TokenSource {
   invalidate(token?: string): Promise<false>;
 }
 
-function staticSource(kind: TokenKind, token: string, expiresAt: number | undefined, now: () => number): StaticTokenSource {
+function staticSource(kind: TokenKind, token: string, expiresAt?: number, now: () => number = Date.now): StaticTokenSource {
   const id = `${kind}:static:${fingerprint(token)}`;
   const access: AccessToken = { token, kind, expiresAt, issuedAt: undefined };
   hideSecrets(access, () => ({ kind, expiresAt }), 'AccessToken');
   const source: StaticTokenSource = {
     id,
     kind,
-    async getToken(_options?: GetTokenOptions) {
+    async getToken() {
       if (expiresAt !== undefined && now() >= expiresAt) {
         // Sending it would only earn a 401 from Tracker; say what to do instead.
         throw new TokenExchangeError(`the static IAM token ${id} expired at ${new Date(expiresAt).toISOString()}; pass a new one, or use iamFromServiceAccountKey()`, {
@@ -53,7 +53,7 @@ function staticSource(kind: TokenKind, token: string, expiresAt: number | undefi
  * const auth = createTrackerAuth({ credentials: oauthToken(process.env.TRACKER_OAUTH_TOKEN!), org: { orgId: '1234567' } });
  */
 export function oauthToken(token: string): StaticTokenSource {
-  return staticSource('oauth', assertToken(token, 'token'), undefined, Date.now);
+  return staticSource('oauth', assertToken(token, 'token'));
 }
 
 export interface IamTokenOptions {
