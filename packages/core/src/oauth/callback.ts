@@ -80,7 +80,6 @@ function clean(value: string): string {
 }
 
 /** A code or token goes into a header or form later: no space or control character, bounded. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const MALFORMED = /[\0-\x20\x7f-\x9f]/;
 
 const ERROR_MEANINGS: Record<string, string> = {
