@@ -2,8 +2,8 @@
  * Cookie parsing and serialization (RFC 6265) for core's web handlers. Every Set-Cookie the
  * sign-in flow needs is produced here, so adapters only copy headers.
  */
-import { ConfigurationError } from '../errors.js';
 import { hideSecrets, REDACTED } from '../redact.js';
+import { optionFailer, type OptionFail } from '../validate.js';
 
 /** Attributes of a Set-Cookie header. */
 export interface CookieOptions {
@@ -93,20 +93,26 @@ const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
 const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
-/** True when `name` can be a cookie name. */
-export function isValidCookieName(name: unknown): name is string {
-  return typeof name === 'string' && COOKIE_NAME.test(name);
+/** What each checked field of the flow's `cookies` option must match, and what to pass instead. */
+const COOKIE_OPTIONS = {
+  session: [COOKIE_NAME, 'must be a valid cookie name'],
+  signIn: [COOKIE_NAME, 'must be a valid cookie name'],
+  path: [COOKIE_PATH, 'must be a path starting with "/" (no ";")'],
+  domain: [COOKIE_DOMAIN, 'must be a host name such as "example.com"'],
+} as const;
+
+/**
+ * Check cookie names and attributes at construction: each given field must be a string that
+ * fits its header, else `fail` names `cookies.<field>` (never the value).
+ */
+export function assertCookieOptions(values: Partial<Record<keyof typeof COOKIE_OPTIONS, unknown>>, fail: OptionFail): void {
+  for (const [field, [pattern, problem]] of Object.entries(COOKIE_OPTIONS)) {
+    const value = values[field as keyof typeof COOKIE_OPTIONS];
+    if (value !== undefined && !(typeof value === 'string' && pattern.test(value))) fail(`cookies.${field}`, problem);
+  }
 }
 
-/** Validate cookie attributes at construction time (ConfigurationError naming `field`). */
-export function assertCookieAttributes(field: string, options: { path?: string | undefined; domain?: string | undefined }): void {
-  if (options.path !== undefined && (typeof options.path !== 'string' || !COOKIE_PATH.test(options.path))) {
-    throw new ConfigurationError('INVALID_OPTION', `${field}.path`, `${field}.path must be a path starting with "/" (no ";").`);
-  }
-  if (options.domain !== undefined && (typeof options.domain !== 'string' || !COOKIE_DOMAIN.test(options.domain))) {
-    throw new ConfigurationError('INVALID_OPTION', `${field}.domain`, `${field}.domain must be a host name such as "example.com".`);
-  }
-}
+const failCookie = optionFailer('serializeCookie');
 
 /**
  * A `Set-Cookie` header value. Throws a {@link ConfigurationError} `INVALID_OPTION` (naming
@@ -118,8 +124,8 @@ export function assertCookieAttributes(field: string, options: { path?: string |
  * // 'tracker_session=…; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax'
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) throw new ConfigurationError('INVALID_OPTION', 'name', 'serializeCookie: the cookie name must be a token (letters, digits and !#$%&\'*+-.^_`|~).');
-  if (!COOKIE_VALUE.test(value)) throw new ConfigurationError('INVALID_OPTION', 'value', 'serializeCookie: the cookie value must not contain spaces, quotes, commas, semicolons, backslashes or control characters.');
+  if (!COOKIE_NAME.test(name)) failCookie('name', "must be a token (letters, digits and !#$%&'*+-.^_`|~)");
+  if (!COOKIE_VALUE.test(value)) failCookie('value', 'must not contain spaces, quotes, commas, semicolons, backslashes or control characters');
   let out = `${name}=${value}; Path=${options.path ?? '/'}`;
   if (options.domain) out += `; Domain=${options.domain}`;
   if (options.maxAge !== undefined) {

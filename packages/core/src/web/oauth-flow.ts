@@ -9,32 +9,57 @@
  * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
  * Each sealed value is bound to its purpose, so a sign-in cookie never opens as a session.
  */
-import { isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
+import { isOAuthCallbackError, isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
+import { assertEventHandler } from '../events.js';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.js';
-import { parseCallback } from '../oauth/callback.js';
-import { createPkce } from '../oauth/pkce.js';
-import { createState } from '../oauth/state.js';
-import { exchangeCode } from '../oauth/token-endpoint.js';
-import { hideSecrets, REDACTED, redactHeaders } from '../redact.js';
+import { parseCallback, type CodeCallback } from '../oauth/callback.js';
+import { createPkce, type Pkce } from '../oauth/pkce.js';
 import { revokeToken } from '../oauth/revoke.js';
+import { TRACKER_SCOPES } from '../oauth/scopes.js';
+import { createState } from '../oauth/state.js';
+import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
+import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
+import { hideSecrets, REDACTED, redactHeaders } from '../redact.js';
+import { assertTokenStore } from '../refresh/memory-store.js';
+import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
 import type { OAuthTokenSet } from '../types.js';
+import { assertAppPath, assertUrl, isObject, normalizeOrg, optionFailer } from '../validate.js';
 import { appHostRedirect } from './app-host.js';
-import { cookieHeaderAfter, readCookie, sessionCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
+import { assertCookieOptions, cookieHeaderAfter, readCookie, sessionCookie, withCookies, type CookieOptions, type SessionCookie } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
-import { resolveOAuthFlowOptions, SIGN_IN_TTL_SECONDS } from './oauth-flow-options.js';
 import { safeReturnTo } from './return-to.js';
+import { createSessionCodec, type SessionPayload } from './session-codec.js';
 import { signInErrorCode } from './sign-in-error-code.js';
-import type { SessionPayload } from './session-codec.js';
 import type { GetSessionOptions, OAuthFlow, OAuthFlowOptions, OAuthSession, SessionRefresh } from './oauth-flow-types.js';
 import { createUserAuthCache, type UserAuth } from './user-auth.js';
 
 export type { GetSessionOptions, OAuthFlow, OAuthFlowCookieOptions, OAuthFlowOptions, OAuthSession, SessionRefresh } from './oauth-flow-types.js';
 
-const NO_STORE = 'no-store';
+const FN = 'createOAuthFlow';
+const fail = optionFailer(FN);
+/** How long a sign-in may take, from the redirect to Yandex to the callback: the sign-in cookie's life. */
+const SIGN_IN_TTL_SECONDS = 10 * 60;
+const DEFAULT_SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+/** The longest a browser keeps a cookie. */
+const MAX_SESSION_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
+
+const notAllowed = (allow: string, message: string) => jsonError(405, 'METHOD_NOT_ALLOWED', message, { allow });
+
+/** A same-origin path option (default `/`): never an open redirect. */
+function localPath(value: string | undefined, field: string): string {
+  const safe = value === undefined ? '/' : safeReturnTo(value);
+  return safe ?? fail(field, 'must be a same-origin path such as "/issues"');
+}
+
+function assertFunction(value: unknown, field: string): void {
+  if (value !== undefined && typeof value !== 'function') fail(field, 'must be a function');
+}
 
 /**
- * Create the sign-in flow. Options are validated here (ConfigurationError), never at the first
- * request.
+ * Create the sign-in flow. Every option is checked here (ConfigurationError naming the field),
+ * before the flow exists, never at the first request: one authorize URL is built and the session
+ * codec derived on the way, so whatever Yandex or the cookies would refuse later fails now.
+ * Adapters take the flow's options as they are and never re-check them.
  *
  * @example
  * const flow = createOAuthFlow({
@@ -47,48 +72,72 @@ const NO_STORE = 'no-store';
  * // GET /auth/sign-in → flow.signIn(request); GET /auth/callback → flow.callback(request)
  */
 export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
-  const {
-    clientId,
-    redirectUri,
-    redirectUrl,
-    org,
-    scope,
-    sessionName,
-    loginName,
-    cookieOptions,
-    secureOption,
-    sessionMaxAgeSeconds,
-    afterSignInPath,
-    afterSignOutPath,
-    returnToParam,
-    onEvent,
-    canonicalHost,
-    errorPath,
-    store,
-    now,
-    oauthCall,
-    device,
-    codec,
-  } = resolveOAuthFlowOptions(options);
-  const redirectIsHttps = redirectUrl.protocol === 'https:';
-  const allowedOrigins = new Set([redirectUrl.origin]);
-
-  function cookieAttributes(request: Request, maxAge: number): CookieOptions {
-    const secure = secureOption === 'auto' ? redirectIsHttps || request.url.startsWith('https:') : secureOption;
-    return { path: cookieOptions.path, domain: cookieOptions.domain, httpOnly: true, secure, sameSite: 'Lax', maxAge };
+  if (!isObject(options)) fail('options', 'must be an object');
+  const { clientId, clientSecret, redirectUri, device, forceConfirm, oauthUrl, fetch, timeoutMs, store, onError } = options;
+  if (typeof clientSecret !== 'string' || clientSecret.trim() === '') fail('clientSecret', 'must be a non-empty string (the Client secret of your app)');
+  // Checks clientId, oauthUrl and timeoutMs; the OAuth calls per request use it as it is.
+  const oauthCall = { clientId, clientSecret, oauthUrl, fetch, timeoutMs };
+  checkOAuthOptions(FN, oauthCall);
+  // `redirectUri` itself is sent exactly as given: Yandex compares it with the registered one as a string.
+  const redirectUrl = assertUrl(redirectUri, 'redirectUri', { allowQuery: true });
+  const org = normalizeOrg(options.org);
+  const scope = options.scope ?? TRACKER_SCOPES;
+  const cookieOptions = options.cookies ?? {};
+  if (typeof cookieOptions !== 'object') fail('cookies', 'must be an object');
+  const sessionName = cookieOptions.session ?? 'tracker_session';
+  const loginName = cookieOptions.signIn ?? 'tracker_login';
+  assertCookieOptions({ session: sessionName, signIn: loginName, path: cookieOptions.path, domain: cookieOptions.domain }, fail);
+  if (sessionName === loginName) fail('cookies.signIn', 'must differ from `cookies.session`');
+  const secureOption = cookieOptions.secure ?? 'auto';
+  if (secureOption !== 'auto' && typeof secureOption !== 'boolean') fail('cookies.secure', "must be true, false or 'auto'");
+  const sessionMaxAgeSeconds = options.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
+  if (!Number.isSafeInteger(sessionMaxAgeSeconds) || sessionMaxAgeSeconds <= 0 || sessionMaxAgeSeconds > MAX_SESSION_MAX_AGE_SECONDS) {
+    fail('sessionMaxAgeSeconds', 'must be a whole number of seconds from 1 to 34560000 (400 days)');
   }
-  const clearCookie = (request: Request, name: string): SessionCookie => sessionCookie(name, '', cookieAttributes(request, 0));
+  const afterSignInPath = localPath(options.afterSignInPath, 'afterSignInPath');
+  const afterSignOutPath = localPath(options.afterSignOutPath, 'afterSignOutPath');
+  const returnToParam = options.returnToParam ?? 'returnTo';
+  if (returnToParam !== false && (typeof returnToParam !== 'string' || returnToParam === '')) fail('returnToParam', 'must be a query parameter name or false');
+  if (device !== undefined && !isObject(device)) fail('device', 'must be { deviceId, deviceName? }');
+  assertFunction(onError, 'onError');
+  const onEvent = assertEventHandler(options.onEvent, 'onEvent', FN);
+  const canonicalHost = options.canonicalHost ?? true;
+  if (typeof canonicalHost !== 'boolean') fail('canonicalHost', 'must be true or false');
+  const errorPath = options.errorPath === undefined ? undefined : assertAppPath(options.errorPath, 'errorPath');
+  assertFunction(fetch, 'fetch');
+  assertTokenStore(store, fail);
+  // Refresh tuning is used per request: check it now. User tokens live long (a year at Yandex):
+  // refreshed about every 3 months by default, as Yandex suggests.
+  const policy = resolveRefreshOptions(options.refresh);
+  if (options.refresh?.maxAgeMs === undefined) policy.maxAgeMs = USER_TOKEN_MAX_AGE_MS;
+  const now = policy.now;
+  const deviceOptions = device === undefined ? {} : { deviceId: device.deviceId, deviceName: device.deviceName };
+  const authorizeUrl = (state: string, pkce?: Pkce) =>
+    buildAuthorizeUrl({ clientId, redirectUri, scope, forceConfirm, ...deviceOptions, state, pkce, oauthUrl });
+  // Every authorize option (scope, device, …) fails at construction rather than at the first sign-in.
+  authorizeUrl('x');
+  const codec = createSessionCodec(options.sessionSecret, 'sessionSecret', now);
+
+  /** A cookie of the flow with this request's attributes; without a value, the one clearing it. */
+  function cookie(request: Request, name: string, value = '', maxAge = 0): SessionCookie {
+    const secure = secureOption === 'auto' ? redirectUrl.protocol === 'https:' || request.url.startsWith('https:') : secureOption;
+    const attributes: CookieOptions = { path: cookieOptions.path, domain: cookieOptions.domain, httpOnly: true, secure, sameSite: 'Lax', maxAge };
+    return sessionCookie(name, value, attributes);
+  }
+  /** The session cookie of a sealed payload: it lives as long as the session. */
+  const sealedCookie = (request: Request, sealed: string, payload: SessionPayload) =>
+    cookie(request, sessionName, sealed, Math.max(0, Math.floor((payload.x - now()) / 1000)));
 
   function report(error: unknown, request: Request): void {
     try {
-      options.onError?.(error, request);
+      onError?.(error, request);
     } catch {
       // An observer must not turn an error answer into a crash.
     }
   }
 
-  function redirect(location: string, status: number, cookies: SessionCookie[]): Response {
-    return withCookies(new Response(null, { status, headers: { location, 'cache-control': NO_STORE } }), cookies);
+  function redirect(location: string, status: number, cookies: SessionCookie[] = []): Response {
+    return withCookies(new Response(null, { status, headers: { location, 'cache-control': 'no-store' } }), cookies);
   }
 
   function returnToOf(request: Request, fallback: string): string {
@@ -96,47 +145,36 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     return safeReturnTo(new URL(request.url).searchParams.get(returnToParam)) ?? fallback;
   }
 
+  const sessionOf = (request: Request) => readCookie(request.headers.get('cookie'), sessionName);
+  /** The request's session, or `undefined` when it has none that opens. */
   async function readSession(request: Request): Promise<SessionPayload | undefined> {
-    const raw = readCookie(request.headers.get('cookie'), sessionName);
-    if (!raw) return undefined;
-    try {
-      return await codec.openSession(raw, now());
-    } catch {
-      return undefined;
-    }
-  }
-
-  const secondsUntil = (end: number) => Math.max(0, Math.floor((end - now()) / 1000));
-  async function sealedSessionCookie(request: Request, payload: SessionPayload): Promise<SessionCookie> {
-    return sessionCookie(sessionName, await codec.sealSession(payload), cookieAttributes(request, secondsUntil(payload.x)));
+    const raw = sessionOf(request);
+    return raw ? codec.openSession(raw, now()).catch(() => undefined) : undefined;
   }
 
   const users = createUserAuthCache({
     org,
     oauth: oauthCall,
-    refresh: options.refresh,
+    policy,
     store,
-    now,
-    seal: (payload) => codec.sealSession(payload),
-    cookie: (sealed, payload, request) => sessionCookie(sessionName, sealed, cookieAttributes(request, secondsUntil(payload.x))),
-    clearCookie: (request) => clearCookie(request, sessionName),
+    seal: codec.sealSession,
+    cookie: sealedCookie,
+    clearCookie: (request) => cookie(request, sessionName),
     onEvent,
   });
 
   async function signIn(request: Request): Promise<Response> {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
-      return jsonError(405, 'METHOD_NOT_ALLOWED', 'Use GET to start sign-in.', { allow: 'GET, POST' });
-    }
+    const { method } = request;
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return notAllowed('GET, POST', 'Use GET to start sign-in.');
     // The sign-in cookie must be set on the host Yandex sends the browser back to.
     const appHost = canonicalHost ? appHostRedirect(request, redirectUrl) : undefined;
-    if (appHost !== undefined) return redirect(appHost, request.method === 'POST' ? 303 : 302, []);
+    if (appHost !== undefined) return redirect(appHost, method === 'POST' ? 303 : 302);
     try {
       const state = createState();
       const pkce = await createPkce();
       const returnTo = returnToOf(request, afterSignInPath);
       const sealed = await codec.sealLogin({ s: state, c: pkce.codeVerifier, r: returnTo, x: now() + SIGN_IN_TTL_SECONDS * 1000 });
-      const url = buildAuthorizeUrl({ clientId, redirectUri, scope, state, pkce, forceConfirm: options.forceConfirm, ...device, oauthUrl: options.oauthUrl });
-      return redirect(url.href, 302, [sessionCookie(loginName, sealed, cookieAttributes(request, SIGN_IN_TTL_SECONDS))]);
+      return redirect(authorizeUrl(state, pkce).href, 302, [cookie(request, loginName, sealed, SIGN_IN_TTL_SECONDS)]);
     } catch (error) {
       report(error, request);
       return toErrorResponse(error);
@@ -145,18 +183,26 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
 
   async function callback(request: Request): Promise<Response> {
     // GET only: a HEAD (link checkers, prefetchers) must not spend the one-time code.
-    if (request.method !== 'GET') {
-      return jsonError(405, 'METHOD_NOT_ALLOWED', 'The OAuth callback only answers GET.', { allow: 'GET' });
-    }
-    const clearLogin = clearCookie(request, loginName);
+    if (request.method !== 'GET') return notAllowed('GET', 'The OAuth callback only answers GET.');
+    const clearLogin = cookie(request, loginName);
     try {
       const raw = readCookie(request.headers.get('cookie'), loginName);
       // An unreadable or expired login cookie counts as missing: parseCallback then refuses
-      // with STATE_MISSING ("start sign-in again").
+      // with STATE_MISSING, which the flow explains below.
       const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
-      const result = parseCallbackOrExplain(request.url, started?.s);
-      if (result.type !== 'code' || started === undefined) throw new OAuthCallbackError('STATE_MISSING', 'No sign-in is in progress for this browser: start sign-in again.');
-      const tokens = await exchangeCode({ ...oauthCall, ...device, code: result.code, codeVerifier: started.c, redirectUri });
+      let result: CodeCallback;
+      try {
+        // Answers a code or throws: without `started` (no expected state) it always throws.
+        result = parseCallback(request.url, { expectedState: started?.s, responseType: 'code' }) as CodeCallback;
+      } catch (error) {
+        // The flow knows why a login cookie goes missing; parseCallback alone does not.
+        if (started || !(isOAuthCallbackError(error) && error.code === 'STATE_MISSING')) throw error;
+        throw new OAuthCallbackError(
+          'STATE_MISSING',
+          `No sign-in is in progress for this browser (the login cookie did not come back): open the app at ${redirectUrl.origin}, allow its cookies and sign in again within ${SIGN_IN_TTL_SECONDS / 60} minutes.`,
+        );
+      }
+      const tokens = await exchangeCode({ ...oauthCall, ...deviceOptions, code: result.code, codeVerifier: started!.c, redirectUri });
       const signedInAt = now();
       const payload: SessionPayload = {
         a: tokens.accessToken,
@@ -168,7 +214,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         i: signedInAt,
         x: signedInAt + sessionMaxAgeSeconds * 1000,
       };
-      return redirect(started.r, 302, [clearLogin, await sealedSessionCookie(request, payload)]);
+      return redirect(started!.r, 302, [clearLogin, sealedCookie(request, await codec.sealSession(payload), payload)]);
     } catch (error) {
       report(error, request);
       // The app's own page, with a fixed code: never upstream text or a secret in the URL.
@@ -177,36 +223,11 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     }
   }
 
-  /**
-   * parseCallback, with the flow's own explanation of `STATE_MISSING` for a callback that found
-   * no login cookie: the flow knows why a cookie goes missing, parseCallback alone does not.
-   */
-  function parseCallbackOrExplain(url: string, expectedState: string | undefined) {
-    try {
-      return parseCallback(url, { expectedState, responseType: 'code' });
-    } catch (error) {
-      if (expectedState === undefined && error instanceof OAuthCallbackError && error.code === 'STATE_MISSING') {
-        throw new OAuthCallbackError(
-          'STATE_MISSING',
-          `No sign-in is in progress for this browser: the login cookie did not come back with the redirect from Yandex. ` +
-            `Likely causes: the app was opened on another host than its app URL (${redirectUrl.origin}), and cookies belong to one host; ` +
-            `the browser blocks cookies for this site; or sign-in was started more than ${SIGN_IN_TTL_SECONDS / 60} minutes ago. ` +
-            `Open the app at ${redirectUrl.origin} and sign in again.`,
-        );
-      }
-      throw error;
-    }
-  }
-
   async function signOut(request: Request): Promise<Response> {
     // POST only, and not from another site: a cross-site page must not be able to sign users
     // out (a GET sign-out could be triggered by an <img> tag).
-    if (request.method !== 'POST') {
-      return jsonError(405, 'METHOD_NOT_ALLOWED', 'Sign out with POST.', { allow: 'POST' });
-    }
-    if (isCrossSite(request, allowedOrigins)) {
-      return jsonError(403, 'CROSS_SITE_REQUEST', 'Sign-out must come from this site.');
-    }
+    if (request.method !== 'POST') return notAllowed('POST', 'Sign out with POST.');
+    if (isCrossSite(request, redirectUrl.origin)) return jsonError(403, 'CROSS_SITE_REQUEST', 'Sign-out must come from this site.');
     const session = await readSession(request);
     if (session !== undefined) {
       try {
@@ -223,7 +244,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         if (!(isOAuthResponseError(error) && error.error === 'unsupported_token_type')) report(error, request);
       }
     }
-    return redirect(returnToOf(request, afterSignOutPath), 303, [clearCookie(request, sessionName), clearCookie(request, loginName)]);
+    return redirect(returnToOf(request, afterSignOutPath), 303, [cookie(request, sessionName), cookie(request, loginName)]);
   }
 
   async function getSession(request: Request, getOptions?: GetSessionOptions): Promise<OAuthSession | null> {
@@ -251,7 +272,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   async function userAuth(request: Request): Promise<UserAuth> {
-    const raw = readCookie(request.headers.get('cookie'), sessionName);
+    const raw = sessionOf(request);
     if (!raw) throw new SignInRequiredError('Sign in with Yandex first: this request has no session.');
     let session: SessionPayload;
     try {
@@ -267,9 +288,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     const result = (cookies: SessionCookie[], signedIn: boolean): SessionRefresh => {
       const requestHeaders = new Headers(request.headers);
       if (cookies.length > 0) {
-        const cookie = cookieHeaderAfter(request.headers.get('cookie'), cookies);
-        if (cookie === '') requestHeaders.delete('cookie');
-        else requestHeaders.set('cookie', cookie);
+        const header = cookieHeaderAfter(request.headers.get('cookie'), cookies);
+        if (header === '') requestHeaders.delete('cookie');
+        else requestHeaders.set('cookie', header);
       }
       const refreshed: SessionRefresh = { cookies, signedIn, requestHeaders };
       // The new Cookie header holds the sealed session: printed, it shows redacted.
@@ -290,10 +311,8 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
 }
 
 /** `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's. */
-function isCrossSite(request: Request, allowedOrigins: ReadonlySet<string>): boolean {
-  const site = request.headers.get('sec-fetch-site');
-  if (site === 'cross-site') return true;
-  const origin = request.headers.get('origin');
-  if (origin === null) return false;
-  return origin !== new URL(request.url).origin && !allowedOrigins.has(origin);
+function isCrossSite({ headers, url }: Request, appOrigin: string): boolean {
+  if (headers.get('sec-fetch-site') === 'cross-site') return true;
+  const origin = headers.get('origin');
+  return origin !== null && origin !== new URL(url).origin && origin !== appOrigin;
 }

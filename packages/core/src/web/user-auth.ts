@@ -16,14 +16,13 @@
 import { createTrackerAuth } from '../auth.js';
 import { SignInRequiredError } from '../errors.js';
 import type { TrackerAuthEventHandler } from '../events.js';
-import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
 import { hideSecrets, REDACTED } from '../redact.js';
-import { resolveRefreshOptions } from '../refresh/refresh-policy.js';
-import type { FetchLike, RefreshOptions, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
+import type { ResolvedRefreshOptions } from '../refresh/refresh-policy.js';
+import type { FetchLike, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
 import type { SessionCookie } from './cookies.js';
 import { createDeadSessions, sessionFingerprint } from './dead-sessions.js';
 import type { SessionPayload } from './session-codec.js';
-import { createSessionEntry, storeKeyOf, tokensDiffer, type SessionEntry } from './user-session.js';
+import { createSessionEntry, storeKeyOf, tokensDiffer, type SessionEntry, type SessionEntryOptions } from './user-session.js';
 
 /** The result of `OAuthFlow.userAuth(request)`. */
 export interface UserAuth {
@@ -51,13 +50,13 @@ export interface UserAuth {
 export interface UserAuthCacheOptions {
   org: TrackerOrg;
   oauth: { clientId: string; clientSecret: string; oauthUrl?: string | undefined; fetch?: FetchLike | undefined };
-  refresh?: RefreshOptions | undefined;
+  /** The flow's refresh options, resolved (user-token defaults applied); its clock is the flow's. */
+  policy: ResolvedRefreshOptions;
   /** Shared store of the sessions' current tokens (several app instances); default none. */
   store?: TokenStore | undefined;
-  now: () => number;
   seal: (payload: SessionPayload) => Promise<string>;
   /** The session cookie for a sealed payload, with this request's cookie attributes. */
-  cookie: (sealed: string, payload: SessionPayload, request: Request) => SessionCookie;
+  cookie: (request: Request, sealed: string, payload: SessionPayload) => SessionCookie;
   /** The cookie deleting the session cookie, with this request's attributes. */
   clearCookie: (request: Request) => SessionCookie;
   /** Observer of the sessions' `refresh.*`, `session.rotated` and `session.dead` events. */
@@ -83,11 +82,9 @@ const SWEEP_EVERY_MS = 60 * 1000;
 const keyOf = (session: SessionPayload) => session.r ?? `a:${session.a}`;
 
 export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCache {
+  const { policy, store } = options;
   const entries = new Map<string, SessionEntry>();
-  const dead = createDeadSessions(options.now);
-  // User tokens live long (a year at Yandex): refresh about every 3 months, as Yandex suggests.
-  const refresh: RefreshOptions = { maxAgeMs: USER_TOKEN_MAX_AGE_MS, ...options.refresh };
-  const policy = resolveRefreshOptions(refresh);
+  const dead = createDeadSessions(policy.now);
   let lastSweep = Number.NEGATIVE_INFINITY;
 
   const deadSource = {
@@ -104,18 +101,12 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     entry.keys.add(key);
   }
 
-  const entryOptions = {
-    org: options.org,
-    oauth: options.oauth,
-    refresh,
-    policy,
-    store: options.store,
+  const entryOptions: SessionEntryOptions = {
+    ...options,
     dead,
-    seal: options.seal,
-    onEvent: options.onEvent,
     // Indexed under the new refresh token too: the request carrying the new cookie finds the same
     // entry, which tells that the rotation was delivered.
-    onRotated: (entry: SessionEntry) => index(keyOf(entry.current), entry),
+    onRotated: (entry) => index(keyOf(entry.current), entry),
   };
 
   function usable(entry: SessionEntry | undefined, now: number): entry is SessionEntry {
@@ -161,7 +152,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       },
       get cookies() {
         if (entry === undefined || entry.dead) return [options.clearCookie(request)];
-        return entry.sealed !== undefined && tokensDiffer(entry.current, session) ? [options.cookie(entry.sealed, entry.current, request)] : [];
+        return entry.sealed !== undefined && tokensDiffer(entry.current, session) ? [options.cookie(request, entry.sealed, entry.current)] : [];
       },
     };
     // A sealed cookie is as good as the tokens inside it: never print it.
@@ -174,7 +165,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
 
   return {
     async forSession(session, request) {
-      const entry = await entryFor(session, options.now());
+      const entry = await entryFor(session, policy.now());
       if (entry === undefined || entry.dead) return userAuthOf(undefined, session, request);
       // The browser sent the newest cookie: the rotation reached it, nothing is pinned any more.
       if (!tokensDiffer(entry.current, session)) entry.pinned = false;
@@ -183,7 +174,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     },
     async current(session) {
       const entry = entries.get(keyOf(session));
-      if (usable(entry, options.now())) return entry.dead ? undefined : entry.current;
+      if (usable(entry, policy.now())) return entry.dead ? undefined : entry.current;
       return dead.has(await sessionFingerprint(session)) ? undefined : session;
     },
     async forget(session) {
@@ -191,7 +182,6 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       const fingerprints = new Set(entry?.fingerprints ?? []);
       fingerprints.add(await sessionFingerprint(session));
       for (const key of entry?.keys ?? [keyOf(session)]) entries.delete(key);
-      const store = options.store;
       if (store === undefined || session.r === undefined) return;
       for (const fingerprint of fingerprints) await store.delete(storeKeyOf(fingerprint));
     },

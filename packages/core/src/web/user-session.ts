@@ -22,7 +22,7 @@ import { hideSecrets } from '../redact.js';
 import { createRefreshingTokenSource, type FetchTokenContext } from '../refresh/engine.js';
 import { createMemoryTokenStore } from '../refresh/memory-store.js';
 import { tokenFreshness, type ResolvedRefreshOptions } from '../refresh/refresh-policy.js';
-import type { FetchLike, OAuthTokenSet, RefreshOptions, StoredToken, TokenSource, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
+import type { FetchLike, OAuthTokenSet, StoredToken, TokenSource, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
 import { sessionFingerprint, type DeadSessions } from './dead-sessions.js';
 import type { SessionPayload } from './session-codec.js';
 
@@ -37,8 +37,7 @@ export const storeKeyOf = (fingerprint: string) => `oauth:user:sha256:${fingerpr
 export interface SessionEntryOptions {
   org: TrackerOrg;
   oauth: { clientId: string; clientSecret: string; oauthUrl?: string | undefined; fetch?: FetchLike | undefined };
-  /** The refresh options as given (user defaults applied), and resolved. */
-  refresh: RefreshOptions;
+  /** The refresh options, resolved (user-token defaults applied). */
   policy: ResolvedRefreshOptions;
   store?: TokenStore | undefined;
   dead: DeadSessions;
@@ -81,8 +80,8 @@ export function tokensDiffer(a: SessionPayload, b: SessionPayload): boolean {
 const signInAgain = () => new SignInRequiredError('The Yandex OAuth session can no longer be refreshed: sign in again.');
 
 export function createSessionEntry(session: SessionPayload, fingerprint: string, options: SessionEntryOptions): SessionEntry {
-  const { policy } = options;
-  const shared = options.store !== undefined && session.r !== undefined ? options.store : undefined;
+  const { policy, onEvent } = options;
+  const shared = session.r === undefined ? undefined : options.store;
   const store = shared ?? createMemoryTokenStore();
   const id = shared ? storeKeyOf(fingerprint) : 'oauth:user:session';
   const initial: StoredToken = { token: session.a, kind: 'oauth', expiresAt: session.e, issuedAt: session.n, refreshToken: session.r };
@@ -126,11 +125,11 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     sealed = nextSealed;
     entry.pinned = true;
     options.onRotated(entry);
-    emitEvent(options.onEvent, { type: 'session.rotated', session: label, refreshTokenRotated: next.r !== before.r });
+    emitEvent(onEvent, { type: 'session.rotated', session: label, refreshTokenRotated: next.r !== before.r });
   }
 
   function markDead(): void {
-    if (!dead) emitEvent(options.onEvent, { type: 'session.dead', session: label });
+    if (!dead) emitEvent(onEvent, { type: 'session.dead', session: label });
     dead = true;
     for (const fp of fingerprints) options.dead.add(fp, current.x);
   }
@@ -175,7 +174,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     }
   }
 
-  const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: options.refresh, initial, fetchToken, onRefresh: apply, onEvent: options.onEvent });
+  const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: policy, initial, fetchToken, onRefresh: apply, onEvent });
 
   async function sync(): Promise<StoredToken | undefined> {
     if (!shared) return undefined;
@@ -235,7 +234,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     if (freshness === 'due' && tokenFreshness(after, policy.now(), policy) !== 'fresh') dueRetryAt = policy.now() + DUE_RETRY_MS;
   }
 
-  const auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id, kind: 'oauth' }), 'TokenSource'), org: options.org, onEvent: options.onEvent });
+  const auth = createTrackerAuth({ credentials: hideSecrets(synced, () => ({ id, kind: 'oauth' }), 'TokenSource'), org: options.org, onEvent });
   const entry: SessionEntry = {
     auth,
     get current() {
