@@ -23,7 +23,7 @@ export interface Paginated<T> extends AsyncIterable<T> {
 async function* linkPages(tracker: KyInstance, plan: PaginatePlan): AsyncGenerator<Page<unknown>, void, undefined> {
   let input = plan.path;
   let query = plan.query;
-  let page = Number(query.get('page') ?? '1');
+  let page = Number(query.get('page') ?? 1);
   const visited = new Set<string>();
   for (;;) {
     throwIfAborted(plan);

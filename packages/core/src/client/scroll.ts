@@ -12,7 +12,7 @@ import { REDACTED } from '../redact.js';
 import { describeCall } from './client-errors.js';
 import { intHeader } from './link-header.js';
 import { ScrollExpiredError } from './scroll-expired-error.js';
-import { fetchPage, throwIfAborted, type FetchedPage, type Page } from './page-fetch.js';
+import { fetchPage, throwIfAborted, type Page } from './page-fetch.js';
 import type { PaginatePlan } from './paginate-options.js';
 
 /** Tracker's path for releasing scrolls, relative to the client's API version. */
@@ -62,24 +62,20 @@ export async function* scrollPages(tracker: KyInstance, plan: PaginatePlan): Asy
   try {
     for (;;) {
       throwIfAborted(plan);
-      let fetched: FetchedPage;
-      try {
-        fetched = await fetchPage(tracker, plan, plan.path, query);
-      } catch (error) {
+      const { items, response } = await fetchPage(tracker, plan, plan.path, query).catch((error: unknown) => {
         // Only a later page can outlive the scroll: on the first, a 403 is Tracker's own answer.
         const expired = page > 1 ? scrollExpired(error) : undefined;
         // An expired scroll is gone already: nothing is left to release.
         if (expired) held.clear();
         throw expired ?? error;
-      }
-      const { items, response } = fetched;
+      });
       const { headers } = response;
       const scrollId = headers.get('x-scroll-id');
       const scrollToken = headers.get('x-scroll-token');
       if (scrollId && scrollToken) held.set(scrollId, scrollToken);
       const totalCount = intHeader(headers, 'x-total-count');
       read += items.length;
-      if (items.length > 0 || page === 1) yield { items, page, totalCount, totalPages: undefined };
+      if (items.length || page === 1) yield { items, page, totalCount, totalPages: undefined };
       // Done at an empty page, without scroll headers, or once X-Total-Count items were read
       // (which saves the request for the final empty page).
       if (items.length === 0 || !scrollId || !scrollToken || read >= (totalCount ?? Infinity)) return;

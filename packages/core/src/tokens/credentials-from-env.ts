@@ -84,7 +84,7 @@ const CREDENTIAL_VARS = [OAUTH_TOKEN, IAM_TOKEN, IAM_FROM_OAUTH_TOKEN, SERVICE_A
  */
 const ORG_VARS = [
   [ORG_ID_VAR, ORG_ID, 'Yandex 360', 'digits only (e.g. 1234567)'],
-  [CLOUD_ORG_ID_VAR, CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 lower-case letters and digits)'],
+  [CLOUD_ORG_ID_VAR, CLOUD_ORG_ID, 'Yandex Cloud', 'like bpf… (20 letters and digits)'],
 ] as const;
 
 /**
@@ -118,12 +118,12 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   // Empty or blank counts as unset.
   const read = (name: string): string | undefined => String(source[name] ?? '').trim() || undefined;
   const urls = { trackerUrl: DEFAULT_TRACKER_URL, oauthUrl: DEFAULT_OAUTH_URL, iamUrl: DEFAULT_IAM_URL, metadataUrl: DEFAULT_METADATA_URL };
-  for (const key of Object.keys(urls) as Array<keyof typeof urls>) {
-    const name = TRACKER_ENV[key];
+  for (const key in urls) {
+    const name = TRACKER_ENV[key as keyof typeof urls];
     const value = read(name);
     if (value !== undefined) {
       assertUrl(value, name);
-      urls[key] = value;
+      urls[key as keyof typeof urls] = value;
     }
   }
 
@@ -134,7 +134,7 @@ export function resolveEnvCredentials(env: EnvRecord | undefined, options: Crede
   if (set.length !== 1) {
     if (set.length) fail(set.join(','), 'are all set; keep exactly one of them');
     const names = CREDENTIAL_VARS.filter((name) => loadKeyFile || name !== SERVICE_ACCOUNT_KEY_FILE).join(', ');
-    fail('env', `has no Tracker credentials; set exactly one of ${names} (${USE_METADATA}=true on a Yandex Cloud VM)`);
+    fail('env', `has no Tracker credentials; set one of ${names} (${USE_METADATA}=true on a Yandex Cloud VM)`);
   }
   const chosen = set[0]!;
   const value = read(chosen)!;
