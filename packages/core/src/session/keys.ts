@@ -30,26 +30,15 @@ const cache = new Map<string, Promise<SessionKey>>();
  * const secrets = assertSessionSecrets(process.env.SESSION_SECRETS?.split(','), 'SESSION_SECRETS');
  */
 export function assertSessionSecrets(secrets: unknown, field = 'secrets'): string[] {
+  const fail = (at: string, problem: string): never => {
+    throw new ConfigurationError('INVALID_SECRET', at, `${at} ${problem}; generate one with \`openssl rand -base64 32\`.`);
+  };
   const list = typeof secrets === 'string' ? [secrets] : secrets;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new ConfigurationError(
-      'INVALID_SECRET',
-      field,
-      `${field} must be a secret string or a non-empty list of them (newest first); generate one with \`openssl rand -base64 32\`.`,
-    );
-  }
-  return list.map((secret: unknown, index) => {
+  if (!Array.isArray(list) || list.length === 0) fail(field, 'must be a secret string or a non-empty list of them (newest first)');
+  return (list as unknown[]).map((secret, index) => {
     const at = typeof secrets === 'string' ? field : `${field}[${index}]`;
-    if (typeof secret !== 'string') {
-      throw new ConfigurationError('INVALID_SECRET', at, `${at} must be a string; generate one with \`openssl rand -base64 32\`.`);
-    }
-    if (utf8(secret).length < MIN_SECRET_BYTES) {
-      throw new ConfigurationError(
-        'INVALID_SECRET',
-        at,
-        `${at} is shorter than ${MIN_SECRET_BYTES} bytes; use a random secret of at least ${MIN_SECRET_BYTES} bytes, e.g. \`openssl rand -base64 32\`.`,
-      );
-    }
+    if (typeof secret !== 'string') return fail(at, 'must be a string');
+    if (utf8(secret).length < MIN_SECRET_BYTES) fail(at, `is shorter than ${MIN_SECRET_BYTES} bytes`);
     return secret;
   });
 }

@@ -7,9 +7,10 @@
  * so a login cookie cannot be replayed as a session cookie and a re-labelled key id fails.
  */
 import { base64UrlDecode, base64UrlEncode, fromUtf8, randomBytes, utf8 } from '../encoding.js';
-import { ConfigurationError, SessionError } from '../errors.js';
+import { SessionError } from '../errors.js';
 import { hideSecrets } from '../redact.js';
 import type { OAuthTokenSet } from '../types.js';
+import { isObject, optionFailer, type OptionFail } from '../validate.js';
 import { assertSessionSecrets, sessionKey, type SessionKey } from './keys.js';
 
 /**
@@ -52,31 +53,14 @@ const TAG_BYTES = 16;
 const MAX_SEALED_LENGTH = 64 * 1024;
 const PURPOSE = /^[A-Za-z0-9:._-]{1,64}$/;
 const KID = /^[A-Za-z0-9_-]{8}$/;
-const PART = /^[A-Za-z0-9_-]+$/;
 
-const INVALID_MESSAGE =
-  'sealed session is invalid (tampered, truncated, sealed with a secret that is not configured, or for another purpose); sign in again.';
-
-function checkPurpose(purpose: unknown, field: string): string {
-  if (purpose === undefined) return 'session';
-  if (typeof purpose !== 'string' || !PURPOSE.test(purpose)) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be 1 to 64 characters of A-Z a-z 0-9 : . _ -, e.g. 'session' or 'login'.`);
-  }
-  return purpose;
+function checkPurpose(purpose: unknown, fail: OptionFail): string {
+  return typeof purpose === 'string' && PURPOSE.test(purpose) ? purpose : fail('purpose', "must be 1 to 64 characters of A-Z a-z 0-9 : . _ -, e.g. 'login'");
 }
 
-function checkTtl(ttl: unknown, field: string): number {
-  if (ttl === undefined) return DEFAULT_SESSION_TTL_SECONDS;
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_TTL_SECONDS) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${field} must be a number of seconds above 0 and at most ${MAX_TTL_SECONDS} (400 days).`);
-  }
-  return ttl;
-}
-
-function checkNow(now: unknown): () => number {
-  if (now === undefined) return Date.now;
-  if (typeof now !== 'function') throw new ConfigurationError('INVALID_OPTION', 'now', 'now must be a function returning epoch milliseconds.');
-  return now as () => number;
+function checkTtl(ttl: unknown, fail: OptionFail): number {
+  // The comparisons refuse NaN and Infinity too.
+  return typeof ttl === 'number' && ttl > 0 && ttl <= MAX_TTL_SECONDS ? ttl : fail('ttlSeconds', 'must be a number of seconds above 0 and at most 34560000 (400 days)');
 }
 
 function additionalData(kid: string, purpose: string): Uint8Array<ArrayBuffer> {
@@ -84,36 +68,21 @@ function additionalData(kid: string, purpose: string): Uint8Array<ArrayBuffer> {
 }
 
 function invalid(): never {
-  throw new SessionError('SESSION_INVALID', INVALID_MESSAGE);
-}
-
-async function seal(keys: readonly Promise<SessionKey>[], data: unknown, ttlSeconds: number, purpose: string, now: number): Promise<string> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigurationError('INVALID_OPTION', 'data', 'data must be a plain object, e.g. { tokens } or { state, codeVerifier }.');
-  }
-  let json: string;
-  try {
-    json = JSON.stringify({ iat: now, exp: now + Math.round(ttlSeconds * 1000), d: data });
-  } catch {
-    throw new ConfigurationError('INVALID_OPTION', 'data', 'data must be JSON-serializable (no BigInt, no cycles).');
-  }
-  const { kid, key } = await keys[0]!;
-  const iv = randomBytes(IV_BYTES);
-  const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, purpose) }, key, utf8(json));
-  return `${VERSION}.${kid}.${base64UrlEncode(iv)}.${base64UrlEncode(ciphertext)}`;
+  throw new SessionError('SESSION_INVALID', 'sealed session is invalid (tampered, truncated, or another secret or purpose); sign in again.');
 }
 
 async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, purpose: string, now: number): Promise<unknown> {
-  if (typeof sealed !== 'string' || sealed.length === 0 || sealed.length > MAX_SEALED_LENGTH) invalid();
+  if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_LENGTH) invalid();
   const parts = sealed.split('.');
   if (parts.length !== 4) invalid();
   const [version, kid, ivText, bodyText] = parts as [string, string, string, string];
-  if (version !== VERSION || !KID.test(kid) || !PART.test(ivText) || !PART.test(bodyText)) invalid();
+  if (version !== VERSION || !KID.test(kid)) invalid();
   const iv = base64UrlDecode(ivText);
   const body = base64UrlDecode(bodyText);
-  if (iv === undefined || body === undefined || iv.length !== IV_BYTES || body.length <= TAG_BYTES) return invalid();
   // Only the canonical encoding is accepted, so one sealed value has exactly one spelling.
-  if (base64UrlEncode(iv) !== ivText || base64UrlEncode(body) !== bodyText) invalid();
+  if (iv?.length !== IV_BYTES || body === undefined || body.length <= TAG_BYTES || base64UrlEncode(iv) !== ivText || base64UrlEncode(body) !== bodyText) {
+    return invalid();
+  }
 
   // The key whose id matches goes first; the others still get a try (an id collision is possible).
   const resolved = await Promise.all(keys);
@@ -142,6 +111,42 @@ async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, pur
 }
 
 /**
+ * The sealer of `options`, checked for `fn` (whose name the messages carry): secrets, purpose,
+ * lifetime and clock once, per-call `ttlSeconds`/`purpose` when given.
+ */
+function sealerOf(options: SealOptions, fn: string): SessionSealer {
+  const fail = optionFailer(fn);
+  const secrets = assertSessionSecrets(options?.secrets);
+  const { purpose: defaultPurpose = 'session', ttlSeconds: defaultTtl = DEFAULT_SESSION_TTL_SECONDS, now = Date.now } = options;
+  const purpose = checkPurpose(defaultPurpose, fail);
+  const ttl = checkTtl(defaultTtl, fail);
+  if (typeof now !== 'function') fail('now', 'must be a function returning epoch milliseconds');
+  const keys = secrets.map(sessionKey);
+  // Derivation failures surface on first use; keep them from becoming unhandled rejections now.
+  for (const key of keys) key.catch(() => undefined);
+  const sealer: SessionSealer = {
+    async seal(data, perCall = {}) {
+      const ttlSeconds = checkTtl(perCall.ttlSeconds ?? ttl, fail);
+      const bound = checkPurpose(perCall.purpose ?? purpose, fail);
+      const at = now();
+      if (!isObject(data)) fail('data', 'must be a plain object, e.g. { tokens }');
+      let json: string;
+      try {
+        json = JSON.stringify({ iat: at, exp: at + Math.round(ttlSeconds * 1000), d: data });
+      } catch {
+        return fail('data', 'must be JSON-serializable (no BigInt, no cycles)');
+      }
+      const { kid, key } = await keys[0]!;
+      const iv = randomBytes(IV_BYTES);
+      const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, bound) }, key, utf8(json));
+      return `${VERSION}.${kid}.${base64UrlEncode(iv)}.${base64UrlEncode(ciphertext)}`;
+    },
+    unseal: async (sealed, perCall = {}) => (await unseal(keys, sealed, checkPurpose(perCall.purpose ?? purpose, fail), now())) as never,
+  };
+  return hideSecrets(sealer, () => ({ secrets: secrets.length, purpose, ttlSeconds: ttl }), 'SessionSealer');
+}
+
+/**
  * Seal session data into an opaque, cookie-safe string (AES-256-GCM, key from HKDF-SHA-256
  * of the newest secret). The expiry is sealed inside and checked by {@link unsealSession}.
  *
@@ -150,11 +155,7 @@ async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, pur
  * const cookie = await sealSession({ tokens }, { secrets: [process.env.SESSION_SECRET!], ttlSeconds: 7 * 86400 });
  */
 export async function sealSession<T extends object = SessionData>(data: T, options: SealOptions): Promise<string> {
-  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
-  const purpose = checkPurpose(options.purpose, 'purpose');
-  const ttl = checkTtl(options.ttlSeconds, 'ttlSeconds');
-  const now = checkNow(options.now)();
-  return seal([sessionKey(secrets[0]!)], data, ttl, purpose, now);
+  return sealerOf(options, 'sealSession').seal(data);
 }
 
 /**
@@ -166,10 +167,7 @@ export async function sealSession<T extends object = SessionData>(data: T, optio
  * const session = await unsealSession(req.cookies.session, { secrets: [newSecret, oldSecret] });
  */
 export async function unsealSession<T extends object = SessionData>(sealed: string, options: UnsealOptions): Promise<T> {
-  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
-  const purpose = checkPurpose(options.purpose, 'purpose');
-  const now = checkNow(options.now)();
-  return (await unseal(secrets.map(sessionKey), sealed, purpose, now)) as T;
+  return sealerOf(options, 'unsealSession').unseal<T>(sealed);
 }
 
 /**
@@ -182,18 +180,5 @@ export async function unsealSession<T extends object = SessionData>(sealed: stri
  * const { state: expected } = await sessions.unseal<{ state: string }>(login, { purpose: 'login' });
  */
 export function createSessionSealer(options: SealOptions): SessionSealer {
-  const secrets = assertSessionSecrets(options?.secrets, 'secrets');
-  const purpose = checkPurpose(options.purpose, 'purpose');
-  const ttl = checkTtl(options.ttlSeconds, 'ttlSeconds');
-  const now = checkNow(options.now);
-  const keys = secrets.map(sessionKey);
-  // Derivation failures surface on first use; keep them from becoming unhandled rejections now.
-  for (const key of keys) key.catch(() => undefined);
-  const sealer: SessionSealer = {
-    seal: (data, perCall = {}) =>
-      seal(keys, data, checkTtl(perCall.ttlSeconds ?? ttl, 'ttlSeconds'), checkPurpose(perCall.purpose ?? purpose, 'purpose'), now()),
-    unseal: async (sealed, perCall = {}) =>
-      (await unseal(keys, sealed, checkPurpose(perCall.purpose ?? purpose, 'purpose'), now())) as never,
-  };
-  return hideSecrets(sealer, () => ({ secrets: secrets.length, purpose, ttlSeconds: ttl }), 'SessionSealer');
+  return sealerOf(options, 'createSessionSealer');
 }
