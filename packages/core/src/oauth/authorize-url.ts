@@ -108,7 +108,9 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
   if (forceConfirm !== undefined && typeof forceConfirm !== 'boolean') fail('forceConfirm', 'must be true or false');
   const state = check(options.state, 'state', STATE, 'must be 1 to 1024 characters without line breaks (createState())');
 
-  if (pkce !== undefined && (codeChallenge ?? codeChallengeMethod) !== undefined) fail('pkce', 'cannot be combined with codeChallenge or codeChallengeMethod');
+  if (pkce !== undefined && (codeChallenge !== undefined || codeChallengeMethod !== undefined)) {
+    fail('pkce', 'cannot be combined with codeChallenge or codeChallengeMethod');
+  }
   const challenge = pkce?.codeChallenge ?? codeChallenge;
   let method = pkce?.codeChallengeMethod ?? codeChallengeMethod;
   if (challenge === undefined) {

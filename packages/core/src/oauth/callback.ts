@@ -126,7 +126,7 @@ export function parseCallback(url: string | URL, options: ParseCallbackOptions):
   if (responseType === undefined) {
     responseType = fragment.has('access_token') || (fragment.has('error') && !query.has('error')) ? 'token' : 'code';
   } else if (responseType !== 'code' && responseType !== 'token') {
-    invalid("responseType option must be 'code' or 'token'", 'or leave it out');
+    invalid("responseType must be 'code' or 'token'", 'or leave it out');
   }
   const params = responseType === 'token' ? fragment : query;
 

@@ -159,7 +159,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
   let attempt = 0;
   let transient = 0;
   const expired = (cause?: unknown) =>
-    new TimeoutError(`Device authorization expired before the user approved it: ${describeRequest('POST', oauthEndpoint(options.oauthUrl, '/token'))}`, { cause });
+    new TimeoutError(`The device code expired before the user approved it: ${describeRequest('POST', oauthEndpoint(options.oauthUrl, '/token'))}`, { cause });
 
   for (;;) {
     const remaining = expiresAt - Date.now();

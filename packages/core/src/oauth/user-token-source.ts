@@ -126,14 +126,14 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
     onEvent: options.onEvent,
     initial: toStored(tokens),
     fetchToken: async ({ current, signal, timeoutMs, now }) => {
-      const spent = current?.refreshToken ?? refreshToken;
-      if (spent === undefined) {
+      const refreshWith = current?.refreshToken ?? refreshToken;
+      if (refreshWith === undefined) {
         throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
       }
       // The other options (tokens, store, …) are no fields of a token call: the grant ignores them.
-      const next = await refreshUserTokens({ ...options, refreshToken: spent, signal, timeoutMs }, now);
+      const next = await refreshUserTokens({ ...options, refreshToken: refreshWith, signal, timeoutMs }, now);
       // Yandex may omit a new refresh token; the old one then stays valid.
-      latest = { ...next, refreshToken: next.refreshToken ?? spent };
+      latest = { ...next, refreshToken: next.refreshToken ?? refreshWith };
       return toStored(latest, now());
     },
     onRefresh: async (stored) => {
