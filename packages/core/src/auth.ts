@@ -3,7 +3,6 @@
  * for any HTTP client. The hot path (cached token) is a store lookup and a cache hit on the
  * built header object; nothing is re-validated per request.
  */
-import type { ConfigurationError } from './errors.js';
 import { assertEventHandler, type TrackerAuthEventHandler } from './events.js';
 import { assertOrgFitsTokenKind, buildTrackerHeaders } from './headers.js';
 import { hideSecrets } from './redact.js';

@@ -6,8 +6,7 @@
  * and path (never the origin or the query), a status, an error's name and code. No token,
  * refresh token, code or anything derived from one that could be used as one.
  */
-import { isTrackerAuthError, type TrackerAuthErrorCode } from './errors.js';
-import { optionFailer } from './validate.js';
+import { ConfigurationError, isTrackerAuthError, type TrackerAuthErrorCode } from './errors.js';
 
 /** An error as events describe it: what kind and which code; a message only for this library's errors (written never to hold a secret). */
 export interface TrackerAuthEventError {
@@ -185,6 +184,9 @@ export function eventPath(url: string): string {
 
 /** Check an `onEvent` option at construction. */
 export function assertEventHandler(value: unknown, field: string, factory: string): TrackerAuthEventHandler | undefined {
-  if (value !== undefined && typeof value !== 'function') optionFailer(factory)(field, 'must be a function (event) => void when given');
+  // Not optionFailer (validate.ts): that would close an import cycle through types.ts.
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ConfigurationError('INVALID_OPTION', field, `${factory}: \`${field}\` must be a function (event) => void when given.`);
+  }
   return value as TrackerAuthEventHandler | undefined;
 }
