@@ -44,9 +44,6 @@ export function sessionCookie(name: string, value: string, options: CookieOption
 /** The `Set-Cookie` header value of a {@link SessionCookie}. */
 export const setCookieValue = (cookie: SessionCookie): string => serializeCookie(cookie.name, cookie.value, cookie.options);
 
-/** Whether a cookie deletes its cookie (`Max-Age` 0). */
-const deletes = (cookie: SessionCookie): boolean => cookie.options.maxAge !== undefined && cookie.options.maxAge <= 0;
-
 /**
  * The `Cookie` request header a browser sends after storing `cookies`: each named cookie replaced
  * by its new value, or dropped when deleted; other cookies stay as they were, in order.
@@ -58,8 +55,10 @@ export function cookieHeaderAfter(cookieHeader: string | null, cookies: readonly
     .map((pair) => pair.trim())
     .filter(Boolean);
   for (const cookie of cookies) {
-    pairs = pairs.filter((pair) => (pair.includes('=') ? pair.slice(0, pair.indexOf('=')) : pair).trim() !== cookie.name);
-    if (!deletes(cookie)) pairs.push(`${cookie.name}=${cookie.value}`);
+    pairs = pairs.filter((pair) => pair.split('=', 1)[0]!.trim() !== cookie.name);
+    // `Max-Age` 0 (or less) deletes the cookie.
+    const deleted = (cookie.options.maxAge ?? 1) <= 0;
+    if (!deleted) pairs.push(`${cookie.name}=${cookie.value}`);
   }
   return pairs.join('; ');
 }
@@ -91,7 +90,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 /** A path attribute value: printable, no `;`. */
 const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
-const COOKIE_DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const COOKIE_DOMAIN = /^\.?[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)*$/i;
 
 /** What each checked field of the flow's `cookies` option must match, and what to pass instead. */
 const COOKIE_OPTIONS = {
@@ -140,23 +139,17 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   return out;
 }
 
+/** A cookie value without the double quotes RFC 6265 allows around it. */
+const unquote = (value: string): string => (value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value);
+
 /**
  * The value of one cookie from a `Cookie` header, or `undefined`. When a name appears twice
  * (e.g. one cookie per path), the first one wins, as browsers send the most specific first.
  */
 export function readCookie(cookieHeader: string | null | undefined, name: string): string | undefined {
-  if (!cookieHeader) return undefined;
-  let start = 0;
-  while (start < cookieHeader.length) {
-    let end = cookieHeader.indexOf(';', start);
-    if (end === -1) end = cookieHeader.length;
-    const eq = cookieHeader.indexOf('=', start);
-    if (eq !== -1 && eq < end && cookieHeader.slice(start, eq).trim() === name) {
-      let value = cookieHeader.slice(eq + 1, end).trim();
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-      return value;
-    }
-    start = end + 1;
+  for (const pair of cookieHeader ? cookieHeader.split(';') : []) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) return unquote(pair.slice(eq + 1).trim());
   }
   return undefined;
 }
@@ -169,10 +162,7 @@ export function parseCookies(cookieHeader: string | null | undefined): Map<strin
     const eq = part.indexOf('=');
     if (eq === -1) continue;
     const name = part.slice(0, eq).trim();
-    if (!name || out.has(name)) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    out.set(name, value);
+    if (name && !out.has(name)) out.set(name, unquote(part.slice(eq + 1).trim()));
   }
   return out;
 }

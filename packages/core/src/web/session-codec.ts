@@ -53,12 +53,12 @@ export interface SessionCodec {
 const SESSION_PURPOSE = 'tracker-auth.session';
 const LOGIN_PURPOSE = 'tracker-auth.login';
 
-const isOptionalNumber = (value: unknown) => value === undefined || (typeof value === 'number' && Number.isFinite(value));
-const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
-
-function malformed(): never {
-  throw new SessionError('SESSION_INVALID', 'sealed session has an unexpected shape; sign in again.');
-}
+/**
+ * The `typeof` each payload field may have (its payload came out of `JSON.parse`, so numbers
+ * are finite); `undefined` among them marks an optional field.
+ */
+const SESSION_FIELDS = { a: 'string', t: 'string', i: 'number', x: 'number', r: 'string undefined', s: 'string undefined', e: 'number undefined', n: 'number undefined' };
+const LOGIN_FIELDS = { s: 'string', c: 'string', r: 'string', x: 'number' };
 
 /**
  * Bind sealing to the flow's secrets (validated now: a short secret fails at construction with
@@ -67,33 +67,23 @@ function malformed(): never {
 export function createSessionCodec(secrets: string | readonly string[], field: string, now: () => number): SessionCodec {
   // Validated under the option's own name first, so the message names what the app passed.
   const sealer = createSessionSealer({ secrets: assertSessionSecrets(secrets, field), now });
-  const ttl = (end: number) => Math.max(1, Math.ceil((end - now()) / 1000));
-  return {
-    sealSession: (payload) => sealer.seal({ ...payload }, { purpose: SESSION_PURPOSE, ttlSeconds: ttl(payload.x) }),
-    async openSession(sealed, at) {
-      const p = await sealer.unseal<Record<string, unknown>>(sealed, { purpose: SESSION_PURPOSE });
-      if (
-        typeof p.a !== 'string' ||
-        p.a === '' ||
-        typeof p.t !== 'string' ||
-        typeof p.i !== 'number' ||
-        typeof p.x !== 'number' ||
-        !isOptionalString(p.r) ||
-        !isOptionalString(p.s) ||
-        !isOptionalNumber(p.e) ||
-        !isOptionalNumber(p.n)
-      ) {
-        malformed();
+  const seal = (purpose: string) => (payload: SessionPayload | LoginPayload) =>
+    sealer.seal({ ...payload }, { purpose, ttlSeconds: Math.max(1, Math.ceil((payload.x - now()) / 1000)) });
+  const open =
+    <T>(purpose: string, fields: Record<string, string>, ended: string) =>
+    async (sealed: string, at: number): Promise<T> => {
+      const p = await sealer.unseal<Record<string, unknown>>(sealed, { purpose });
+      // An empty access token is as unusable as none (a login payload has no `a`).
+      if (p.a === '' || !Object.entries(fields).every(([key, types]) => types.includes(typeof p[key]))) {
+        throw new SessionError('SESSION_INVALID', 'sealed session has an unexpected shape; sign in again.');
       }
-      if (at >= p.x) throw new SessionError('SESSION_EXPIRED', 'the session has ended; sign in again.');
-      return p as unknown as SessionPayload;
-    },
-    sealLogin: (payload) => sealer.seal({ ...payload }, { purpose: LOGIN_PURPOSE, ttlSeconds: ttl(payload.x) }),
-    async openLogin(sealed, at) {
-      const p = await sealer.unseal<Record<string, unknown>>(sealed, { purpose: LOGIN_PURPOSE });
-      if (typeof p.s !== 'string' || typeof p.c !== 'string' || typeof p.r !== 'string' || typeof p.x !== 'number') malformed();
-      if (at >= p.x) throw new SessionError('SESSION_EXPIRED', 'the sign-in attempt has expired; start again.');
-      return p as unknown as LoginPayload;
-    },
+      if (at >= (p.x as number)) throw new SessionError('SESSION_EXPIRED', ended);
+      return p as T;
+    };
+  return {
+    sealSession: seal(SESSION_PURPOSE),
+    openSession: open(SESSION_PURPOSE, SESSION_FIELDS, 'the session has ended; sign in again.'),
+    sealLogin: seal(LOGIN_PURPOSE),
+    openLogin: open(LOGIN_PURPOSE, LOGIN_FIELDS, 'the sign-in attempt has expired; start again.'),
   };
 }

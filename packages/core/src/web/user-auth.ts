@@ -85,7 +85,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
   const { policy, store } = options;
   const entries = new Map<string, SessionEntry>();
   const dead = createDeadSessions(policy.now);
-  let lastSweep = Number.NEGATIVE_INFINITY;
+  let lastSweep = -Infinity;
 
   const deadSource = {
     id: 'oauth:user:signed-out',

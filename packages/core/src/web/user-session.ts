@@ -95,6 +95,11 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
   /** Names the session in events: a prefix of its first fingerprint (a SHA-256), never a token. */
   const label = fingerprint.slice(0, 12);
 
+  /** The store key linking a spent refresh token to its successors. */
+  const linkOf = async (spent: string) => storeKeyOf(await sessionFingerprint({ a: '', r: spent }));
+  /** Whether `stored` holds other tokens than `current`. */
+  const isNewer = (stored: StoredToken) => stored.token !== current.a || (stored.refreshToken !== undefined && stored.refreshToken !== current.r);
+
   /** Applies run one after another: each sees the state the previous one left. */
   let applying: Promise<void> = Promise.resolve();
   function apply(stored: StoredToken): Promise<void> {
@@ -136,7 +141,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
 
   /** Another instance spent `spent` a moment ago: wait (briefly) for its answer in the store. */
   async function rotatedElsewhere(sharedStore: TokenStore, spent: string, timeoutMs: number): Promise<StoredToken | undefined> {
-    const key = storeKeyOf(await sessionFingerprint({ a: '', r: spent }));
+    const key = await linkOf(spent);
     const limit = Math.min(timeoutMs, ROTATION_GRACE_MS);
     for (let waited = 0, delay = 10; ; delay = Math.min(delay * 2, 250)) {
       const found = await sharedStore.get(key);
@@ -161,7 +166,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
       // Yandex may omit a new refresh token; the old one then stays valid.
       const fresh: StoredToken = { token: next.accessToken, kind: 'oauth', expiresAt: next.expiresAt, issuedAt: now(), refreshToken: next.refreshToken ?? spent };
       if (shared) {
-        const link = storeKeyOf(await sessionFingerprint({ a: '', r: spent }));
+        const link = await linkOf(spent);
         if (link !== id) await shared.set(link, fresh);
       }
       return fresh;
@@ -180,7 +185,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     if (!shared) return undefined;
     const stored = await shared.get(id);
     if (stored === undefined) return undefined;
-    if (stored.token !== current.a || (stored.refreshToken !== undefined && stored.refreshToken !== current.r) || (stored.issuedAt ?? 0) > (current.n ?? 0)) {
+    if (isNewer(stored) || (stored.issuedAt ?? 0) > (current.n ?? 0)) {
       await apply(stored);
     }
     return stored;
@@ -206,7 +211,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     const stored = known ?? (await store.get(id)) ?? initial;
     // A refresh stored its tokens but has not re-sealed them yet (the engine calls `apply` once
     // its store write is done): seal them now, so this response carries the rotated cookie too.
-    if (stored.token !== current.a || (stored.refreshToken !== undefined && stored.refreshToken !== current.r)) await apply(stored);
+    if (isNewer(stored)) await apply(stored);
     const freshness = tokenFreshness(stored, now, policy);
     if (freshness === 'fresh' || (freshness === 'due' && now < dueRetryAt)) return;
     // Waiting here (not in the background) is what puts the rotated cookie on this response.
