@@ -5,7 +5,7 @@
  * reported as {@link SignInRequiredError}, never as a generic failure.
  */
 import { SignInRequiredError, isOAuthResponseError } from '../errors.js';
-import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import { refreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
 import { assertSourceOptions, fingerprint, mergeDefaults } from '../tokens/source-options.js';
 import type { TrackerAuthEventHandler } from '../events.js';
 import type { OAuthTokenSet, RefreshOptions, StoredToken, TokenStore } from '../types.js';
@@ -118,7 +118,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
   // The last answer of the token endpoint, for onTokens (the store keeps only what requests need).
   let latest: OAuthTokenSet | undefined;
 
-  const source = createRefreshingTokenSource({
+  const source = refreshingTokenSource({
     id: options.id ?? `oauth:user:${fingerprint(refreshToken ?? accessToken)}`,
     kind: 'oauth',
     store: options.store,
