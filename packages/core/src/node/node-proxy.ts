@@ -138,10 +138,11 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     const host = req.headers.host;
     if (host !== undefined && !isHostHeader(host)) return refuse(res, BAD_HOST_REFUSAL);
     const header = headerOf(req.headers);
-    const raw = context?.path;
-    const target = routeRequest(config, method, raw ?? req.url ?? '/', raw === undefined, header);
-    if (!('path' in target)) return refuse(res, target);
-    const { path } = target;
+    const raw = context?.path ?? req.url ?? '/';
+    const path = routeRequest(config, method, raw, context?.path === undefined, header);
+    if (typeof path !== 'string') return refuse(res, path);
+    const q = raw.indexOf('?');
+    const search = q === -1 || q === raw.length - 1 ? '' : raw.slice(q);
 
     try {
       if (authorize !== undefined && (await authorize(req)) !== true) return refuse(res, FORBIDDEN_REFUSAL);
@@ -158,7 +159,7 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     }
 
     const forwarded = forwardedHeaders(config, header);
-    const upstreamPath = prefix + path + target.search;
+    const upstreamPath = prefix + path + search;
     // The client's departure aborts the upstream call; one listener, on the response's close.
     const controller = new AbortController();
     const onClose = () => {

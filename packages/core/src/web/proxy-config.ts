@@ -25,8 +25,6 @@ export const DEFAULT_PROXY_PATHS: readonly string[] = /* @__PURE__ */ Object.fre
 export const DEFAULT_PROXY_MAX_BODY_BYTES = 1024 * 1024;
 /** Default time for a whole request body to arrive: 30 s (then 408). */
 export const DEFAULT_PROXY_BODY_TIMEOUT_MS = 30_000;
-/** Default wait for Tracker's response headers: 30 s (then 504). */
-const DEFAULT_PROXY_TIMEOUT_MS = 30_000;
 
 /** The options every transport shares (what is decided, not how it is sent). */
 export interface ProxyRuleOptions {
@@ -115,11 +113,6 @@ export interface ResolvedProxyOptions<Req> {
   report(error: unknown, req: Req): void;
 }
 
-/** A `UserAuth` rather than a `TrackerAuth` (what an `auth` function may return in user mode). */
-function isUserAuth(value: TrackerAuth | UserAuth): value is UserAuth {
-  return typeof (value as TrackerAuth).headers !== 'function' && typeof (value as UserAuth).auth === 'object';
-}
-
 /**
  * Validate every option the transports share (ConfigurationError naming the field; `factory`
  * names the function in messages) and settle who the proxy acts as and who may use it: `auth`
@@ -143,9 +136,9 @@ export function resolveProxyOptions<Req>(
   const callback = (field: string, value: unknown) => {
     if (value !== undefined && typeof value !== 'function') fail(field, 'must be a function');
   };
-  /** A duration in ms: finite and positive. */
-  const positiveMs = (field: 'timeoutMs' | 'bodyTimeoutMs', fallback: number) => {
-    const ms = options[field] ?? fallback;
+  /** A duration in ms: finite and positive. Both default to 30 s (`timeoutMs`: then 504). */
+  const positiveMs = (field: 'timeoutMs' | 'bodyTimeoutMs') => {
+    const ms = options[field] ?? DEFAULT_PROXY_BODY_TIMEOUT_MS;
     if (!Number.isFinite(ms) || ms <= 0) fail(field, 'must be a positive number (ms)');
     return ms;
   };
@@ -208,8 +201,8 @@ export function resolveProxyOptions<Req>(
     inlinePaths,
     allowNavigation: allowNavigation === true,
     maxBodyBytes,
-    timeoutMs: positiveMs('timeoutMs', DEFAULT_PROXY_TIMEOUT_MS),
-    bodyTimeoutMs: positiveMs('bodyTimeoutMs', DEFAULT_PROXY_BODY_TIMEOUT_MS),
+    timeoutMs: positiveMs('timeoutMs'),
+    bodyTimeoutMs: positiveMs('bodyTimeoutMs'),
     // The same check as the client's `trackerUrl`: http(s), no credentials, query or fragment.
     trackerBase: assertUrl(options.trackerUrl ?? DEFAULT_TRACKER_URL, 'trackerUrl').href.replace(/\/+$/, ''),
     requestHeaders: headerList('requestHeaders', DEFAULT_REQUEST_HEADERS),
@@ -221,7 +214,9 @@ export function resolveProxyOptions<Req>(
     config,
     actor: async (req) => {
       const resolved = await (user ? user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? auth(req) : auth);
-      return isUserAuth(resolved as TrackerAuth | UserAuth) ? (resolved as UserAuth) : { auth: resolved as TrackerAuth };
+      // A UserAuth (user mode, or an `auth` function returning one) carries the session cookies.
+      const isUserAuth = typeof (resolved as TrackerAuth).headers !== 'function' && typeof (resolved as UserAuth).auth === 'object';
+      return isUserAuth ? (resolved as UserAuth) : { auth: resolved as TrackerAuth };
     },
     authorize: gate ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
     report: (error, req) => {

@@ -22,31 +22,16 @@ export type HeaderLookup = (name: string) => string | null;
  */
 export type ProxyRefusal = readonly [status: number, code: WebErrorCode, message: string, headers?: Record<string, string>];
 
-/** The Tracker path below the mount and the query, as a transport found them. */
-export interface ProxyTarget {
-  /** The raw path below the mount point, without the query. */
-  path: string;
-  /** `?…` or `''`. */
-  search: string;
-}
-
-
 /**
- * Where a request goes, or its refusal, from its method, raw target (path and query: the
- * adapter's, as received, or the request's own, cut below `basePath` when `underBase`) and the
- * navigation headers. A wrong method is refused 405 wherever it points; a path outside the
- * mount 404; then a bad or not allowed path and a page load. `authorize` comes next.
+ * The Tracker path a request goes to (below the mount, without the query), or its refusal,
+ * from its method, raw target (path and query: the adapter's, as received, or the request's
+ * own, cut below `basePath` when `underBase`) and the navigation headers. A wrong method is
+ * refused 405 wherever it points; a path outside the mount 404; then a bad or not allowed path
+ * and a page load. `authorize` comes next.
  */
-export function routeRequest(
-  config: ProxyConfig,
-  method: string,
-  raw: string,
-  underBase: boolean,
-  header: HeaderLookup,
-): ProxyTarget | ProxyRefusal {
+export function routeRequest(config: ProxyConfig, method: string, raw: string, underBase: boolean, header: HeaderLookup): string | ProxyRefusal {
   const q = raw.indexOf('?');
   let path = q === -1 ? raw : raw.slice(0, q);
-  const search = q === -1 || q === raw.length - 1 ? '' : raw.slice(q);
   const { basePath } = config;
   let outside = false;
   if (underBase && basePath !== '') {
@@ -61,7 +46,7 @@ export function routeRequest(
   if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not available through the proxy.'];
   // Tracker content must never run as this site (the README explains).
   if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused: call the proxy with fetch().'];
-  return { path, search };
+  return path;
 }
 
 export const FORBIDDEN_REFUSAL: ProxyRefusal = [403, 'FORBIDDEN', 'Not allowed to use the Tracker proxy.'];

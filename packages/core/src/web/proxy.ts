@@ -121,9 +121,8 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     const url = new URL(request.url);
     const raw = context?.path;
     // The adapter's raw target is seen as sent, so dot segments URL parsing would resolve are caught.
-    const target = routeRequest(config, method, raw ?? url.pathname, raw === undefined, header);
-    if (!('path' in target)) return jsonError(...target);
-    const { path } = target;
+    const path = routeRequest(config, method, raw ?? url.pathname, raw === undefined, header);
+    if (typeof path !== 'string') return jsonError(...path);
 
     try {
       if (authorize !== undefined && (await authorize(request)) !== true) return jsonError(...FORBIDDEN_REFUSAL);
@@ -150,10 +149,7 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
         clientSignal,
         async (authHeaders) => {
           const headers = new Headers(forwarded);
-          for (const name in authHeaders) {
-            const value = authHeaders[name];
-            if (value !== undefined) headers.set(name, value);
-          }
+          for (const name in authHeaders) headers.set(name, authHeaders[name]!);
           const controller = new AbortController();
           let timedOut = false;
           const timer = setTimeout(() => {
