@@ -124,7 +124,7 @@ const ORG_KINDS = {
  */
 export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   const fail = failer('INVALID_ORG', field);
-  if (typeof org !== 'object' || org === null || Array.isArray(org)) {
+  if (!isObject(org)) {
     return fail(`must be an object, got ${kindOf(org)}`, 'pass { orgId } (Yandex 360) or { cloudOrgId } (Yandex Cloud)');
   }
   const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
@@ -228,7 +228,7 @@ export function assertAppPath(value: unknown, field: string, options: AssertAppP
       'INVALID_OPTION',
       field,
       options.message ??
-        `${field} must be a path of this app such as "${example}": one leading "/", no "//", "." or ".." segments, backslash, query or fragment.`,
+        `${field} must be an app path such as "${example}" (no "//", "." or ".." segments, backslash, query or fragment).`,
     );
   }
   return value;
