@@ -217,22 +217,14 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     // Waiting here (not in the background) is what puts the rotated cookie on this response.
     // `waitIfDue`, not `forceRefresh`: a due token is refreshed even seconds after a previous
     // refresh (the forced-refresh cooldown is for 401s, and would leave the rotation in memory).
-    const refresh = source.getToken({ waitIfDue: true }).then(
+    // Past `refresh.timeoutMs` this request stops waiting (the shared refresh goes on for others)
+    // and leaves with the cookie it has.
+    const signal = AbortSignal.timeout(policy.timeoutMs);
+    const outcome = await source.getToken({ waitIfDue: true, signal }).then(
       () => undefined,
       (error: unknown) => error,
     );
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const bound = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), policy.timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-    });
-    let outcome: unknown;
-    try {
-      outcome = await Promise.race([refresh, bound]);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (outcome === 'timeout' || dead) return;
+    if (signal.aborted || dead) return;
     // An expired token cannot be served: the request fails the way its Tracker call would.
     if (outcome !== undefined && freshness === 'expired') throw outcome;
     const after = (await store.get(id)) ?? initial;

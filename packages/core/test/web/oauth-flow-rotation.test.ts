@@ -225,6 +225,18 @@ describe('refreshSession (for a middleware before rendering)', () => {
     expect(fake.calls.count('oauth.token')).toBe(1);
   });
 
+  it('a due token whose refresh outlasts refresh.timeoutMs: the answer does not wait for it and keeps the cookie', async () => {
+    const flow = makeFlow({ refresh: { now: appNow, timeoutMs: 150, retries: 0 } });
+    const cookie = await signIn(flow);
+    fake.calls.reset();
+    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    fake.faults.inject('oauth.token', { delayMs: 5000 });
+    const started = Date.now();
+    expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.calls.count('oauth.token')).toBe(1);
+  });
+
   it('an expired token with Yandex down: signed in, no cookie, the error reported', async () => {
     const errors: unknown[] = [];
     const flow = makeFlow({ onError: (error) => errors.push(error), refresh: { now: appNow, retries: 0 } });
