@@ -85,11 +85,11 @@ export function forwardedHeaders(config: ProxyConfig, header: HeaderLookup): [st
  */
 export async function sendWithReplay<R extends { status: number }>(
   auth: TrackerAuth,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   send: (authHeaders: Record<string, string>) => Promise<R>,
   discard: (response: R) => unknown,
 ): Promise<R> {
-  const init = signal ? { signal } : undefined;
+  const init = { signal };
   const first = await auth.headers(init);
   const response = await send(first);
   if (response.status !== 401 || (await auth.invalidate(first.Authorization)) === false) return response;

@@ -40,10 +40,7 @@ export type TrackerProxyGate = (request: Request) => Promise<boolean>;
  */
 export function sameOriginSignedIn(flow: Pick<OAuthFlow, 'getSession'>): TrackerProxyGate {
   if (!isObject(flow as unknown) || typeof flow.getSession !== 'function') optionFailer('sameOriginSignedIn')('flow', NOT_A_FLOW);
-  return async function sameOriginSignedInGate(request: Request): Promise<boolean> {
-    if (isCrossSiteRequest(request)) return false;
-    return (await flow.getSession(request)) !== null;
-  };
+  return async (request) => !isCrossSiteRequest(request) && (await flow.getSession(request)) !== null;
 }
 
 /** `Sec-Fetch-Site` of a request another site (or a sibling subdomain) made. */
@@ -69,7 +66,5 @@ export interface CrossSiteOptions {
 export function isCrossSiteRequest(request: Request, options: CrossSiteOptions = {}): boolean {
   if (CROSS_OR_SAME_SITE.test(request.headers.get('sec-fetch-site') ?? '')) return true;
   const origin = request.headers.get('origin')?.trim();
-  if (origin === undefined || origin === new URL(request.url).origin) return false;
-  for (const allowed of options.allowedOrigins ?? []) if (origin === allowed) return false;
-  return true;
+  return origin !== undefined && origin !== new URL(request.url).origin && ![...(options.allowedOrigins ?? [])].includes(origin);
 }
