@@ -4,10 +4,10 @@
  * refresh window opens (1 h after receipt or 5 min before expiry), single-flight. The Yandex
  * Cloud Node SDK instead caches the first token forever after one 30 s re-fetch (docs/yandex-api.md 5).
  */
-import { createRefreshingTokenSource, type FetchTokenContext, type RefreshingTokenSource } from '../refresh/engine.js';
+import type { FetchTokenContext, RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_METADATA_URL, type FetchLike, type StoredToken } from '../types.js';
 import { assertUrl, endpointUrl } from '../validate.js';
-import { assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, iamSourceEngine, type TokenSourceOptions } from './source-options.js';
 import { fetchTokenJson, malformedResponseError, type UpstreamCallInfo } from './upstream-errors.js';
 
 export const METADATA_TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
@@ -29,16 +29,7 @@ export function iamFromMetadata(options: IamFromMetadataOptions = {}): Refreshin
   assertSourceOptions(options, 'iamFromMetadata');
   const base = assertUrl(options.metadataUrl ?? DEFAULT_METADATA_URL, 'metadataUrl');
   const url = endpointUrl(base, METADATA_TOKEN_PATH).href;
-  const source = createRefreshingTokenSource({
-    id: options.id ?? `iam:metadata:${base.host}`,
-    kind: 'iam',
-    store: options.store,
-    refresh: options.refresh,
-    onEvent: options.onEvent,
-    fetchToken: (context) => fetchMetadataToken(url, options.fetch, context),
-  });
-  source.withDefaults = (defaults) => iamFromMetadata(mergeDefaults(options, defaults));
-  return source;
+  return iamSourceEngine(options, `iam:metadata:${base.host}`, (context) => fetchMetadataToken(url, options.fetch, context), iamFromMetadata);
 }
 
 async function fetchMetadataToken(url: string, fetch: FetchLike | undefined, { signal, timeoutMs, now }: FetchTokenContext): Promise<StoredToken> {

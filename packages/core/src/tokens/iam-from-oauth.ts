@@ -3,11 +3,11 @@
  * Unlike the Yandex Cloud Node SDK, which calls IAM on every RPC (docs/yandex-api.md 5), the IAM
  * token is cached and refreshed by expiry, single-flight.
  */
-import { createRefreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import type { RefreshingTokenSource } from '../refresh/engine.js';
 import { DEFAULT_IAM_URL } from '../types.js';
 import { assertToken, assertUrl } from '../validate.js';
 import { exchangeForIamToken } from './iam-exchange.js';
-import { assertSourceOptions, fingerprint, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, fingerprint, iamSourceEngine, type TokenSourceOptions } from './source-options.js';
 
 export interface IamFromOAuthTokenOptions extends TokenSourceOptions {
   /** A Yandex OAuth token of a Yandex account with access to the cloud organization. */
@@ -31,23 +31,11 @@ export function iamFromOAuthToken(options: IamFromOAuthTokenOptions): Refreshing
   assertSourceOptions(options, 'iamFromOAuthToken');
   const oauth = assertToken(options.oauthToken, 'oauthToken');
   const iamUrl = assertUrl(options.iamUrl ?? DEFAULT_IAM_URL, 'iamUrl');
-  const source = createRefreshingTokenSource({
-    id: options.id ?? `iam:oauth:${fingerprint(oauth)}`,
-    kind: 'iam',
-    store: options.store,
-    refresh: options.refresh,
-    onEvent: options.onEvent,
-    fetchToken: ({ signal, now, timeoutMs }) =>
-      exchangeForIamToken({
-        iamUrl,
-        body: { yandexPassportOauthToken: oauth },
-        fetch: options.fetch,
-        signal,
-        timeoutMs,
-        now,
-        secrets: [oauth],
-      }),
-  });
-  source.withDefaults = (defaults) => iamFromOAuthToken(mergeDefaults(options, defaults));
-  return source;
+  return iamSourceEngine(
+    options,
+    `iam:oauth:${fingerprint(oauth)}`,
+    ({ signal, now, timeoutMs }) =>
+      exchangeForIamToken({ iamUrl, body: { yandexPassportOauthToken: oauth }, fetch: options.fetch, signal, timeoutMs, now, secrets: [oauth] }),
+    iamFromOAuthToken,
+  );
 }

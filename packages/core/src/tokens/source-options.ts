@@ -2,10 +2,11 @@
  * Options every fetching token source shares, their validation, and the merge behind each
  * source's `withDefaults()` (how `createTrackerAuth({ store, refresh })` configures a source).
  */
+import { refreshingTokenSource, type FetchTokenContext, type RefreshingTokenSource } from '../refresh/engine.js';
 import { assertTokenStore } from '../refresh/memory-store.js';
 import { isObject, optionFailer } from '../validate.js';
 import { assertEventHandler, type TrackerAuthEventHandler } from '../events.js';
-import type { FetchLike, RefreshOptions, TokenSourceDefaults, TokenStore } from '../types.js';
+import type { FetchLike, RefreshOptions, StoredToken, TokenSource, TokenSourceDefaults, TokenStore } from '../types.js';
 
 /** Options shared by the IAM and metadata token sources. */
 export interface TokenSourceOptions {
@@ -35,6 +36,23 @@ export function mergeDefaults<O extends TokenSourceOptions>(own: O, defaults: To
     onEvent: own.onEvent ?? defaults.onEvent,
     refresh: defaults.refresh || own.refresh ? { ...defaults.refresh, ...own.refresh } : undefined,
   };
+}
+
+/**
+ * The engine behind an IAM token source of this library, from its checked `options`: their
+ * `id` (else `id`), store, refresh settings and observer, and a `withDefaults()` that builds the
+ * source again through `factory` with the app's defaults (the source's own values win).
+ */
+export function iamSourceEngine<O extends TokenSourceOptions>(
+  options: O,
+  id: string,
+  fetchToken: (context: FetchTokenContext) => Promise<StoredToken>,
+  factory: (options: O) => TokenSource,
+): RefreshingTokenSource {
+  const { store, refresh, onEvent } = options;
+  const source = refreshingTokenSource({ id: options.id ?? id, kind: 'iam', store, refresh, onEvent, fetchToken });
+  source.withDefaults = (defaults) => factory(mergeDefaults(options, defaults));
+  return source;
 }
 
 /** Validate an options object and its `fetch`/`id` and `store` (`refresh` is checked by the engine). */
