@@ -45,14 +45,9 @@ export function assertSessionSecrets(secrets: unknown, field = 'secrets'): strin
 
 async function derive(secret: string): Promise<SessionKey> {
   const base = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveKey', 'deriveBits']);
-  const key = await crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: SALT, info: INFO_KEY },
-    base,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
-  const kidBits = await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info: INFO_KID }, base, 48);
+  const hkdf = (info: Uint8Array<ArrayBuffer>) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info });
+  const key = await crypto.subtle.deriveKey(hkdf(INFO_KEY), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const kidBits = await crypto.subtle.deriveBits(hkdf(INFO_KID), base, 48);
   return { kid: base64UrlEncode(kidBits), key };
 }
 

@@ -26,8 +26,12 @@ const PLAIN_HOST = /^[A-Za-z0-9.\-[\]:]+$/;
  */
 function hostHeader(request: Request, protocol: string): string | undefined {
   const host = request.headers.get('host')?.trim();
-  if (!host || !PLAIN_HOST.test(host) || !URL.canParse(`${protocol}//${host}`)) return undefined;
-  return new URL(`${protocol}//${host}`).host;
+  if (!host || !PLAIN_HOST.test(host)) return undefined;
+  try {
+    return new URL(`${protocol}//${host}`).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

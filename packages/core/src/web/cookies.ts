@@ -93,9 +93,10 @@ const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
 const COOKIE_DOMAIN = /^\.?[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)*$/i;
 
 /** What each checked field of the flow's `cookies` option must match, and what to pass instead. */
+const NAME_OPTION = [COOKIE_NAME, 'must be a valid cookie name'] as const;
 const COOKIE_OPTIONS = {
-  session: [COOKIE_NAME, 'must be a valid cookie name'],
-  signIn: [COOKIE_NAME, 'must be a valid cookie name'],
+  session: NAME_OPTION,
+  signIn: NAME_OPTION,
   path: [COOKIE_PATH, 'must be a path starting with "/" (no ";")'],
   domain: [COOKIE_DOMAIN, 'must be a host name such as "example.com"'],
 } as const;

@@ -19,7 +19,7 @@ import { emitEvent, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import { refreshUserTokens } from '../oauth/user-token-source.js';
 import { hideSecrets } from '../redact.js';
-import { createRefreshingTokenSource, type FetchTokenContext } from '../refresh/engine.js';
+import { refreshingTokenSource, type FetchTokenContext } from '../refresh/engine.js';
 import { createMemoryTokenStore } from '../refresh/memory-store.js';
 import { tokenFreshness, type ResolvedRefreshOptions } from '../refresh/refresh-policy.js';
 import type { FetchLike, OAuthTokenSet, StoredToken, TokenSource, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
@@ -158,7 +158,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     const spent = stored?.refreshToken ?? current.r;
     if (spent === undefined) {
       markDead();
-      throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
+      throw new SignInRequiredError('The Yandex OAuth token has expired and there is no refresh token: sign in again.');
     }
     try {
       const next = await refreshUserTokens({ ...options.oauth, refreshToken: spent, signal, timeoutMs }, now);
@@ -179,7 +179,8 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     }
   }
 
-  const source = createRefreshingTokenSource({ id, kind: 'oauth', store, refresh: policy, initial, fetchToken, onRefresh: apply, onEvent });
+  // Every option is built here or was checked when the flow was created: the engine skips its checks.
+  const source = refreshingTokenSource({ id, kind: 'oauth', store, refresh: policy, initial, fetchToken, onRefresh: apply, onEvent });
 
   async function sync(): Promise<StoredToken | undefined> {
     if (!shared) return undefined;
