@@ -17,6 +17,7 @@ import {
 import { safeCause } from '../http/upstream.js';
 import { eventPath } from '../events.js';
 import { quoteUpstream, redactUrl, scrubSecrets } from '../redact.js';
+import { isObject } from '../validate.js';
 import { readErrorBodyText, remainingMs } from './bounded-body.js';
 
 /**
@@ -37,13 +38,13 @@ export function describeCall(method: string, url: string): string {
  */
 export type UnauthorizedOutcome = 'refreshed' | 'replayed' | 'not-replayed';
 
-/** The UnauthorizedError message's opening for each outcome; each says only what happened. */
+/** What the UnauthorizedError message adds after "Tracker rejected the credentials" for each outcome. */
 const UNAUTHORIZED_MESSAGES: Record<UnauthorizedOutcome | 'unknown', string> = {
-  refreshed: 'Tracker rejected the credentials even after a refresh and one retry',
-  replayed: 'Tracker rejected the credentials again on the one retry',
+  refreshed: ' after a refresh and one retry',
+  replayed: ' again on the one retry',
   // A static token, or one refreshed moments ago (the forced-refresh cooldown).
-  'not-replayed': 'Tracker rejected the credentials and the source has no other token to retry with',
-  unknown: 'Tracker rejected the credentials',
+  'not-replayed': '; the source has no other token to retry with',
+  unknown: '',
 };
 
 /**
@@ -67,23 +68,6 @@ interface TrackerErrorBody {
   errorCode?: unknown;
 }
 
-function stringRecord(value: unknown): Record<string, string> | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [key, inner] of Object.entries(value)) out[key] = typeof inner === 'string' ? inner : JSON.stringify(inner);
-  return out;
-}
-
-function parseErrorBody(text: string | undefined): TrackerErrorBody | undefined {
-  if (!text) return undefined;
-  try {
-    const json = JSON.parse(text) as unknown;
-    return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as TrackerErrorBody) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A {@link TrackerHttpError} (or {@link UnauthorizedError} for a 401) from Tracker's answer:
  * status, method, redacted URL and Tracker's `errorMessages` / `errors` / `errorCode` (with the
@@ -100,43 +84,46 @@ export async function trackerHttpErrorFrom(
   timeoutMs: number | false,
   unauthorized?: UnauthorizedOutcome,
 ): Promise<TrackerHttpError> {
-  const body = parseErrorBody(await readErrorBodyText(response, timeoutMs === false ? undefined : remainingMs(response, timeoutMs)));
+  const text = await readErrorBodyText(response, timeoutMs === false ? undefined : remainingMs(response, timeoutMs));
+  let body: TrackerErrorBody = {};
+  try {
+    const json: unknown = JSON.parse(text ?? '');
+    if (isObject(json)) body = json;
+  } catch {
+    // Not JSON (or no body): the status and the call are still reported.
+  }
   // Tracker's texts are quoted in the message and JSON: the credential the request carried must
   // not come back through them (say, a 403 whose errorMessages entry quotes the token).
   const authorization = request.headers?.get('authorization') ?? undefined;
   const secrets = [authorization, authorization?.replace(/^\s*\S+\s+/, '')];
   const scrub = (text: string) => scrubSecrets(text, secrets);
-  const errorMessages = Array.isArray(body?.errorMessages)
+  const errorMessages = Array.isArray(body.errorMessages)
     ? body.errorMessages.filter((m): m is string => typeof m === 'string').map(scrub)
     : undefined;
-  const errors = stringRecord(body?.errors);
   // Field names are Tracker's text too: a key may quote the credential as well as a value.
-  const scrubbedErrors = errors && Object.fromEntries(Object.entries(errors).map(([key, value]) => [scrub(key), scrub(value)]));
+  const errors = isObject(body.errors)
+    ? Object.fromEntries(
+        Object.entries(body.errors).map(([key, value]) => [scrub(key), scrub(typeof value === 'string' ? value : JSON.stringify(value))]),
+      )
+    : undefined;
   const init: TrackerHttpErrorInit = {
     status: response.status,
     method: request.method,
     url: redactUrl(request.url),
     errorMessages,
-    errors: scrubbedErrors,
-    errorCode: typeof body?.errorCode === 'number' ? body.errorCode : undefined,
+    errors,
+    errorCode: typeof body.errorCode === 'number' ? body.errorCode : undefined,
   };
-  const where = describeCall(init.method, request.url);
-  const said = trackerSaid(errorMessages, scrubbedErrors);
-  const detail = said ? `: ${said}` : '';
-  if (response.status === 401) {
-    return new UnauthorizedError(`${UNAUTHORIZED_MESSAGES[unauthorized ?? 'unknown']}: HTTP 401: ${where}${detail}`, init);
-  }
-  return new TrackerHttpError(`Tracker answered HTTP ${response.status}: ${where}${detail}`, init);
-}
-
-/**
- * What Tracker said, for the message: its `errorMessages`, then each field error as
- * `field: message` (`queue: Queue does not exist`), joined by `; `. Already scrubbed.
- */
-function trackerSaid(errorMessages: readonly string[] | undefined, errors: Record<string, string> | undefined): string {
-  const parts = (errorMessages ?? []).map((part) => quoteUpstream(part)).filter((part) => part !== '');
-  for (const [field, message] of Object.entries(errors ?? {})) parts.push(`${quoteUpstream(field)}: ${quoteUpstream(message)}`);
-  return parts.join('; ');
+  // What Tracker said: its `errorMessages`, then each field error as `field: message`
+  // (`queue: Queue does not exist`), joined by `; `. Already scrubbed; quoted on one line.
+  const said = [
+    ...(errorMessages ?? []).map((part) => quoteUpstream(part)).filter((part) => part !== ''),
+    ...Object.entries(errors ?? {}).map(([field, message]) => `${quoteUpstream(field)}: ${quoteUpstream(message)}`),
+  ].join('; ');
+  const where = `${describeCall(init.method, request.url)}${said ? `: ${said}` : ''}`;
+  return response.status === 401
+    ? new UnauthorizedError(`Tracker rejected the credentials${UNAUTHORIZED_MESSAGES[unauthorized ?? 'unknown']}: HTTP 401: ${where}`, init)
+    : new TrackerHttpError(`Tracker answered HTTP ${response.status}: ${where}`, init);
 }
 
 /** Where a call went, for messages of errors that have no request attached. */
@@ -168,24 +155,22 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
   const request = (error as { request?: unknown } | null)?.request;
   const url = request instanceof Request ? request.url : site.url;
   const where = describeCall(request instanceof Request ? request.method : site.method, url);
-  if (site.signal?.aborted) {
+  const aborted = site.signal?.aborted;
+  if (aborted || name === 'AbortError') {
     // ky rejects with the signal's own reason (any value the caller chose, or a DOMException
     // from AbortSignal.timeout()); the documented error for "your signal fired" is AbortedError.
-    return new AbortedError(`Tracker request aborted: ${where}`, { cause: site.signal.reason, url: redactUrl(url) });
+    return new AbortedError(`Tracker request aborted: ${where}`, { cause: aborted ? site.signal?.reason : undefined, url: redactUrl(url) });
   }
   if (name === 'TimeoutError' && request instanceof Request) {
     return new TimeoutError(`Tracker request timed out after ${site.timeoutMs} ms: ${where}`, { url: redactUrl(url) });
   }
   if (name === 'ForceRetryError') {
     // A 401 whose replay a per-call `retry` option left no room for.
-    return new UnauthorizedError(`Tracker rejected the credentials and this call allows no retry: HTTP 401: ${where}`, {
+    return new UnauthorizedError(`Tracker rejected the credentials; this call allows no retry: HTTP 401: ${where}`, {
       status: 401,
       method: site.method,
       url: redactUrl(site.url),
     });
-  }
-  if (name === 'AbortError' || (error instanceof DOMException && error.name === 'AbortError')) {
-    return new AbortedError(`Tracker request aborted: ${where}`, { url: redactUrl(url) });
   }
   return error;
 }

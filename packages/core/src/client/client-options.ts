@@ -4,10 +4,9 @@
  * {@link assertTrackerClientOptions} instead of building a throwaway client.
  */
 import type { Hooks } from 'ky';
-import { ConfigurationError } from '../errors.js';
 import { assertEventHandler, type TrackerAuthEventHandler } from '../events.js';
 import { DEFAULT_TRACKER_URL, type FetchLike } from '../types.js';
-import { assertUrl } from '../validate.js';
+import { assertUrl, isObject, optionFailer } from '../validate.js';
 
 /** Options of {@link createTrackerClient}. */
 export interface TrackerClientOptions {
@@ -38,9 +37,14 @@ export interface TrackerClientOptions {
   onEvent?: TrackerAuthEventHandler | undefined;
 }
 
-/** The organization headers `auth` sets (lower case, as `Headers` reports them). */
-const ORG_HEADERS = ['x-org-id', 'x-cloud-org-id'] as const;
-const AUTH_HEADERS = new Set<string>(['authorization', ...ORG_HEADERS]);
+/** The organization headers `auth` sets (`Headers.has` ignores case). */
+const ORG_HEADERS = ['X-Org-ID', 'X-Cloud-Org-ID'] as const;
+const AUTH_HEADERS = new Set<string>(['authorization', 'x-org-id', 'x-cloud-org-id']);
+/** Why a caller may not set these headers, and so what to do instead. */
+const FROM_AUTH = 'comes from `auth`: do not set it';
+
+/** Throws the `createTrackerClient: \`field\` problem.` option error. @internal */
+export const fail = /* @__PURE__ */ optionFailer('createTrackerClient');
 
 /** What the client needs from validated options. */
 export interface ClientConfig {
@@ -57,10 +61,7 @@ export interface ClientConfig {
  * @internal
  */
 export function resolveClientConfig(value: unknown, field: string): ClientConfig {
-  const fail = (name: string, problem: string): never => {
-    throw new ConfigurationError('INVALID_OPTION', name, `createTrackerClient: \`${name}\` ${problem}.`);
-  };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(field, 'must be an options object');
+  if (!isObject(value)) fail(field, 'must be an options object');
   const options = value as TrackerClientOptions;
   const apiVersion = options.apiVersion ?? 'v3';
   if (apiVersion !== 'v2' && apiVersion !== 'v3') fail('apiVersion', "must be 'v2' or 'v3'");
@@ -76,7 +77,7 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) fail('retry.maxRetryAfterMs', 'must be a number of milliseconds ≥ 0');
   assertEventHandler(options.onEvent, 'onEvent', 'createTrackerClient');
   for (const [name, header] of Object.entries(options.headers ?? {})) {
-    if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, 'is set by `auth` (createTrackerAuth())');
+    if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, FROM_AUTH);
     if (typeof header !== 'string') fail(`headers.${name}`, 'must be a string');
   }
   const prefixUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${apiVersion}/`;
@@ -92,15 +93,7 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
  * @throws {ConfigurationError} `INVALID_OPTION`, field `headers.X-Org-ID` / `headers.X-Cloud-Org-ID`.
  */
 export function assertNoOrgHeaders(headers: Headers): void {
-  for (const name of ORG_HEADERS) {
-    if (!headers.has(name)) continue;
-    const shown = name === 'x-org-id' ? 'X-Org-ID' : 'X-Cloud-Org-ID';
-    throw new ConfigurationError(
-      'INVALID_OPTION',
-      `headers.${shown}`,
-      `createTrackerClient: a request must not set \`${shown}\`; it comes from \`auth\`.`,
-    );
-  }
+  for (const name of ORG_HEADERS) if (headers.has(name)) fail(`headers.${name}`, FROM_AUTH);
 }
 
 /**

@@ -17,7 +17,7 @@
  *   `Retry-After`; other 5xx and network failures only for idempotent methods.
  */
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
-import { ConfigurationError, TimeoutError } from '../errors.js';
+import { TimeoutError } from '../errors.js';
 import { assertEventHandler, emitEvent, eventError, eventPath } from '../events.js';
 import { parseRetryAfter } from '../http/upstream.js';
 import { redactUrl } from '../redact.js';
@@ -25,7 +25,7 @@ import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
 import { describeCall, invalidJsonError, networkErrorFrom, toClientError, type UnauthorizedOutcome } from './client-errors.js';
-import { assertNoOrgHeaders, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
+import { assertNoOrgHeaders, fail, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
 export type { TrackerClientOptions } from './client-options.js';
 
@@ -65,9 +65,7 @@ interface CallState {
  * await tracker.post('issues', { json: { queue: 'TEST', summary: 'From the API' } });
  */
 export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOptions = {}): KyInstance {
-  if (!auth || typeof auth.headers !== 'function' || typeof auth.invalidate !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'auth', 'createTrackerClient: `auth` must come from createTrackerAuth().');
-  }
+  if (typeof auth?.headers !== 'function' || typeof auth.invalidate !== 'function') fail('auth', 'must come from createTrackerAuth()');
   const config = resolveClientConfig(options, 'options');
   // The auth's observer is used unless the client has its own; a custom auth may carry anything.
   const onEvent = options.onEvent ?? assertEventHandler(auth.onEvent, 'auth.onEvent', 'createTrackerClient');
@@ -172,13 +170,12 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       jitter: true,
       shouldRetry,
     },
+    // The caller's `beforeRetry` / `beforeError` as given. ky runs beforeError before deciding
+    // on a retry, so Tracker errors are built after ky is done (withMappedErrors), never there.
     hooks: {
+      ...user,
       beforeRequest: [setAuthHeaders, ...(user.beforeRequest ?? [])],
       afterResponse: [replayOn401 as NonNullable<Hooks['afterResponse']>[number], ...(user.afterResponse ?? [])],
-      beforeRetry: [...(user.beforeRetry ?? [])],
-      // ky runs beforeError before deciding on a retry, so Tracker errors are built after ky
-      // is done (withMappedErrors), never here.
-      beforeError: [...(user.beforeError ?? [])],
     },
   };
   return withMappedErrors(ky.create(kyOptions), config, (context) => states.get(context)?.unauthorized);

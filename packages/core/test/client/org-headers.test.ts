@@ -43,7 +43,7 @@ describe('per-request org headers', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(isConfigurationError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'INVALID_OPTION', field });
-    expect((error as Error).message).toMatch(/must not set `X-(Cloud-)?Org-ID`; it comes from `auth`/);
+    expect((error as Error).message).toMatch(/`headers.X-(Cloud-)?Org-ID` comes from `auth`: do not set it/);
     // Refused before the token exchange and before Tracker.
     expect(fake.calls.count('iam.tokens')).toBe(0);
     expect(fake.calls.count('tracker')).toBe(0);

@@ -45,9 +45,9 @@ beforeEach(() => {
 const alwaysUnauthorized = () => fake.faults.inject('tracker', { status: 401, body: NOT_AUTHORIZED, rate: 1 });
 
 /** The UnauthorizedError message when the call was refreshed and replayed once, and when it was not replayed. */
-const REPLAYED = /^Tracker rejected the credentials even after a refresh and one retry: HTTP 401: GET \/v3\/myself: Not authorized$/;
+const REPLAYED = /^Tracker rejected the credentials after a refresh and one retry: HTTP 401: GET \/v3\/myself: Not authorized$/;
 const NOT_REPLAYED =
-  /^Tracker rejected the credentials and the source has no other token to retry with: HTTP 401: GET \/v3\/myself: Not authorized$/;
+  /^Tracker rejected the credentials; the source has no other token to retry with: HTTP 401: GET \/v3\/myself: Not authorized$/;
 
 /**
  * One call; it must fail with UnauthorizedError whose message says what happened (replayed

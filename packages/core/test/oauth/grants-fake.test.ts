@@ -186,7 +186,7 @@ describe('revokeToken against the fake', () => {
     fake.calls.reset();
     const error = await verifyAccess(client).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthorizedError);
-    expect((error as Error).message).toMatch(/^Tracker rejected the credentials and the source has no other token to retry with: HTTP 401: GET \/v3\/myself/);
+    expect((error as Error).message).toMatch(/^Tracker rejected the credentials; the source has no other token to retry with: HTTP 401: GET \/v3\/myself/);
     // One call: replaying the static token would only be refused again.
     expect(fake.calls.count('tracker')).toBe(1);
   });
