@@ -30,8 +30,7 @@ export type ProxyRefusal = readonly [status: number, code: WebErrorCode, message
  * and a page load. `authorize` comes next.
  */
 export function routeRequest(config: ProxyConfig, method: string, raw: string, underBase: boolean, header: HeaderLookup): string | ProxyRefusal {
-  const q = raw.indexOf('?');
-  let path = q === -1 ? raw : raw.slice(0, q);
+  let path = raw.split('?', 1)[0]!;
   const { basePath } = config;
   let outside = false;
   if (underBase && basePath !== '') {

@@ -81,8 +81,7 @@ export function isUnder(prefix: string, path: string): boolean {
 
 /** {@link isUnder} any of `prefixes`. */
 export function matchesPrefix(prefixes: readonly string[], path: string): boolean {
-  for (const prefix of prefixes) if (isUnder(prefix, path)) return true;
-  return false;
+  return prefixes.some((prefix) => isUnder(prefix, path));
 }
 
 const ignore = () => undefined;
@@ -101,11 +100,10 @@ export async function readBody(
   const { body } = request;
   const declared = request.headers.get('content-length');
   const early = declared === null ? undefined : !/^\d+$/.test(declared.trim()) ? 'bad-length' : Number(declared) > max ? 'too-large' : undefined;
-  if (early) {
+  if (early || body === null) {
     await body?.cancel().catch(ignore);
     return early;
   }
-  if (body === null) return undefined;
   const reader = body.getReader();
   let timedOut = false;
   const timer = setTimeout(() => {

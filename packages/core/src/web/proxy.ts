@@ -124,25 +124,21 @@ export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
     const path = routeRequest(config, method, raw ?? url.pathname, raw === undefined, header);
     if (typeof path !== 'string') return jsonError(...path);
 
-    try {
-      if (authorize !== undefined && (await authorize(request)) !== true) return jsonError(...FORBIDDEN_REFUSAL);
-    } catch (error) {
-      report(error, request);
-      return toErrorResponse(error);
-    }
-
-    let body: Uint8Array<ArrayBuffer> | undefined;
-    if (!BODYLESS_METHODS.has(method)) {
-      const read = await readBody(request, config.maxBodyBytes, config.bodyTimeoutMs);
-      if (typeof read === 'string') return jsonError(...bodyRefusal(config, read));
-      body = read;
-    }
-
-    const forwarded = forwardedHeaders(config, header);
-    const upstreamUrl = config.trackerBase + path + url.search;
-    const clientSignal = context?.signal ?? request.signal;
+    // Whom the request acts as, once known: its rotated session cookies go with any answer.
     let who: ProxyActor | undefined;
     try {
+      if (authorize !== undefined && (await authorize(request)) !== true) return jsonError(...FORBIDDEN_REFUSAL);
+
+      let body: Uint8Array<ArrayBuffer> | undefined;
+      if (!BODYLESS_METHODS.has(method)) {
+        const read = await readBody(request, config.maxBodyBytes, config.bodyTimeoutMs);
+        if (typeof read === 'string') return jsonError(...bodyRefusal(config, read));
+        body = read;
+      }
+
+      const forwarded = forwardedHeaders(config, header);
+      const upstreamUrl = config.trackerBase + path + url.search;
+      const clientSignal = context?.signal ?? request.signal;
       who = await actor(request);
       const response = await sendWithReplay(
         who.auth,
