@@ -12,9 +12,8 @@
  * signal fires we cancel the unread body ourselves (handling the rejection) before passing the
  * abort on, so undici finds the body already closed and leaves it alone.
  */
+import { discardResponse } from '../http/upstream.js';
 import type { FetchLike } from '../types.js';
-
-const ignore = () => undefined;
 
 /** What the client may still do with a response it got through {@link abortSafeFetch}. */
 interface Attempt {
@@ -39,16 +38,7 @@ export function attemptStartOf(response: Response): number | undefined {
 export function abortResponse(response: Response, reason?: unknown): void {
   const attempt = attempts.get(response);
   if (attempt) attempt.abort(reason);
-  else discardBody(response, reason);
-}
-
-/**
- * Cancel a response body nobody reads any more, ignoring the rejection a cancelled clone or an
- * aborted fetch makes it end with. A body being read (locked) is left to its reader.
- */
-export function discardBody(response: Response, reason?: unknown): void {
-  const body = response.body;
-  if (body && !body.locked) body.cancel(reason).catch(ignore);
+  else discardResponse(response, reason);
 }
 
 /**
@@ -62,7 +52,7 @@ export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, ini
   const startedAt = Date.now();
   let response: Response | undefined;
   const onAbort = () => {
-    if (response) discardBody(response, signal.reason);
+    if (response) discardResponse(response, signal.reason);
     relay.abort(signal.reason);
   };
   if (signal.aborted) relay.abort(signal.reason);
@@ -73,7 +63,7 @@ export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, ini
     attempts.set(answered, {
       startedAt,
       abort: (reason) => {
-        discardBody(answered, reason);
+        discardResponse(answered, reason);
         relay.abort(reason);
       },
     });

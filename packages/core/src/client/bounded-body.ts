@@ -31,10 +31,10 @@ export async function readErrorBodyText(response: Response, ms: number | undefin
   const reader = body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    if (ms !== undefined) timer = setTimeout(() => reject(new Error('Tracker error body not complete within the timeout')), ms);
+    if (ms !== undefined) timer = setTimeout(() => reject(new Error('error body timed out')), ms);
   });
   try {
-    return await readText(reader, maxBytes, expired, () => new Error('Tracker error body too large'));
+    return await readText(reader, maxBytes, expired, () => new Error('error body too large'));
   } catch (reason) {
     // Too large, too slow, or the connection failed mid-body: the status and URL are enough.
     reader.cancel(reason).catch(() => undefined);

@@ -19,10 +19,10 @@
 import ky, { HTTPError, type Hooks, type KyInstance, type Options, type ResponsePromise, type ShouldRetryState } from 'ky';
 import { TimeoutError } from '../errors.js';
 import { assertEventHandler, emitEvent, eventError, eventPath } from '../events.js';
-import { parseRetryAfter } from '../http/upstream.js';
+import { discardResponse, parseRetryAfter } from '../http/upstream.js';
 import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
-import { abortSafeFetch, discardBody } from './abort-safe-fetch.js';
+import { abortSafeFetch } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
 import { describeCall, invalidJsonError, networkErrorFrom, toClientError, type UnauthorizedOutcome } from './client-errors.js';
 import { assertNoOrgHeaders, fail, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
@@ -139,7 +139,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       }
       // Certain to retry now: free this attempt's connection instead of holding an unread
       // body through the wait (ky leaves it open).
-      discardBody(error.response);
+      discardResponse(error.response);
       const call = { method: error.request.method, path: eventPath(error.request.url), retry: retryCount - (state.replayed ? 1 : 0) };
       emitEvent(
         onEvent,

@@ -48,15 +48,6 @@ export function describeRequest(method: string, url: string): string {
 
 const ignore = () => undefined;
 
-/** Bytes the headers take on the wire (`name: value\r\n`), near enough for a cap. */
-function headerBytes(headers: Headers): number {
-  let size = 0;
-  headers.forEach((value, name) => {
-    size += name.length + value.length + 4;
-  });
-  return size;
-}
-
 /**
  * The answer of {@link fetchWithDeadline}: status and headers at once, the body through
  * `text()` / `json()` within the same deadline and size cap (read once; later calls share it).
@@ -92,28 +83,24 @@ export interface UpstreamResponse {
  * const text = await response.text(); // within the same 5 s, at most 1 MiB
  */
 export async function fetchWithDeadline(request: UpstreamRequest): Promise<UpstreamResponse> {
-  const fetchImpl = request.fetch ?? globalThis.fetch;
-  const timeoutMs = request.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
-  const maxBytes = request.maxBytes ?? DEFAULT_UPSTREAM_MAX_BYTES;
-  const where = describeRequest(request.method, request.url);
-  const { signal, what } = request;
+  const { method, url, signal, what, form, json, timeoutMs = DEFAULT_UPSTREAM_TIMEOUT_MS, maxBytes = DEFAULT_UPSTREAM_MAX_BYTES } = request;
+  const where = describeRequest(method, url);
   const aborted = () => new AbortedError(`${what} aborted: ${where}`, { cause: signal?.reason });
   if (signal?.aborted) throw aborted();
 
   const controller = new AbortController();
   /** Why the exchange ended early (deadline, abort, size), once it did. */
   let failure: Error | undefined;
-  let finished = false;
   /** Rejects a pending body read when the exchange ends early (a fetch may ignore its signal). */
   let interrupt: (error: Error) => void = ignore;
   let response: Response | undefined;
   const finish = () => {
-    finished = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   };
+  /** End the exchange early with `error`; the first reason wins. */
   const stop = (error: Error): Error => {
-    if (!finished) {
+    if (!failure) {
       failure = error;
       finish();
       interrupt(error);
@@ -128,18 +115,12 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
   // Never keep a process alive for a pending upstream call's timer.
   (timer as { unref?: () => void }).unref?.();
 
+  const body = form ? form.toString() : json === undefined ? undefined : JSON.stringify(json);
   const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-  let body: string | undefined;
-  if (request.form) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    body = request.form.toString();
-  } else if (request.json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(request.json);
-  }
+  if (body !== undefined) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
 
   try {
-    response = await fetchImpl(request.url, { method: request.method, headers, body, signal: controller.signal });
+    response = await (request.fetch ?? globalThis.fetch)(url, { method, headers, body, signal: controller.signal });
   } catch (error) {
     finish();
     throw failure ?? new NetworkError(`${what} failed (network error): ${where}`, { cause: safeCause(error) });
@@ -151,35 +132,30 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
     throw failure;
   }
   const tooLarge = () =>
-    new InvalidResponseError(`${what} failed: the answer is larger than ${maxBytes} bytes: ${where}`, {
+    stop(new InvalidResponseError(`${what} failed: the answer is larger than ${maxBytes} bytes: ${where}`, {
       status: answer.status,
-      method: request.method,
-      url: redactUrl(request.url),
+      method,
+      url: redactUrl(url),
       reason: 'too-large',
-    });
-  const size = headerBytes(answer.headers);
-  if (size > maxBytes) throw stop(tooLarge());
+    }));
+  // Header bytes on the wire (`name: value\r\n`), near enough for a cap.
+  let size = 0;
+  answer.headers.forEach((value, name) => {
+    size += name.length + value.length + 4;
+  });
+  if (size > maxBytes) throw tooLarge();
 
   const read = async (): Promise<string> => {
     if (failure) throw failure;
-    const source = answer.body;
-    if (!source) {
-      finish();
-      return '';
-    }
-    const reader = source.getReader();
-    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    let text: string;
+    const reader = answer.body?.getReader();
     try {
-      text = await readText(reader, maxBytes - size, interrupted, () => stop(tooLarge()));
+      return reader ? await readText(reader, maxBytes - size, new Promise<never>((_, reject) => (interrupt = reject)), tooLarge) : '';
     } catch (error) {
-      reader.cancel().catch(ignore);
-      if (failure) throw failure;
+      reader?.cancel().catch(ignore);
+      throw failure ?? new NetworkError(`${what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) });
+    } finally {
       finish();
-      throw new NetworkError(`${what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) });
     }
-    finish();
-    return text;
   };
   let reading: Promise<string> | undefined;
   const text = () => (reading ??= read());
@@ -212,12 +188,13 @@ export async function readText(
 }
 
 /**
- * Drop a response body nobody will read: cancel it so its connection is released now rather
- * than at the deadline. A body already being read is left to its reader. Never throws.
+ * Drop a response body nobody will read: cancel it (with `reason`) so its connection is released
+ * now rather than at the deadline, ignoring the rejection a cancelled clone or an aborted fetch
+ * makes it end with. A body already being read is left to its reader. Never throws.
  */
-export function discardResponse(response: Response): void {
+export function discardResponse(response: Response, reason?: unknown): void {
   const body = response.body;
-  if (body && !body.locked) body.cancel().catch(ignore);
+  if (body && !body.locked) body.cancel(reason).catch(ignore);
 }
 
 /**
@@ -238,7 +215,6 @@ export function safeCause(error: unknown): Error | undefined {
  */
 export async function readJson(response: UpstreamResponse): Promise<unknown> {
   const text = await response.text();
-  if (!text) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -251,9 +227,7 @@ export async function readJson(response: UpstreamResponse): Promise<unknown> {
  * read absolute expiries against the upstream's own clock (clock skew).
  */
 export function upstreamDate(response: { headers: Headers }): number | undefined {
-  const value = response.headers.get('date');
-  if (!value) return undefined;
-  const parsed = Date.parse(value);
+  const parsed = Date.parse(response.headers.get('date') ?? '');
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
@@ -267,13 +241,10 @@ export function isRetryableStatus(status: number): boolean {
  * unparseable. Negative values become 0.
  */
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(0, Math.round(Number(trimmed) * 1000));
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  const ms = /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
 }
 
 /**
