@@ -52,7 +52,8 @@ const TAG_BYTES = 16;
 /** Refuse to decrypt anything bigger: a sealed value is a cookie, not an upload. */
 const MAX_SEALED_LENGTH = 64 * 1024;
 const PURPOSE = /^[A-Za-z0-9:._-]{1,64}$/;
-const KID = /^[A-Za-z0-9_-]{8}$/;
+/** `v1.<kid>.<iv>.<body>`, base64url; a 12-byte IV is always 16 characters, and canonical. */
+const SEALED = /^v1\.([\w-]{8})\.([\w-]{16})\.([\w-]+)$/;
 
 function checkPurpose(purpose: unknown, fail: OptionFail): string {
   return typeof purpose === 'string' && PURPOSE.test(purpose) ? purpose : fail('purpose', "must be 1 to 64 characters of A-Z a-z 0-9 : . _ -, e.g. 'login'");
@@ -72,21 +73,16 @@ function invalid(): never {
 }
 
 async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, purpose: string, now: number): Promise<unknown> {
-  if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_LENGTH) invalid();
-  const parts = sealed.split('.');
-  if (parts.length !== 4) invalid();
-  const [version, kid, ivText, bodyText] = parts as [string, string, string, string];
-  if (version !== VERSION || !KID.test(kid)) invalid();
-  const iv = base64UrlDecode(ivText);
+  const match = typeof sealed === 'string' && sealed.length <= MAX_SEALED_LENGTH ? SEALED.exec(sealed) : null;
+  if (!match) return invalid();
+  const [, kid, ivText, bodyText] = match as unknown as [string, string, string, string];
+  const iv = base64UrlDecode(ivText)!;
   const body = base64UrlDecode(bodyText);
   // Only the canonical encoding is accepted, so one sealed value has exactly one spelling.
-  if (iv?.length !== IV_BYTES || body === undefined || body.length <= TAG_BYTES || base64UrlEncode(iv) !== ivText || base64UrlEncode(body) !== bodyText) {
-    return invalid();
-  }
+  if (body === undefined || body.length <= TAG_BYTES || base64UrlEncode(body) !== bodyText) invalid();
 
-  // The key whose id matches goes first; the others still get a try (an id collision is possible).
-  const resolved = await Promise.all(keys);
-  const ordered = [...resolved.filter((k) => k.kid === kid), ...resolved.filter((k) => k.kid !== kid)];
+  // The key whose id matches goes first (a stable sort); the others still get a try (an id collision is possible).
+  const ordered = (await Promise.all(keys)).sort((a, b) => Number(b.kid === kid) - Number(a.kid === kid));
   let plaintext: ArrayBuffer | undefined;
   for (const { key } of ordered) {
     try {

@@ -227,7 +227,11 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     // POST only, and not from another site: a cross-site page must not be able to sign users
     // out (a GET sign-out could be triggered by an <img> tag).
     if (request.method !== 'POST') return notAllowed('POST', 'Sign out with POST.');
-    if (isCrossSite(request, redirectUrl.origin)) return jsonError(403, 'CROSS_SITE_REQUEST', 'Sign-out must come from this site.');
+    // `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's.
+    const origin = request.headers.get('origin');
+    if (request.headers.get('sec-fetch-site') === 'cross-site' || (origin !== null && origin !== new URL(request.url).origin && origin !== redirectUrl.origin)) {
+      return jsonError(403, 'CROSS_SITE_REQUEST', 'Sign-out must come from this site.');
+    }
     const session = await readSession(request);
     if (session !== undefined) {
       try {
@@ -308,11 +312,4 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   return { signIn, callback, signOut, getSession, userAuth, refreshSession };
-}
-
-/** `Sec-Fetch-Site: cross-site`, or an `Origin` that is neither the request's nor the app's. */
-function isCrossSite({ headers, url }: Request, appOrigin: string): boolean {
-  if (headers.get('sec-fetch-site') === 'cross-site') return true;
-  const origin = headers.get('origin');
-  return origin !== null && origin !== new URL(url).origin && origin !== appOrigin;
 }

@@ -37,9 +37,9 @@ export const SIGN_IN_ERROR_CODES: readonly SignInErrorCode[] = [
 /** The {@link SignInErrorCode} for what a callback failed with. */
 export function signInErrorCode(error: unknown): SignInErrorCode {
   if (isOAuthCallbackError(error)) {
-    if (error.code === 'STATE_MISSING') return 'state_missing';
-    if (error.code === 'STATE_MISMATCH' || error.code === 'STATE_UNEXPECTED') return 'state_mismatch';
-    return 'callback_invalid';
+    const { code } = error;
+    // The other STATE_ codes (MISMATCH, UNEXPECTED): the redirect is not this browser's sign-in.
+    return code === 'STATE_MISSING' ? 'state_missing' : code.startsWith('STATE_') ? 'state_mismatch' : 'callback_invalid';
   }
   // A redirect error has no HTTP status; the token endpoint's refusal has one.
   if (isOAuthResponseError(error) && error.status === undefined) {

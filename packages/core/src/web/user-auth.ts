@@ -98,7 +98,6 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     // Map order is least recently used first.
     entries.delete(key);
     entries.set(key, entry);
-    entry.keys.add(key);
   }
 
   const entryOptions: SessionEntryOptions = {
@@ -169,7 +168,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       if (entry === undefined || entry.dead) return userAuthOf(undefined, session, request);
       // The browser sent the newest cookie: the rotation reached it, nothing is pinned any more.
       if (!tokensDiffer(entry.current, session)) entry.pinned = false;
-      await entry.refreshIfDue(await entry.sync());
+      await entry.update();
       return userAuthOf(entry, session, request);
     },
     async current(session) {
@@ -178,10 +177,13 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
       return dead.has(await sessionFingerprint(session)) ? undefined : session;
     },
     async forget(session) {
-      const entry = entries.get(keyOf(session));
-      const fingerprints = new Set(entry?.fingerprints ?? []);
+      const key = keyOf(session);
+      const entry = entries.get(key);
+      const fingerprints = new Set(entry?.fingerprints);
       fingerprints.add(await sessionFingerprint(session));
-      for (const key of entry?.keys ?? [keyOf(session)]) entries.delete(key);
+      entries.delete(key);
+      // And every other key of the entry (one per refresh token it has had); sign-out is rare.
+      for (const [other, value] of entries) if (value === entry) entries.delete(other);
       if (store === undefined || session.r === undefined) return;
       for (const fingerprint of fingerprints) await store.delete(storeKeyOf(fingerprint));
     },

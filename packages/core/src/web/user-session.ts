@@ -59,17 +59,13 @@ export interface SessionEntry {
   /** A rotation no response has delivered yet: keep the entry past the idle time. */
   pinned: boolean;
   lastUsed: number;
-  /** Cache keys this entry is indexed under (one per refresh token it has had). */
-  readonly keys: Set<string>;
   /** Fingerprints of every refresh token this session has had (dead-session and store keys). */
   readonly fingerprints: ReadonlySet<string>;
-  /** Shared store: take a rotation another instance made into `current`; resolves to what the store held. */
-  sync(): Promise<StoredToken | undefined>;
   /**
-   * Refresh now when the token is due or expired, waiting at most `refresh.timeoutMs`. `known`:
-   * the stored token just read by `sync()`, to spare a second store read.
+   * Take a rotation another instance made (shared store) into `current`, then refresh now when
+   * the token is due or expired, waiting at most `refresh.timeoutMs`.
    */
-  refreshIfDue(known?: StoredToken): Promise<void>;
+  update(): Promise<void>;
 }
 
 /** Whether two payloads hold different token sets (what a new cookie is for). */
@@ -182,6 +178,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
   // Every option is built here or was checked when the flow was created: the engine skips its checks.
   const source = refreshingTokenSource({ id, kind: 'oauth', store, refresh: policy, initial, fetchToken, onRefresh: apply, onEvent });
 
+  /** Shared store: take a rotation another instance made into `current`; resolves to what the store held. */
   async function sync(): Promise<StoredToken | undefined> {
     if (!shared) return undefined;
     const stored = await shared.get(id);
@@ -207,6 +204,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     invalidate: (token) => source.invalidate(token),
   };
 
+  /** `known`: the stored token just read by `sync()`, to spare a second store read. */
   async function refreshIfDue(known?: StoredToken): Promise<void> {
     const now = policy.now();
     const stored = known ?? (await store.get(id)) ?? initial;
@@ -246,10 +244,8 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     },
     pinned: false,
     lastUsed: 0,
-    keys: new Set(),
     fingerprints,
-    sync,
-    refreshIfDue,
+    update: async () => refreshIfDue(await sync()),
   };
   return hideSecrets(entry, () => ({ dead, pinned: entry.pinned }), 'SessionEntry');
 }
