@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { TrackerAuth } from '../types.js';
-import { optionFailer } from '../validate.js';
+import { optionFailer, type OptionFail } from '../validate.js';
 import { withCookies } from '../web/cookies.js';
 import { jsonError, toErrorResponse } from '../web/error-response.js';
 import type { TrackerProxyOptions } from '../web/proxy.js';
@@ -119,8 +119,8 @@ export function createNodeTrackerProxy(options: NodeTrackerProxyOptions): NodeTr
     if (request === undefined) webRequests.set(req, (request = read(req)));
     return request;
   };
-  const { config, actor, authorize, report } = resolveProxyOptions(options, 'createNodeTrackerProxy', webRequestOf);
-  const fail = optionFailer('createNodeTrackerProxy');
+  const fail: OptionFail = optionFailer('createNodeTrackerProxy');
+  const { config, actor, authorize, report } = resolveProxyOptions(options, fail, webRequestOf);
   if (options.connections !== undefined && (!Number.isSafeInteger(options.connections) || options.connections < 1)) {
     fail('connections', 'must be a positive integer');
   }

@@ -5,7 +5,7 @@
  */
 import type { TrackerAuth } from '../types.js';
 import { DEFAULT_TRACKER_URL } from '../types.js';
-import { assertUrl, isObject, optionFailer, type OptionFail } from '../validate.js';
+import { assertUrl, isObject, type OptionFail } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
 import { NOT_A_FLOW, sameOriginSignedIn } from './proxy-gate.js';
 import {
@@ -114,18 +114,13 @@ export interface ResolvedProxyOptions<Req> {
 }
 
 /**
- * Validate every option the transports share (ConfigurationError naming the field; `factory`
- * names the function in messages) and settle who the proxy acts as and who may use it: `auth`
- * or `user` (exactly one), `authorize`, or in user mode the default gate
+ * Validate every option the transports share (ConfigurationError naming the field, thrown by
+ * `fail`, the factory's `optionFailer`) and settle who the proxy acts as and who may use it:
+ * `auth` or `user` (exactly one), `authorize`, or in user mode the default gate
  * {@link sameOriginSignedIn}. `webRequestOf` turns a transport's request into the web `Request`
  * the flow reads its cookie from (the web transport: the request itself).
  */
-export function resolveProxyOptions<Req>(
-  options: ProxyRuleOptions,
-  factory: string,
-  webRequestOf: (req: Req) => Request,
-): ResolvedProxyOptions<Req> {
-  const fail: OptionFail = optionFailer(factory);
+export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: OptionFail, webRequestOf: (req: Req) => Request): ResolvedProxyOptions<Req> {
   if (!isObject(options as unknown)) fail('options', 'must be an object');
   const { auth, user, authorize, onError, allowAnonymous, allowNavigation, basePath = '', maxBodyBytes = DEFAULT_PROXY_MAX_BODY_BYTES } = options;
   /** An opt-in flag: absent or `true`. */
@@ -166,10 +161,8 @@ export function resolveProxyOptions<Req>(
 
   if (user !== undefined) {
     if (auth !== undefined) fail('user', 'cannot be combined with `auth`');
-    if (!isObject(user as unknown) || typeof user.userAuth !== 'function' || typeof user.getSession !== 'function') {
-      fail('user', NOT_A_FLOW);
-    }
-  } else if (typeof auth !== 'function' && !(isObject(auth) && typeof auth.headers === 'function')) {
+    if (typeof user?.userAuth !== 'function' || typeof user.getSession !== 'function') fail('user', NOT_A_FLOW);
+  } else if (typeof auth !== 'function' && typeof (auth as { headers?: unknown } | null | undefined)?.headers !== 'function') {
     fail('auth', 'must be a TrackerAuth or a function returning one (or pass `user`)');
   }
   callback('authorize', authorize);

@@ -9,7 +9,7 @@ import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
 import { NO_STORE_ISOLATED, type WebErrorCode } from './error-response.js';
 import type { ProxyConfig } from './proxy-config.js';
-import { attachmentDisposition, isJsonType, isNavigationBy, isSafeTrackerPath, isUnder, matchesPrefix } from './proxy-rules.js';
+import { JSON_TYPE, isNavigationBy, isSafeTrackerPath, isUnder, matchesPrefix } from './proxy-rules.js';
 import { setCookieValue, type SessionCookie } from './cookies.js';
 
 /** A header lookup: the value, or `null` when absent. */
@@ -31,20 +31,15 @@ export type ProxyRefusal = readonly [status: number, code: WebErrorCode, message
  */
 export function routeRequest(config: ProxyConfig, method: string, raw: string, underBase: boolean, header: HeaderLookup): string | ProxyRefusal {
   let path = raw.split('?', 1)[0]!;
-  const { basePath } = config;
-  let outside = false;
-  if (underBase && basePath !== '') {
-    outside = !isUnder(basePath, path);
-    path = path.slice(basePath.length);
-  }
-  if (!config.methods.has(method)) {
-    return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: [...config.methods].join(', ') }];
-  }
+  const { basePath, methods } = config;
+  const outside = underBase && basePath !== '' && !isUnder(basePath, path);
+  if (underBase) path = path.slice(basePath.length);
+  if (!methods.has(method)) return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: [...methods].join(', ') }];
   if (outside) return [404, 'NOT_FOUND', 'Not found.'];
   if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'The request path is not a valid Tracker API path.'];
   if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not available through the proxy.'];
   // Tracker content must never run as this site (the README explains).
-  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused: call the proxy with fetch().'];
+  if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused; use fetch().'];
   return path;
 }
 
@@ -136,14 +131,15 @@ export function answerHeaders(
   cookies: readonly SessionCookie[] | undefined,
 ): { headers: [string, string][]; noBody: boolean } {
   const noBody = method === 'HEAD' || status === 204 || status === 304;
-  const download = !noBody && !isJsonType(header('content-type')) && !matchesPrefix(config.inlinePaths, path);
+  const download = !noBody && !JSON_TYPE.test(header('content-type') ?? '') && !matchesPrefix(config.inlinePaths, path);
   const headers: [string, string][] = [];
   for (const name of config.responseHeaders) {
     const value = header(name);
     if (value === null || (download && name === 'content-disposition')) continue;
     headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(mount?.replace(/\/$/, '') ?? config.basePath) : value]);
   }
-  if (download) headers.push(['content-disposition', attachmentDisposition(header('content-disposition'))]);
+  // The upstream's own disposition with its type forced to `attachment` (the filename kept), or a bare one.
+  if (download) headers.push(['content-disposition', 'attachment' + (header('content-disposition')?.replace(/^\s*[^;]*/, '') ?? '')]);
   const length = header('content-length');
   if (length !== null && !(decodes && header('content-encoding') !== null)) headers.push(['content-length', length]);
   headers.push(...ANSWER_TAIL);

@@ -3,7 +3,7 @@
  * token, from {@link createOAuthFlow}). It lives here, not in the adapters, so Express, NestJS
  * and Next.js apply the same rule when the app gives no `authorize` of its own.
  */
-import { isObject, optionFailer } from '../validate.js';
+import { optionFailer } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
 
 /** The problem of an option that should hold what `createOAuthFlow()` returned. */
@@ -39,7 +39,7 @@ export type TrackerProxyGate = (request: Request) => Promise<boolean>;
  * });
  */
 export function sameOriginSignedIn(flow: Pick<OAuthFlow, 'getSession'>): TrackerProxyGate {
-  if (!isObject(flow as unknown) || typeof flow.getSession !== 'function') optionFailer('sameOriginSignedIn')('flow', NOT_A_FLOW);
+  if (typeof flow?.getSession !== 'function') optionFailer('sameOriginSignedIn')('flow', NOT_A_FLOW);
   return async (request) => !isCrossSiteRequest(request) && (await flow.getSession(request)) !== null;
 }
 

@@ -6,20 +6,7 @@
 import { HOP_BY_HOP_HEADERS } from '../http/hop-by-hop.js';
 
 /** `application/json` or any `+json` type (parameters after `;` ignored): data, never rendered as a document. */
-const JSON_TYPE = /^\s*(?:application\/json|[^;]*\+json)\s*(?:;|$)/i;
-
-/** `application/json` or any `+json` type: data, never rendered as a document. */
-export function isJsonType(contentType: string | null): boolean {
-  return contentType !== null && JSON_TYPE.test(contentType);
-}
-
-/**
- * `Content-Disposition` for a non-JSON body: the upstream's own with its type forced to
- * `attachment` (the filename kept), or a bare `attachment`.
- */
-export function attachmentDisposition(upstream: string | null): string {
-  return 'attachment' + (upstream?.replace(/^\s*[^;]*/, '') ?? '');
-}
+export const JSON_TYPE = /^\s*(?:application\/json|[^;]*\+json)\s*(?:;|$)/i;
 
 /** `Sec-Fetch-Mode` of a page load. */
 const NAVIGATE_MODE = /^\s*navigate\s*$/i;

@@ -20,7 +20,7 @@
  */
 import { discardResponse } from '../http/upstream.js';
 import type { FetchLike, TrackerAuth } from '../types.js';
-import { optionFailer } from '../validate.js';
+import { optionFailer, type OptionFail } from '../validate.js';
 import { withCookies } from './cookies.js';
 import { jsonError, toErrorResponse } from './error-response.js';
 import { resolveProxyOptions, type ProxyActor, type ProxyRuleOptions } from './proxy-config.js';
@@ -108,10 +108,10 @@ export type TrackerProxy = (request: Request, context?: TrackerProxyContext) => 
  * const userProxy = createTrackerProxy({ user: flow, basePath: '/api/tracker' });
  */
 export function createTrackerProxy(options: TrackerProxyOptions): TrackerProxy {
-  const factory = 'createTrackerProxy';
-  const { config, actor, authorize, report } = resolveProxyOptions<Request>(options, factory, (request) => request);
+  const fail: OptionFail = optionFailer('createTrackerProxy');
+  const { config, actor, authorize, report } = resolveProxyOptions<Request>(options, fail, (request) => request);
   const { fetch: fetchOption } = options;
-  if (fetchOption !== undefined && typeof fetchOption !== 'function') optionFailer(factory)('fetch', 'must be a function');
+  if (fetchOption !== undefined && typeof fetchOption !== 'function') fail('fetch', 'must be a function');
   const { timeoutMs } = config;
   const fetchImpl: FetchLike = fetchOption ?? ((input, init) => globalThis.fetch(input, init));
 
