@@ -72,14 +72,15 @@ export function localIamExpiry(expiresAt: number, issuedAt: number, upstreamDate
 
 /** One exchange attempt; the refresh engine adds caching, single-flight and retries around it. */
 export async function exchangeForIamToken(request: IamExchangeRequest): Promise<StoredToken> {
-  const url = endpointUrl(request.iamUrl, IAM_TOKENS_PATH).href;
-  const info: UpstreamCallInfo = { source: 'iam', what: 'IAM token exchange', method: 'POST', url, secrets: request.secrets };
-  const { body, status, issuedAt, upstreamDate } = await fetchTokenJson({ json: request.body, fetch: request.fetch, signal: request.signal, timeoutMs: request.timeoutMs }, info, request.now);
+  const { iamUrl, body: json, now, secrets, ...transport } = request;
+  const info: UpstreamCallInfo = { source: 'iam', what: 'IAM token exchange', method: 'POST', url: endpointUrl(iamUrl, IAM_TOKENS_PATH).href, secrets };
+  const { body, status, issuedAt, upstreamDate } = await fetchTokenJson({ json, ...transport }, info, now);
+  const malformed = (problem: string) => malformedResponseError(info, status, problem);
   const { iamToken, expiresAt } = (body ?? {}) as { iamToken?: unknown; expiresAt?: unknown };
-  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformedResponseError(info, status, 'no iamToken');
+  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformed('no iamToken');
   const expires = parseIamExpiresAt(expiresAt);
-  if (expires === undefined) throw malformedResponseError(info, status, 'no valid expiresAt');
+  if (expires === undefined) throw malformed('no valid expiresAt');
   const localExpiresAt = localIamExpiry(expires, issuedAt, upstreamDate);
-  if (localExpiresAt === undefined) throw malformedResponseError(info, status, 'expiresAt is not after the answer\'s Date');
+  if (localExpiresAt === undefined) throw malformed("expiresAt is not after the answer's Date");
   return { token: iamToken, kind: 'iam', issuedAt, expiresAt: localExpiresAt };
 }

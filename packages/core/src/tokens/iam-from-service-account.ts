@@ -46,8 +46,9 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
   const parsed = parseServiceAccountKey(options.key, 'key');
   const iamUrl = assertUrl(options.iamUrl ?? DEFAULT_IAM_URL, 'iamUrl');
   const signer = createServiceAccountJwtSigner(parsed, 'key');
-  const id = options.id ?? `iam:sa:${parsed.serviceAccountId}:${parsed.keyId}`;
-  const engine = refreshingTokenSource({
+  const { serviceAccountId, keyId } = parsed;
+  const id = options.id ?? `iam:sa:${serviceAccountId}:${keyId}`;
+  const { getToken, invalidate } = refreshingTokenSource({
     id,
     kind: 'iam',
     store: options.store,
@@ -58,15 +59,9 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
       return exchangeForIamToken({ iamUrl, body: { jwt }, fetch: options.fetch, signal, timeoutMs, now, secrets: [jwt] });
     },
   });
-  const source: ServiceAccountTokenSource = {
-    id,
-    kind: 'iam',
-    serviceAccountId: parsed.serviceAccountId,
-    keyId: parsed.keyId,
-    getToken: engine.getToken,
-    invalidate: engine.invalidate,
-  };
-  hideSecrets(source, () => ({ id, kind: 'iam', serviceAccountId: parsed.serviceAccountId, keyId: parsed.keyId }), 'ServiceAccountTokenSource');
+  /** What JSON.stringify and util.inspect show: no key material. */
+  const summary = () => ({ id, kind: 'iam' as const, serviceAccountId, keyId });
+  const source: ServiceAccountTokenSource = hideSecrets({ ...summary(), getToken, invalidate }, summary, 'ServiceAccountTokenSource');
   source.withDefaults = (defaults) => iamFromServiceAccountKey(mergeDefaults(options, defaults));
   return source;
 }

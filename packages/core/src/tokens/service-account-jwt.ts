@@ -31,10 +31,11 @@ export interface ServiceAccountJwtSigner {
 export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, field = 'key'): ServiceAccountJwtSigner {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new ConfigurationError('INVALID_OPTION', field, 'WebCrypto (crypto.subtle) is missing; use Node 20.19+ or an edge runtime.');
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} needs WebCrypto (crypto.subtle); use Node 20.19+ or an edge runtime.`);
   }
   const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) => {
-    throw new ConfigurationError('INVALID_KEY', `${field}.private_key`, `${field}.private_key is not an RSA private key WebCrypto can import; copy the key file again.`, {
+    const path = `${field}.private_key`;
+    throw new ConfigurationError('INVALID_KEY', path, `${path} is not an RSA key WebCrypto can import; copy the key file again.`, {
       cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
     });
   });

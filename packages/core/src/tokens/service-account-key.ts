@@ -6,6 +6,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { base64Decode } from '../encoding.js';
+import { isObject } from '../validate.js';
 
 /** The authorized key file as `yc iam key create --output key.json` writes it. */
 export interface ServiceAccountKeyFile {
@@ -42,18 +43,19 @@ const RSA_OID = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0
 /** Ids of Yandex Cloud resources: letters and digits (e.g. `ajeXXXXXXXXXXXXXXXXX`); kept lenient. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
-function fail(field: string, problem: string): never {
-  throw new ConfigurationError('INVALID_KEY', field, `${field} ${problem}`);
+// The fixes several problems share.
+const WHOLE_KEY = 'pass the whole key JSON (`yc iam key create`)';
+/** Yandex Cloud authorized keys are RSA_2048 or RSA_4096. */
+const RSA_ONLY = 'use an RSA_2048 or RSA_4096 key';
+
+/** Throws `<field> <problem>; <fix>.` (`INVALID_KEY`): the field and the fix, never key material. */
+function fail(field: string, problem: string, fix = 'copy the key file again'): never {
+  throw new ConfigurationError('INVALID_KEY', field, `${field} ${problem}; ${fix}.`);
 }
 
-// The fixes several problems share.
-const COPY_AGAIN = 'copy the key file again.';
-const RSA_ONLY = 'Yandex Cloud authorized keys are RSA_2048 or RSA_4096.';
-const WHOLE_KEY = 'pass the whole key JSON (`yc iam key create`).';
-
 function idField(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') fail(field, `is missing; ${WHOLE_KEY}`);
-  if (!ID.test(value)) fail(field, `is not a Yandex Cloud id (letters and digits); ${COPY_AGAIN}`);
+  if (typeof value !== 'string' || value === '') fail(field, 'is missing', WHOLE_KEY);
+  if (!ID.test(value)) fail(field, 'is not a Yandex Cloud id');
   return value;
 }
 
@@ -63,16 +65,16 @@ function idField(value: unknown, field: string): string {
  * (docs/yandex-api.md 3.4); anything before `-----BEGIN PRIVATE KEY-----` is skipped.
  */
 export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffer> {
-  if (typeof pem !== 'string' || pem.trim() === '') fail(field, `is missing; ${WHOLE_KEY}`);
+  if (typeof pem !== 'string' || pem.trim() === '') fail(field, 'is missing', WHOLE_KEY);
   const text = pem.replace(/\\n/g, '\n'); // keys pasted into env files often carry literal \n
   if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text) && !text.includes(PEM_BEGIN)) {
-    fail(field, `is not an unencrypted PKCS#8 key; ${COPY_AGAIN}`);
+    fail(field, 'is not an unencrypted PKCS#8 key');
   }
   const begin = text.indexOf(PEM_BEGIN);
   const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
-  if (begin < 0 || end < 0) fail(field, `is not a PEM private key (BEGIN PRIVATE KEY block); ${COPY_AGAIN}`);
+  if (begin < 0 || end < 0) fail(field, 'is not a PEM private key');
   const der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
-  if (der === undefined) return fail(field, `has a damaged PEM body (not base64); ${COPY_AGAIN}`);
+  if (der === undefined) return fail(field, 'is damaged (not base64)');
   checkPkcs8Structure(der, field);
   return der;
 }
@@ -129,28 +131,25 @@ const OID = 0x06;
  * imports it. Only the structure is checked here; WebCrypto checks the numbers.
  */
 function checkPkcs8Structure(der: Uint8Array, field: string): void {
-  const damaged = (): never => fail(field, `is damaged (incomplete PKCS#8); ${COPY_AGAIN}`);
-  const notRsa = (): never => fail(field, `is not an RSA private key; ${RSA_ONLY}`);
+  const damaged = (): never => fail(field, 'is damaged (incomplete PKCS#8)');
   const outer = readElement(der, 0, der.length);
-  if (!outer || outer.tag !== SEQUENCE) return damaged();
-  if (outer.end !== der.length) return damaged();
+  if (outer?.tag !== SEQUENCE || outer.end !== der.length) return damaged();
   const info = children(der, outer);
   if (!info || info.length < 3) return damaged();
   const [version, algorithm, privateKey] = info as [DerElement, DerElement, DerElement];
   if (version.tag !== INTEGER || algorithm.tag !== SEQUENCE || privateKey.tag !== OCTET_STRING) return damaged();
   const algorithmParts = children(der, algorithm);
   const oid = algorithmParts?.[0];
-  if (!oid || oid.tag !== OID) return damaged();
-  const oidBytes = der.subarray(oid.start - 2, oid.end);
-  if (oidBytes.length !== RSA_OID.length || RSA_OID.some((byte, i) => oidBytes[i] !== byte)) return notRsa();
+  if (oid?.tag !== OID) return damaged();
+  if (der.subarray(oid.start - 2, oid.end).join() !== RSA_OID.join()) return fail(field, 'is not an RSA private key', RSA_ONLY);
   const rsa = readElement(der, privateKey.start, privateKey.end);
-  if (!rsa || rsa.tag !== SEQUENCE || rsa.end !== privateKey.end) return damaged();
+  if (rsa?.tag !== SEQUENCE || rsa.end !== privateKey.end) return damaged();
   // version, n, e, d, p, q, dP, dQ, qInv (+ otherPrimeInfos for multi-prime keys)
   const numbers = children(der, rsa);
   if (!numbers || numbers.length < 9 || numbers.slice(0, 9).some((element) => element.tag !== INTEGER || element.end === element.start)) return damaged();
   const modulus = numbers[1]!;
   const modulusBytes = modulus.end - modulus.start - (der[modulus.start] === 0 ? 1 : 0);
-  if (modulusBytes < 256) fail(field, `is an RSA key shorter than 2048 bits; ${RSA_ONLY}`);
+  if (modulusBytes < 256) fail(field, 'is an RSA key shorter than 2048 bits', RSA_ONLY);
 }
 
 /**
@@ -165,12 +164,10 @@ export function parseServiceAccountKey(input: unknown, field = 'key'): ParsedSer
     try {
       value = JSON.parse(value) as unknown;
     } catch {
-      fail(field, `is not valid JSON; ${WHOLE_KEY}`);
+      fail(field, 'is not valid JSON', WHOLE_KEY);
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    fail(field, `must be the authorized key JSON or its text; ${WHOLE_KEY}`);
-  }
+  if (!isObject(value)) fail(field, 'must be the authorized key JSON or its text', WHOLE_KEY);
   const record = value as Record<string, unknown>;
   if ('private_key' in record || 'service_account_id' in record) {
     return {

@@ -16,6 +16,9 @@ export interface UpstreamCallInfo {
   secrets?: readonly string[];
 }
 
+/** `METHOD URL` of the call, query secrets redacted, for messages. */
+const describe = (info: UpstreamCallInfo) => describeRequest(info.method, info.url);
+
 /** A {@link TokenExchangeError} that also carries the server's `Retry-After`, in ms (read by the refresh engine). */
 export type RetryAfterTokenExchangeError = TokenExchangeError & { readonly retryAfterMs?: number };
 
@@ -30,15 +33,17 @@ export async function errorFromResponse(response: UpstreamResponse, info: Upstre
     if (isAbortedError(error)) throw error;
     return undefined;
   });
-  const rpc = body && typeof body === 'object' ? (body as { code?: unknown; message?: unknown; error?: unknown }) : {};
-  const upstreamCode = typeof rpc.code === 'number' || typeof rpc.code === 'string' ? rpc.code : undefined;
-  const upstreamMessage = typeof rpc.message === 'string' ? rpc.message : typeof rpc.error === 'string' ? rpc.error : undefined;
-  const retryable = isRetryableStatus(response.status);
+  const { code, message, error: text } = (body ?? {}) as { code?: unknown; message?: unknown; error?: unknown };
+  const upstreamCode = typeof code === 'number' || typeof code === 'string' ? code : undefined;
+  const upstreamMessage = typeof message === 'string' ? message : typeof text === 'string' ? text : undefined;
+  const { status } = response;
   const detail = upstreamMessage ? ` (${quoteUpstream(upstreamMessage, info.secrets, 200)})` : '';
-  const error = new TokenExchangeError(
-    `${info.what} failed with HTTP ${response.status}${detail}: ${describeRequest(info.method, info.url)}`,
-    { source: info.source, status: response.status, upstreamCode, retryable },
-  );
+  const error = new TokenExchangeError(`${info.what} failed with HTTP ${status}${detail}: ${describe(info)}`, {
+    source: info.source,
+    status,
+    upstreamCode,
+    retryable: isRetryableStatus(status),
+  });
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
   if (retryAfterMs !== undefined) Object.defineProperty(error, 'retryAfterMs', { value: retryAfterMs, enumerable: false });
   return error;
@@ -46,7 +51,7 @@ export async function errorFromResponse(response: UpstreamResponse, info: Upstre
 
 /** A 200 whose body is not the documented shape: likely a proxy or a transient fault, so retryable. */
 export function malformedResponseError(info: UpstreamCallInfo, status: number, problem: string): TokenExchangeError {
-  return new TokenExchangeError(`${info.what} returned an unexpected body (${problem}): ${describeRequest(info.method, info.url)}`, {
+  return new TokenExchangeError(`${info.what} returned an unexpected body (${problem}): ${describe(info)}`, {
     source: info.source,
     status,
     retryable: true,
@@ -64,8 +69,8 @@ export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unkn
     return malformedResponseError(info, error.status, 'larger than the size limit');
   }
   if (isTrackerAuthError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT')) {
-    const why = error.code === 'TIMEOUT' ? 'timed out' : 'could not connect or the connection dropped';
-    return new TokenExchangeError(`${info.what} failed (${why}): ${describeRequest(info.method, info.url)}`, {
+    const why = error.code === 'TIMEOUT' ? 'timed out' : 'network error';
+    return new TokenExchangeError(`${info.what} failed (${why}): ${describe(info)}`, {
       source: info.source,
       retryable: true,
       cause: error,
