@@ -64,8 +64,9 @@ function checkTtl(ttl: unknown, fail: OptionFail): number {
   return typeof ttl === 'number' && ttl > 0 && ttl <= MAX_TTL_SECONDS ? ttl : fail('ttlSeconds', 'must be a number of seconds above 0 and at most 34560000 (400 days)');
 }
 
-function additionalData(kid: string, purpose: string): Uint8Array<ArrayBuffer> {
-  return utf8(`tracker-auth.${VERSION}.${kid}.${purpose}`);
+/** AES-GCM parameters; the additional data binds the version, key id and purpose. */
+function gcm(iv: Uint8Array<ArrayBuffer>, kid: string, purpose: string): AesGcmParams {
+  return { name: 'AES-GCM', iv, additionalData: utf8(`tracker-auth.${VERSION}.${kid}.${purpose}`) };
 }
 
 function invalid(): never {
@@ -86,7 +87,7 @@ async function unseal(keys: readonly Promise<SessionKey>[], sealed: unknown, pur
   let plaintext: ArrayBuffer | undefined;
   for (const { key } of ordered) {
     try {
-      plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, purpose) }, key, body);
+      plaintext = await crypto.subtle.decrypt(gcm(iv, kid, purpose), key, body);
       break;
     } catch {
       // Wrong key, tampered data or another purpose: WebCrypto cannot tell these apart, neither do we.
@@ -134,7 +135,7 @@ function sealerOf(options: SealOptions, fn: string): SessionSealer {
       }
       const { kid, key } = await keys[0]!;
       const iv = randomBytes(IV_BYTES);
-      const ciphertext = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(kid, bound) }, key, utf8(json));
+      const ciphertext = await crypto.subtle.encrypt(gcm(iv, kid, bound), key, utf8(json));
       return `${VERSION}.${kid}.${base64UrlEncode(iv)}.${base64UrlEncode(ciphertext)}`;
     },
     unseal: async (sealed, perCall = {}) => (await unseal(keys, sealed, checkPurpose(perCall.purpose ?? purpose, fail), now())) as never,

@@ -20,7 +20,7 @@ const DEAD_TTL_MS = 24 * 60 * 60 * 1000;
  * SHA-256 (WebCrypto). It names the session without revealing anything usable.
  */
 export async function sessionFingerprint(session: Pick<SessionPayload, 'a' | 'r'>): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', utf8(session.r ?? `a:${session.a}`));
+  const digest = await crypto.subtle.digest('SHA-256', utf8(session.r ?? `a:${session.a}`));
   return base64UrlEncode(digest);
 }
 

@@ -9,7 +9,7 @@
  * is a top-level GET redirect from Yandex, which Lax cookies accompany) and Secure on https.
  * Each sealed value is bound to its purpose, so a sign-in cookie never opens as a session.
  */
-import { isOAuthCallbackError, isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
+import { isOAuthResponseError, OAuthCallbackError, SignInRequiredError } from '../errors.js';
 import { assertEventHandler } from '../events.js';
 import { buildAuthorizeUrl } from '../oauth/authorize-url.js';
 import { parseCallback, type CodeCallback } from '../oauth/callback.js';
@@ -109,7 +109,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   // Refresh tuning is used per request: check it now. User tokens live long (a year at Yandex):
   // refreshed about every 3 months by default, as Yandex suggests.
   const policy = resolveRefreshOptions(options.refresh);
-  if (options.refresh?.maxAgeMs === undefined) policy.maxAgeMs = USER_TOKEN_MAX_AGE_MS;
+  policy.maxAgeMs = options.refresh?.maxAgeMs ?? USER_TOKEN_MAX_AGE_MS;
   const now = policy.now;
   const deviceOptions = device === undefined ? {} : { deviceId: device.deviceId, deviceName: device.deviceName };
   const authorizeUrl = (state: string, pkce?: Pkce) =>
@@ -187,22 +187,18 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     const clearLogin = cookie(request, loginName);
     try {
       const raw = readCookie(request.headers.get('cookie'), loginName);
-      // An unreadable or expired login cookie counts as missing: parseCallback then refuses
-      // with STATE_MISSING, which the flow explains below.
+      // An unreadable or expired login cookie counts as missing. Without it there is no state to
+      // expect, so parseCallback would refuse with STATE_MISSING: the flow says why instead.
       const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
-      let result: CodeCallback;
-      try {
-        // Answers a code or throws: without `started` (no expected state) it always throws.
-        result = parseCallback(request.url, { expectedState: started?.s, responseType: 'code' }) as CodeCallback;
-      } catch (error) {
-        // The flow knows why a login cookie goes missing; parseCallback alone does not.
-        if (started || !(isOAuthCallbackError(error) && error.code === 'STATE_MISSING')) throw error;
+      if (started === undefined) {
         throw new OAuthCallbackError(
           'STATE_MISSING',
-          `No sign-in is in progress for this browser (the login cookie did not come back): open the app at ${redirectUrl.origin}, allow its cookies and sign in again within ${SIGN_IN_TTL_SECONDS / 60} minutes.`,
+          `No sign-in is in progress (the login cookie did not come back): open the app at ${redirectUrl.origin}, allow its cookies and sign in again within ${SIGN_IN_TTL_SECONDS / 60} minutes.`,
         );
       }
-      const tokens = await exchangeCode({ ...oauthCall, ...deviceOptions, code: result.code, codeVerifier: started!.c, redirectUri });
+      // With `responseType: 'code'`, a code or a throw.
+      const { code } = parseCallback(request.url, { expectedState: started.s, responseType: 'code' }) as CodeCallback;
+      const tokens = await exchangeCode({ ...oauthCall, ...deviceOptions, code, codeVerifier: started.c, redirectUri });
       const signedInAt = now();
       const payload: SessionPayload = {
         a: tokens.accessToken,
@@ -214,7 +210,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
         i: signedInAt,
         x: signedInAt + sessionMaxAgeSeconds * 1000,
       };
-      return redirect(started!.r, 302, [clearLogin, sealedCookie(request, await codec.sealSession(payload), payload)]);
+      return redirect(started.r, 302, [clearLogin, sealedCookie(request, await codec.sealSession(payload), payload)]);
     } catch (error) {
       report(error, request);
       // The app's own page, with a fixed code: never upstream text or a secret in the URL.
@@ -254,7 +250,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   async function getSession(request: Request, getOptions?: GetSessionOptions): Promise<OAuthSession | null> {
     const opened = await readSession(request);
     // The newest tokens known here (a rotation this process made), or none when the session is dead.
-    const session = opened === undefined ? undefined : await users.current(opened);
+    const session = opened && (await users.current(opened));
     if (session === undefined) return null;
     const info: OAuthSession = {
       signedInAt: session.i,

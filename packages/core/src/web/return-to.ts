@@ -19,7 +19,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\\]/;
  * safeReturnTo("//evil.example") // undefined
  */
 export function safeReturnTo(value: string | null | undefined): string | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_LENGTH) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_LENGTH) return undefined;
   if (!value.startsWith('/') || value.startsWith('//') || UNSAFE.test(value)) return undefined;
   let url: URL;
   try {

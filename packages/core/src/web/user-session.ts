@@ -121,7 +121,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     if (!tokensDiffer(before, next)) return;
     const nextSealed = await options.seal(next);
     if (next.r !== undefined && next.r !== before.r) fingerprints.add(await sessionFingerprint(next));
-    if ((current.n ?? 0) > (next.n ?? 0)) return;
+    // Applies are serialized, so `current` is still `before` here: the age check above holds.
     current = next;
     sealed = nextSealed;
     entry.pinned = true;
