@@ -14,32 +14,26 @@ export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
-/** RFC 4648 §5 base64url without padding. */
-export function base64UrlEncode(input: Uint8Array | ArrayBuffer | string): string {
-  const bytes = typeof input === 'string' ? utf8(input) : input instanceof Uint8Array ? input : new Uint8Array(input);
+/** Standard base64 (with padding) of bytes or of a string's UTF-8; used for PEM bodies and Basic auth. */
+export function base64Encode(input: Uint8Array | ArrayBuffer | string): string {
+  const bytes = typeof input === 'string' ? utf8(input) : new Uint8Array(input);
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  // In slices: spreading a whole large array into one call would overflow the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** RFC 4648 §5 base64url without padding. */
+export function base64UrlEncode(input: Uint8Array | ArrayBuffer | string): string {
+  return base64Encode(input).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 
 /** Decode base64url (padding optional); `undefined` for anything that is not base64url. */
 export function base64UrlDecode(input: string): Uint8Array<ArrayBuffer> | undefined {
   const trimmed = input.replace(/=+$/, '');
-  if (!BASE64URL.test(trimmed) || trimmed.length % 4 === 1) return undefined;
-  const base64 = trimmed.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-/** Standard base64 (with padding) of bytes; used for PEM bodies and Basic auth. */
-export function base64Encode(input: Uint8Array | string): string {
-  return base64UrlEncode(input).replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64UrlEncode(input).length % 4)) % 4);
+  if (!/^[A-Za-z0-9_-]*$/.test(trimmed) || trimmed.length % 4 === 1) return undefined;
+  // atob takes unpadded input (forgiving-base64), so no padding is put back.
+  return Uint8Array.from(atob(trimmed.replace(/-/g, '+').replace(/_/g, '/')), (char) => char.charCodeAt(0));
 }
 
 /** Standard base64 decode, whitespace tolerated (PEM bodies); `undefined` when not base64. */

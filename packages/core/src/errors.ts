@@ -407,42 +407,34 @@ export const isRequestRejectedError = /* @__PURE__ */ guard(RequestRejectedError
  */
 export function httpStatusForError(error: unknown): number {
   if (!isTrackerAuthError(error)) return 500;
-  switch (error.code) {
-    case 'STATE_MISSING':
-    case 'STATE_MISMATCH':
-    case 'STATE_UNEXPECTED':
-    case 'CALLBACK_INVALID':
-      return 400;
-    case 'OAUTH_ERROR': {
-      const status = (error as OAuthResponseError).status;
-      // A refused consent (callback error) is the user's choice, not a server failure.
+  const { code, status, retryable } = error as TrackerAuthError & { status?: number; retryable?: boolean };
+  switch (code) {
+    case 'OAUTH_ERROR':
+      // A refused consent (callback error, no status) is the user's choice, not a server failure.
       return status === undefined ? 403 : 502;
-    }
-    case 'SESSION_INVALID':
-    case 'SESSION_EXPIRED':
-    case 'SIGN_IN_REQUIRED':
-    case 'UNAUTHORIZED':
-      return 401;
-    case 'TOKEN_EXCHANGE_FAILED': {
-      const e = error as TokenExchangeError;
-      return e.retryable ? 503 : 502;
-    }
-    case 'HTTP_ERROR': {
-      const status = (error as TrackerHttpError).status;
-      return status >= 400 && status < 600 ? status : 502;
-    }
-    case 'TIMEOUT':
-      return 504;
-    case 'NETWORK_ERROR':
-    case 'INVALID_RESPONSE':
-      return 502;
-    case 'BAD_REQUEST':
-      return 400;
-    case 'METHOD_NOT_ALLOWED':
-      return 405;
-    case 'ABORTED':
-      return 499;
+    case 'TOKEN_EXCHANGE_FAILED':
+      return retryable ? 503 : 502;
+    case 'HTTP_ERROR':
+      return status !== undefined && status >= 400 && status < 600 ? status : 502;
     default:
-      return 500;
+      return Object.hasOwn(STATUS_OF_CODE, code) ? STATUS_OF_CODE[code]! : 500;
   }
 }
+
+/** The fixed statuses of {@link httpStatusForError}; configuration codes and unknown ones are 500. */
+const STATUS_OF_CODE: Partial<Record<TrackerAuthErrorCode, number>> = {
+  STATE_MISSING: 400,
+  STATE_MISMATCH: 400,
+  STATE_UNEXPECTED: 400,
+  CALLBACK_INVALID: 400,
+  BAD_REQUEST: 400,
+  SESSION_INVALID: 401,
+  SESSION_EXPIRED: 401,
+  SIGN_IN_REQUIRED: 401,
+  UNAUTHORIZED: 401,
+  METHOD_NOT_ALLOWED: 405,
+  ABORTED: 499,
+  NETWORK_ERROR: 502,
+  INVALID_RESPONSE: 502,
+  TIMEOUT: 504,
+};

@@ -80,25 +80,18 @@ export function redactUrl(url: string | URL): string {
   } catch {
     return REDACTED;
   }
-  if (parsed.username || parsed.password) {
-    parsed.username = '';
-    parsed.password = '';
-  }
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (isSecretKey(key)) parsed.searchParams.set(key, REDACTED);
-  }
-  if (parsed.hash.length > 1) {
-    const fragment = new URLSearchParams(parsed.hash.slice(1));
-    let touched = false;
-    for (const key of [...fragment.keys()]) {
-      if (isSecretKey(key)) {
-        fragment.set(key, REDACTED);
-        touched = true;
-      }
-    }
-    if (touched) parsed.hash = fragment.toString();
-  }
-  return parsed.toString();
+  parsed.username = parsed.password = '';
+  /** Redact the secret parameters of `params`; true when there were any. */
+  const scrub = (params: URLSearchParams): boolean => {
+    const secret = [...params.keys()].filter(isSecretKey);
+    for (const key of secret) params.set(key, REDACTED);
+    return secret.length > 0;
+  };
+  scrub(parsed.searchParams);
+  // A fragment is rewritten only when it held a secret: others (`#section`) stay as they are.
+  const fragment = new URLSearchParams(parsed.hash.slice(1));
+  if (scrub(fragment)) parsed.hash = fragment.toString();
+  return parsed.href;
 }
 
 /**
@@ -212,15 +205,9 @@ export const INSPECT_CUSTOM: unique symbol = Symbol.for('nodejs.util.inspect.cus
  */
 export function hideSecrets<T extends object>(target: T, summary: () => Record<string, unknown>, label?: string): T {
   const name = label ?? target.constructor?.name ?? 'Object';
-  Object.defineProperty(target, 'toJSON', {
-    value: () => summary(),
-    enumerable: false,
-    configurable: true,
+  // Not enumerable (the default of defineProperty), not writable, configurable.
+  return Object.defineProperties(target, {
+    toJSON: { value: () => summary(), configurable: true },
+    [INSPECT_CUSTOM]: { value: () => `${name} ${JSON.stringify(summary())}`, configurable: true },
   });
-  Object.defineProperty(target, INSPECT_CUSTOM, {
-    value: () => `${name} ${JSON.stringify(summary())}`,
-    enumerable: false,
-    configurable: true,
-  });
-  return target;
 }
