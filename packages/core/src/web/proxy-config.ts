@@ -207,9 +207,8 @@ export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: Option
     config,
     actor: async (req) => {
       const resolved = await (user ? user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? auth(req) : auth);
-      // A UserAuth (user mode, or an `auth` function returning one) carries the session cookies.
-      const isUserAuth = typeof (resolved as TrackerAuth).headers !== 'function' && typeof (resolved as UserAuth).auth === 'object';
-      return isUserAuth ? (resolved as UserAuth) : { auth: resolved as TrackerAuth };
+      // A TrackerAuth has `headers()`; a UserAuth (user mode, or an `auth` function returning one) has `auth` and the session cookies.
+      return typeof (resolved as TrackerAuth).headers === 'function' ? { auth: resolved as TrackerAuth } : (resolved as UserAuth);
     },
     authorize: gate ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
     report: (error, req) => {

@@ -34,16 +34,16 @@ export function routeRequest(config: ProxyConfig, method: string, raw: string, u
   const { basePath, methods } = config;
   const outside = underBase && basePath !== '' && !isUnder(basePath, path);
   if (underBase) path = path.slice(basePath.length);
-  if (!methods.has(method)) return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here.`, { allow: [...methods].join(', ') }];
+  if (!methods.has(method)) return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed.`, { allow: [...methods].join(', ') }];
   if (outside) return [404, 'NOT_FOUND', 'Not found.'];
-  if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'The request path is not a valid Tracker API path.'];
-  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not available through the proxy.'];
+  if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'Not a valid Tracker API path.'];
+  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not open through the proxy.'];
   // Tracker content must never run as this site (the README explains).
   if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused; use fetch().'];
   return path;
 }
 
-export const FORBIDDEN_REFUSAL: ProxyRefusal = [403, 'FORBIDDEN', 'Not allowed to use the Tracker proxy.'];
+export const FORBIDDEN_REFUSAL: ProxyRefusal = [403, 'FORBIDDEN', 'Not allowed to use the proxy.'];
 
 /** The verdict of reading a request body, when it is not the body itself. */
 export type BodyVerdict = 'too-large' | 'bad-length' | 'unreadable' | 'timeout';
