@@ -340,7 +340,7 @@ export class RequestRejectedError extends TrackerAuthError {
  * (client/scroll-expired-error.ts) so that apps without pagination do not bundle it; its name is
  * listed here for the guards.
  */
-const ALL_NAMES = /* @__PURE__ */ new Set<string>([
+const ALL_NAMES = /* @__PURE__ */ new Set<unknown>([
   'TrackerAuthError',
   'ConfigurationError',
   'OAuthCallbackError',
@@ -357,21 +357,14 @@ const ALL_NAMES = /* @__PURE__ */ new Set<string>([
   'InvalidResponseError',
   'RequestRejectedError',
 ]);
-const CODES = /* @__PURE__ */ new Set<string>(ERROR_CODES);
-
-function hasShape(value: unknown): value is { name: string; code: string } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { name?: unknown }).name === 'string' &&
-    typeof (value as { code?: unknown }).code === 'string'
-  );
-}
+const CODES = /* @__PURE__ */ new Set<unknown>(ERROR_CODES);
 
 /** True for any tracker-auth error, from this copy of the package or another. */
 export function isTrackerAuthError(value: unknown): value is TrackerAuthError {
   if (value instanceof TrackerAuthError) return true;
-  return hasShape(value) && ALL_NAMES.has(value.name) && CODES.has(value.code);
+  // A copy from another bundle: known name and code (Set.has is false for a non-string).
+  const { name, code } = (typeof value === 'object' && value !== null ? value : {}) as { name?: unknown; code?: unknown };
+  return ALL_NAMES.has(name) && CODES.has(code);
 }
 
 // The guards below are `@__PURE__` calls with literal arguments only (a property read such as

@@ -147,9 +147,9 @@ export interface CallSite {
 export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
   if (isTrackerAuthError(error)) return error;
   if (error instanceof HTTPError) {
-    const context = (error.options as { context?: unknown }).context;
-    const unauthorized = typeof context === 'object' && context !== null ? site.unauthorizedOf?.(context) : undefined;
-    return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs, unauthorized);
+    // ky gives every call a `context` object (`{}` unless the caller set one).
+    const { context } = error.options as { context: object };
+    return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs, site.unauthorizedOf?.(context));
   }
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;

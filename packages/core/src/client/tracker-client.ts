@@ -78,6 +78,8 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
   // Failures that may be retried (network errors of idempotent calls); everything else thrown
   // before an answer (token errors, aborts) must not be.
   const retryableFailures = new WeakMap<object, { method: string; path: string }>();
+  /** Method and path of a call, for events (never the origin, query or a header). */
+  const callOf = (request: Request) => ({ method: request.method, path: eventPath(request.url) });
   const baseFetch = options.fetch ?? ((input: Request | string | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
   const fetchTracker = async (request: Request, init?: RequestInit): Promise<Response> => {
@@ -87,7 +89,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     } catch (error) {
       if (request.signal.aborted) throw await toClientError(error, { method: request.method, url: request.url, timeoutMs: config.timeoutMs });
       const mapped = networkErrorFrom(error, request);
-      if (IDEMPOTENT.has(request.method)) retryableFailures.set(mapped, { method: request.method, path: eventPath(request.url) });
+      if (IDEMPOTENT.has(request.method)) retryableFailures.set(mapped, callOf(request));
       throw mapped;
     }
   };
@@ -110,7 +112,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     const replaced = await auth.invalidate(request.headers.get('authorization') ?? undefined);
     // `false`: the next token would be the one Tracker just refused (a static token, or one
     // force-refreshed moments ago: the forced-refresh cooldown). Fail fast with UnauthorizedError.
-    const call = { method: request.method, path: eventPath(request.url) };
+    const call = callOf(request);
     if (replaced === false) {
       state.unauthorized = 'not-replayed';
       emitEvent(onEvent, { type: 'request.unauthorized-cooldown', ...call });
@@ -125,9 +127,9 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
 
   const shouldRetry = ({ error, retryCount }: ShouldRetryState): boolean | undefined => {
     if (error instanceof HTTPError) {
-      const state = stateOf(error.options.context);
       // The forced 401 replay counts as a ky retry; it must not eat the caller's budget.
-      if (retryCount - (state.replayed ? 1 : 0) > config.limit) return false;
+      const retry = stateOf(error.options.context).replayed ? retryCount - 1 : retryCount;
+      if (retry > config.limit) return false;
       const status = error.response.status;
       if (!RETRY_STATUSES.includes(status)) return false;
       let wait: number | undefined;
@@ -140,7 +142,7 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
       // Certain to retry now: free this attempt's connection instead of holding an unread
       // body through the wait (ky leaves it open).
       discardResponse(error.response);
-      const call = { method: error.request.method, path: eventPath(error.request.url), retry: retryCount - (state.replayed ? 1 : 0) };
+      const call = { ...callOf(error.request), retry };
       emitEvent(
         onEvent,
         status === 429 ? { type: 'request.rate-limited', ...call, retryAfterMs: wait } : { type: 'request.retry', ...call, status, retryAfterMs: wait },
@@ -162,9 +164,10 @@ export function createTrackerClient(auth: TrackerAuth, options: TrackerClientOpt
     retry: {
       // One extra slot for the forced 401 replay (see shouldRetry).
       limit: config.limit + 1,
-      methods: ['get', 'head', 'put', 'delete', 'options', 'trace', 'post', 'patch'],
+      // Every method (ky lower-cases them); shouldRetry keeps 5xx and network retries to idempotent ones.
+      methods: [...IDEMPOTENT, 'POST', 'PATCH'],
       statusCodes: RETRY_STATUSES,
-      afterStatusCodes: [429, 503],
+      afterStatusCodes: [...REFUSED],
       maxRetryAfter: config.maxRetryAfterMs,
       backoffLimit: 10_000,
       jitter: true,
