@@ -79,44 +79,11 @@ export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffe
   return der;
 }
 
-/** One DER element: its tag, and where its content starts and ends in the buffer. */
+/** One DER element: where its header starts, and where its content starts and ends in the buffer. */
 interface DerElement {
-  tag: number;
+  offset: number;
   start: number;
   end: number;
-}
-
-/**
- * Read the DER element at `offset` of `der[..limit)`, or undefined when its header or length
- * runs past `limit` (a truncated or damaged key). Definite lengths only, as DER requires.
- */
-function readElement(der: Uint8Array, offset: number, limit: number): DerElement | undefined {
-  if (offset + 2 > limit) return undefined;
-  const tag = der[offset]!;
-  let length = der[offset + 1]!;
-  let start = offset + 2;
-  if (length & 0x80) {
-    const octets = length & 0x7f;
-    if (octets === 0 || octets > 4 || start + octets > limit) return undefined;
-    length = 0;
-    for (let i = 0; i < octets; i++) length = length * 256 + der[start + i]!;
-    start += octets;
-  }
-  const end = start + length;
-  return end <= limit ? { tag, start, end } : undefined;
-}
-
-/** The elements of a constructed element's content; undefined unless they fill it exactly. */
-function children(der: Uint8Array, parent: DerElement): DerElement[] | undefined {
-  const out: DerElement[] = [];
-  let offset = parent.start;
-  while (offset < parent.end) {
-    const element = readElement(der, offset, parent.end);
-    if (!element) return undefined;
-    out.push(element);
-    offset = element.end;
-  }
-  return out;
 }
 
 const SEQUENCE = 0x30;
@@ -132,21 +99,41 @@ const OID = 0x06;
  */
 function checkPkcs8Structure(der: Uint8Array, field: string): void {
   const damaged = (): never => fail(field, 'is damaged (incomplete PKCS#8)');
-  const outer = readElement(der, 0, der.length);
-  if (outer?.tag !== SEQUENCE || outer.end !== der.length) return damaged();
-  const info = children(der, outer);
-  if (!info || info.length < 3) return damaged();
-  const [version, algorithm, privateKey] = info as [DerElement, DerElement, DerElement];
-  if (version.tag !== INTEGER || algorithm.tag !== SEQUENCE || privateKey.tag !== OCTET_STRING) return damaged();
-  const algorithmParts = children(der, algorithm);
-  const oid = algorithmParts?.[0];
-  if (oid?.tag !== OID) return damaged();
-  if (der.subarray(oid.start - 2, oid.end).join() !== RSA_OID.join()) return fail(field, 'is not an RSA private key', RSA_ONLY);
-  const rsa = readElement(der, privateKey.start, privateKey.end);
-  if (rsa?.tag !== SEQUENCE || rsa.end !== privateKey.end) return damaged();
+  /**
+   * The element at `offset` of `der[..limit)`, with tag `tag` when one is given; damaged when its
+   * header or length runs past `limit`. Definite lengths only, as DER requires.
+   */
+  const element = (offset: number, limit: number, tag: number | undefined): DerElement => {
+    if (offset + 2 > limit || (tag !== undefined && der[offset] !== tag)) return damaged();
+    let length = der[offset + 1]!;
+    let start = offset + 2;
+    if (length & 0x80) {
+      const octets = length & 0x7f;
+      if (octets === 0 || octets > 4 || start + octets > limit) return damaged();
+      length = 0;
+      for (let i = 0; i < octets; i++) length = length * 256 + der[start + i]!;
+      start += octets;
+    }
+    const end = start + length;
+    return end <= limit ? { offset, start, end } : damaged();
+  };
+  /**
+   * The elements of the SEQUENCE that fills `der[offset..end)` exactly: they must fill its
+   * content exactly, and begin with at least the given `tags` (more may follow).
+   */
+  const sequence = (offset: number, end: number, tags: readonly number[]): DerElement[] => {
+    const outer = element(offset, end, SEQUENCE);
+    if (outer.end !== end) damaged();
+    const parts: DerElement[] = [];
+    for (let at = outer.start; at < end; at = parts[parts.length - 1]!.end) parts.push(element(at, end, tags[parts.length]));
+    return parts.length < tags.length ? damaged() : parts;
+  };
+  const [, algorithm, privateKey] = sequence(0, der.length, [INTEGER, SEQUENCE, OCTET_STRING]) as [DerElement, DerElement, DerElement];
+  const oid = sequence(algorithm.offset, algorithm.end, [OID])[0]!;
+  if (der.subarray(oid.offset, oid.end).join() !== RSA_OID.join()) fail(field, 'is not an RSA private key', RSA_ONLY);
   // version, n, e, d, p, q, dP, dQ, qInv (+ otherPrimeInfos for multi-prime keys)
-  const numbers = children(der, rsa);
-  if (!numbers || numbers.length < 9 || numbers.slice(0, 9).some((element) => element.tag !== INTEGER || element.end === element.start)) return damaged();
+  const numbers = sequence(privateKey.start, privateKey.end, Array<number>(9).fill(INTEGER));
+  if (numbers.slice(0, 9).some(({ start, end }) => start === end)) damaged();
   const modulus = numbers[1]!;
   const modulusBytes = modulus.end - modulus.start - (der[modulus.start] === 0 ? 1 : 0);
   if (modulusBytes < 256) fail(field, 'is an RSA key shorter than 2048 bits', RSA_ONLY);
