@@ -3,8 +3,7 @@
  * (`createTrackerProxy` on `fetch`, `createNodeTrackerProxy` on a pooled Node transport), so
  * the two can never disagree about a limit, a default or who may use the proxy.
  */
-import type { TrackerAuth } from '../types.js';
-import { DEFAULT_TRACKER_URL } from '../types.js';
+import { DEFAULT_TRACKER_URL, type TrackerAuth } from '../types.js';
 import { assertUrl, isObject, type OptionFail } from '../validate.js';
 import type { OAuthFlow } from './oauth-flow.js';
 import { NOT_A_FLOW, sameOriginSignedIn } from './proxy-gate.js';
@@ -207,7 +206,8 @@ export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: Option
     config,
     actor: async (req) => {
       const resolved = await (user ? user.userAuth(webRequestOf(req)) : typeof auth === 'function' ? auth(req) : auth);
-      // A TrackerAuth has `headers()`; a UserAuth (user mode, or an `auth` function returning one) has `auth` and the session cookies.
+      // A TrackerAuth has `headers()`; a UserAuth (user mode, or an `auth` function returning
+      // one) has `auth` and the session cookies.
       return typeof (resolved as TrackerAuth).headers === 'function' ? { auth: resolved as TrackerAuth } : (resolved as UserAuth);
     },
     authorize: gate ? (req) => gate(webRequestOf(req)) : (authorize as ResolvedProxyOptions<Req>['authorize']),
@@ -223,4 +223,5 @@ export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: Option
 
 /** Methods the proxy can forward at all. */
 const KNOWN_METHODS = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE)$/;
+/** An HTTP field name (RFC 9110 `token`). */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -37,7 +37,7 @@ export function routeRequest(config: ProxyConfig, method: string, raw: string, u
   if (!methods.has(method)) return [405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed.`, { allow: [...methods].join(', ') }];
   if (outside) return [404, 'NOT_FOUND', 'Not found.'];
   if (!isSafeTrackerPath(path)) return [400, 'BAD_PATH', 'Not a valid Tracker API path.'];
-  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not open through the proxy.'];
+  if (!matchesPrefix(config.allowPaths, path)) return [404, 'PATH_NOT_ALLOWED', 'This path is not served by the proxy.'];
   // Tracker content must never run as this site (the README explains).
   if (!config.allowNavigation && isNavigationBy(header)) return [403, 'NAVIGATION_REFUSED', 'Page loads are refused; use fetch().'];
   return path;
@@ -115,8 +115,9 @@ const ANSWER_TAIL = /* @__PURE__ */ Object.entries(NO_STORE_ISOLATED);
 
 /**
  * The response headers the browser gets: allow-listed upstream headers (Tracker URLs in
- * `Link`/`Location` rewritten to the public mount: the adapter's `mount` path, else `basePath`), `no-store`, the isolation headers, a download
- * disposition for non-JSON bodies outside `inlinePaths`, and a rotated session cookie.
+ * `Link`/`Location` rewritten to the public mount: the adapter's `mount` path, else
+ * `basePath`), `no-store`, the isolation headers, a download disposition for non-JSON bodies
+ * outside `inlinePaths`, and a rotated session cookie.
  * Also says whether the answer has no body (HEAD, 204, 304). `decodes`: the transport decodes
  * compressed bodies (fetch does), so an encoded body's upstream Content-Length is dropped.
  */
@@ -132,11 +133,12 @@ export function answerHeaders(
 ): { headers: [string, string][]; noBody: boolean } {
   const noBody = method === 'HEAD' || status === 204 || status === 304;
   const download = !noBody && !JSON_TYPE.test(header('content-type') ?? '') && !matchesPrefix(config.inlinePaths, path);
+  const publicBase = mount?.replace(/\/$/, '') ?? config.basePath;
   const headers: [string, string][] = [];
   for (const name of config.responseHeaders) {
     const value = header(name);
     if (value === null || (download && name === 'content-disposition')) continue;
-    headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(mount?.replace(/\/$/, '') ?? config.basePath) : value]);
+    headers.push([name, name === 'link' || name === 'location' ? value.split(config.trackerBase).join(publicBase) : value]);
   }
   // The upstream's own disposition with its type forced to `attachment` (the filename kept), or a bare one.
   if (download) headers.push(['content-disposition', 'attachment' + (header('content-disposition')?.replace(/^\s*[^;]*/, '') ?? '')]);
