@@ -153,8 +153,8 @@ export async function toClientError(error: unknown, site: CallSite): Promise<unk
   }
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;
-  const url = request instanceof Request ? request.url : site.url;
-  const where = describeCall(request instanceof Request ? request.method : site.method, url);
+  const { method, url } = request instanceof Request ? request : site;
+  const where = describeCall(method, url);
   const aborted = site.signal?.aborted;
   if (aborted || name === 'AbortError') {
     // ky rejects with the signal's own reason (any value the caller chose, or a DOMException

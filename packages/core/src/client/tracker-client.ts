@@ -223,15 +223,18 @@ function withMappedErrors(
       new TimeoutError(`Tracker request timed out after ${bodyTimeout} ms reading the body: ${describeCall(where.method, where.url)}`, {
         url: redactUrl(where.url),
       });
-    // A 2xx body that `.json()` cannot parse is a typed error, not a bare SyntaxError.
-    const notJson = async (error: unknown) =>
-      error instanceof SyntaxError ? invalidJsonError(where.method, where.url, (await promise.catch(() => undefined))?.status ?? 0, error) : error;
     for (const method of RESPONSE_BODY_METHODS) {
       const original = (promise as unknown as Record<string, unknown>)[method];
       if (typeof original === 'function') {
         (wrapped as unknown as Record<string, unknown>)[method] = () =>
-          readWithin(promise, (original as () => Promise<unknown>).call(promise), bodyTimeout, timedOut)
-            .catch(method === 'json' ? async (error: unknown) => rethrow(await notJson(error)) : rethrow);
+          readWithin(promise, (original as () => Promise<unknown>).call(promise), bodyTimeout, timedOut).catch(async (error: unknown) =>
+            // A 2xx body that `.json()` cannot parse is a typed error, not a bare SyntaxError.
+            rethrow(
+              method === 'json' && error instanceof SyntaxError
+                ? invalidJsonError(where.method, where.url, (await promise.catch(() => undefined))?.status ?? 0, error)
+                : error,
+            ),
+          );
       }
     }
     return wrapped;

@@ -18,8 +18,6 @@ const ALGORITHM = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
 
 /** Signs service-account JWTs; the CryptoKey is imported once and reused. */
 export interface ServiceAccountJwtSigner {
-  readonly keyId: string;
-  readonly serviceAccountId: string;
   /** A compact JWS for `nowMs` (the engine's clock). */
   sign(nowMs: number): Promise<string>;
 }
@@ -42,8 +40,6 @@ export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, fiel
   cryptoKey.catch(() => undefined); // reported by sign(), not as an unhandled rejection
   const header = base64UrlEncode(JSON.stringify({ typ: 'JWT', alg: 'PS256', kid: key.keyId }));
   return {
-    keyId: key.keyId,
-    serviceAccountId: key.serviceAccountId,
     async sign(nowMs: number): Promise<string> {
       const iat = Math.floor(nowMs / 1000);
       const claims = { iss: key.serviceAccountId, aud: SERVICE_ACCOUNT_JWT_AUDIENCE, iat, exp: iat + SERVICE_ACCOUNT_JWT_LIFETIME_S };

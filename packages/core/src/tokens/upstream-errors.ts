@@ -2,7 +2,7 @@
  * Turning failed upstream token calls (IAM, metadata) into {@link TokenExchangeError}s that say
  * what failed and where, classify retryability, carry `Retry-After`, and never contain a secret.
  */
-import { TokenExchangeError, isAbortedError, isInvalidResponseError, isTrackerAuthError } from '../errors.js';
+import { TokenExchangeError, isAbortedError, isInvalidResponseError, isNetworkError, isTimeoutError } from '../errors.js';
 import { quoteUpstream } from '../redact.js';
 import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest, type UpstreamResponse } from '../http/upstream.js';
 
@@ -68,9 +68,8 @@ export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unkn
   if (isInvalidResponseError(error)) {
     return malformedResponseError(info, error.status, 'larger than the size limit');
   }
-  if (isTrackerAuthError(error) && (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT')) {
-    const why = error.code === 'TIMEOUT' ? 'timed out' : 'network error';
-    return new TokenExchangeError(`${info.what} failed (${why}): ${describe(info)}`, {
+  if (isNetworkError(error) || isTimeoutError(error)) {
+    return new TokenExchangeError(`${info.what} failed (${error.code === 'TIMEOUT' ? 'timed out' : 'network error'}): ${describe(info)}`, {
       source: info.source,
       retryable: true,
       cause: error,
