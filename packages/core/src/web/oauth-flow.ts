@@ -165,7 +165,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
 
   async function signIn(request: Request): Promise<Response> {
     const { method } = request;
-    if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return notAllowed('GET, POST', 'Use GET to start sign-in.');
+    if (!['GET', 'HEAD', 'POST'].includes(method)) return notAllowed('GET, POST', 'Use GET to start sign-in.');
     // The sign-in cookie must be set on the host Yandex sends the browser back to.
     const appHost = canonicalHost ? appHostRedirect(request, redirectUrl) : undefined;
     if (appHost !== undefined) return redirect(appHost, method === 'POST' ? 303 : 302);
@@ -274,12 +274,9 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   async function userAuth(request: Request): Promise<UserAuth> {
     const raw = sessionOf(request);
     if (!raw) throw new SignInRequiredError('Sign in with Yandex first: this request has no session.');
-    let session: SessionPayload;
-    try {
-      session = await codec.openSession(raw, now());
-    } catch (error) {
+    const session = await codec.openSession(raw, now()).catch((error: unknown) => {
       throw new SignInRequiredError('Sign in with Yandex again: the session is invalid or has expired.', { cause: error });
-    }
+    });
     return await users.forSession(session, request);
   }
 
@@ -294,7 +291,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
       }
       const refreshed: SessionRefresh = { cookies, signedIn, requestHeaders };
       // The new Cookie header holds the sealed session: printed, it shows redacted.
-      return hideSecrets(refreshed, () => ({ cookies, signedIn, requestHeaders: redactHeaders(requestHeaders) }), 'SessionRefresh');
+      return hideSecrets(refreshed, () => ({ ...refreshed, requestHeaders: redactHeaders(requestHeaders) }), 'SessionRefresh');
     };
     if (session === undefined) return result([], false);
     try {

@@ -157,7 +157,7 @@ export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCach
     // A sealed cookie is as good as the tokens inside it: never print it.
     return hideSecrets(
       result,
-      () => ({ auth: result.auth, signedIn: result.signedIn, cookies: result.cookies.map(({ name }) => `${name}=${REDACTED}`) }),
+      () => ({ ...result, cookies: result.cookies.map(({ name }) => `${name}=${REDACTED}`) }),
       'UserAuth',
     );
   }
