@@ -31,15 +31,6 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY_PATTERN.test(key.replace(/[-_]/g, '').toLowerCase());
 }
 
-/** Keep the auth scheme word (useful when debugging) and hide the credential. */
-function redactHeaderValue(name: string, value: string): string {
-  if (name === 'authorization' || name === 'proxy-authorization') {
-    const match = /^\s*([A-Za-z]+)\s+\S/.exec(value);
-    return match ? `${match[1]} ${REDACTED}` : REDACTED;
-  }
-  return REDACTED;
-}
-
 export type HeadersLike = Headers | Record<string, string | string[] | number | undefined | null> | Iterable<[string, string]>;
 
 /**
@@ -53,17 +44,16 @@ export type HeadersLike = Headers | Record<string, string | string[] | number | 
 export function redactHeaders(headers: HeadersLike | undefined | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
+  // `Headers` (and a Map, or tuples) iterate as [name, value] pairs; a plain record does not.
   const entries: Iterable<[string, unknown]> =
-    typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function'
-      ? (headers as Headers).entries()
-      : Symbol.iterator in (headers as object)
-        ? (headers as Iterable<[string, string]>)
-        : Object.entries(headers as Record<string, unknown>);
+    Symbol.iterator in (headers as object) ? (headers as Iterable<[string, string]>) : Object.entries(headers as Record<string, unknown>);
   for (const [rawName, rawValue] of entries) {
     if (rawValue === undefined || rawValue === null) continue;
     const name = rawName.toLowerCase();
     const value = Array.isArray(rawValue) ? rawValue.join(', ') : String(rawValue);
-    out[name] = SECRET_HEADER_NAMES.has(name) ? redactHeaderValue(name, value) : value;
+    // Authorization keeps its scheme word (useful when debugging); the credential is hidden.
+    const scheme = name.endsWith('authorization') && /^\s*([A-Za-z]+)\s+\S/.exec(value);
+    out[name] = !SECRET_HEADER_NAMES.has(name) ? value : scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
   }
   return out;
 }
@@ -110,7 +100,7 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
-  if (typeof Headers !== 'undefined' && value instanceof Headers) return redactHeaders(value);
+  if (value instanceof Headers) return redactHeaders(value);
   if (value instanceof URL) return redactUrl(value);
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, seen));

@@ -51,13 +51,14 @@ const UNAUTHORIZED_MESSAGES: Record<UnauthorizedOutcome | 'unknown', string> = {
  * A 2xx whose body `.json()` could not parse (a proxy's HTML page, a truncated answer) as a typed
  * {@link InvalidResponseError} instead of a bare `SyntaxError`.
  */
-export function invalidJsonError(method: string, url: string, status: number, cause: unknown): InvalidResponseError {
+export function invalidJsonError(method: string, url: string, status: number, cause: SyntaxError): InvalidResponseError {
   return new InvalidResponseError(`Tracker answered HTTP ${status} with a body that is not JSON: ${describeCall(method, url)}`, {
     status,
     method,
     url: redactUrl(url),
     reason: 'not-json',
-    cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
+    // Name and message only: what the parser saw stays out of logs.
+    cause: { name: cause.name, message: cause.message },
   });
 }
 
