@@ -57,7 +57,7 @@ export function invalidJsonError(method: string, url: string, status: number, ca
     method,
     url: redactUrl(url),
     reason: 'not-json',
-    // Name and message only: what the parser saw stays out of logs.
+    // A plain copy: name and message, not the error object itself.
     cause: { name: cause.name, message: cause.message },
   });
 }
