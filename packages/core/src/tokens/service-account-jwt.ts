@@ -14,7 +14,8 @@ export const SERVICE_ACCOUNT_JWT_AUDIENCE = 'https://iam.api.cloud.yandex.net/ia
 /** `exp − iat`; IAM accepts at most 3600 s. */
 export const SERVICE_ACCOUNT_JWT_LIFETIME_S = 3600;
 
-const ALGORITHM = { name: 'RSA-PSS', hash: 'SHA-256' } as const;
+/** PS256, for both `importKey` and `sign` (each ignores the member it does not use). */
+const ALGORITHM = { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 } as const;
 
 /** Signs service-account JWTs; the CryptoKey is imported once and reused. */
 export interface ServiceAccountJwtSigner {
@@ -44,7 +45,7 @@ export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, fiel
       const iat = Math.floor(nowMs / 1000);
       const claims = { iss: key.serviceAccountId, aud: SERVICE_ACCOUNT_JWT_AUDIENCE, iat, exp: iat + SERVICE_ACCOUNT_JWT_LIFETIME_S };
       const signingInput = `${header}.${base64UrlEncode(JSON.stringify(claims))}`;
-      const signature = await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, await cryptoKey, utf8(signingInput));
+      const signature = await subtle.sign(ALGORITHM, await cryptoKey, utf8(signingInput));
       return `${signingInput}.${base64UrlEncode(signature)}`;
     },
   };
