@@ -19,8 +19,8 @@ import type { FetchLike } from '../types.js';
 interface Attempt {
   /** `Date.now()` when the request was handed to fetch: `timeoutMs` counts from here. */
   startedAt: number;
-  /** Abort this attempt's fetch, as the caller's signal would. */
-  abort(reason: unknown): void;
+  /** Aborts this attempt's fetch, as the caller's signal would. */
+  relay: AbortController;
 }
 const attempts = new WeakMap<Response, Attempt>();
 
@@ -36,9 +36,8 @@ export function attemptStartOf(response: Response): number | undefined {
  * {@link abortSafeFetch} (a hook made it), only an unread body can be cancelled.
  */
 export function abortResponse(response: Response, reason?: unknown): void {
-  const attempt = attempts.get(response);
-  if (attempt) attempt.abort(reason);
-  else discardResponse(response, reason);
+  discardResponse(response, reason);
+  attempts.get(response)?.relay.abort(reason);
 }
 
 /**
@@ -59,14 +58,7 @@ export async function abortSafeFetch(fetchImpl: FetchLike, request: Request, ini
   else signal.addEventListener('abort', onAbort, { once: true });
   try {
     response = await fetchImpl(request, { ...init, signal: relay.signal });
-    const answered = response;
-    attempts.set(answered, {
-      startedAt,
-      abort: (reason) => {
-        discardResponse(answered, reason);
-        relay.abort(reason);
-      },
-    });
+    attempts.set(response, { startedAt, relay });
     return response;
   } catch (error) {
     signal.removeEventListener('abort', onAbort);
