@@ -49,7 +49,7 @@ export function createMemoryTokenStore(): MemoryTokenStore {
 export function assertTokenStore(store: TokenStore | undefined, fail: OptionFail): void {
   if (store === undefined) return;
   if (!isObject(store) || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
-    fail('store', 'must implement TokenStore: get(key), set(key, value), delete(key)');
+    fail('store', 'must be a TokenStore (get, set, delete)');
   }
-  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function (key, { ttlMs }) or absent');
+  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function when given');
 }

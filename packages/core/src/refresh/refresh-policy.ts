@@ -22,7 +22,7 @@ export interface ResolvedRefreshOptions {
  * Defaults: refresh 1 h after issue or 5 min before expiry; 3 retries from 200 ms up to 5 s;
  * 10 s per call; a token from a forced refresh is not force-refreshed again for 30 s.
  */
-export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now'>> = Object.freeze({
+export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now'>> = /* @__PURE__ */ Object.freeze({
   maxAgeMs: 60 * 60 * 1000,
   earlyMs: 5 * 60 * 1000,
   retries: 3,
@@ -34,8 +34,6 @@ export const DEFAULT_REFRESH_OPTIONS: Readonly<Omit<ResolvedRefreshOptions, 'now
   forcedRefreshCooldownMs: 30_000,
 });
 
-const NUMERIC_FIELDS = ['maxAgeMs', 'earlyMs', 'retries', 'backoffMs', 'maxBackoffMs', 'timeoutMs', 'forcedRefreshCooldownMs'] as const;
-
 /**
  * Fill defaults and validate (at construction): every number finite and ≥ 0 (`timeoutMs` > 0),
  * `retries` an integer, `now` a function. `field` prefixes the option path in errors.
@@ -45,7 +43,8 @@ export function resolveRefreshOptions(options: RefreshOptions | undefined, field
     throw new ConfigurationError('INVALID_OPTION', field, `${field} must be an object of refresh options.`);
   }
   const resolved: ResolvedRefreshOptions = { ...DEFAULT_REFRESH_OPTIONS, now: Date.now };
-  for (const name of NUMERIC_FIELDS) {
+  // Every default but `now` is a number of milliseconds or a count.
+  for (const name of Object.keys(DEFAULT_REFRESH_OPTIONS) as Array<keyof typeof DEFAULT_REFRESH_OPTIONS>) {
     const value = options?.[name];
     if (value === undefined) continue;
     const positive = name === 'timeoutMs';
