@@ -20,8 +20,9 @@ const MAX_OVER_SRC = 0.1;
  * `budgetKb` fails the check; `targetKb`, where set, is the smaller size the project aims for
  * and is only reported (the whole entry and the service-account client grew past it with user
  * mode, events, pagination and the proxy split: see the "Bundle size" section of the README).
- * The service-account client's limit sits just above what it measures, so that the savings of
- * 2026-11-30 (tree-shakable error classes, shared validators) are not given back unnoticed.
+ * The limits of those two sit just above what they measure, so that the savings of 2026-11-30
+ * (tree-shakable error classes, shared validators, one message shape per option error) are not
+ * given back unnoticed.
  */
 export const SIZE_BUDGETS = [
   { label: 'buildTrackerHeaders', names: ['buildTrackerHeaders'], budgetKb: 3.5 },
@@ -29,10 +30,10 @@ export const SIZE_BUDGETS = [
   {
     label: 'createTrackerAuth + createTrackerClient + iamFromServiceAccountKey',
     names: ['createTrackerAuth', 'createTrackerClient', 'iamFromServiceAccountKey'],
-    budgetKb: 15,
+    budgetKb: 13.5,
     targetKb: 13,
   },
-  { label: 'all of @tracker-auth/core', names: '*', budgetKb: 40.5, targetKb: 30 },
+  { label: 'all of @tracker-auth/core', names: '*', budgetKb: 34, targetKb: 30 },
 ];
 
 /** Bundles `names` from the built package (`from: 'dist'`) or from its sources (`'src'`). */
