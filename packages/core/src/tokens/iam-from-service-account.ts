@@ -4,14 +4,14 @@
  * Yandex Cloud Node SDK (fixed 120 s cache, no single-flight; docs/yandex-api.md 5), one exchange per
  * refresh window serves every caller.
  */
-import { refreshingTokenSource, type RefreshingTokenSource } from '../refresh/engine.js';
+import type { RefreshingTokenSource } from '../refresh/engine.js';
 import { hideSecrets } from '../redact.js';
 import { DEFAULT_IAM_URL } from '../types.js';
 import { assertUrl } from '../validate.js';
 import { exchangeForIamToken } from './iam-exchange.js';
 import { createServiceAccountJwtSigner } from './service-account-jwt.js';
 import { parseServiceAccountKey, type ServiceAccountKeyInput } from './service-account-key.js';
-import { assertSourceOptions, mergeDefaults, type TokenSourceOptions } from './source-options.js';
+import { assertSourceOptions, iamSourceEngine, type TokenSourceOptions } from './source-options.js';
 
 export interface IamFromServiceAccountKeyOptions extends TokenSourceOptions {
   /**
@@ -47,21 +47,17 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
   const iamUrl = assertUrl(options.iamUrl ?? DEFAULT_IAM_URL, 'iamUrl');
   const signer = createServiceAccountJwtSigner(parsed, 'key');
   const { serviceAccountId, keyId } = parsed;
-  const id = options.id ?? `iam:sa:${serviceAccountId}:${keyId}`;
-  const { getToken, invalidate } = refreshingTokenSource({
-    id,
-    kind: 'iam',
-    store: options.store,
-    refresh: options.refresh,
-    onEvent: options.onEvent,
-    fetchToken: async ({ signal, now, timeoutMs }) => {
+  const engine = iamSourceEngine(
+    options,
+    `iam:sa:${serviceAccountId}:${keyId}`,
+    async ({ signal, now, timeoutMs }) => {
       const jwt = await signer.sign(now());
       return exchangeForIamToken({ iamUrl, body: { jwt }, fetch: options.fetch, signal, timeoutMs, now, secrets: [jwt] });
     },
-  });
+    iamFromServiceAccountKey,
+  );
+  const { id, getToken, invalidate, withDefaults } = engine;
   /** What JSON.stringify and util.inspect show: no key material. */
   const summary = () => ({ id, kind: 'iam' as const, serviceAccountId, keyId });
-  const source: ServiceAccountTokenSource = hideSecrets({ ...summary(), getToken, invalidate }, summary, 'ServiceAccountTokenSource');
-  source.withDefaults = (defaults) => iamFromServiceAccountKey(mergeDefaults(options, defaults));
-  return source;
+  return hideSecrets({ ...summary(), getToken, invalidate, withDefaults }, summary, 'ServiceAccountTokenSource');
 }
