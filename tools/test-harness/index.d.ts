@@ -7,6 +7,9 @@ import type { ChildProcess } from 'node:child_process';
 
 /** A TCP port on `host` (default 127.0.0.1) that was free a moment ago. */
 export declare function freePort(host?: string): Promise<number>;
+/** `count` distinct ports, all free a moment ago (held together, so never the same port twice). */
+export declare function freePorts(count: 2, host?: string): Promise<[number, number]>;
+export declare function freePorts(count: number, host?: string): Promise<number[]>;
 
 export interface WaitForHttpOptions {
   /** Default 60 000. */

@@ -19,6 +19,30 @@ export function freePort(host = '127.0.0.1') {
   });
 }
 
+/**
+ * `count` distinct TCP ports on `host`, free a moment ago. All are held open until every one is
+ * known, so the system cannot hand the same port out twice (calling {@link freePort} twice can).
+ * @param {number} count
+ * @param {string} [host]
+ * @returns {Promise<number[]>}
+ */
+export async function freePorts(count, host = '127.0.0.1') {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+  }
+}
+
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

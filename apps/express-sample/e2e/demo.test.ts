@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { Browser, freePort } from './harness.js';
+import { Browser, freePorts } from './harness.js';
 
 const launcher = fileURLToPath(new URL('../../../tools/demo/start.mjs', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -53,7 +53,7 @@ function listening(port: number): Promise<boolean> {
 
 describe('demo launcher (npm start)', () => {
   it('starts the fake and the sample, prints the URL, serves sign-in, and stops both on SIGTERM', async () => {
-    const [port, fakePort] = [await freePort(), await freePort()];
+    const [port, fakePort] = await freePorts(2);
     const demo = launch(process.execPath, [launcher], { PORT: String(port), FAKE_PORT: String(fakePort) });
     await ready(demo);
 
@@ -72,7 +72,7 @@ describe('demo launcher (npm start)', () => {
   });
 
   it('a busy app port: a clean message naming the port and the fix, exit code 1, the fake stopped', async () => {
-    const [port, fakePort] = [await freePort(), await freePort()];
+    const [port, fakePort] = await freePorts(2);
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
@@ -91,7 +91,7 @@ describe('demo launcher (npm start)', () => {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal} to the \`npm start\` process alone stops the launcher and the sample (both ports free)`, async () => {
-      const [port, fakePort] = [await freePort(), await freePort()];
+      const [port, fakePort] = await freePorts(2);
       // Not a process group of its own being signalled: only npm's pid, as a process manager does.
       const npm = launch('npm', ['start', '--silent'], { PORT: String(port), FAKE_PORT: String(fakePort) });
       await ready(npm);
@@ -111,7 +111,7 @@ describe('demo launcher (npm start)', () => {
   }
 
   it('a wrapping shell that dies on SIGTERM (and does not pass it on) still stops the demo', async () => {
-    const [port, fakePort] = [await freePort(), await freePort()];
+    const [port, fakePort] = await freePorts(2);
     // `; true` keeps sh from exec'ing node, as runners without `exec` in the script do: the
     // signal kills the shell only, and the launcher notices it lost its parent.
     const shell = launch('sh', ['-c', `"${process.execPath}" "${launcher}"; true`], { PORT: String(port), FAKE_PORT: String(fakePort) });

@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runToExit, startProcess, stopChild } from '@tracker-auth-tools/test-harness';
 
-export { Browser, freePort, type StoredCookie } from '@tracker-auth-tools/test-harness';
+export { Browser, freePort, freePorts, type StoredCookie } from '@tracker-auth-tools/test-harness';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type StartedProcess } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, freePort, runSampleExpectingExit, startFake, startSample, type FakeHandle, type SampleHandle } from './harness.js';
+import { Browser, freePort, freePorts, runSampleExpectingExit, startFake, startSample, type FakeHandle, type SampleHandle } from './harness.js';
 
 let fake: FakeHandle;
 let redis: StartedProcess;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   redisDir = mkdtempSync(join(tmpdir(), 'express-sample-redis-'));
   redis = startProcess('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { name: 'redis-server' });
   await redis.waitForOutput(/Ready to accept connections/);
-  const [portA, portB] = [await freePort(), await freePort()];
+  const [portA, portB] = await freePorts(2);
   fake = await startFake([`http://127.0.0.1:${portA}/auth/callback`]);
   env = (port) => ({
     PORT: String(port),
