@@ -27,19 +27,27 @@ export function freePort(host = '127.0.0.1') {
  * @returns {Promise<number[]>}
  */
 export async function freePorts(count, host = '127.0.0.1') {
+  /** @type {import('node:net').Server[]} */
   const servers = [];
   try {
+    /** @type {number[]} */
+    const ports = [];
     for (let i = 0; i < count; i++) {
       const server = createServer();
       servers.push(server);
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, resolve);
-      });
+      ports.push(
+        await new Promise((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, host, () => {
+            const address = server.address();
+            resolve(typeof address === 'object' && address ? address.port : 0);
+          });
+        }),
+      );
     }
-    return servers.map((server) => server.address().port);
+    return ports;
   } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   }
 }
 
