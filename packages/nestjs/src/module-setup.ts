@@ -23,13 +23,13 @@ export function needs<T>(thing: T | null, option: string, what: string): T {
 }
 
 function createTrackerAuthSetup(options: TrackerAuthModuleOptions) {
-  const { org, credentials, user } = needs(typeof options === 'object' ? options : null, 'options', 'forRoot() (or its useFactory)');
+  const { org, credentials, user, baseUrl, trustProxy } = needs(typeof options === 'object' ? options : null, 'options', 'forRoot() (or its useFactory)');
   needs(credentials ?? user ?? null, 'credentials', 'service mode (or `user`, for user mode)');
-  const webRequest = createWebRequestReader({ baseUrl: options.baseUrl, trustProxy: options.trustProxy });
+  const webRequest = createWebRequestReader({ baseUrl, trustProxy });
   const contexts = createTrackerContexts(options.client);
   const auth = credentials === undefined ? null : createTrackerAuth({ credentials, org, store: options.store, refresh: options.refresh, onEvent: options.onEvent });
   const flow = user === undefined ? null : createOAuthFlow({ ...user, org: user.org ?? org });
-  return { service: auth && contexts(auth), flow, contexts, webRequest };
+  return { service: auth && contexts(auth), flow, contexts, webRequest, baseUrl, trustProxy };
 }
 
 /** What the module's providers hand out: service mode's context, the sign-in flow, and the makers of both modes. */

@@ -8,7 +8,7 @@ import { TRACKER_AUTH_SETUP } from './injection-tokens.js';
 import { needs, type TrackerAuthSetup } from './module-setup.js';
 import { mountPath, requestForCore, responseForCore, type PlatformRequest, type PlatformResponse } from './node-http.js';
 
-/** Options of {@link createTrackerProxyController}: core's Node proxy options, minus what the module provides. */
+/** Options of {@link createTrackerProxyController}: core's Node proxy options, minus what the module provides (`baseUrl` / `trustProxy` default to the module's). */
 export interface TrackerProxyRouteOptions extends Omit<NodeTrackerProxyOptions, 'auth' | 'user' | 'basePath'> {
   /** The route path (below any global prefix). Default `api/tracker`. */
   path?: string | undefined;
@@ -39,10 +39,12 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
       // the platform is known only now: routes are read after controllers are made.
       const wildcard = adapterHost.httpAdapter?.getType() === 'fastify' ? '*' : '{*path}';
       All(['', wildcard])(TrackerProxyController.prototype, 'forward', Object.getOwnPropertyDescriptor(TrackerProxyController.prototype, 'forward')!);
+      // The route's own `baseUrl` / `trustProxy`, else the module's: the gate compares `Origin` with the URL they build.
+      const route = { ...rest, baseUrl: rest.baseUrl ?? setup.baseUrl, trustProxy: rest.trustProxy ?? setup.trustProxy };
       this.proxy =
         (as ?? (setup.service ? 'service' : 'user')) === 'service'
-          ? createNodeTrackerProxy({ ...rest, auth: needs(setup.service, 'credentials', "createTrackerProxyController({ as: 'service' })").auth })
-          : createNodeTrackerProxy({ ...rest, user: needs(setup.flow, 'user', "createTrackerProxyController({ as: 'user' })") });
+          ? createNodeTrackerProxy({ ...route, auth: needs(setup.service, 'credentials', "createTrackerProxyController({ as: 'service' })").auth })
+          : createNodeTrackerProxy({ ...route, user: needs(setup.flow, 'user', "createTrackerProxyController({ as: 'user' })") });
     }
 
     onModuleInit(): void {

@@ -8,6 +8,7 @@ import { Body, Controller, Module, Post } from '@nestjs/common';
 import { isConfigurationError, oauthToken } from '@tracker-auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerAuthModule, createTrackerProxyController, type TrackerProxyRouteOptions } from '../src/index.js';
+import { freePort, ValueBrowser } from '@tracker-auth-tools/test-harness';
 import { createApp, platform, startApp, useFake, type RunningApp } from './helpers.js';
 
 const fake = useFake();
@@ -138,6 +139,47 @@ describe('createTrackerProxyController', () => {
     expect(res.status).toBe(403);
     expect(JSON.parse(res.text).error.code).toBe('FORBIDDEN');
     expect(fake().calls.count('tracker')).toBe(0);
+  });
+
+  it("in user mode behind a reverse proxy, the route builds request URLs with the module's trustProxy", async () => {
+    const listenPort = await freePort('127.0.0.1');
+    const url = `http://127.0.0.1:${listenPort}`;
+    const registered = fake().oauth.registerApp({ redirectUris: [`${url}/auth/callback`] });
+    @Module({
+      imports: [
+        TrackerAuthModule.forRoot({
+          signInRoutes: true,
+          org: { orgId: fake().demo.orgId },
+          trustProxy: true,
+          user: {
+            clientId: registered.clientId,
+            clientSecret: registered.clientSecret!,
+            redirectUri: `${url}/auth/callback`,
+            sessionSecret: 'a-session-secret-of-at-least-32-bytes!',
+            oauthUrl: fake().url,
+          },
+        }),
+      ],
+      // No baseUrl / trustProxy of its own: the module's apply.
+      controllers: [createTrackerProxyController({ trackerUrl: fake().url })],
+    })
+    class ProxiedModule {}
+    running = await startApp(ProxiedModule, listenPort);
+    const browser = new ValueBrowser();
+    await browser.follow(`${url}/auth/sign-in`);
+    const session = browser.cookies(url).get('tracker_session');
+    expect(session).toBeTruthy();
+    // What the app's page at https://app.example.com sends through the TLS-terminating proxy.
+    const res = await fetch(`${url}/api/tracker/v3/myself`, {
+      headers: {
+        cookie: `tracker_session=${session}`,
+        origin: 'https://app.example.com',
+        'x-forwarded-host': 'app.example.com',
+        'x-forwarded-proto': 'https',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ login: fake().demo.user.login });
   });
 
   it.each<[string, TrackerProxyRouteOptions, string]>([
