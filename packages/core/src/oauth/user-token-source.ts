@@ -52,7 +52,7 @@ export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signa
 export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 
 /** What the store keeps of a token set: what requests need, and the refresh token. */
-const toStored = ({ accessToken, expiresAt, refreshToken }: OAuthTokenSet, issuedAt?: number): StoredToken => ({
+export const toStored = ({ accessToken, expiresAt, refreshToken }: OAuthTokenSet, issuedAt?: number): StoredToken => ({
   token: accessToken,
   kind: 'oauth',
   expiresAt,

@@ -84,8 +84,8 @@ export function cookiesOf(response: Response): readonly SessionCookie[] {
   return answerCookies.get(response) ?? [];
 }
 
-/** RFC 6265 `token` (cookie names). */
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 `token`: a cookie name (RFC 6265), and an HTTP field name (the proxy's header lists). */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** RFC 6265 `cookie-octet`s (no quotes, comma, semicolon, backslash, space or controls). */
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 /** A path attribute value: printable, no `;`. */
@@ -93,7 +93,7 @@ const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
 const COOKIE_DOMAIN = /^\.?[a-z\d](?:[a-z\d-]*[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]*[a-z\d])?)*$/i;
 
 /** What each checked field of the flow's `cookies` option must match, and what to pass instead. */
-const NAME_OPTION = [COOKIE_NAME, 'must be a valid cookie name'] as const;
+const NAME_OPTION = [HTTP_TOKEN, 'must be a valid cookie name'] as const;
 const COOKIE_OPTIONS = {
   session: NAME_OPTION,
   signIn: NAME_OPTION,
@@ -124,7 +124,7 @@ const failCookie = optionFailer('serializeCookie');
  * // 'tracker_session=…; Path=/; Max-Age=2592000; HttpOnly; Secure; SameSite=Lax'
  */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) failCookie('name', "must be a token (letters, digits and !#$%&'*+-.^_`|~)");
+  if (!HTTP_TOKEN.test(name)) failCookie('name', "must be a token (letters, digits and !#$%&'*+-.^_`|~)");
   if (!COOKIE_VALUE.test(value)) failCookie('value', 'must not contain spaces, quotes, commas, semicolons, backslashes or control characters');
   let out = `${name}=${value}; Path=${options.path ?? '/'}`;
   if (options.domain) out += `; Domain=${options.domain}`;

@@ -15,12 +15,15 @@ const MAX_DEAD = 10_000;
 /** How long a dead session is remembered, ms (its cookie is cleared on the first answer anyway). */
 const DEAD_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** What identifies a session: its refresh token, or its access token when it has none. */
+export const sessionKeyOf = (session: Pick<SessionPayload, 'a' | 'r'>) => session.r ?? `a:${session.a}`;
+
 /**
- * The fingerprint of a session's refresh token (of its access token when it has none): base64url
- * SHA-256 (WebCrypto). It names the session without revealing anything usable.
+ * The fingerprint of a session's {@link sessionKeyOf} key: base64url SHA-256 (WebCrypto). It
+ * names the session without revealing anything usable.
  */
 export async function sessionFingerprint(session: Pick<SessionPayload, 'a' | 'r'>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', utf8(session.r ?? `a:${session.a}`));
+  const digest = await crypto.subtle.digest('SHA-256', utf8(sessionKeyOf(session)));
   return base64UrlEncode(digest);
 }
 

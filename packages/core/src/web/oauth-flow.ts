@@ -17,7 +17,7 @@ import { createPkce, type Pkce } from '../oauth/pkce.js';
 import { revokeToken } from '../oauth/revoke.js';
 import { TRACKER_SCOPES } from '../oauth/scopes.js';
 import { createState } from '../oauth/state.js';
-import { checkOAuthOptions, exchangeCode } from '../oauth/token-endpoint.js';
+import { checkOAuthOptions, exchangeCode, requireString } from '../oauth/token-endpoint.js';
 import { USER_TOKEN_MAX_AGE_MS } from '../oauth/user-token-source.js';
 import { hideSecrets, REDACTED, redactHeaders } from '../redact.js';
 import { assertTokenStore } from '../refresh/memory-store.js';
@@ -74,7 +74,8 @@ function assertFunction(value: unknown, field: string): void {
 export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   if (!isObject(options)) fail('options', 'must be an object');
   const { clientId, clientSecret, redirectUri, device, forceConfirm, oauthUrl, fetch, timeoutMs, store, onError } = options;
-  if (typeof clientSecret !== 'string' || clientSecret.trim() === '') fail('clientSecret', 'must be a non-empty string (the Client secret of your app)');
+  // Required here (a confidential client), unlike in the bare OAuth calls.
+  requireString(clientSecret, 'clientSecret', FN, 'the Client secret of your app');
   // Checks clientId, oauthUrl and timeoutMs; the OAuth calls per request use it as it is.
   const oauthCall = { clientId, clientSecret, oauthUrl, fetch, timeoutMs };
   checkOAuthOptions(FN, oauthCall);
@@ -145,10 +146,10 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     return safeReturnTo(new URL(request.url).searchParams.get(returnToParam)) ?? fallback;
   }
 
-  const sessionOf = (request: Request) => readCookie(request.headers.get('cookie'), sessionName);
+  const cookieOf = (request: Request, name: string) => readCookie(request.headers.get('cookie'), name);
   /** The request's session, or `undefined` when it has none that opens. */
   async function readSession(request: Request): Promise<SessionPayload | undefined> {
-    const raw = sessionOf(request);
+    const raw = cookieOf(request, sessionName);
     return raw ? codec.openSession(raw, now()).catch(() => undefined) : undefined;
   }
 
@@ -186,7 +187,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
     if (request.method !== 'GET') return notAllowed('GET', 'The OAuth callback only answers GET.');
     const clearLogin = cookie(request, loginName);
     try {
-      const raw = readCookie(request.headers.get('cookie'), loginName);
+      const raw = cookieOf(request, loginName);
       // An unreadable or expired login cookie counts as missing. Without it there is no state to
       // expect, so parseCallback would refuse with STATE_MISSING: the flow says why instead.
       const started = raw ? await codec.openLogin(raw, now()).catch(() => undefined) : undefined;
@@ -272,7 +273,7 @@ export function createOAuthFlow(options: OAuthFlowOptions): OAuthFlow {
   }
 
   async function userAuth(request: Request): Promise<UserAuth> {
-    const raw = sessionOf(request);
+    const raw = cookieOf(request, sessionName);
     if (!raw) throw new SignInRequiredError('Sign in with Yandex first: this request has no session.');
     const session = await codec.openSession(raw, now()).catch((error: unknown) => {
       throw new SignInRequiredError('Sign in with Yandex again: the session is invalid or has expired.', { cause: error });

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_TRACKER_URL, type TrackerAuth } from '../types.js';
 import { assertUrl, isObject, type OptionFail } from '../validate.js';
+import { HTTP_TOKEN } from './cookies.js';
 import type { OAuthFlow } from './oauth-flow.js';
 import { NOT_A_FLOW, sameOriginSignedIn } from './proxy-gate.js';
 import {
@@ -150,7 +151,7 @@ export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: Option
     const out = new Set(defaults);
     for (const raw of options[field] ?? []) {
       const name = typeof raw === 'string' ? raw.toLowerCase() : '';
-      if (!HEADER_NAME.test(name)) fail(field, 'must hold header names');
+      if (!HTTP_TOKEN.test(name)) fail(field, 'must hold header names');
       // The name is one of a fixed list (credentials, connection-specific), never a secret.
       if (NEVER_FORWARDED.has(name)) fail(field, `cannot include ${name}`);
       out.add(name);
@@ -223,5 +224,3 @@ export function resolveProxyOptions<Req>(options: ProxyRuleOptions, fail: Option
 
 /** Methods the proxy can forward at all. */
 const KNOWN_METHODS = /^(?:GET|HEAD|POST|PUT|PATCH|DELETE)$/;
-/** An HTTP field name (RFC 9110 `token`). */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -20,7 +20,7 @@ import { hideSecrets, REDACTED } from '../redact.js';
 import type { ResolvedRefreshOptions } from '../refresh/refresh-policy.js';
 import type { FetchLike, TokenStore, TrackerAuth, TrackerOrg } from '../types.js';
 import type { SessionCookie } from './cookies.js';
-import { createDeadSessions, sessionFingerprint } from './dead-sessions.js';
+import { createDeadSessions, sessionFingerprint, sessionKeyOf as keyOf } from './dead-sessions.js';
 import type { SessionPayload } from './session-codec.js';
 import { createSessionEntry, storeKeyOf, tokensDiffer, type SessionEntry, type SessionEntryOptions } from './user-session.js';
 
@@ -79,7 +79,6 @@ const IDLE_MS = 15 * 60 * 1000;
 /** How often idle entries are looked for, at most (and whenever the cache is over its size). */
 const SWEEP_EVERY_MS = 60 * 1000;
 
-const keyOf = (session: SessionPayload) => session.r ?? `a:${session.a}`;
 
 export function createUserAuthCache(options: UserAuthCacheOptions): UserAuthCache {
   const { policy, store } = options;

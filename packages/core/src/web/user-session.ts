@@ -17,7 +17,7 @@ import { createTrackerAuth } from '../auth.js';
 import { isSignInRequiredError, SignInRequiredError } from '../errors.js';
 import { emitEvent, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
-import { refreshUserTokens } from '../oauth/user-token-source.js';
+import { refreshUserTokens, toStored } from '../oauth/user-token-source.js';
 import { hideSecrets } from '../redact.js';
 import { refreshingTokenSource, type FetchTokenContext } from '../refresh/engine.js';
 import { createMemoryTokenStore } from '../refresh/memory-store.js';
@@ -160,7 +160,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
       const next = await refreshUserTokens({ ...options.oauth, refreshToken: spent, signal, timeoutMs }, now);
       answered = next;
       // Yandex may omit a new refresh token; the old one then stays valid.
-      const fresh: StoredToken = { token: next.accessToken, kind: 'oauth', expiresAt: next.expiresAt, issuedAt: now(), refreshToken: next.refreshToken ?? spent };
+      const fresh = toStored({ ...next, refreshToken: next.refreshToken ?? spent }, now());
       if (shared) {
         const link = await linkOf(spent);
         if (link !== id) await shared.set(link, fresh);
