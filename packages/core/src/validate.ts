@@ -59,9 +59,15 @@ export function optionFailer(fn: string): OptionFail {
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Throws `<field> <problem>; <fix>.`: every message names the field and the fix, never the value. */
-type Fail = (problem: string, fix: string) => never;
+export type Fail = (problem: string, fix: string) => never;
 
-function failer(code: 'INVALID_TOKEN' | 'INVALID_ORG' | 'INVALID_URL', field: string): Fail {
+/**
+ * The message shape of value errors, `` field problem; fix. ``, with `code`: the token, org, URL
+ * and key checks all throw through this.
+ *
+ * @internal
+ */
+export function failer(code: 'INVALID_TOKEN' | 'INVALID_ORG' | 'INVALID_URL' | 'INVALID_KEY', field: string): Fail {
   return (problem, fix) => {
     throw new ConfigurationError(code, field, `${field} ${problem}; ${fix}.`);
   };

@@ -13,15 +13,31 @@ import type { StoredToken, TokenStore, TokenStoreLock } from '../types.js';
 const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
 
-export interface CoordinatedRefreshOptions {
-  store: TokenStore & { lock: NonNullable<TokenStore['lock']> };
+/** A {@link TokenStore} that has a `lock`. */
+export type LockingTokenStore = TokenStore & { lock: NonNullable<TokenStore['lock']> };
+
+/** What both coordinated operations need: the store, the credential, the lock's lifetime. */
+export interface LockContext {
+  store: LockingTokenStore;
   id: string;
   /** How long a lock lives unless released. */
   lockTtlMs: number;
-  /** How long to wait for another holder's result (and keep trying for the lock), ms. */
-  waitMs: number;
   /** How long a stored value is worth keeping (see {@link TokenStore.set}). */
   ttlOf: (stored: StoredToken) => number | undefined;
+}
+
+/**
+ * Whether `stored` is the same token set as `seen`: the same access token, issue time and refresh
+ * token. Yandex may rotate a user session keeping the access token (a new refresh token and
+ * issue time), and that counts as a newer set.
+ */
+export function sameTokenSet(stored: StoredToken, seen: StoredToken | undefined): boolean {
+  return seen !== undefined && stored.token === seen.token && stored.issuedAt === seen.issuedAt && stored.refreshToken === seen.refreshToken;
+}
+
+export interface CoordinatedRefreshOptions extends LockContext {
+  /** How long to wait for another holder's result (and keep trying for the lock), ms. */
+  waitMs: number;
   /** Whether a stored value is the result of another instance's refresh (new and usable). */
   adoptable: (stored: StoredToken | undefined) => stored is StoredToken;
   /**
@@ -70,15 +86,11 @@ async function refreshHolding(options: CoordinatedRefreshOptions, lock: TokenSto
   }
 }
 
-export interface MarkUnderLockOptions {
-  store: TokenStore & { lock: NonNullable<TokenStore['lock']> };
-  id: string;
-  lockTtlMs: number;
+export interface MarkUnderLockOptions extends LockContext {
   /** The token that was rejected, as read before. */
   seen: StoredToken;
   /** The stored value, marked unusable. */
   mark: (stored: StoredToken) => StoredToken;
-  ttlOf: (stored: StoredToken) => number | undefined;
 }
 
 /**
@@ -100,9 +112,8 @@ export async function markUnderLock(options: MarkUnderLockOptions): Promise<bool
   if (lock === undefined) return true;
   try {
     const current = await store.get(id);
-    // The whole token set: Yandex may rotate a user session keeping the access token (a new
-    // refresh token and issue time), and that newer set must not be marked either.
-    if (current !== undefined && current.token === seen.token && current.issuedAt === seen.issuedAt && current.refreshToken === seen.refreshToken) {
+    // The whole token set: a newer set with the same access token must not be marked either.
+    if (current !== undefined && sameTokenSet(current, seen)) {
       const marked = options.mark(current);
       await lock.set(marked, options.ttlOf(marked));
     }

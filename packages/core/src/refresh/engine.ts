@@ -11,7 +11,7 @@ import { hideSecrets } from '../redact.js';
 import { emitEvent, eventError, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
 import type { AccessToken, GetTokenOptions, RefreshOptions, StoredToken, TokenKind, TokenSource, TokenStore } from '../types.js';
-import { markUnderLock, refreshUnderLock } from './coordinated-refresh.js';
+import { markUnderLock, refreshUnderLock, sameTokenSet, type LockContext, type LockingTokenStore } from './coordinated-refresh.js';
 import { assertTokenStore, createMemoryTokenStore } from './memory-store.js';
 import { isObject, optionFailer } from '../validate.js';
 import { backoffDelay, inForcedRefreshCooldown, isUsable, resolveRefreshOptions, tokenFreshness, type ResolvedRefreshOptions } from './refresh-policy.js';
@@ -89,17 +89,11 @@ export function retryAfterOf(error: unknown): number | undefined {
 /** Extra time after `timeoutMs` before the engine gives up on a `fetchToken` that ignores its signal. */
 const TIMEOUT_GRACE_MS = 1000;
 /**
- * Lock lifetime for a refresh coordinated through a shared store: two attempts' timeouts (default
- * 20 s). A holder that died frees it after this long; waiters give up waiting (and refresh
- * themselves) {@link LOCK_WAIT_MARGIN_MS} later.
+ * Waiters on a refresh coordinated through a shared store give up waiting (and refresh
+ * themselves) this long after the lock's lifetime, two attempts' timeouts (default 20 s), by
+ * which a holder that died has freed it.
  */
-export const lockTtlOf = (timeoutMs: number) => 2 * timeoutMs;
 const LOCK_WAIT_MARGIN_MS = 1000;
-
-/** Whether `stored` is another value than `seen` (a new token, a newer issue time, or a rotated refresh token). */
-function changed(stored: StoredToken, seen: StoredToken | undefined): boolean {
-  return seen === undefined || stored.token !== seen.token || stored.issuedAt !== seen.issuedAt || stored.refreshToken !== seen.refreshToken;
-}
 
 /** Ceiling of the pause between failed background refreshes while the cached token stays valid. */
 const MAX_BACKGROUND_COOLDOWN_MS = 60_000;
@@ -154,6 +148,9 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
   const isRetryable = options.isRetryable ?? isRetryableTokenError;
   const retryAfterMs = options.retryAfterMs ?? retryAfterOf;
   const now = policy.now;
+  const isFresh = (stored: StoredToken) => tokenFreshness(stored, now(), policy) === 'fresh';
+  // Only read when the store has a `lock` (checked where it is used).
+  const locking: LockContext = { store: store as LockingTokenStore, id, lockTtlMs: 2 * policy.timeoutMs, ttlOf };
 
   let seeding: Promise<void> | undefined = options.initial === undefined ? undefined : seed(options.initial);
   // Surfaced by the first getToken(); never an unhandled rejection at construction.
@@ -217,18 +214,16 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
   async function runRefresh(seen: StoredToken | undefined, forceRefresh: boolean, cause: 'forced' | 'expiry'): Promise<StoredToken> {
     const latest = await store.get(id);
     // A store shared between instances may already hold a newer token: take it instead of calling upstream.
-    if (!forceRefresh && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && tokenFreshness(latest, now(), policy) === 'fresh') {
+    if (!forceRefresh && latest !== undefined && latest.token !== seen?.token && latest.token !== rejected && isFresh(latest)) {
       return latest;
     }
     if (store.lock) {
       // A store shared by several instances: one of them refreshes, the others adopt its token.
       const shared = await refreshUnderLock({
-        store: store as Parameters<typeof refreshUnderLock>[0]['store'],
-        id,
-        lockTtlMs: lockTtlOf(policy.timeoutMs),
-        waitMs: lockTtlOf(policy.timeoutMs) + LOCK_WAIT_MARGIN_MS,
-        ttlOf,
-        adoptable: (stored): stored is StoredToken => stored !== undefined && tokenFreshness(stored, now(), policy) === 'fresh' && changed(stored, seen),
+        ...locking,
+        waitMs: locking.lockTtlMs + LOCK_WAIT_MARGIN_MS,
+        // Another instance's result: a fresh token other than the one being replaced.
+        adoptable: (stored): stored is StoredToken => stored !== undefined && isFresh(stored) && !sameTokenSet(stored, seen),
         refresh: (current, save) => fetchAndStore(current, cause, save),
       });
       if (shared !== undefined) return shared;
@@ -353,8 +348,7 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
   async function markExpired(seen: StoredToken): Promise<void> {
     const mark = (stored: StoredToken): StoredToken => ({ ...stored, expiresAt: Math.min(stored.expiresAt ?? Number.POSITIVE_INFINITY, now()) });
     if (store.lock) {
-      const lockable = store as Parameters<typeof markUnderLock>[0]['store'];
-      if (await markUnderLock({ store: lockable, id, lockTtlMs: lockTtlOf(policy.timeoutMs), seen, mark, ttlOf })) return;
+      if (await markUnderLock({ ...locking, seen, mark })) return;
     }
     const marked = mark(seen);
     await store.set(id, marked, ttlOf(marked));

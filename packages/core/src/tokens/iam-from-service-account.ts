@@ -47,7 +47,7 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
   const iamUrl = assertUrl(options.iamUrl ?? DEFAULT_IAM_URL, 'iamUrl');
   const signer = createServiceAccountJwtSigner(parsed, 'key');
   const { serviceAccountId, keyId } = parsed;
-  const engine = iamSourceEngine(
+  const source = iamSourceEngine(
     options,
     `iam:sa:${serviceAccountId}:${keyId}`,
     async ({ signal, now, timeoutMs }) => {
@@ -56,8 +56,8 @@ export function iamFromServiceAccountKey(options: IamFromServiceAccountKeyOption
     },
     iamFromServiceAccountKey,
   );
-  const { id, getToken, invalidate, withDefaults } = engine;
-  /** What JSON.stringify and util.inspect show: no key material. */
-  const summary = () => ({ id, kind: 'iam' as const, serviceAccountId, keyId });
-  return hideSecrets({ ...summary(), getToken, invalidate, withDefaults }, summary, 'ServiceAccountTokenSource');
+  const { id } = source;
+  // The engine's source, with the key's public ids; what JSON.stringify and util.inspect show
+  // (no key material) is redefined to name them.
+  return hideSecrets(Object.assign(source, { serviceAccountId, keyId }), () => ({ id, kind: 'iam', serviceAccountId, keyId }), 'ServiceAccountTokenSource');
 }

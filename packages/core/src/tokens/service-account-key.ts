@@ -4,9 +4,8 @@
  * (camelCase, `{ key: {…}, privateKey }`) and a flat camelCase object, as an object or JSON text.
  * Every problem is a {@link ConfigurationError} `INVALID_KEY` naming the field, never the key.
  */
-import { ConfigurationError } from '../errors.js';
 import { base64Decode } from '../encoding.js';
-import { isObject } from '../validate.js';
+import { failer, isObject } from '../validate.js';
 
 /** The authorized key file as `yc iam key create --output key.json` writes it. */
 export interface ServiceAccountKeyFile {
@@ -50,7 +49,7 @@ const RSA_ONLY = 'use an RSA_2048 or RSA_4096 key';
 
 /** Throws `<field> <problem>; <fix>.` (`INVALID_KEY`): the field and the fix, never key material. */
 function fail(field: string, problem: string, fix = 'copy the key file again'): never {
-  throw new ConfigurationError('INVALID_KEY', field, `${field} ${problem}; ${fix}.`);
+  return failer('INVALID_KEY', field)(problem, fix);
 }
 
 function idField(value: unknown, field: string): string {

@@ -4,7 +4,7 @@
  */
 import { TokenExchangeError, isAbortedError, isInvalidResponseError, isNetworkError, isTimeoutError } from '../errors.js';
 import { quoteUpstream } from '../redact.js';
-import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, readJson, upstreamDate, type UpstreamRequest, type UpstreamResponse } from '../http/upstream.js';
+import { describeRequest, fetchWithDeadline, isRetryableStatus, parseRetryAfter, upstreamDate, type UpstreamRequest, type UpstreamResponse } from '../http/upstream.js';
 
 export interface UpstreamCallInfo {
   source: 'iam' | 'metadata';
@@ -27,9 +27,9 @@ export type RetryAfterTokenExchangeError = TokenExchangeError & { readonly retry
  * (docs/yandex-api.md 3.7); 429 and 5xx are retryable, other statuses are not.
  */
 export async function errorFromResponse(response: UpstreamResponse, info: UpstreamCallInfo, now: number = Date.now()): Promise<RetryAfterTokenExchangeError> {
-  // The status is known: a body that stalls past the deadline or is too large only loses its
-  // detail. The caller's abort still wins.
-  const body = await readJson(response).catch((error: unknown) => {
+  // The status is known: a body that is not JSON, stalls past the deadline or is too large only
+  // loses its detail. The caller's abort still wins.
+  const body = await response.json().catch((error: unknown) => {
     if (isAbortedError(error)) throw error;
     return undefined;
   });
