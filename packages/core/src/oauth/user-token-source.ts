@@ -51,6 +51,12 @@ export interface UserTokenSourceOptions extends Omit<OAuthRequestOptions, 'signa
 /** Default `maxAgeMs` of user tokens: about 3 months (docs/yandex-api.md 2.3). */
 export const USER_TOKEN_MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 
+/**
+ * A user token that expired or was refused, without a refresh token: only a new sign-in helps
+ * (here and in the sign-in flow's sessions).
+ */
+export const noRefreshToken = () => new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
+
 /** What the store keeps of a token set: what requests need, and the refresh token. */
 export const toStored = ({ accessToken, expiresAt, refreshToken }: OAuthTokenSet, issuedAt?: number): StoredToken => ({
   token: accessToken,
@@ -128,7 +134,7 @@ export function userTokenSource(options: UserTokenSourceOptions): RefreshingToke
     fetchToken: async ({ current, signal, timeoutMs, now }) => {
       const refreshWith = current?.refreshToken ?? refreshToken;
       if (refreshWith === undefined) {
-        throw new SignInRequiredError('The Yandex OAuth token can no longer be used and there is no refresh token: sign in again.');
+        throw noRefreshToken();
       }
       // The other options (tokens, store, …) are no fields of a token call: the grant ignores them.
       const next = await refreshUserTokens({ ...options, refreshToken: refreshWith, signal, timeoutMs }, now);

@@ -17,7 +17,7 @@ import { createTrackerAuth } from '../auth.js';
 import { isSignInRequiredError, SignInRequiredError } from '../errors.js';
 import { emitEvent, type TrackerAuthEventHandler } from '../events.js';
 import { sleep } from '../http/upstream.js';
-import { refreshUserTokens, toStored } from '../oauth/user-token-source.js';
+import { noRefreshToken, refreshUserTokens, toStored } from '../oauth/user-token-source.js';
 import { hideSecrets } from '../redact.js';
 import { refreshingTokenSource, type FetchTokenContext } from '../refresh/engine.js';
 import { createMemoryTokenStore } from '../refresh/memory-store.js';
@@ -154,7 +154,7 @@ export function createSessionEntry(session: SessionPayload, fingerprint: string,
     const spent = stored?.refreshToken ?? current.r;
     if (spent === undefined) {
       markDead();
-      throw new SignInRequiredError('The Yandex OAuth token has expired and there is no refresh token: sign in again.');
+      throw noRefreshToken();
     }
     try {
       const next = await refreshUserTokens({ ...options.oauth, refreshToken: spent, signal, timeoutMs }, now);
