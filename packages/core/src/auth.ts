@@ -63,7 +63,7 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
       credentials = assertTokenSource(credentials.withDefaults({ store, refresh, onEvent }));
     } else if (store !== undefined || refresh !== undefined) {
       // A source without withDefaults() cannot take these settings; say so instead of ignoring them.
-      fail(store !== undefined ? 'store' : 'refresh', 'needs a token source with withDefaults(): pass it to the token source instead');
+      fail(store !== undefined ? 'store' : 'refresh', 'needs a source with withDefaults(); pass it to the source instead');
     }
   }
   assertOrgFitsTokenKind(credentials.kind, org, 'org');
@@ -97,7 +97,7 @@ export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAut
 
 function assertTokenSource(value: unknown): TokenSource {
   const source = value as Partial<TokenSource> | null | undefined;
-  if (typeof value === 'string') fail('credentials', 'must be a token source, not a string: wrap the token in oauthToken() or iamToken()');
+  // One message for every wrong value: it names the wrappers a bare token string needs.
   if (!isObject(source) || typeof source.getToken !== 'function' || (source.kind !== 'oauth' && source.kind !== 'iam') || typeof source.id !== 'string') {
     fail('credentials', 'must be a token source such as oauthToken(token) or iamFromServiceAccountKey({ key })');
   }

@@ -186,7 +186,7 @@ export function eventPath(url: string): string {
 export function assertEventHandler(value: unknown, field: string, factory: string): TrackerAuthEventHandler | undefined {
   // Not optionFailer (validate.ts): that would close an import cycle through types.ts.
   if (value !== undefined && typeof value !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', field, `${factory}: \`${field}\` must be a function (event) => void when given.`);
+    throw new ConfigurationError('INVALID_OPTION', field, `${factory}: \`${field}\` must be a function.`);
   }
   return value as TrackerAuthEventHandler | undefined;
 }

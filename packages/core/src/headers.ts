@@ -42,7 +42,7 @@ const PRINTS_REDACTED: object = Object.freeze(
  */
 export function assertOrgFitsTokenKind(kind: TokenKind, org: TrackerOrg, field = 'org'): void {
   if (kind === 'iam' && org.cloudOrgId === undefined) {
-    throw new ConfigurationError('INVALID_ORG', field, `${field}.orgId is Yandex 360, and IAM tokens need Yandex Cloud; set ${field}.cloudOrgId or use an OAuth token.`);
+    throw new ConfigurationError('INVALID_ORG', field, `IAM tokens need ${field}.cloudOrgId (Yandex Cloud), not ${field}.orgId; or use an OAuth token.`);
   }
 }
 

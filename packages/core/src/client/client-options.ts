@@ -70,11 +70,11 @@ export function resolveClientConfig(value: unknown, field: string): ClientConfig
   const base = assertUrl(options.trackerUrl ?? DEFAULT_TRACKER_URL, 'trackerUrl');
   const timeoutMs = options.timeoutMs ?? 10_000;
   // setTimeout's ceiling: a longer delay fires at once.
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) fail('timeoutMs', 'must be a positive number of milliseconds');
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) fail('timeoutMs', 'must be a number of ms > 0');
   const limit = options.retry?.limit ?? 2;
-  if (!Number.isInteger(limit) || limit < 0) fail('retry.limit', 'must be an integer ≥ 0');
+  if (!Number.isInteger(limit) || limit < 0) fail('retry.limit', 'must be an integer >= 0');
   const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
-  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) fail('retry.maxRetryAfterMs', 'must be a number of milliseconds ≥ 0');
+  if (!Number.isFinite(maxRetryAfterMs) || maxRetryAfterMs < 0) fail('retry.maxRetryAfterMs', 'must be a number of ms >= 0');
   assertEventHandler(options.onEvent, 'onEvent', 'createTrackerClient');
   for (const [name, header] of Object.entries(options.headers ?? {})) {
     if (AUTH_HEADERS.has(name.toLowerCase())) fail(`headers.${name}`, FROM_AUTH);

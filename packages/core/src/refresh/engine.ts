@@ -291,24 +291,24 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
     });
   }
 
-  async function getToken(getOptions: GetTokenOptions = {}): Promise<AccessToken> {
-    const { signal } = getOptions;
+  async function getToken({ signal, forceRefresh: asked, waitIfDue }: GetTokenOptions = {}): Promise<AccessToken> {
     throwIfAborted(signal, id);
     const cached = await read();
+    const wasRejected = cached !== undefined && cached.token === rejected;
     // Inside the cooldown, forceRefresh gets the token the last forced refresh just produced.
-    const declined = getOptions.forceRefresh === true && cached !== undefined && cooling(cached);
+    const declined = asked === true && cached !== undefined && cooling(cached);
     if (declined) emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
-    const forceRefresh = getOptions.forceRefresh === true && !declined;
-    if (!forceRefresh && cached !== undefined && cached.token !== rejected) {
+    const forceRefresh = asked === true && !declined;
+    if (!forceRefresh && cached !== undefined && !wasRejected) {
       const freshness = tokenFreshness(cached, now(), policy);
       if (freshness === 'fresh') return toAccessToken(cached);
-      if (freshness === 'due' && getOptions.waitIfDue !== true) {
+      if (freshness === 'due' && waitIfDue !== true) {
         refreshInBackground(cached);
         return toAccessToken(cached);
       }
     }
     try {
-      const cause = forceRefresh || (cached !== undefined && cached.token === rejected) ? 'forced' : 'expiry';
+      const cause = forceRefresh || wasRejected ? 'forced' : 'expiry';
       return toAccessToken(await waitWithSignal(sharedRefresh(cached, forceRefresh, cause), signal, id));
     } catch (error) {
       if (isAbortedError(error)) throw error;

@@ -51,5 +51,5 @@ export function assertTokenStore(store: TokenStore | undefined, fail: OptionFail
   if (!isObject(store) || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function') {
     fail('store', 'must be a TokenStore (get, set, delete)');
   }
-  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function when given');
+  if (store.lock !== undefined && typeof store.lock !== 'function') fail('store.lock', 'must be a function');
 }

@@ -30,7 +30,7 @@ export interface ServiceAccountJwtSigner {
 export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, field = 'key'): ServiceAccountJwtSigner {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${field} needs WebCrypto (crypto.subtle); use Node 20.19+ or an edge runtime.`);
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} needs WebCrypto (crypto.subtle); use Node 20.19+.`);
   }
   const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) => {
     const path = `${field}.private_key`;

@@ -61,8 +61,8 @@ export function assertSourceOptions(options: unknown, factory: string): void {
   if (!isObject(options)) fail('options', 'must be an options object');
   const { fetch, id, onEvent, store } = options as TokenSourceOptions;
   assertEventHandler(onEvent, 'onEvent', factory);
-  if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a fetch function when given');
-  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a non-empty string (a name, never the secret)');
+  if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a function');
+  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a non-empty name, never the secret');
   assertTokenStore(store, fail);
 }
 
