@@ -191,9 +191,9 @@ export function cliSurface(binSource, srcDir) {
  * @param {string} readme
  */
 export function codeOf(readme) {
-  const fenced = [...readme.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]);
+  const fenced = [...readme.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1] ?? '');
   const rest = readme.replace(/^```[^\n]*\n[\s\S]*?^```/gm, '');
-  const inline = [...rest.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
+  const inline = [...rest.matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? '');
   return { fenced, inline };
 }
 
@@ -209,9 +209,9 @@ export function unmentionedCli(readme, bin, { commands, flags }) {
   const { fenced, inline } = codeOf(readme);
   const code = [...fenced, ...inline].join('\n');
   const written = new Set(code.match(/(?<![\w-])--?[A-Za-z][\w-]*/g) ?? []);
-  const escaped = bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escape = (/** @type {string} */ text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const shown = (/** @type {string} */ command) =>
-    new RegExp(`(?<![\\w-])${escaped}\\s+${command}(?![\\w-])`).test(code) || inline.some((span) => new RegExp(`^${command}(?![\\w-])`).test(span));
+    new RegExp(`(?<![\\w-])${escape(bin)}\\s+${escape(command)}(?![\\w-])`).test(code) || inline.some((span) => new RegExp(`^${escape(command)}(?![\\w-])`).test(span));
   return { commands: commands.filter((c) => !shown(c)), flags: flags.filter((f) => !written.has(f)) };
 }
 
