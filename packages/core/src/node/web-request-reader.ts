@@ -4,8 +4,7 @@
  * construction, instead of in every adapter.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigurationError } from '../errors.js';
-import { assertUrl } from '../validate.js';
+import { assertUrl, isObject, optionFailer } from '../validate.js';
 import { toWebRequest } from './http-bridge.js';
 
 /** How the public URL of a Node request is worked out. */
@@ -38,13 +37,12 @@ export type WebRequestReader = (req: IncomingMessage, res?: ServerResponse) => R
  * const session = await flow.getSession(read(req));
  */
 export function createWebRequestReader(options: WebRequestReaderOptions = {}): WebRequestReader {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigurationError('INVALID_OPTION', 'options', 'createWebRequestReader: pass an options object.');
-  }
+  const fail = optionFailer('createWebRequestReader');
+  if (!isObject(options)) fail('options', 'must be an object');
   const { baseUrl, trustProxy } = options;
   if (baseUrl !== undefined) assertUrl(baseUrl, 'baseUrl');
   if (trustProxy !== undefined && typeof trustProxy !== 'boolean' && typeof trustProxy !== 'function') {
-    throw new ConfigurationError('INVALID_OPTION', 'trustProxy', 'trustProxy must be true, false or a function (req) => boolean.');
+    fail('trustProxy', 'must be true, false or a function (req) => boolean');
   }
   return (req, res) =>
     toWebRequest(req, {

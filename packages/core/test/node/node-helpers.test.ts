@@ -140,6 +140,7 @@ describe('createWebRequestReader', () => {
     expect(fieldOf({ baseUrl: 42 })).toBe('baseUrl');
     expect(fieldOf({ trustProxy: 'yes' })).toBe('trustProxy');
     expect(fieldOf(null)).toBe('options');
+    expect(fieldOf([])).toBe('options');
     expect(fieldOf({ baseUrl: new URL('https://app.example.com'), trustProxy: () => true })).toBeUndefined();
   });
 });
