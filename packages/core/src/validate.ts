@@ -58,8 +58,11 @@ export function optionFailer(fn: string): OptionFail {
 /** A non-null, non-array object (an options bag). */
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Throws `<field> <problem>; <fix>.`: every message names the field and the fix, never the value. */
-export type Fail = (problem: string, fix: string) => never;
+/**
+ * Throws `<field> <problem>; <fix>.`: every message names the field and the fix, never the value.
+ * `cause`, when given, must hold no secret either.
+ */
+export type Fail = (problem: string, fix: string, cause?: unknown) => never;
 
 /**
  * The message shape of value errors, `` field problem; fix. ``, with `code`: the token, org, URL
@@ -68,8 +71,8 @@ export type Fail = (problem: string, fix: string) => never;
  * @internal
  */
 export function failer(code: 'INVALID_TOKEN' | 'INVALID_ORG' | 'INVALID_URL' | 'INVALID_KEY', field: string): Fail {
-  return (problem, fix) => {
-    throw new ConfigurationError(code, field, `${field} ${problem}; ${fix}.`);
+  return (problem, fix, cause) => {
+    throw new ConfigurationError(code, field, `${field} ${problem}; ${fix}.`, { cause });
   };
 }
 

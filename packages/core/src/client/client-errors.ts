@@ -98,15 +98,13 @@ export async function trackerHttpErrorFrom(
   const authorization = request.headers?.get('authorization') ?? undefined;
   const secrets = [authorization, authorization?.replace(/^\s*\S+\s+/, '')];
   const scrub = (text: string) => scrubSecrets(text, secrets);
-  const errorMessages = Array.isArray(body.errorMessages)
-    ? body.errorMessages.filter((m): m is string => typeof m === 'string').map(scrub)
-    : undefined;
+  const errorMessages = Array.isArray(body.errorMessages) ? body.errorMessages.filter((m): m is string => typeof m === 'string').map(scrub) : [];
   // Field names are Tracker's text too: a key may quote the credential as well as a value.
   const errors = isObject(body.errors)
     ? Object.fromEntries(
         Object.entries(body.errors).map(([key, value]) => [scrub(key), scrub(typeof value === 'string' ? value : JSON.stringify(value))]),
       )
-    : undefined;
+    : {};
   const init: TrackerHttpErrorInit = {
     status: response.status,
     method: request.method,
@@ -118,8 +116,8 @@ export async function trackerHttpErrorFrom(
   // What Tracker said: its `errorMessages`, then each field error as `field: message`
   // (`queue: Queue does not exist`), joined by `; `. Already scrubbed; quoted on one line.
   const said = [
-    ...(errorMessages ?? []).map((part) => quoteUpstream(part)).filter((part) => part !== ''),
-    ...Object.entries(errors ?? {}).map(([field, message]) => `${quoteUpstream(field)}: ${quoteUpstream(message)}`),
+    ...errorMessages.map((part) => quoteUpstream(part)).filter((part) => part !== ''),
+    ...Object.entries(errors).map(([field, message]) => `${quoteUpstream(field)}: ${quoteUpstream(message)}`),
   ].join('; ');
   const where = `${describeCall(init.method, request.url)}${said ? `: ${said}` : ''}`;
   return response.status === 401

@@ -147,10 +147,10 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
   const policy: ResolvedRefreshOptions = resolveRefreshOptions(options.refresh);
   const isRetryable = options.isRetryable ?? isRetryableTokenError;
   const retryAfterMs = options.retryAfterMs ?? retryAfterOf;
-  const now = policy.now;
+  const { now, timeoutMs } = policy;
   const isFresh = (stored: StoredToken) => tokenFreshness(stored, now(), policy) === 'fresh';
   // Only read when the store has a `lock` (checked where it is used).
-  const locking: LockContext = { store: store as LockingTokenStore, id, lockTtlMs: 2 * policy.timeoutMs, ttlOf };
+  const locking: LockContext = { store: store as LockingTokenStore, id, lockTtlMs: 2 * timeoutMs, ttlOf };
 
   let seeding: Promise<void> | undefined = options.initial === undefined ? undefined : seed(options.initial);
   // Surfaced by the first getToken(); never an unhandled rejection at construction.
@@ -193,15 +193,15 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new TimeoutError(`refreshing credential ${id} timed out after ${policy.timeoutMs} ms`);
+        const error = new TimeoutError(`refreshing credential ${id} timed out after ${timeoutMs} ms`);
         controller.abort(error);
         reject(error);
-      }, policy.timeoutMs + Math.min(TIMEOUT_GRACE_MS, policy.timeoutMs));
+      }, timeoutMs + Math.min(TIMEOUT_GRACE_MS, timeoutMs));
       // The pending upstream call keeps the process alive while it matters; this timer must not.
       (timer as { unref?: () => void }).unref?.();
     });
     try {
-      return await Promise.race([fetchToken({ signal: controller.signal, current, now, timeoutMs: policy.timeoutMs, attempt }), timeout]);
+      return await Promise.race([fetchToken({ signal: controller.signal, current, now, timeoutMs, attempt }), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -297,7 +297,6 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
     const wasRejected = cached !== undefined && cached.token === rejected;
     // Inside the cooldown, forceRefresh gets the token the last forced refresh just produced.
     const declined = asked === true && cached !== undefined && cooling(cached);
-    if (declined) emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
     const forceRefresh = asked === true && !declined;
     if (!forceRefresh && cached !== undefined && !wasRejected) {
       const freshness = tokenFreshness(cached, now(), policy);
@@ -319,9 +318,14 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
     }
   }
 
-  /** Whether `stored` is the token of a forced refresh still inside its cooldown (and not already rejected). */
+  /**
+   * Whether `stored` is the token of a forced refresh still inside its cooldown (and not already
+   * rejected); asked only when a forced refresh is wanted, so `true` reports it declined.
+   */
   function cooling(stored: StoredToken): boolean {
-    return stored.token !== rejected && inForcedRefreshCooldown(stored, forced, now(), policy);
+    const declined = stored.token !== rejected && inForcedRefreshCooldown(stored, forced, now(), policy);
+    if (declined) emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
+    return declined;
   }
 
   async function invalidate(token?: string): Promise<boolean> {
@@ -331,10 +335,7 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
     // (or the same one: Yandex may return an unchanged access token). Keep serving it: every
     // request still reaches Tracker, so a recovered Tracker is used at once, and the client
     // fails fast on a 401 instead of replaying. The next invalidate() after the window refreshes.
-    if (cooling(stored)) {
-      emitEvent(onEvent, { type: 'refresh.cooldown', source: id });
-      return false;
-    }
+    if (cooling(stored)) return false;
     rejected = stored.token;
     await markExpired(stored);
     return true;

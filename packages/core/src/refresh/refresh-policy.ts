@@ -75,8 +75,7 @@ export function inForcedRefreshCooldown(
   now: number,
   options: Pick<ResolvedRefreshOptions, 'forcedRefreshCooldownMs'>,
 ): boolean {
-  if (forced === undefined || forced.token !== token.token || options.forcedRefreshCooldownMs === 0) return false;
-  if (token.expiresAt !== undefined && now >= token.expiresAt) return false;
+  if (forced === undefined || forced.token !== token.token || options.forcedRefreshCooldownMs === 0 || !isUsable(token, now)) return false;
   return Math.abs(now - forced.at) < options.forcedRefreshCooldownMs;
 }
 

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from '../errors.js';
 import { base64UrlEncode, utf8 } from '../encoding.js';
+import { failer } from '../validate.js';
 import type { ParsedServiceAccountKey } from './service-account-key.js';
 
 /**
@@ -32,12 +33,13 @@ export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, fiel
   if (!subtle) {
     throw new ConfigurationError('INVALID_OPTION', field, `${field} needs WebCrypto (crypto.subtle); use Node 20.19+.`);
   }
-  const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) => {
-    const path = `${field}.private_key`;
-    throw new ConfigurationError('INVALID_KEY', path, `${path} is not an RSA key WebCrypto can import; copy the key file again.`, {
-      cause: cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
-    });
-  });
+  const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) =>
+    failer('INVALID_KEY', `${field}.private_key`)(
+      'is not an RSA key WebCrypto can import',
+      'copy the key file again',
+      cause instanceof Error ? { name: cause.name, message: cause.message } : undefined,
+    ),
+  );
   cryptoKey.catch(() => undefined); // reported by sign(), not as an unhandled rejection
   const header = base64UrlEncode(JSON.stringify({ typ: 'JWT', alg: 'PS256', kid: key.keyId }));
   return {
