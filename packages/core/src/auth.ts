@@ -52,7 +52,7 @@ const AUTHORIZATION = /^\s*(?:OAuth|Bearer)\s+(\S+)\s*$/i;
  * const res = await fetch('https://api.tracker.yandex.net/v3/myself', { headers: await auth.headers() });
  */
 export function createTrackerAuth(options: CreateTrackerAuthOptions): TrackerAuth {
-  if (!isObject(options)) fail('options', 'must be an object { credentials, org }');
+  if (!isObject(options)) fail('options', 'must be an options object');
   const org = normalizeOrg(options.org, 'org');
   let credentials = assertTokenSource(options.credentials);
   const onEvent = assertEventHandler(options.onEvent, 'onEvent', 'createTrackerAuth');
@@ -99,7 +99,7 @@ function assertTokenSource(value: unknown): TokenSource {
   const source = value as Partial<TokenSource> | null | undefined;
   // One message for every wrong value: it names the wrappers a bare token string needs.
   if (!isObject(source) || typeof source.getToken !== 'function' || (source.kind !== 'oauth' && source.kind !== 'iam') || typeof source.id !== 'string') {
-    fail('credentials', 'must be a token source such as oauthToken(token) or iamFromServiceAccountKey({ key })');
+    fail('credentials', 'must be a token source, e.g. oauthToken(token)');
   }
   return source as TokenSource;
 }

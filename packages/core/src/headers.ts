@@ -2,10 +2,9 @@
  * The pure header builder: a token plus an organization → the headers Tracker wants
  * (docs/yandex-api.md 1.2, 1.3).
  */
-import { ConfigurationError } from './errors.js';
 import { INSPECT_CUSTOM, redactHeaders } from './redact.js';
 import type { AccessToken, TokenKind, TrackerHeaders, TrackerOrg } from './types.js';
-import { assertToken, normalizeOrg } from './validate.js';
+import { assertToken, failer, normalizeOrg } from './validate.js';
 
 /** The scheme word per token kind (docs/yandex-api.md 1.2). */
 const SCHEMES: Record<TokenKind, string> = { oauth: 'OAuth', iam: 'Bearer' };
@@ -41,9 +40,7 @@ const PRINTS_REDACTED: object = Object.freeze(
  * @throws {ConfigurationError} code `INVALID_ORG`
  */
 export function assertOrgFitsTokenKind(kind: TokenKind, org: TrackerOrg, field = 'org'): void {
-  if (kind === 'iam' && org.cloudOrgId === undefined) {
-    throw new ConfigurationError('INVALID_ORG', field, `IAM tokens need ${field}.cloudOrgId (Yandex Cloud), not ${field}.orgId; or use an OAuth token.`);
-  }
+  if (kind === 'iam' && org.cloudOrgId === undefined) failer('INVALID_ORG', field)('has a Yandex 360 orgId, and IAM tokens need a cloudOrgId', 'set it or use an OAuth token');
 }
 
 /**
@@ -63,13 +60,9 @@ export function buildTrackerHeaders(
   token: AccessToken | { token: string; kind: 'oauth' | 'iam' },
   org: TrackerOrg,
 ): TrackerHeaders {
-  if (typeof token !== 'object' || token === null) {
-    throw new ConfigurationError('INVALID_TOKEN', 'token', "token must be an object { token, kind: 'oauth' | 'iam' }.");
-  }
+  if (typeof token !== 'object' || token === null) failer('INVALID_TOKEN', 'token')('is not an object', 'pass { token, kind }');
   const kind = (token as { kind?: unknown }).kind;
-  if (kind !== 'oauth' && kind !== 'iam') {
-    throw new ConfigurationError('INVALID_TOKEN', 'token.kind', "token.kind must be 'oauth' or 'iam'.");
-  }
+  if (kind !== 'oauth' && kind !== 'iam') failer('INVALID_TOKEN', 'token.kind')('is not a token kind', "pass 'oauth' or 'iam'");
   const raw = assertToken((token as { token?: unknown }).token, 'token.token');
   const normalized = normalizeOrg(org, 'org');
   assertOrgFitsTokenKind(kind, normalized, 'org');

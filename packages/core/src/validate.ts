@@ -113,6 +113,9 @@ export function assertToken(value: unknown, field: string): string {
   return token;
 }
 
+/** How to pass an organization: the fix of a missing or malformed `org`. */
+const ORG_FIX = 'pass { orgId } (Yandex 360) or { cloudOrgId } (Yandex Cloud)';
+
 /** Per organization kind: the id pattern, the product name, the shape of its ids, the other kind. */
 const ORG_KINDS = {
   orgId: [ORG_ID, 'Yandex 360', 'digits only (e.g. 1234567)', 'cloudOrgId'],
@@ -134,13 +137,13 @@ const ORG_KINDS = {
 export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   const fail = failer('INVALID_ORG', field);
   if (!isObject(org)) {
-    return fail(`must be an object, got ${kindOf(org)}`, 'pass { orgId } (Yandex 360) or { cloudOrgId } (Yandex Cloud)');
+    return fail(`must be an object, got ${kindOf(org)}`, ORG_FIX);
   }
   const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
   if (given.length !== 1) {
     return given.length > 1
       ? fail('has both orgId and cloudOrgId', 'keep one (orgId if Tracker is linked to both)')
-      : fail('has neither orgId nor cloudOrgId', 'set orgId (Yandex 360) or cloudOrgId (Yandex Cloud)');
+      : fail('has neither orgId nor cloudOrgId', ORG_FIX);
   }
   const key = given[0]!;
   const path = `${field}.${key}`;

@@ -152,7 +152,7 @@ export async function fetchWithDeadline(request: UpstreamRequest): Promise<Upstr
       return reader ? await readText(reader, maxBytes - size, new Promise<never>((_, reject) => (interrupt = reject)), tooLarge) : '';
     } catch (error) {
       reader?.cancel().catch(ignore);
-      throw failure ?? new NetworkError(`${what} failed (the connection dropped mid-answer): ${where}`, { cause: safeCause(error) });
+      throw failure ?? new NetworkError(`${what} failed (network error mid-answer): ${where}`, { cause: safeCause(error) });
     } finally {
       finish();
     }

@@ -153,7 +153,7 @@ export function parseServiceAccountKey(input: unknown, field = 'key'): ParsedSer
       fail(field, 'is not valid JSON', WHOLE_KEY);
     }
   }
-  if (!isObject(value)) fail(field, 'must be the authorized key JSON or its text', WHOLE_KEY);
+  if (!isObject(value)) fail(field, 'must be the key JSON or its text', WHOLE_KEY);
   const record = value as Record<string, unknown>;
   if ('private_key' in record || 'service_account_id' in record) {
     return {
