@@ -157,10 +157,9 @@ export type TrackerAuthEventHandler = (event: TrackerAuthEvent) => void;
 export function emitEvent(handler: TrackerAuthEventHandler | undefined, event: TrackerAuthEvent): void {
   if (handler === undefined) return;
   try {
-    const returned = handler(event) as unknown;
-    if (returned !== null && typeof returned === 'object' && typeof (returned as Promise<unknown>).catch === 'function') {
-      (returned as Promise<unknown>).catch(() => undefined);
-    }
+    // An async handler's rejection is swallowed too.
+    const returned = handler(event) as Promise<unknown> | undefined;
+    if (typeof returned?.catch === 'function') returned.catch(() => undefined);
   } catch {
     // An observer must not turn a working request into a failed one.
   }

@@ -83,7 +83,8 @@ export function isRetryableTokenError(error: unknown): boolean {
 /** Default `Retry-After` lookup: a numeric `retryAfterMs` property on the error (set by token sources). */
 export function retryAfterOf(error: unknown): number | undefined {
   const value = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+  // Number.isFinite is false for anything but a finite number.
+  return Number.isFinite(value) && (value as number) >= 0 ? (value as number) : undefined;
 }
 
 /** Extra time after `timeoutMs` before the engine gives up on a `fetchToken` that ignores its signal. */

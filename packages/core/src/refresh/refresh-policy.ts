@@ -48,7 +48,8 @@ export function resolveRefreshOptions(options: RefreshOptions | undefined, field
     const value = options?.[name];
     if (value === undefined) continue;
     const positive = name === 'timeoutMs';
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0) || (name === 'retries' && !Number.isInteger(value))) {
+    // Number.isFinite is false for anything but a finite number, so it checks the type too.
+    if (!Number.isFinite(value) || value < 0 || (positive && value === 0) || (name === 'retries' && !Number.isInteger(value))) {
       const path = `${field}.${name}`;
       throw new ConfigurationError('INVALID_OPTION', path, `${path} must be ${name === 'retries' ? 'an integer' : 'a number of ms'} ${positive ? '> 0' : '>= 0'} (default ${DEFAULT_REFRESH_OPTIONS[name]}).`);
     }

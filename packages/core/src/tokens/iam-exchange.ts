@@ -77,7 +77,7 @@ export async function exchangeForIamToken(request: IamExchangeRequest): Promise<
   const { body, status, issuedAt, upstreamDate } = await fetchTokenJson({ json, ...transport }, info, now);
   const malformed = (problem: string) => malformedResponseError(info, status, problem);
   const { iamToken, expiresAt } = (body ?? {}) as { iamToken?: unknown; expiresAt?: unknown };
-  if (typeof iamToken !== 'string' || iamToken === '' || /\s/.test(iamToken)) throw malformed('no iamToken');
+  if (typeof iamToken !== 'string' || !/^\S+$/.test(iamToken)) throw malformed('no iamToken');
   const expires = parseIamExpiresAt(expiresAt);
   if (expires === undefined) throw malformed('no valid expiresAt');
   const localExpiresAt = localIamExpiry(expires, issuedAt, upstreamDate);
