@@ -40,7 +40,7 @@ const PRINTS_REDACTED: object = Object.freeze(
  * @throws {ConfigurationError} code `INVALID_ORG`
  */
 export function assertOrgFitsTokenKind(kind: TokenKind, org: TrackerOrg, field = 'org'): void {
-  if (kind === 'iam' && org.cloudOrgId === undefined) failer('INVALID_ORG', field)('has a Yandex 360 orgId, and IAM tokens need a cloudOrgId', 'set it or use an OAuth token');
+  if (kind === 'iam' && org.cloudOrgId === undefined) failer('INVALID_ORG', field)('has orgId, but IAM tokens need cloudOrgId', 'set it or use an OAuth token');
 }
 
 /**

@@ -142,7 +142,7 @@ export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
   if (given.length !== 1) {
     return given.length > 1
-      ? fail('has both orgId and cloudOrgId', 'keep one (orgId if Tracker is linked to both)')
+      ? fail('has both orgId and cloudOrgId', 'keep one (orgId if both apply)')
       : fail('has neither orgId nor cloudOrgId', ORG_FIX);
   }
   const key = given[0]!;
@@ -184,7 +184,7 @@ export interface AssertUrlOptions {
 export function assertUrl(value: unknown, field: string, options: AssertUrlOptions = {}): URL {
   const fail = failer('INVALID_URL', field);
   // The URL parser silently strips tabs/newlines and surrounding spaces: refuse them instead.
-  const text = assertText(value instanceof URL ? value.href : value, fail, 'an absolute URL such as https://oauth.yandex.ru');
+  const text = assertText(value instanceof URL ? value.href : value, fail, 'an absolute https:// URL');
   let url: URL;
   try {
     url = new URL(text);

@@ -64,13 +64,11 @@ export function malformedResponseError(info: UpstreamCallInfo, status: number, p
  * catch one type. Caller aborts and other errors pass through unchanged.
  */
 export function errorFromTransport(error: unknown, info: UpstreamCallInfo): unknown {
-  if (isAbortedError(error)) return error;
-  if (isInvalidResponseError(error)) {
-    return malformedResponseError(info, error.status, 'larger than the size limit');
-  }
-  if (isNetworkError(error) || isTimeoutError(error)) {
-    return new TokenExchangeError(`${info.what} failed (${error.code === 'TIMEOUT' ? 'timed out' : 'network error'}): ${describe(info)}`, {
+  if (isNetworkError(error) || isTimeoutError(error) || isInvalidResponseError(error)) {
+    // Its message already says what failed and where ("`what` timed out after N ms: METHOD URL").
+    return new TokenExchangeError(error.message, {
       source: info.source,
+      status: isInvalidResponseError(error) ? error.status : undefined,
       retryable: true,
       cause: error,
     });
