@@ -108,7 +108,7 @@ export function assertToken(value: unknown, field: string): string {
     return fail('starts with OAuth/Bearer', 'pass the token alone');
   }
   const token = assertText(value, fail, 'an OAuth token (y0_…) or an IAM token (t1.…)');
-  if (!TOKEN_CHARS.test(token)) return fail('contains characters outside printable ASCII', 'copy the token again');
+  if (!TOKEN_CHARS.test(token)) return fail('is not printable ASCII', 'copy the token again');
   if (token.length > MAX_TOKEN_LENGTH) return fail(`is longer than ${MAX_TOKEN_LENGTH} characters`, 'pass the token itself');
   return token;
 }

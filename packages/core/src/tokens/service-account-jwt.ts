@@ -31,7 +31,7 @@ export interface ServiceAccountJwtSigner {
 export function createServiceAccountJwtSigner(key: ParsedServiceAccountKey, field = 'key'): ServiceAccountJwtSigner {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new ConfigurationError('INVALID_OPTION', field, `${field} needs WebCrypto (crypto.subtle); use Node 20.19+.`);
+    throw new ConfigurationError('INVALID_OPTION', field, `${field} needs crypto.subtle (WebCrypto); use Node 20.19+.`);
   }
   const cryptoKey = subtle.importKey('pkcs8', key.pkcs8, ALGORITHM, false, ['sign']).catch((cause: unknown) =>
     failer('INVALID_KEY', `${field}.private_key`)(

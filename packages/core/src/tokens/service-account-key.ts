@@ -43,7 +43,7 @@ const RSA_OID = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 // The fixes several problems share.
-const WHOLE_KEY = 'pass the whole key JSON (`yc iam key create`)';
+const WHOLE_KEY = 'pass the `yc iam key create` JSON';
 /** Yandex Cloud authorized keys are RSA_2048 or RSA_4096. */
 const RSA_ONLY = 'use an RSA_2048 or RSA_4096 key';
 
@@ -66,13 +66,14 @@ function idField(value: unknown, field: string): string {
 export function pkcs8FromPem(pem: unknown, field: string): Uint8Array<ArrayBuffer> {
   if (typeof pem !== 'string' || pem.trim() === '') fail(field, 'is missing', WHOLE_KEY);
   const text = pem.replace(/\\n/g, '\n'); // keys pasted into env files often carry literal \n
-  if (/-----BEGIN (RSA |ENCRYPTED )?PRIVATE KEY-----/.test(text) && !text.includes(PEM_BEGIN)) {
+  if (/-----BEGIN (RSA|ENCRYPTED) PRIVATE KEY-----/.test(text) && !text.includes(PEM_BEGIN)) {
     fail(field, 'is not an unencrypted PKCS#8 key');
   }
   const begin = text.indexOf(PEM_BEGIN);
-  const end = text.indexOf(PEM_END, begin + PEM_BEGIN.length);
+  const body = begin + PEM_BEGIN.length;
+  const end = text.indexOf(PEM_END, body);
   if (begin < 0 || end < 0) fail(field, 'is not a PEM private key');
-  const der = base64Decode(text.slice(begin + PEM_BEGIN.length, end));
+  const der = base64Decode(text.slice(body, end));
   if (der === undefined) return fail(field, 'is damaged (not base64)');
   checkPkcs8Structure(der, field);
   return der;
@@ -135,7 +136,7 @@ function checkPkcs8Structure(der: Uint8Array, field: string): void {
   if (numbers.slice(0, 9).some(({ start, end }) => start === end)) damaged();
   const modulus = numbers[1]!;
   const modulusBytes = modulus.end - modulus.start - (der[modulus.start] === 0 ? 1 : 0);
-  if (modulusBytes < 256) fail(field, 'is an RSA key shorter than 2048 bits', RSA_ONLY);
+  if (modulusBytes < 256) fail(field, 'is shorter than 2048 bits', RSA_ONLY);
 }
 
 /**

@@ -62,7 +62,7 @@ export function assertSourceOptions(options: unknown, factory: string): void {
   const { fetch, id, onEvent, store } = options as TokenSourceOptions;
   assertEventHandler(onEvent, 'onEvent', factory);
   if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a function');
-  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a non-empty name, never the secret');
+  if (id !== undefined && (typeof id !== 'string' || id.trim() === '')) fail('id', 'must be a name, never the secret');
   assertTokenStore(store, fail);
 }
 
