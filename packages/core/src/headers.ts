@@ -60,9 +60,9 @@ export function buildTrackerHeaders(
   token: AccessToken | { token: string; kind: 'oauth' | 'iam' },
   org: TrackerOrg,
 ): TrackerHeaders {
-  if (typeof token !== 'object' || token === null) failer('INVALID_TOKEN', 'token')('is not an object', 'pass { token, kind }');
+  if (typeof token !== 'object' || token === null) return failer('INVALID_TOKEN', 'token')('is not an object', 'pass { token, kind }');
   const kind = (token as { kind?: unknown }).kind;
-  if (kind !== 'oauth' && kind !== 'iam') failer('INVALID_TOKEN', 'token.kind')('is not a token kind', "pass 'oauth' or 'iam'");
+  if (kind !== 'oauth' && kind !== 'iam') return failer('INVALID_TOKEN', 'token.kind')('is not a token kind', "pass 'oauth' or 'iam'");
   const raw = assertToken((token as { token?: unknown }).token, 'token.token');
   const normalized = normalizeOrg(org, 'org');
   assertOrgFitsTokenKind(kind, normalized, 'org');

@@ -151,10 +151,11 @@ export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   let id = (org as Record<string, unknown>)[key];
   // Tolerated: a numeric Yandex 360 id read from JSON config.
   if (key === 'orgId' && Number.isSafeInteger(id) && (id as number) >= 0) id = String(id);
-  const text = assertText(id, failer('INVALID_ORG', path), 'your organization id (see https://tracker.yandex.ru/admin/orgs)');
+  const failId = failer('INVALID_ORG', path);
+  const text = assertText(id, failId, 'your organization id (see https://tracker.yandex.ru/admin/orgs)');
   if (!pattern.test(text)) {
     const [otherPattern, otherProduct] = ORG_KINDS[other];
-    failer('INVALID_ORG', path)(
+    failId(
       `is not a ${product} organization id`,
       otherPattern.test(text) ? `it looks like a ${otherProduct} one: pass it as ${other} instead` : `a ${product} id is ${shape}`,
     );

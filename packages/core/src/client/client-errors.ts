@@ -3,7 +3,6 @@
  * `Request` (with its `Authorization` header) and the raw URL, so none of them may reach the
  * caller as is: `util.inspect` would print the credential (docs/architecture.md principle 5).
  */
-import { HTTPError } from 'ky';
 import {
   AbortedError,
   InvalidResponseError,
@@ -133,23 +132,17 @@ export interface CallSite {
   timeoutMs: number | false;
   /** The caller's signal: once it fired, whatever the call rejected with is an abort. */
   signal?: AbortSignal | null | undefined;
-  /** What the client did with a 401 of the call whose ky `context` this is (for the message). */
-  unauthorizedOf?: ((context: object) => UnauthorizedOutcome | undefined) | undefined;
 }
 
 /**
- * Map anything a ky call rejected with into the hierarchy: our errors pass through; ky's
- * `HTTPError` (when a hook kept ours from converting it) and `TimeoutError`, and aborts, are
- * rebuilt without the request object; once the caller's signal fired, the error is an
- * {@link AbortedError} whatever the signal's reason was. Anything else (a user hook's own error) passes through.
+ * Map anything a ky call rejected with, other than Tracker's error answers (ky's `HTTPError`, see
+ * {@link trackerHttpErrorFrom}), into the hierarchy: our errors pass through; ky's
+ * `TimeoutError`, and aborts, are rebuilt without the request object; once the caller's signal
+ * fired, the error is an {@link AbortedError} whatever the signal's reason was. Anything else
+ * (a user hook's own error) passes through.
  */
 export async function toClientError(error: unknown, site: CallSite): Promise<unknown> {
   if (isTrackerAuthError(error)) return error;
-  if (error instanceof HTTPError) {
-    // ky gives every call a `context` object (`{}` unless the caller set one).
-    const { context } = error.options as { context: object };
-    return trackerHttpErrorFrom(error.response, error.request, site.timeoutMs, site.unauthorizedOf?.(context));
-  }
   const name = (error as { name?: unknown } | null)?.name;
   const request = (error as { request?: unknown } | null)?.request;
   const { method, url } = request instanceof Request ? request : site;

@@ -24,7 +24,7 @@ import { redactUrl } from '../redact.js';
 import type { TrackerAuth } from '../types.js';
 import { abortSafeFetch } from './abort-safe-fetch.js';
 import { readWithin } from './bounded-body.js';
-import { describeCall, invalidJsonError, networkErrorFrom, toClientError, type UnauthorizedOutcome } from './client-errors.js';
+import { describeCall, invalidJsonError, networkErrorFrom, toClientError, trackerHttpErrorFrom, type UnauthorizedOutcome } from './client-errors.js';
 import { assertNoOrgHeaders, fail, resolveClientConfig, type ClientConfig, type TrackerClientOptions } from './client-options.js';
 
 export type { TrackerClientOptions } from './client-options.js';
@@ -188,9 +188,9 @@ const RESPONSE_BODY_METHODS = ['json', 'text', 'formData', 'arrayBuffer', 'blob'
 const SHORTCUTS = ['get', 'post', 'put', 'patch', 'head', 'delete'] as const;
 
 /**
- * Wrap a ky instance so that every rejection goes through {@link toClientError}: ky's own
- * `TimeoutError` and aborts would otherwise surface with the request (and its credential)
- * attached. `.json()`, `.text()`, … also get the attempt's timeout on the body read (ky's
+ * Wrap a ky instance so that every rejection goes through {@link trackerHttpErrorFrom} (Tracker's
+ * error answers) or {@link toClientError}: ky's own errors and aborts would otherwise surface
+ * with the request (and its credential) attached. `.json()`, `.text()`, … also get the attempt's timeout on the body read (ky's
  * covers the headers only: see bounded-body.ts). `extend()` keeps the wrapping and follows a
  * new `timeout`; `create()` is plain ky (it drops all defaults).
  */
@@ -206,14 +206,17 @@ function withMappedErrors(
       input instanceof Request ? input.url : input instanceof URL ? input.href : `${options?.prefixUrl ?? config.prefixUrl}${String(input)}`,
     timeoutMs: options?.timeout ?? timeout,
     signal: options?.signal ?? (input instanceof Request ? input.signal : undefined),
-    unauthorizedOf,
   });
   const wrap = (promise: ResponsePromise, where: ReturnType<typeof site>): ResponsePromise => {
     // The call and its `.json()` reject with the same ky error; map it once (the body of an
     // HTTPError can be read only once).
     let mapped: Promise<unknown> | undefined;
     const rethrow = async (error: unknown): Promise<never> => {
-      throw await (mapped ??= toClientError(error, where));
+      throw await (mapped ??=
+        error instanceof HTTPError
+          ? // ky gives every call a `context` object (`{}` unless the caller set one).
+            trackerHttpErrorFrom(error.response, error.request, where.timeoutMs, unauthorizedOf((error.options as { context: object }).context))
+          : toClientError(error, where));
     };
     const wrapped = promise.catch(rethrow) as ResponsePromise;
     // Callers often use only `.json()`; the wrapped promise must not become an unhandled rejection.
