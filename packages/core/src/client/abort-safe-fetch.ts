@@ -24,9 +24,14 @@ interface Attempt {
 }
 const attempts = new WeakMap<Response, Attempt>();
 
-/** When the attempt that produced `response` started, if it went through {@link abortSafeFetch}. */
-export function attemptStartOf(response: Response): number | undefined {
-  return attempts.get(response)?.startedAt;
+/**
+ * Milliseconds left (≥ 0) of the `timeoutMs` of the attempt that produced `response`, counted
+ * from when it was handed to fetch; from now for a response that did not come from
+ * {@link abortSafeFetch}.
+ */
+export function remainingMs(response: Response, timeoutMs: number): number {
+  const startedAt = attempts.get(response)?.startedAt ?? Date.now();
+  return Math.max(0, startedAt + timeoutMs - Date.now());
 }
 
 /**

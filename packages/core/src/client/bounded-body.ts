@@ -9,16 +9,10 @@
  * (say, streaming an attachment) is not cut: that read is theirs, bounded by their `signal`.
  */
 import { readText } from '../http/upstream.js';
-import { abortResponse, attemptStartOf } from './abort-safe-fetch.js';
+import { abortResponse, remainingMs } from './abort-safe-fetch.js';
 
 /** How much of an error body is read for its `errorMessages`; the rest is not downloaded. */
 export const MAX_ERROR_BODY_BYTES = 64 * 1024;
-
-/** Milliseconds left of the attempt that produced `response` (≥ 0). */
-export function remainingMs(response: Response, timeoutMs: number): number {
-  const startedAt = attemptStartOf(response) ?? Date.now();
-  return Math.max(0, startedAt + timeoutMs - Date.now());
-}
 
 /**
  * The text of an error body, or `undefined` when it is absent, already read by a hook, larger

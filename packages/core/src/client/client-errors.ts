@@ -17,7 +17,8 @@ import { safeCause } from '../http/upstream.js';
 import { eventPath } from '../events.js';
 import { quoteUpstream, redactUrl, scrubSecrets } from '../redact.js';
 import { isObject } from '../validate.js';
-import { readErrorBodyText, remainingMs } from './bounded-body.js';
+import { remainingMs } from './abort-safe-fetch.js';
+import { readErrorBodyText } from './bounded-body.js';
 
 /**
  * "METHOD /path" for messages: these reach API consumers (an adapter answers with the message),

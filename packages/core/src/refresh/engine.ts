@@ -293,7 +293,7 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
   }
 
   async function getToken({ signal, forceRefresh: asked, waitIfDue }: GetTokenOptions = {}): Promise<AccessToken> {
-    throwIfAborted(signal, id);
+    if (signal?.aborted) throw abortedError(signal, id);
     const cached = await read();
     const wasRejected = cached !== undefined && cached.token === rejected;
     // Inside the cooldown, forceRefresh gets the token the last forced refresh just produced.
@@ -363,10 +363,6 @@ export function refreshingTokenSource(options: RefreshingTokenSourceOptions): Re
 /** The caller's signal fired: this caller stops waiting (a shared refresh keeps going for others). */
 function abortedError(signal: AbortSignal, id: string): AbortedError {
   return new AbortedError(`getting a token for ${id} was aborted`, { cause: signal.reason });
-}
-
-function throwIfAborted(signal: AbortSignal | undefined, id: string): void {
-  if (signal?.aborted) throw abortedError(signal, id);
 }
 
 /** Stop waiting when the caller's signal fires; the shared refresh itself keeps going for others. */
