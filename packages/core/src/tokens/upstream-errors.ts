@@ -45,7 +45,8 @@ export async function errorFromResponse(response: UpstreamResponse, info: Upstre
     retryable: isRetryableStatus(status),
   });
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
-  if (retryAfterMs !== undefined) Object.defineProperty(error, 'retryAfterMs', { value: retryAfterMs, enumerable: false });
+  // Not enumerable (defineProperty's default): kept out of toJSON and spreads.
+  if (retryAfterMs !== undefined) Object.defineProperty(error, 'retryAfterMs', { value: retryAfterMs });
   return error;
 }
 
