@@ -18,11 +18,9 @@ const MAX_OVER_SRC = 0.1;
 /**
  * Representative imports and their min+gz limits in kB. `names: '*'` is the whole entry.
  * `budgetKb` fails the check; `targetKb`, where set, is the smaller size the project aims for
- * and is only reported (the whole entry and the service-account client grew past it with user
- * mode, events, pagination and the proxy split: see the "Bundle size" section of the README).
- * The limits of those two sit just above what they measure, so that the savings of 2026-11-30
- * (tree-shakable error classes, shared validators, one message shape per option error) are not
- * given back unnoticed.
+ * and is only reported. The whole entry grew past its target with user mode, events,
+ * pagination and the proxy split (see the "Bundle size" section of the README); its limit sits
+ * just above what it measures, so that the size passes of 2026-11-30 are not given back unnoticed.
  */
 export const SIZE_BUDGETS = [
   { label: 'buildTrackerHeaders', names: ['buildTrackerHeaders'], budgetKb: 3.5 },
@@ -30,10 +28,9 @@ export const SIZE_BUDGETS = [
   {
     label: 'createTrackerAuth + createTrackerClient + iamFromServiceAccountKey',
     names: ['createTrackerAuth', 'createTrackerClient', 'iamFromServiceAccountKey'],
-    budgetKb: 13.5,
-    targetKb: 13,
+    budgetKb: 13,
   },
-  { label: 'all of @tracker-auth/core', names: '*', budgetKb: 34, targetKb: 30 },
+  { label: 'all of @tracker-auth/core', names: '*', budgetKb: 33.5, targetKb: 30 },
 ];
 
 /** Bundles `names` from the built package (`from: 'dist'`) or from its sources (`'src'`). */
