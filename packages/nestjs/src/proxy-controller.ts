@@ -39,7 +39,6 @@ export function createTrackerProxyController(options: TrackerProxyRouteOptions =
       // the platform is known only now: routes are read after controllers are made.
       const wildcard = adapterHost.httpAdapter?.getType() === 'fastify' ? '*' : '{*path}';
       All(['', wildcard])(TrackerProxyController.prototype, 'forward', Object.getOwnPropertyDescriptor(TrackerProxyController.prototype, 'forward')!);
-      // The route's own `baseUrl` / `trustProxy`, else the module's: the gate compares `Origin` with the URL they build.
       const route = { ...rest, baseUrl: rest.baseUrl ?? setup.baseUrl, trustProxy: rest.trustProxy ?? setup.trustProxy };
       this.proxy =
         (as ?? (setup.service ? 'service' : 'user')) === 'service'
