@@ -142,7 +142,7 @@ export function normalizeOrg(org: unknown, field = 'org'): TrackerOrg {
   const given = (['orgId', 'cloudOrgId'] as const).filter((key) => (org as Record<string, unknown>)[key] != null);
   if (given.length !== 1) {
     return given.length > 1
-      ? fail('has both orgId and cloudOrgId', 'keep one (orgId if both apply)')
+      ? fail('has both orgId and cloudOrgId', 'keep one (orgId if Tracker is linked to both)')
       : fail('has neither orgId nor cloudOrgId', ORG_FIX);
   }
   const key = given[0]!;
