@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
+import { freePort } from '@tracker-auth-tools/test-harness';
+import type { TrackerAuthUserOptions } from '../src/index.js';
 import { afterAll, beforeAll } from 'vitest';
 
 /** All Set-Cookie values of a response, name=value parts only. */
@@ -49,4 +51,25 @@ export function useFake(): () => FakeYandex {
     if (!fake) throw new Error('fake not started');
     return fake;
   };
+}
+
+/** Where a user-mode app listens, and the `user` options of a module signing in there. */
+export interface UserModeApp {
+  listenPort: number;
+  /** `http://127.0.0.1:<listenPort>` */
+  url: string;
+  /** `createOAuthFlow` options of an OAuth app registered at the fake for `<url>/auth/callback`. */
+  user: TrackerAuthUserOptions;
+}
+
+/**
+ * A free port on 127.0.0.1 and an OAuth app registered at `fake` for its `/auth/callback`, for a
+ * module whose options must name the app's own URL (`redirectUri`, `baseUrl`).
+ */
+export async function userModeApp(fake: FakeYandex, sessionSecret: string): Promise<UserModeApp> {
+  const listenPort = await freePort('127.0.0.1');
+  const url = `http://127.0.0.1:${listenPort}`;
+  const registered = fake.oauth.registerApp({ redirectUris: [`${url}/auth/callback`] });
+  const user = { clientId: registered.clientId, clientSecret: registered.clientSecret!, redirectUri: `${url}/auth/callback`, sessionSecret, oauthUrl: fake.url };
+  return { listenPort, url, user };
 }

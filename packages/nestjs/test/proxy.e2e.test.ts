@@ -8,8 +8,8 @@ import { Body, Controller, Module, Post } from '@nestjs/common';
 import { isConfigurationError, oauthToken } from '@tracker-auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TrackerAuthModule, createTrackerProxyController, type TrackerProxyRouteOptions } from '../src/index.js';
-import { freePort, ValueBrowser } from '@tracker-auth-tools/test-harness';
-import { createApp, platform, startApp, useFake, type RunningApp } from './helpers.js';
+import { ValueBrowser } from '@tracker-auth-tools/test-harness';
+import { createApp, platform, startApp, useFake, userModeApp, type RunningApp } from './helpers.js';
 
 const fake = useFake();
 let running: RunningApp | undefined;
@@ -142,22 +142,14 @@ describe('createTrackerProxyController', () => {
   });
 
   it("in user mode behind a reverse proxy, the route builds request URLs with the module's trustProxy", async () => {
-    const listenPort = await freePort('127.0.0.1');
-    const url = `http://127.0.0.1:${listenPort}`;
-    const registered = fake().oauth.registerApp({ redirectUris: [`${url}/auth/callback`] });
+    const { listenPort, url, user } = await userModeApp(fake(), 'a-session-secret-of-at-least-32-bytes!');
     @Module({
       imports: [
         TrackerAuthModule.forRoot({
           signInRoutes: true,
           org: { orgId: fake().demo.orgId },
           trustProxy: true,
-          user: {
-            clientId: registered.clientId,
-            clientSecret: registered.clientSecret!,
-            redirectUri: `${url}/auth/callback`,
-            sessionSecret: 'a-session-secret-of-at-least-32-bytes!',
-            oauthUrl: fake().url,
-          },
+          user,
         }),
       ],
       // No baseUrl / trustProxy of its own: the module's apply.

@@ -1,9 +1,9 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import type { OAuthFlow } from '@tracker-auth/core';
-import { freePort, ValueBrowser } from '@tracker-auth-tools/test-harness';
+import { ValueBrowser } from '@tracker-auth-tools/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InjectTrackerUserClient, TRACKER_OAUTH_FLOW, TrackerAuthModule, TrackerService, type TrackerClient } from '../src/index.js';
-import { cookiesOf, startApp, useFake, type RunningApp } from './helpers.js';
+import { cookiesOf, startApp, useFake, userModeApp, type RunningApp } from './helpers.js';
 
 const fake = useFake();
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdef';
@@ -154,9 +154,7 @@ describe('user mode: sign-in routes (signInRoutes) and the per-request user clie
 describe('sign-in opened on another host, with the module\'s baseUrl set', () => {
   /** An app at http://127.0.0.1:<port> whose module names that URL as `baseUrl`. */
   async function appWithBaseUrl(extra: { trustProxy?: boolean } = {}): Promise<RunningApp> {
-    const listenPort = await freePort('127.0.0.1');
-    const url = `http://127.0.0.1:${listenPort}`;
-    const registered = fake().oauth.registerApp({ redirectUris: [`${url}/auth/callback`] });
+    const { listenPort, url, user } = await userModeApp(fake(), SESSION_SECRET);
     @Module({
       imports: [
         TrackerAuthModule.forRoot({
@@ -165,14 +163,7 @@ describe('sign-in opened on another host, with the module\'s baseUrl set', () =>
           client: { trackerUrl: fake().url },
           baseUrl: url,
           ...extra,
-          user: {
-            clientId: registered.clientId,
-            clientSecret: registered.clientSecret!,
-            redirectUri: `${url}/auth/callback`,
-            sessionSecret: SESSION_SECRET,
-            oauthUrl: fake().url,
-            afterSignInPath: '/user/me',
-          },
+          user: { ...user, afterSignInPath: '/user/me' },
         }),
       ],
       controllers: [UserController],
