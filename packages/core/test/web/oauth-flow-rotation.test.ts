@@ -3,47 +3,28 @@
  * refresh answers the same access token (still long-lived) with a new refresh token
  * (docs/yandex-api.md 2.3), so only the refresh token tells that the session changed.
  */
-import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerClient } from '../../src/client/tracker-client.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
-import { flowOptions, REDIRECT } from './flow-options.js';
+import { flowOptions, useFlowFake } from './flow-options.js';
 import { cookiePairOf, refreshed, setCookieOf, signIn, tokensIn, withCookie } from './sign-in-helpers.js';
 
 const MINUTE = 60 * 1000;
 const DAY = 24 * 60 * MINUTE;
 /** The fake's access tokens live a year (365 days). */
 const TOKEN_LIFETIME_MS = 365 * DAY;
-
-let fake: FakeYandex;
-let app: { clientId: string; clientSecret: string };
-/** The app's clock runs `skew` ahead of the fake's (the fake keeps honouring its tokens). */
-let skew = 0;
-const appNow = () => Date.now() + skew;
-
-beforeAll(async () => {
-  fake = await startFakeYandex();
-  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT] });
-  app = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  skew = 0;
-  fake.calls.reset();
-  fake.faults.clear();
-});
+/** `t.skew`: the app's clock runs that far ahead of the fake's (the fake keeps honouring its tokens). */
+const t = useFlowFake();
 
 function makeFlow(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
-  return createOAuthFlow(flowOptions(fake, app, appNow, overrides));
+  return createOAuthFlow(flowOptions(t.fake, t.app, t.now, overrides));
 }
 
 /** The browser-facing proxy of one app instance, acting as the signed-in user. */
 function proxyOf(flow: OAuthFlow) {
-  return createTrackerProxy({ auth: (request) => flow.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: fake.url });
+  return createTrackerProxy({ auth: (request) => flow.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: t.fake.url });
 }
 
 describe('rotation reaches the browser (fake in its default mode)', () => {
@@ -51,12 +32,12 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
     const before = (await tokensIn(flow, cookie))!;
-    fake.calls.reset();
+    t.fake.calls.reset();
 
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     const response = await proxyOf(flow)(withCookie(cookie));
     expect(response.status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     const rotated = cookiePairOf(response.headers.getSetCookie());
     const after = (await tokensIn(flow, rotated))!;
     // Yandex's documented answer: the access token is unchanged, the refresh token is new.
@@ -65,18 +46,18 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
 
     // A restart: a new flow (nothing in memory), 16 minutes later (past the idle time and the
     // forced-refresh cooldown), and only the cookie the browser received.
-    skew = 16 * MINUTE;
+    t.skew = 16 * MINUTE;
     const restarted = makeFlow();
     const proxy = proxyOf(restarted);
     const served = await proxy(withCookie(rotated));
     expect(served.status).toBe(200);
     expect(served.headers.getSetCookie()).toEqual([]);
 
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     const again = await proxy(withCookie(rotated));
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { login: string }).login).toBe(fake.demo.user.login);
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(((await again.json()) as { login: string }).login).toBe(t.fake.demo.user.login);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
     const second = cookiePairOf(again.headers.getSetCookie());
     expect((await tokensIn(restarted, second))!.refreshToken).not.toBe(after.refreshToken);
   });
@@ -85,15 +66,15 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
     const before = (await tokensIn(flow, cookie))!;
-    fake.calls.reset();
+    t.fake.calls.reset();
     // Inside the 5-minute window before expiry, still valid: the refresh is due, not required.
-    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    t.skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
     // A slow token endpoint: a refresh left in the background would finish after Tracker answered.
-    fake.faults.inject('oauth.token', { delayMs: 300 });
+    t.fake.faults.inject('oauth.token', { delayMs: 300 });
 
     const response = await proxyOf(flow)(withCookie(cookie));
     expect(response.status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     const rotated = cookiePairOf(response.headers.getSetCookie());
     const after = (await tokensIn(flow, rotated))!;
     expect(after.refreshToken).not.toBe(before.refreshToken);
@@ -103,15 +84,15 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
   it('due refreshes seconds apart (maxAgeMs 1 s, requests 2 s apart): each is awaited and its response carries the rotated cookie', async () => {
     // Each due refresh comes seconds after the previous one, well inside the 30 s forced-refresh
     // cooldown: that cooldown is for 401-driven refreshes and must not hold a due one back.
-    const flow = makeFlow({ refresh: { now: appNow, maxAgeMs: 1000 } });
+    const flow = makeFlow({ refresh: { now: t.now, maxAgeMs: 1000 } });
     let cookie = await signIn(flow);
-    fake.calls.reset();
+    t.fake.calls.reset();
     for (let i = 1; i <= 4; i++) {
-      skew += 2000;
+      t.skew += 2000;
       const before = (await tokensIn(flow, cookie))!;
       const user = await flow.userAuth(withCookie(cookie));
-      await expect(createTrackerClient(user.auth, { trackerUrl: fake.url }).get('myself').json()).resolves.toHaveProperty('login');
-      expect(fake.calls.count('oauth.token')).toBe(i);
+      await expect(createTrackerClient(user.auth, { trackerUrl: t.fake.url }).get('myself').json()).resolves.toHaveProperty('login');
+      expect(t.fake.calls.count('oauth.token')).toBe(i);
       expect(setCookieOf(user)).toBeDefined();
       cookie = cookiePairOf(user.cookies);
       expect((await tokensIn(flow, cookie))!.refreshToken).not.toBe(before.refreshToken);
@@ -122,23 +103,23 @@ describe('rotation reaches the browser (fake in its default mode)', () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
     const proxy = proxyOf(flow);
-    fake.calls.reset();
+    t.fake.calls.reset();
 
     // The refresh happens, but its answer never reaches the browser (a lost response).
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     const lost = await proxy(withCookie(cookie));
     expect(lost.status).toBe(200);
     await lost.body?.cancel();
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
 
     // 16 minutes later the browser still sends the old cookie, whose refresh token Yandex has
     // rotated away. The pinned rotation serves it and hands over the new cookie; a 401 now
     // refreshes from the rotated refresh token instead of the dead one.
-    skew = 16 * MINUTE;
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.skew = 16 * MINUTE;
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     const late = await proxy(withCookie(cookie));
     expect(late.status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
     const delivered = cookiePairOf(late.headers.getSetCookie());
 
     // The browser now holds the newest cookie: nothing more to send.
@@ -153,8 +134,8 @@ describe('dead sessions', () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
     const tokens = (await tokensIn(flow, cookie))!;
-    expect(fake.revoke(tokens.refreshToken!)).toBe(true);
-    fake.calls.reset();
+    expect(t.fake.revoke(tokens.refreshToken!)).toBe(true);
+    t.fake.calls.reset();
 
     const proxy = proxyOf(flow);
     for (let i = 0; i < 5; i++) {
@@ -163,28 +144,28 @@ describe('dead sessions', () => {
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('SIGN_IN_REQUIRED');
       expect(response.headers.getSetCookie()).toEqual([expect.stringMatching(/^tracker_session=; Path=\/; Max-Age=0;/)]);
     }
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     // The revoked token's one 401 from Tracker; the later requests never reach it.
-    expect(fake.calls.count('tracker')).toBe(1);
+    expect(t.fake.calls.count('tracker')).toBe(1);
     expect(await flow.getSession(withCookie(cookie))).toBeNull();
     const user = await flow.userAuth(withCookie(cookie));
     expect(user.signedIn).toBe(false);
     expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [expect.stringMatching(/^tracker_session=; /)], signedIn: false });
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 
   it('a refresh token refused while the access token was merely due also ends the session', async () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
-    fake.revoke((await tokensIn(flow, cookie))!.refreshToken!);
-    fake.calls.reset();
-    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    t.fake.revoke((await tokensIn(flow, cookie))!.refreshToken!);
+    t.fake.calls.reset();
+    t.skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
     const result = refreshed(await flow.refreshSession(withCookie(cookie)));
     expect(result.signedIn).toBe(false);
     expect(result.setCookie).toEqual([expect.stringMatching(/^tracker_session=; Path=\/; Max-Age=0;/)]);
     expect(await flow.getSession(withCookie(cookie))).toBeNull();
     await expect((await flow.userAuth(withCookie(cookie))).auth.headers()).rejects.toMatchObject({ code: 'SIGN_IN_REQUIRED' });
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 });
 
@@ -192,23 +173,23 @@ describe('refreshSession (for a middleware before rendering)', () => {
   it('does nothing, with no network, while the token is fresh', async () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
-    fake.calls.reset();
+    t.fake.calls.reset();
     expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
     expect(refreshed(await flow.refreshSession(new Request('http://app.test/')))).toEqual({ setCookie: [], signedIn: false });
     expect(refreshed(await flow.refreshSession(withCookie('tracker_session=garbage')))).toEqual({ setCookie: [], signedIn: false });
-    expect(fake.requests).toHaveLength(0);
+    expect(t.fake.requests).toHaveLength(0);
   });
 
   it('refreshes a due token before answering and returns the rotated cookie once', async () => {
     const flow = makeFlow();
     const cookie = await signIn(flow);
-    fake.calls.reset();
-    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
-    fake.faults.inject('oauth.token', { delayMs: 200 });
+    t.fake.calls.reset();
+    t.skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    t.fake.faults.inject('oauth.token', { delayMs: 200 });
     const raw = await flow.refreshSession(withCookie(cookie));
     const result = refreshed(raw);
     expect(result.signedIn).toBe(true);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     const rotated = cookiePairOf(result.setCookie);
     expect(result.setCookie[0]).toMatch(/; HttpOnly; SameSite=Lax$/);
     expect(JSON.stringify(result)).not.toContain((await tokensIn(flow, rotated))!.refreshToken!);
@@ -222,27 +203,27 @@ describe('refreshSession (for a middleware before rendering)', () => {
     }
     // With the new cookie, nothing is due any more.
     expect(refreshed(await flow.refreshSession(withCookie(rotated)))).toEqual({ setCookie: [], signedIn: true });
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 
   it('a due token whose refresh outlasts refresh.timeoutMs: the answer does not wait for it and keeps the cookie', async () => {
-    const flow = makeFlow({ refresh: { now: appNow, timeoutMs: 150, retries: 0 } });
+    const flow = makeFlow({ refresh: { now: t.now, timeoutMs: 150, retries: 0 } });
     const cookie = await signIn(flow);
-    fake.calls.reset();
-    skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
-    fake.faults.inject('oauth.token', { delayMs: 5000 });
+    t.fake.calls.reset();
+    t.skew = TOKEN_LIFETIME_MS - 2 * MINUTE;
+    t.fake.faults.inject('oauth.token', { delayMs: 5000 });
     const started = Date.now();
     expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 
   it('an expired token with Yandex down: signed in, no cookie, the error reported', async () => {
     const errors: unknown[] = [];
-    const flow = makeFlow({ onError: (error) => errors.push(error), refresh: { now: appNow, retries: 0 } });
+    const flow = makeFlow({ onError: (error) => errors.push(error), refresh: { now: t.now, retries: 0 } });
     const cookie = await signIn(flow);
-    skew = TOKEN_LIFETIME_MS + DAY;
-    fake.faults.inject('oauth.token', { status: 503, times: 1 });
+    t.skew = TOKEN_LIFETIME_MS + DAY;
+    t.fake.faults.inject('oauth.token', { status: 503, times: 1 });
     expect(refreshed(await flow.refreshSession(withCookie(cookie)))).toEqual({ setCookie: [], signedIn: true });
     expect(errors).toHaveLength(1);
     expect((errors[0] as { code?: string }).code).toBeDefined();

@@ -3,45 +3,28 @@
  * TokenStore. The fake Yandex rotates refresh tokens like Yandex does, so a pre-rotation cookie
  * that reaches the other instance only works when the rotation result is shared.
  */
-import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError, SignInRequiredError } from '../../src/errors.js';
 import { createMemoryTokenStore, type MemoryTokenStore } from '../../src/refresh/memory-store.js';
 import type { TokenStore } from '../../src/types.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
-import { APP, flowOptions, REDIRECT } from './flow-options.js';
+import { APP, flowOptions, useFlowFake } from './flow-options.js';
 import { refreshed, setCookieOf } from './sign-in-helpers.js';
 
 /** Past the fake's one-year access tokens, inside the 400-day session. */
 const PAST_ACCESS_TOKEN_EXPIRY_MS = 366 * 24 * 60 * 60 * 1000;
 /**
- * The app instances' clock runs `skew` ahead of the fake's. The fake's refresh tokens live exactly
+ * The app instances' clock runs `t.skew` ahead of the fake's. The fake's refresh tokens live exactly
  * as long as its access tokens (docs/yandex-api.md 2.3), so moving the fake's own clock past the
  * access token's expiry would kill the refresh token too; moving the apps' clock makes the access
  * token expired to them while Yandex still honours the refresh token once.
  */
-let skew = 0;
-
-let fake: FakeYandex;
-let app: { clientId: string; clientSecret: string };
-
-beforeAll(async () => {
-  fake = await startFakeYandex();
-  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT] });
-  app = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  skew = 0;
-  fake.calls.reset();
-});
+const t = useFlowFake();
 
 /** One app instance: its own flow (own in-memory cache), the shared app clock, optionally a shared store. */
 function instance(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
-  return createOAuthFlow(flowOptions(fake, app, () => fake.clock.now() + skew, overrides));
+  return createOAuthFlow(flowOptions(t.fake, t.app, () => t.fake.clock.now() + t.skew, overrides));
 }
 
 async function signIn(flow: OAuthFlow): Promise<string> {
@@ -55,17 +38,17 @@ async function signIn(flow: OAuthFlow): Promise<string> {
 const withCookie = (cookie: string) => new Request(`${APP}/api/tracker/v3/myself`, { headers: { cookie } });
 
 async function myself(headers: Record<string, string>): Promise<Response> {
-  return fetch(`${fake.url}/v3/myself`, { headers });
+  return fetch(`${t.fake.url}/v3/myself`, { headers });
 }
 
 /** Instance A serves cookie C after the access token expired: one refresh, the refresh token rotates. */
 async function rotateOn(a: OAuthFlow, cookie: string): Promise<string> {
-  skew = PAST_ACCESS_TOKEN_EXPIRY_MS;
+  t.skew = PAST_ACCESS_TOKEN_EXPIRY_MS;
   // Count token calls from here (the sign-in's code exchange was one).
-  fake.calls.reset();
+  t.fake.calls.reset();
   const user = await a.userAuth(withCookie(cookie));
   expect((await myself(await user.auth.headers())).status).toBe(200);
-  expect(fake.calls.count('oauth.token')).toBe(1);
+  expect(t.fake.calls.count('oauth.token')).toBe(1);
   expect(setCookieOf(user)).toMatch(/^tracker_session=v1\./);
   return setCookieOf(user)!;
 }
@@ -81,7 +64,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     const error = await user.auth.headers().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SignInRequiredError);
     // B replayed the rotated-away refresh token: the fake refused it.
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
   });
 
   it('with a shared store, the other instance serves the rotated tokens and re-seals the cookie', async () => {
@@ -106,7 +89,7 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     const headers = await user.auth.headers();
     expect((await myself(headers)).status).toBe(200);
     // No second refresh: B took A's rotation from the store.
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     expect(headers.Authorization).toBe(`OAuth ${stored.token}`);
     const resealed = setCookieOf(user);
     expect(resealed).toMatch(/^tracker_session=v1\.[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
@@ -128,13 +111,13 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     const cookie = await signIn(a);
     await rotateOn(a, cookie);
 
-    const proxyB = createTrackerProxy({ auth: (request) => b.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: fake.url });
+    const proxyB = createTrackerProxy({ auth: (request) => b.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: t.fake.url });
     const response = await proxyB(withCookie(cookie));
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { login: string }).login).toBe(fake.demo.user.login);
+    expect(((await response.json()) as { login: string }).login).toBe(t.fake.demo.user.login);
     expect(response.headers.getSetCookie()).toHaveLength(1);
     expect(response.headers.getSetCookie()[0]).toMatch(/^tracker_session=v1\./);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 
   it('sign-out deletes the session from the store', async () => {
@@ -151,22 +134,22 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
   it('a cookie whose refresh token another instance spent leads to its successor through the store', async () => {
     const { store } = sharedStore();
     const [a, b, c] = [instance({ store }), instance({ store }), instance({ store })];
-    const proxy = (flow: OAuthFlow) => createTrackerProxy({ auth: (request) => flow.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: fake.url });
+    const proxy = (flow: OAuthFlow) => createTrackerProxy({ auth: (request) => flow.userAuth(request), allowAnonymous: true, basePath: '/api/tracker', trackerUrl: t.fake.url });
     const cookie = await signIn(a);
     // Browser 1 gets the first rotation from A.
     const fromA = (await rotateOn(a, cookie)).split(';')[0]!;
     // Browser 2, still on the sign-in cookie, reaches B; Tracker answers 401 there, so B spends
     // the refresh token browser 1 holds.
-    fake.calls.reset();
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.fake.calls.reset();
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     expect((await proxy(b)(withCookie(cookie))).status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     // Browser 1's next request reaches C (nothing in memory), and Tracker answers 401 again: C
     // refreshes from the successor B stored, not from the spent token.
-    fake.faults.inject('tracker', { status: 401, times: 1 });
+    t.fake.faults.inject('tracker', { status: 401, times: 1 });
     const onC = await proxy(c)(withCookie(fromA));
     expect(onC.status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
     expect(onC.headers.getSetCookie()[0]).toMatch(/^tracker_session=v1\./);
   });
 
@@ -174,25 +157,25 @@ describe('createOAuthFlow: sessions shared between instances (store)', () => {
     // Each trial moves the apps' clock on by 2 minutes twice; with maxAgeMs 1 minute, a token is
     // due (still valid) at each step, so both instances refresh it at the same moment.
     const DUE_STEP = 2 * 60 * 1000;
-    const refresh = { now: () => fake.clock.now() + skew, maxAgeMs: 60 * 1000 };
+    const refresh = { now: () => t.fake.clock.now() + t.skew, maxAgeMs: 60 * 1000 };
     let lost = 0;
     let raced = 0;
     for (let trial = 0; trial < 100; trial++) {
       const { store } = sharedStore();
       const [a, b] = [instance({ store, refresh }), instance({ store, refresh })];
       const cookie = await signIn(a);
-      skew += DUE_STEP;
-      fake.calls.reset();
+      t.skew += DUE_STEP;
+      t.fake.calls.reset();
       const [onA, onB] = (await Promise.all([a.refreshSession(withCookie(cookie)), b.refreshSession(withCookie(cookie))])).map(refreshed) as [ReturnType<typeof refreshed>, ReturnType<typeof refreshed>];
       // 2 token calls: both spent the same refresh token; the loser took the winner's answer.
-      if (fake.calls.count('oauth.token') > 1) raced++;
+      if (t.fake.calls.count('oauth.token') > 1) raced++;
       if (!onA.signedIn || !onB.signedIn || onA.setCookie.length !== 1 || onB.setCookie.length !== 1) {
         lost++;
         continue;
       }
       // The browsers' next requests, each at a fresh instance (nothing in memory), once the
       // tokens are due again: each refreshes or takes the other's rotation, and Tracker answers.
-      skew += DUE_STEP;
+      t.skew += DUE_STEP;
       const [c, d] = [instance({ store, refresh }), instance({ store, refresh })];
       for (const [flow, set] of [[c, onA.setCookie], [d, onB.setCookie]] as const) {
         const next = refreshed(await flow.refreshSession(withCookie(set[0]!.split(';')[0]!)));

@@ -1,37 +1,18 @@
-import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError, SignInRequiredError } from '../../src/errors.js';
 import { readCookie } from '../../src/web/cookies.js';
 import { createOAuthFlow, type OAuthFlow, type OAuthFlowOptions } from '../../src/web/oauth-flow.js';
 import { createTrackerProxy } from '../../src/web/proxy.js';
-import { APP, flowOptions, REDIRECT, SECRET } from './flow-options.js';
+import { APP, flowOptions, REDIRECT, SECRET, useFlowFake } from './flow-options.js';
 import { setCookieOf } from './sign-in-helpers.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-let fake: FakeYandex;
-let app: { clientId: string; clientSecret: string };
-/** The app's clock runs ahead of the fake's by `skew` (to make tokens look expired to the app only). */
-let skew = 0;
-const appNow = () => Date.now() + skew;
-
-beforeAll(async () => {
-  fake = await startFakeYandex();
-  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT, 'https://secure.test/cb'] });
-  app = { clientId: registered.clientId, clientSecret: registered.clientSecret ?? '' };
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  skew = 0;
-  fake.calls.reset();
-  fake.faults.clear();
-});
+/** `t.skew`: the app's clock runs that far ahead of the fake's (to make tokens look expired to the app only). */
+const t = useFlowFake([REDIRECT, 'https://secure.test/cb']);
 
 function makeFlow(overrides: Partial<OAuthFlowOptions> = {}): OAuthFlow {
-  return createOAuthFlow(flowOptions(fake, app, appNow, overrides));
+  return createOAuthFlow(flowOptions(t.fake, t.app, t.now, overrides));
 }
 
 function setCookies(response: Response): string[] {
@@ -65,7 +46,7 @@ async function signIn(flow: OAuthFlow, loginUrl?: string) {
 }
 
 async function myself(headers: Record<string, string | undefined>) {
-  return fetch(`${fake.url}/v3/myself`, { headers: headers as Record<string, string> });
+  return fetch(`${t.fake.url}/v3/myself`, { headers: headers as Record<string, string> });
 }
 
 describe('createOAuthFlow: construction', () => {
@@ -95,7 +76,7 @@ describe('createOAuthFlow: construction', () => {
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as ConfigurationError).field).toBe(field);
       expect((error as ConfigurationError).code).toBe(code);
-      expect((error as Error).message).not.toContain(app.clientSecret);
+      expect((error as Error).message).not.toContain(t.app.clientSecret);
     }
   });
 });
@@ -107,9 +88,9 @@ describe('createOAuthFlow: login', () => {
     expect(response.status).toBe(302);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const url = new URL(response.headers.get('location')!);
-    expect(url.origin + url.pathname).toBe(`${fake.url}/authorize`);
+    expect(url.origin + url.pathname).toBe(`${t.fake.url}/authorize`);
     expect(url.searchParams.get('response_type')).toBe('code');
-    expect(url.searchParams.get('client_id')).toBe(app.clientId);
+    expect(url.searchParams.get('client_id')).toBe(t.app.clientId);
     expect(url.searchParams.get('redirect_uri')).toBe(REDIRECT);
     expect(url.searchParams.get('scope')).toBe('tracker:read tracker:write');
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -153,14 +134,14 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     expect(cookies.find((c) => c.startsWith('tracker_session='))).toMatch(/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const code = new URL(callbackUrl).searchParams.get('code')!;
     expect(cookies.join('\n')).not.toContain(code);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
 
     // getSession: info, no tokens unless asked.
     const request = () => new Request(`${APP}/api`, { headers: { cookie: session } });
     const info = await flow.getSession(request());
     expect(info).toMatchObject({ refreshable: true });
     expect(info!.tokens).toBeUndefined();
-    expect(info!.signedInAt).toBeLessThanOrEqual(appNow());
+    expect(info!.signedInAt).toBeLessThanOrEqual(t.now());
     const withTokens = await flow.getSession(request(), { includeTokens: true });
     expect(withTokens!.tokens!.accessToken).toMatch(/^y[0-3]_/);
     const firstAccess = withTokens!.tokens!.accessToken;
@@ -174,7 +155,7 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const user = await flow.userAuth(request());
     const me = await myself(await user.auth.headers());
     expect(me.status).toBe(200);
-    expect(((await me.json()) as { login: string }).login).toBe(fake.demo.user.login);
+    expect(((await me.json()) as { login: string }).login).toBe(t.fake.demo.user.login);
     expect(setCookieOf(user)).toBeUndefined();
     expect(inspect(user)).not.toContain(firstAccess);
     expect(JSON.stringify(user)).not.toContain(firstAccess);
@@ -182,11 +163,11 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     // A year later (to the app's clock), the access token has expired: one refresh, a new cookie.
     // Yandex (and the fake, by default) may answer with the same access token, still long-lived
     // to its own clock, and a new refresh token: the cookie changes all the same.
-    skew = 366 * DAY;
+    t.skew = 366 * DAY;
     const stale = await flow.userAuth(request());
     const refreshed = await stale.auth.headers();
     expect((await myself(refreshed)).status).toBe(200);
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
     const rotated = setCookieOf(stale)!;
     const rotatedTokens = (await flow.getSession(new Request(APP, { headers: { cookie: rotated.split(';')[0]! } }), { includeTokens: true }))!.tokens!;
     expect(rotatedTokens.refreshToken).not.toBe(withTokens!.tokens!.refreshToken);
@@ -201,21 +182,21 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const late = await flow.userAuth(request());
     expect((await late.auth.headers()).Authorization).toBe(refreshed.Authorization);
     expect(setCookieOf(late)).toBeDefined();
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
 
     // The new cookie carries the new tokens and needs no refresh.
     const newSession = rotated.split(';')[0]!;
     const next = await flow.userAuth(new Request(`${APP}/api`, { headers: { cookie: newSession } }));
     expect((await next.auth.headers()).Authorization).toBe(refreshed.Authorization);
     expect(setCookieOf(next)).toBeUndefined();
-    expect(fake.calls.count('oauth.token')).toBe(2);
+    expect(t.fake.calls.count('oauth.token')).toBe(2);
 
     // Sign-out: POST from this site clears the cookie and revokes the token at Yandex.
     const out = await flow.signOut(new Request(`${APP}/auth/sign-out?returnTo=/bye`, { method: 'POST', headers: { cookie: newSession, origin: APP } }));
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe('/bye');
     expect(setCookies(out).find((c) => c.startsWith('tracker_session='))).toMatch(/^tracker_session=; Path=\/; Max-Age=0;/);
-    expect(fake.calls.count('oauth.revoke')).toBe(1);
+    expect(t.fake.calls.count('oauth.revoke')).toBe(1);
     // Yandex revokes only device-bound tokens (docs/yandex-api.md 2.5): this one still works upstream,
     // but the browser no longer holds it.
     expect((await myself(refreshed)).status).toBe(200);
@@ -228,14 +209,14 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
       auth: (request) => flow.userAuth(request),
       authorize: async (request) => (await flow.getSession(request)) !== null,
       basePath: '/api/tracker',
-      trackerUrl: fake.url,
+      trackerUrl: t.fake.url,
     });
     const get = () => proxy(new Request(`${APP}/api/tracker/v3/myself`, { headers: { cookie: session } }));
     const first = await get();
     expect(first.status).toBe(200);
     expect(first.headers.get('set-cookie')).toBeNull();
 
-    skew = 366 * DAY;
+    t.skew = 366 * DAY;
     const second = await get();
     expect(second.status).toBe(200);
     expect(second.headers.get('set-cookie')).toMatch(/^tracker_session=v1\./);
@@ -248,8 +229,8 @@ describe('createOAuthFlow: the full chain against the fake Yandex', () => {
     const flow = makeFlow();
     const { session } = await signIn(flow);
     const tokens = (await flow.getSession(new Request(APP, { headers: { cookie: session } }), { includeTokens: true }))!.tokens!;
-    fake.revoke(tokens.refreshToken!);
-    skew = 366 * DAY;
+    t.fake.revoke(tokens.refreshToken!);
+    t.skew = 366 * DAY;
     const user = await flow.userAuth(new Request(APP, { headers: { cookie: session } }));
     await expect(user.auth.headers()).rejects.toBeInstanceOf(SignInRequiredError);
   });
@@ -271,7 +252,7 @@ describe('createOAuthFlow: callback refusals', () => {
     expect(text).not.toContain(new URL(callbackUrl).searchParams.get('code')!);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(setCookies(response)[0]).toMatch(/^tracker_login=; /);
-    expect(fake.calls.count('oauth.token')).toBe(0);
+    expect(t.fake.calls.count('oauth.token')).toBe(0);
   });
 
   it('refuses a callback whose state belongs to another sign-in (400 STATE_MISMATCH)', async () => {
@@ -281,7 +262,7 @@ describe('createOAuthFlow: callback refusals', () => {
     const response = await flow.callback(new Request(first.callbackUrl, { headers: { cookie: second.loginCookie } }));
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error.code).toBe('STATE_MISMATCH');
-    expect(fake.calls.count('oauth.token')).toBe(0);
+    expect(t.fake.calls.count('oauth.token')).toBe(0);
   });
 
   it('refuses a tampered login cookie and a session cookie used as a login cookie', async () => {
@@ -308,7 +289,7 @@ describe('createOAuthFlow: callback refusals', () => {
 
   it('answers 403 OAUTH_ERROR when the user refuses access', async () => {
     const flow = makeFlow();
-    fake.oauth.setAutoApprove(false);
+    t.fake.oauth.setAutoApprove(false);
     try {
       const login = await flow.signIn(new Request(`${APP}/auth/sign-in`));
       const state = new URL(login.headers.get('location')!).searchParams.get('state')!;
@@ -317,7 +298,7 @@ describe('createOAuthFlow: callback refusals', () => {
       expect(response.status).toBe(403);
       expect((await errorOf(response)).error.code).toBe('OAUTH_ERROR');
     } finally {
-      fake.oauth.setAutoApprove(true);
+      t.fake.oauth.setAutoApprove(true);
     }
   });
 
@@ -331,7 +312,7 @@ describe('createOAuthFlow: callback refusals', () => {
     expect(setCookies(replay).some((c) => c.startsWith('tracker_session=v1'))).toBe(false);
     const { text } = await errorOf(replay);
     expect(text).not.toContain(new URL(started.callbackUrl).searchParams.get('code')!);
-    expect(text).not.toContain(app.clientSecret);
+    expect(text).not.toContain(t.app.clientSecret);
   });
 
   it('answers 405 to POST and HEAD callbacks without spending the code', async () => {
@@ -341,7 +322,7 @@ describe('createOAuthFlow: callback refusals', () => {
       const response = await flow.callback(new Request(started.callbackUrl, { method, headers: { cookie: started.loginCookie } }));
       expect(response.status).toBe(405);
     }
-    expect(fake.calls.count('oauth.token')).toBe(0);
+    expect(t.fake.calls.count('oauth.token')).toBe(0);
     const ok = await flow.callback(new Request(started.callbackUrl, { headers: { cookie: started.loginCookie } }));
     expect(ok.status).toBe(302);
   });
@@ -386,7 +367,7 @@ describe('createOAuthFlow: sessions and logout', () => {
     const flow = makeFlow({ sessionMaxAgeSeconds: 3600 });
     const { session, callback } = await signIn(flow);
     expect(setCookies(callback).find((c) => c.startsWith('tracker_session='))).toMatch(/Max-Age=(3600|3599);/);
-    skew = 3601 * 1000;
+    t.skew = 3601 * 1000;
     expect(await flow.getSession(new Request(APP, { headers: { cookie: session } }))).toBeNull();
     await expect(flow.userAuth(new Request(APP, { headers: { cookie: session } }))).rejects.toBeInstanceOf(SignInRequiredError);
   });
@@ -402,7 +383,7 @@ describe('createOAuthFlow: sessions and logout', () => {
     const crossSite = await flow.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { cookie: session, 'sec-fetch-site': 'cross-site' } }));
     expect(crossSite.status).toBe(403);
     expect(setCookies(foreign)).toHaveLength(0);
-    expect(fake.calls.count('oauth.revoke')).toBe(0);
+    expect(t.fake.calls.count('oauth.revoke')).toBe(0);
     expect(await flow.getSession(new Request(APP, { headers: { cookie: session } }))).not.toBeNull();
 
     const none = await flow.signOut(new Request(`${APP}/auth/sign-out`, { method: 'POST' }));
@@ -421,7 +402,7 @@ describe('createOAuthFlow: sessions and logout', () => {
     expect(readCookie(setCookies(out).join('; ').replace(/, /g, '; '), 'tracker_session')).toBe('');
     // unsupported_token_type is expected for tokens without a device: not reported.
     expect(errors).toHaveLength(0);
-    expect(fake.calls.count('oauth.revoke')).toBe(1);
-    expect(fake.requests.find((r) => r.endpoint === 'oauth.revoke')?.status).toBe(400);
+    expect(t.fake.calls.count('oauth.revoke')).toBe(1);
+    expect(t.fake.requests.find((r) => r.endpoint === 'oauth.revoke')?.status).toBe(400);
   });
 });

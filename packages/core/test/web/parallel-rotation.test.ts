@@ -18,8 +18,7 @@
  * All refreshes are real HTTP calls to the fake Yandex in its default mode (same access token,
  * new refresh token: packages/testing README, "Refresh rotation").
  */
-import { startFakeYandex, type FakeYandex } from '@tracker-auth/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { USER_TOKEN_MAX_AGE_MS } from '../../src/oauth/user-token-source.js';
 import { createMemoryTokenStore } from '../../src/refresh/memory-store.js';
 import { resolveRefreshOptions } from '../../src/refresh/refresh-policy.js';
@@ -28,7 +27,7 @@ import { sessionCookie, type SessionCookie } from '../../src/web/cookies.js';
 import { createOAuthFlow, type OAuthFlow } from '../../src/web/oauth-flow.js';
 import { createSessionCodec, type SessionPayload } from '../../src/web/session-codec.js';
 import { createUserAuthCache, type UserAuth } from '../../src/web/user-auth.js';
-import { flowOptions, REDIRECT, SECRET } from './flow-options.js';
+import { flowOptions, SECRET, useFlowFake } from './flow-options.js';
 import { signIn, withCookie } from './sign-in-helpers.js';
 
 const MINUTE = 60 * 1000;
@@ -37,25 +36,8 @@ const TOKEN_LIFETIME_MS = 365 * 24 * 60 * MINUTE;
 /** App clock inside the 5-minute refresh window before expiry: due, still valid. */
 const DUE_SKEW = TOKEN_LIFETIME_MS - 2 * MINUTE;
 
-let fake: FakeYandex;
-let app: { clientId: string; clientSecret: string };
-let skew = 0;
-const appNow = () => Date.now() + skew;
-const codec = createSessionCodec(SECRET, 'sessionSecret', appNow);
-
-beforeAll(async () => {
-  fake = await startFakeYandex();
-  const registered = fake.oauth.registerApp({ redirectUris: [REDIRECT] });
-  app = { clientId: registered.clientId, clientSecret: registered.clientSecret! };
-});
-afterAll(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  skew = 0;
-  fake.calls.reset();
-  fake.faults.clear();
-});
+const t = useFlowFake();
+const codec = createSessionCodec(SECRET, 'sessionSecret', t.now);
 
 /** A promise resolved by hand. */
 function gate<T = void>() {
@@ -67,10 +49,10 @@ function gate<T = void>() {
 /** Signs in through a flow with the suite's secret; the cookie pair and the session it opens to. */
 async function signedIn(flow: OAuthFlow): Promise<{ cookie: string; session: SessionPayload }> {
   const cookie = await signIn(flow);
-  const session = await codec.openSession(cookie.slice(cookie.indexOf('=') + 1), appNow());
+  const session = await codec.openSession(cookie.slice(cookie.indexOf('=') + 1), t.now());
   expect(session.r).toBeDefined();
   // Count only the refreshes from here on (the sign-in spent one token call on the code).
-  fake.calls.reset();
+  t.fake.calls.reset();
   return { cookie, session };
 }
 
@@ -82,19 +64,19 @@ function onlyCookie(cookies: readonly SessionCookie[] | readonly string[], who: 
 }
 
 /** The refresh token a sealed session cookie opens to. */
-const refreshTokenIn = async (sealed: string) => (await codec.openSession(sealed, appNow())).r;
+const refreshTokenIn = async (sealed: string) => (await codec.openSession(sealed, t.now())).r;
 
 describe('a request in the window between a refresh stored and its cookie sealed', () => {
   it('one instance: B, finding the stored rotation while A still seals it, answers with the rotated cookie too', async () => {
-    const { cookie, session } = await signedIn(createOAuthFlow(flowOptions(fake, app, appNow)));
+    const { cookie, session } = await signedIn(createOAuthFlow(flowOptions(t.fake, t.app, t.now)));
     const sealing = gate<SessionPayload>();
     const release = gate();
     let held = false;
     // As the flow resolves it: user tokens are refreshed by age after 90 days.
-    const policy = { ...resolveRefreshOptions({ now: appNow }), maxAgeMs: USER_TOKEN_MAX_AGE_MS };
+    const policy = { ...resolveRefreshOptions({ now: t.now }), maxAgeMs: USER_TOKEN_MAX_AGE_MS };
     const users = createUserAuthCache({
-      org: { orgId: fake.demo.orgId },
-      oauth: { ...app, oauthUrl: fake.url },
+      org: { orgId: t.fake.demo.orgId },
+      oauth: { ...t.app, oauthUrl: t.fake.url },
       policy,
       // The flow's seal, except that the first sealing of a rotated refresh token (A's `onRefresh`,
       // which runs only once the engine has stored the new tokens) waits for the test.
@@ -112,14 +94,14 @@ describe('a request in the window between a refresh stored and its cookie sealed
     // The entry exists and is warm (a first request with a fresh token): B finds it in memory.
     expect((await users.forSession(session, withCookie(cookie))).cookies).toEqual([]);
 
-    skew = DUE_SKEW;
+    t.skew = DUE_SKEW;
     // What each response sends is read the moment its request is served, as `refreshSession`
     // and the adapters do (`UserAuth.cookies` is a getter: read later, it would show A's sealing).
     const answer = (user: UserAuth) => [...user.cookies];
     const a = users.forSession(session, withCookie(cookie)).then(answer);
     const rotated = await sealing.opened;
     // The refresh happened and is stored; A is now inside `onRefresh`, its cookie not sealed yet.
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
     expect(rotated.r).not.toBe(session.r);
 
     const b = users.forSession(session, withCookie(cookie)).then(answer);
@@ -133,12 +115,12 @@ describe('a request in the window between a refresh stored and its cookie sealed
     expect(await refreshTokenIn(cookieA)).toBe(rotated.r);
     expect(await refreshTokenIn(cookieB)).toBe(rotated.r);
     // One refresh for both requests: B took A's rotation instead of spending the old token again.
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 
   it('shared store: B, reading the stored rotation before the engine re-seals it, answers with the rotated cookie too', async () => {
     // Signed in on another instance (same secret): its cookie opens on every instance.
-    const { cookie, session } = await signedIn(createOAuthFlow(flowOptions(fake, app, appNow)));
+    const { cookie, session } = await signedIn(createOAuthFlow(flowOptions(t.fake, t.app, t.now)));
     const oldRefreshToken = session.r;
     const inner = createMemoryTokenStore();
     const written = gate<string>();
@@ -165,15 +147,15 @@ describe('a request in the window between a refresh stored and its cookie sealed
       },
       delete: (key) => inner.delete(key),
     };
-    const flow = createOAuthFlow(flowOptions(fake, app, appNow, { store }));
+    const flow = createOAuthFlow(flowOptions(t.fake, t.app, t.now, { store }));
     expect((await flow.refreshSession(withCookie(cookie))).cookies).toEqual([]);
     expect(sessionKey).toBeDefined();
 
-    skew = DUE_SKEW;
+    t.skew = DUE_SKEW;
     const a = flow.refreshSession(withCookie(cookie));
     const rotated = await written.opened;
     expect(rotated).not.toBe(session.r);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
 
     const b = flow.userAuth(withCookie(cookie));
     // B has read the session's key and found the rotated tokens the engine has not re-sealed yet.
@@ -185,6 +167,6 @@ describe('a request in the window between a refresh stored and its cookie sealed
 
     expect(await refreshTokenIn(onlyCookie(cookiesB, "B's answer"))).toBe(rotated);
     expect(await refreshTokenIn(onlyCookie(cookiesA, "A's answer"))).toBe(rotated);
-    expect(fake.calls.count('oauth.token')).toBe(1);
+    expect(t.fake.calls.count('oauth.token')).toBe(1);
   });
 });
