@@ -1,6 +1,7 @@
 // The raw `node:http` objects core speaks, reached here only: Express's request and response are
 // them; Fastify wraps them (`request.raw`, `reply.raw`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { assertAppPath } from '@tracker-auth/core/adapter';
 
 export type PlatformRequest = IncomingMessage | { raw: IncomingMessage; body?: unknown; rawBody?: unknown };
 export type PlatformResponse = ServerResponse | { raw: ServerResponse; hijack(): unknown };
@@ -32,9 +33,9 @@ export function linkResponse(req: IncomingMessage & { res?: ServerResponse }, re
   next();
 }
 
-/** A Nest route path (`auth`, `/api/tracker/`) as an app path for core's `assertAppPath` (`/auth`); '' stays unusable. */
-export function mountPath(path: unknown): unknown {
-  if (typeof path !== 'string') return path;
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed && `/${trimmed}`;
+/** A Nest route path (`auth`, `/api/tracker/`) as a checked app path (`/auth`); plain characters only (Nest reads `:id`, `*`, `(…)` as patterns). */
+export function mountPath(path: unknown, field: string): string {
+  const trimmed = typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : '';
+  const message = `${field} must be a route path such as "api/tracker": letters, digits and - _ . ~ /, without "//", "." or ".." segments.`;
+  return assertAppPath(/^[\w.~/-]+$/.test(trimmed) ? `/${trimmed}` : undefined, field, { message });
 }

@@ -1,7 +1,6 @@
 import { All, Controller, Inject, Req, Res, type OnModuleDestroy, type OnModuleInit, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ConfigurationError } from '@tracker-auth/core';
-import { assertAppPath } from '@tracker-auth/core/adapter';
 import { createNodeTrackerProxy, type NodeTrackerProxy, type NodeTrackerProxyOptions } from '@tracker-auth/core/node';
 import { keepRawBodyOnFastify } from './fastify-raw-body.js';
 import { TRACKER_AUTH_SETUP } from './injection-tokens.js';
@@ -27,7 +26,7 @@ export interface TrackerProxyRouteOptions extends Omit<NodeTrackerProxyOptions, 
 export function createTrackerProxyController(options: TrackerProxyRouteOptions = {}): Type<unknown> {
   if (!options || typeof options !== 'object') throw new ConfigurationError('INVALID_OPTION', 'options', 'createTrackerProxyController: pass an options object.');
   const { path = 'api/tracker', as, ...rest } = options;
-  const mount = assertAppPath(mountPath(path), 'path', { percentEncoded: false });
+  const mount = mountPath(path, 'path');
   if (as !== undefined && as !== 'service' && as !== 'user') throw new ConfigurationError('INVALID_OPTION', 'as', "createTrackerProxyController: as is 'service' or 'user'.");
 
   @Controller(mount)

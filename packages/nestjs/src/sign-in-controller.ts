@@ -1,5 +1,5 @@
 import { All, Controller, Inject, Param, Req, Res, type Type } from '@nestjs/common';
-import { assertAppPath, handleSignInAction } from '@tracker-auth/core/adapter';
+import { handleSignInAction } from '@tracker-auth/core/adapter';
 import { sendWebResponse } from '@tracker-auth/core/node';
 import { TRACKER_AUTH_SETUP } from './injection-tokens.js';
 import { needs, type TrackerAuthSetup } from './module-setup.js';
@@ -11,7 +11,7 @@ import { mountPath, rawRequest, responseForCore, type PlatformRequest, type Plat
  * @example controllers: [createTrackerSignInController('auth')] // in a module importing TrackerAuthModule
  */
 export function createTrackerSignInController(path = 'auth'): Type<unknown> {
-  const base = assertAppPath(mountPath(path), 'signInRoutes', { percentEncoded: false });
+  const base = mountPath(path, 'signInRoutes');
 
   @Controller(base)
   class TrackerSignInController {

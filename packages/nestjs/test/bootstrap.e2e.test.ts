@@ -79,6 +79,17 @@ describe('bootstrap fails with ConfigurationError on bad options', () => {
     expect(isConfigurationError(error) && error.field).toBe('signInRoutes');
   });
 
+  it.each(['auth/:id', 'auth/*rest', 'auth(x)', 'auth/{x}', 'a b', '/'])('signInRoutes %j (route syntax or no path) fails when the module is defined', (path) => {
+    let error: unknown;
+    try {
+      TrackerAuthModule.forRoot({ ...good(), user, signInRoutes: path });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigurationError(error) && error.field).toBe('signInRoutes');
+    expect((error as Error).message).toContain('route path such as');
+  });
+
   it('good options boot (the control)', async () => {
     const app = await createApp(appWith(TrackerAuthModule.forRoot({ ...good(), user, signInRoutes: true })));
     await app.close();

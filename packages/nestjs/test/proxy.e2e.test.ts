@@ -177,6 +177,9 @@ describe('createTrackerProxyController', () => {
   it.each<[string, TrackerProxyRouteOptions, string]>([
     ['a path with dot segments', { path: 'api/../x', allowAnonymous: true }, 'path'],
     ['an unknown mode', { as: 'admin' as never, allowAnonymous: true }, 'as'],
+    ['a route parameter', { path: 'api/:tracker', allowAnonymous: true }, 'path'],
+    ['a wildcard', { path: 'api/tracker*', allowAnonymous: true }, 'path'],
+    ['a regex group', { path: 'api/(tracker)', allowAnonymous: true }, 'path'],
   ])('refuses %s at once', (_name, options, field) => {
     try {
       createTrackerProxyController(options);
