@@ -3,6 +3,7 @@
  * (the testing package found at run time, or a clear message when it is not installed).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,8 +78,21 @@ describe('tracker-auth iam-token', () => {
   });
 });
 
+/** Where `@tracker-auth/testing` resolves from `base` (a file), if anywhere. */
+function resolveTesting(base: string): string | undefined {
+  try {
+    return createRequire(base).resolve('@tracker-auth/testing/package.json');
+  } catch {
+    return undefined;
+  }
+}
+
 describe('tracker-auth fake', () => {
   it('without @tracker-auth/testing: exit 1 and how to install it; --help still answers', async () => {
+    // The CLI looks for the package from its own file and from the working folder up: a
+    // node_modules above either (say, in the temp folder) would start a real fake instead.
+    const provider = [script, join(world.home, 'package.json')].map(resolveTesting).find((found) => found !== undefined);
+    expect(provider, `${provider} provides @tracker-auth/testing above the test's folders; this case needs none`).toBeUndefined();
     const result = await runCli(script, world, ['fake', '--port', '0']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('tracker-auth fake needs @tracker-auth/testing, which is not installed.');
